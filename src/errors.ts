@@ -1,0 +1,28 @@
+/**
+ * Errors the pipeline can produce, as typed values. Only the command layer turns them into
+ * messages and exit codes.
+ */
+export type CliErrorCode =
+  | 'usage' // bad flag or option value
+  | 'config' // scaffold-config.json unreadable or invalid
+  | 'target' // target directory unusable (a file, read-only, symlink escape…)
+  | 'layout' // repo layout cannot be adapted (ambiguous web app, migrations as a file…)
+  | 'template' // a template failed to render
+  | 'conflict' // files differ and were left alone
+  | 'refused' // --append with migrations that already create our tables
+  | 'install' // package manager failed
+  | 'cancelled' // prompt cancelled or signal received
+  | 'io'; // write failed (rolled back)
+
+export class CliError extends Error {
+  constructor(
+    readonly code: CliErrorCode,
+    message: string,
+    readonly details: readonly string[] = [],
+  ) {
+    super(message);
+    this.name = 'CliError';
+  }
+}
+
+export const isCliError = (value: unknown): value is CliError => value instanceof CliError;
