@@ -1,0 +1,94 @@
+/**
+ * Read-only facts about a target repo. Produced once by `detectProject` and shared by
+ * generate, verify and types.
+ */
+export type PackageManager = 'pnpm' | 'npm' | 'yarn' | 'bun';
+
+export interface ProjectFacts {
+  /** Absolute path of the target repo. */
+  readonly root: string;
+  /** Whether the target directory exists at all (generate creates it when missing). */
+  readonly exists: boolean;
+  readonly packageManager: PackageManager;
+  /** pnpm-workspace.yaml or package.json workspaces at the root. */
+  readonly isWorkspace: boolean;
+  readonly web: WebFacts;
+  readonly backend: BackendFacts | null;
+  readonly supabase: SupabaseFacts;
+  /** scaffold-config.json at the root, parsed, or null when absent. */
+  readonly scaffoldConfig: ScaffoldConfigFacts | null;
+  /** Path (relative to root, posix) of the guide's types package file when it exists. */
+  readonly typesPackageFile: string | null;
+}
+
+export interface WebFacts {
+  /** Web app directory relative to root, posix, '' for the root itself; e.g. `apps/web`. */
+  readonly dir: string;
+  /** Whether that directory has a package.json. */
+  readonly hasPackageJson: boolean;
+  /** The app uses `src/app`: generated files go under `src/`. */
+  readonly usesSrcDir: boolean;
+  /** Directory (relative to root) holding `lib/` and the root proxy/middleware: `<dir>` or `<dir>/src`. */
+  readonly codeDir: string;
+  /** Next.js major version, or null when nothing tells. */
+  readonly nextMajor: number | null;
+  readonly nextMajorSource: 'installed' | 'package.json' | 'files' | 'default';
+  /** Existing root session files, relative to root. */
+  readonly proxyFile: string | null;
+  readonly middlewareFile: string | null;
+  readonly envModule: EnvModuleFacts | null;
+  /** `<codeDir>/lib/supabase` exists. */
+  readonly hasSupabaseLib: boolean;
+  /** Dependencies declared in the app's package.json (name → range). */
+  readonly dependencies: Readonly<Record<string, string>>;
+}
+
+export interface EnvModuleFacts {
+  /** Relative to root, e.g. `apps/web/lib/env.ts`. */
+  readonly file: string;
+  readonly exportsPublicEnv: boolean;
+  readonly exportsEnv: boolean;
+  /** Environment keys named in the module. */
+  readonly keys: readonly string[];
+}
+
+export interface BackendFacts {
+  /** Backend package directory relative to root, e.g. `packages/backend`. */
+  readonly dir: string;
+  readonly hasPyproject: boolean;
+  /** `src/config.py` exists. */
+  readonly hasConfig: boolean;
+  /** `supabase` appears among the pyproject dependencies. */
+  readonly dependsOnSupabase: boolean;
+}
+
+export type MigrationNaming = 'sequential' | 'timestamp';
+
+export interface MigrationFile {
+  /** File name, e.g. `20240101120000_init.sql`. */
+  readonly name: string;
+  /** Leading digits. */
+  readonly version: string;
+}
+
+export interface SupabaseFacts {
+  /** `supabase/` is a symlink resolving outside the target. */
+  readonly escapesRoot: boolean;
+  readonly hasConfigToml: boolean;
+  /** `[db.seed] sql_paths` from config.toml, or null when not set. */
+  readonly seedPaths: readonly string[] | null;
+  /** `supabase/migrations` state. */
+  readonly migrationsDir: 'absent' | 'directory' | 'file';
+  /** Files matching the CLI's `^([0-9]+)_(.*)\.sql$`, in the CLI's order. */
+  readonly migrations: readonly MigrationFile[];
+  /** `*.sql` files that do not match the CLI's naming (the CLI ignores them). */
+  readonly ignoredMigrationFiles: readonly string[];
+  /** Naming used by existing migrations, or null when there are none. */
+  readonly naming: MigrationNaming | null;
+}
+
+export interface ScaffoldConfigFacts {
+  readonly file: string;
+  readonly projectName: string | null;
+  readonly tiers: readonly string[] | null;
+}
