@@ -31,7 +31,7 @@ export interface WebFacts {
   /** Directory (relative to root) holding `lib/` and the root proxy/middleware: `<dir>` or `<dir>/src`. */
   readonly codeDir: string;
   /** Next.js major version, or null when nothing tells. */
-  readonly nextMajor: number | null;
+  readonly nextMajor: number;
   readonly nextMajorSource: 'installed' | 'package.json' | 'files' | 'default';
   /** Existing root session files, relative to root. */
   readonly proxyFile: string | null;

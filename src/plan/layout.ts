@@ -1,0 +1,44 @@
+import path from 'node:path';
+import type { ProjectFacts } from '../detect/facts.js';
+
+/** Where the phase's files live in a given repo, relative to its root (posix). */
+export interface PhaseLayout {
+  readonly migrationsDir: string;
+  readonly seedFile: string;
+  readonly testsDir: string;
+  readonly webLibDir: string;
+  /** client, server, admin, config and the session module, under webLibDir. */
+  readonly webFiles: readonly string[];
+  /** The root `proxy.ts` (Next ≥ 16) or `middleware.ts` (Next 15). */
+  readonly rootSessionFile: string;
+  /** `lib/supabase/proxy` or `lib/supabase/middleware`: which convention applies. */
+  readonly sessionFile: 'proxy' | 'middleware';
+  /** `<backend>/src/database.py`, or null when there is no backend. */
+  readonly backendFile: string | null;
+  /** Where the `Database` types go. */
+  readonly typesFile: string;
+}
+
+export const WEB_CLIENT_MODULES = ['client', 'server', 'admin', 'config'] as const;
+
+export function sessionFileFor(nextMajor: number): 'proxy' | 'middleware' {
+  return nextMajor >= 16 ? 'proxy' : 'middleware';
+}
+
+export function phaseLayout(facts: ProjectFacts, options: { backend?: boolean } = {}): PhaseLayout {
+  const sessionFile = sessionFileFor(facts.web.nextMajor);
+  const inCode = (p: string) => path.posix.join(facts.web.codeDir || '.', p).replace(/^\.\//, '');
+  const webLibDir = inCode('lib/supabase');
+  const wantsBackend = options.backend ?? true;
+  return {
+    migrationsDir: 'supabase/migrations',
+    seedFile: 'supabase/seed.sql',
+    testsDir: 'supabase/tests/database',
+    webLibDir,
+    webFiles: [...WEB_CLIENT_MODULES, sessionFile].map((name) => `${webLibDir}/${name}.ts`),
+    rootSessionFile: inCode(`${sessionFile}.ts`),
+    sessionFile,
+    backendFile: wantsBackend && facts.backend ? path.posix.join(facts.backend.dir, 'src/database.py') : null,
+    typesFile: facts.typesPackageFile ?? `${webLibDir}/database.types.ts`,
+  };
+}
