@@ -1,0 +1,33 @@
+import { realpath } from 'node:fs/promises';
+import path from 'node:path';
+import { CliError } from '../errors.js';
+
+/**
+ * Refuses a write whose real location (symlinks resolved on the nearest existing ancestor) is
+ * outside the target root.
+ */
+export async function assertInsideRoot(root: string, relative: string): Promise<void> {
+  const realRoot = await realpath(root);
+  const target = path.resolve(root, relative);
+  if (!isWithin(path.resolve(root), target)) throw escape(relative);
+  let probe = target;
+  for (;;) {
+    const real = await realpath(probe).catch(() => null);
+    if (real !== null) {
+      const resolved = path.join(real, path.relative(probe, target));
+      if (!isWithin(realRoot, resolved)) throw escape(relative);
+      return;
+    }
+    const parent = path.dirname(probe);
+    if (parent === probe) return;
+    probe = parent;
+  }
+}
+
+export function isWithin(root: string, candidate: string): boolean {
+  const rel = path.relative(root, candidate);
+  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+}
+
+const escape = (relative: string) =>
+  new CliError('target', `${relative} resolves outside the target directory (a symlink?): refusing to write there`);

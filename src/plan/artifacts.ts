@@ -1,0 +1,63 @@
+import path from 'node:path';
+import type { PhaseLayout } from './layout.js';
+import type { ArtifactGroup } from './types.js';
+
+/** One file the phase produces: which template renders it and where it goes. */
+export interface Artifact {
+  readonly group: ArtifactGroup;
+  readonly template: string;
+  readonly path: string;
+}
+
+/** Template names found under templates/ (read by the pipeline, so this stays pure). */
+export interface TemplateInventory {
+  /** Files in templates/supabase/migrations, e.g. `01_initial_schema.sql.hbs`, sorted. */
+  readonly migrations: readonly string[];
+  /** Files in templates/supabase/tests/database. */
+  readonly dbTests: readonly string[];
+  /** Files in templates/web/lib/supabase. */
+  readonly webLib: readonly string[];
+}
+
+export const SESSION_TEMPLATE = 'session.ts.hbs';
+
+export function listArtifacts(
+  layout: PhaseLayout,
+  inventory: TemplateInventory,
+  migrationVersions: readonly string[],
+): Artifact[] {
+  const migrations = inventory.migrations.map((template, i) => ({
+    group: 'migrations' as const,
+    template: `supabase/migrations/${template}`,
+    path: `${layout.migrationsDir}/${migrationVersions[i]}_${migrationName(template)}`,
+  }));
+  const dbTests = inventory.dbTests.map((template) => ({
+    group: 'db-tests' as const,
+    template: `supabase/tests/database/${template}`,
+    path: `${layout.testsDir}/${stripHbs(template)}`,
+  }));
+  const webLib = inventory.webLib.map((template) => ({
+    group: 'web' as const,
+    template: `web/lib/supabase/${template}`,
+    path: `${layout.webLibDir}/${template === SESSION_TEMPLATE ? `${layout.sessionFile}.ts` : stripHbs(template)}`,
+  }));
+  const root = { group: 'web' as const, template: 'web/root/session-root.ts.hbs', path: layout.rootSessionFile };
+  const seed = { group: 'seed' as const, template: 'supabase/seed.sql.hbs', path: layout.seedFile };
+  const backend = layout.backendFile
+    ? [{ group: 'backend' as const, template: 'backend/src/database.py.hbs', path: layout.backendFile }]
+    : [];
+  return [...migrations, seed, ...dbTests, ...webLib, root, ...backend];
+}
+
+/** `01_initial_schema.sql.hbs` → `initial_schema.sql`: the numeric prefix only orders templates. */
+export function migrationName(template: string): string {
+  return stripHbs(template).replace(/^\d+_/, '');
+}
+
+const stripHbs = (name: string) => name.replace(/\.hbs$/, '');
+
+/** Relative import specifier from one generated file to another (no extension). */
+export function relativeImport(fromFile: string, toFileWithoutExt: string): string {
+  const rel = path.posix.relative(path.posix.dirname(fromFile), toFileWithoutExt);
+  return rel.startsWith('.') ? rel : `./${rel}`;
+}

@@ -1,0 +1,74 @@
+/**
+ * Text edits that add dependencies while keeping the file's own formatting: indentation, line
+ * endings, key order and the trailing newline of package.json; the layout of pyproject.toml.
+ */
+export function addPackageJsonDependencies(
+  text: string,
+  wanted: Readonly<Record<string, string>>,
+): { content: string; added: string[] } | null {
+  let manifest: Record<string, unknown>;
+  try {
+    manifest = JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    return null;
+  }
+  const declared = { ...(manifest['devDependencies'] as object | undefined), ...(manifest['dependencies'] as object | undefined) };
+  const added = Object.keys(wanted).filter((name) => !(name in declared));
+  if (added.length === 0) return { content: text, added };
+  const dependencies = { ...((manifest['dependencies'] as Record<string, string> | undefined) ?? {}) };
+  for (const name of added) dependencies[name] = wanted[name] ?? '*';
+  manifest['dependencies'] = Object.fromEntries(Object.entries(dependencies).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  const eol = text.includes('\r\n') ? '\r\n' : '\n';
+  const json = JSON.stringify(manifest, null, detectIndent(text)).replace(/\n/g, eol);
+  return { content: /\r?\n$/.test(text) ? json + eol : json, added };
+}
+
+function detectIndent(text: string): string | number {
+  const match = /^[ \t]+(?=")/m.exec(text);
+  return match?.[0] ?? 2;
+}
+
+/**
+ * Adds a PEP 508 requirement to `[project] dependencies = [...]`, or `supabase = "…"` under
+ * `[tool.poetry.dependencies]`. Null when neither section exists (nothing is invented).
+ */
+export function addPyprojectDependency(text: string, requirement: string, poetryName: string, poetryRange: string): string | null {
+  const eol = text.includes('\r\n') ? '\r\n' : '\n';
+  const lines = text.split(/\r?\n/);
+  const project = sectionBounds(lines, 'project');
+  if (project) {
+    for (let i = project.start; i < project.end; i++) {
+      const line = lines[i] ?? '';
+      const inline = /^(\s*dependencies\s*=\s*\[)(.*)\]\s*$/.exec(line);
+      if (inline) {
+        const items = inline[2]?.trim() ?? '';
+        lines[i] = `${inline[1]}${items === '' ? `"${requirement}"` : `${items.replace(/,\s*$/, '')}, "${requirement}"`}]`;
+        return lines.join(eol);
+      }
+      if (/^\s*dependencies\s*=\s*\[\s*$/.test(line)) {
+        const close = lines.findIndex((l, j) => j > i && /^\s*\]/.test(l));
+        if (close < 0) return null;
+        const itemIndent = /^(\s*)"/.exec(lines[i + 1] ?? '')?.[1] ?? '    ';
+        const last = close - 1;
+        if (last > i && !/,\s*(#.*)?$/.test(lines[last] ?? '')) lines[last] = `${lines[last]},`;
+        lines.splice(close, 0, `${itemIndent}"${requirement}",`);
+        return lines.join(eol);
+      }
+    }
+  }
+  const poetry = sectionBounds(lines, 'tool.poetry.dependencies');
+  if (poetry) {
+    let insertAt = poetry.end;
+    while (insertAt > poetry.start + 1 && (lines[insertAt - 1] ?? '').trim() === '') insertAt--;
+    lines.splice(insertAt, 0, `${poetryName} = "${poetryRange}"`);
+    return lines.join(eol);
+  }
+  return null;
+}
+
+function sectionBounds(lines: string[], name: string): { start: number; end: number } | null {
+  const start = lines.findIndex((l) => l.trim() === `[${name}]`);
+  if (start < 0) return null;
+  const next = lines.findIndex((l, i) => i > start && /^\s*\[/.test(l));
+  return { start, end: next < 0 ? lines.length : next };
+}

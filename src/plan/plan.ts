@@ -1,0 +1,152 @@
+import type { ProjectFacts } from '../detect/facts.js';
+import type { Artifact } from './artifacts.js';
+import { relativeImport } from './artifacts.js';
+import type { PhaseLayout } from './layout.js';
+import type { ArtifactGroup, Plan, PlannedFile } from './types.js';
+
+export interface DependencyEdit {
+  readonly path: string;
+  readonly content: string;
+  readonly previous: string;
+  readonly added: readonly string[];
+  readonly ecosystem: 'npm' | 'python';
+}
+
+export interface PlanInput {
+  readonly facts: ProjectFacts;
+  readonly layout: PhaseLayout;
+  readonly options: { readonly force: boolean; readonly append: boolean };
+  readonly rendered: ReadonlyArray<{ readonly artifact: Artifact; readonly content: string }>;
+  readonly types: { readonly path: string; readonly content: string } | null;
+  readonly dependencyEdits: readonly DependencyEdit[];
+  /** Current content of every target path (null when absent). */
+  readonly existing: ReadonlyMap<string, string | null>;
+}
+
+/** Decides, for every file of the phase, what happens to it. Pure: no I/O, same input → same plan. */
+export function buildPlan(input: PlanInput): Plan {
+  const { facts, layout } = input;
+  const skips = groupSkips(input);
+  const otherSession = otherSessionFile(facts, layout);
+  const files: PlannedFile[] = input.rendered.map(({ artifact, content }) => {
+    const previous = input.existing.get(artifact.path) ?? null;
+    const skip = skips.get(artifact.group);
+    if (skip) return { path: artifact.path, group: artifact.group, status: 'skip', reason: skip, content, previous, forceable: false };
+    if (artifact.path === layout.rootSessionFile && otherSession) {
+      return {
+        path: artifact.path,
+        group: artifact.group,
+        status: 'conflict',
+        reason: `${otherSession} exists; Next.js ${facts.web.nextMajor} fails to build with both it and ${artifact.path}: add the session refresh to ${otherSession} by hand`,
+        content,
+        previous,
+        forceable: false,
+        advice: sessionAdvice(otherSession, layout),
+      };
+    }
+    const advice = artifact.path === layout.rootSessionFile ? sessionAdvice(artifact.path, layout) : undefined;
+    return compare(artifact.path, artifact.group, content, previous, input.options.force, advice);
+  });
+  if (input.types) {
+    const previous = input.existing.get(input.types.path) ?? null;
+    files.push(compare(input.types.path, 'types', input.types.content, previous, input.options.force));
+  }
+  for (const edit of input.dependencyEdits) {
+    files.push({
+      path: edit.path,
+      group: 'dependencies',
+      status: 'update',
+      reason: `adds ${edit.added.join(', ')}`,
+      content: edit.content,
+      previous: edit.previous,
+      forceable: false,
+    });
+  }
+  return {
+    root: facts.root,
+    files,
+    notes: planNotes(facts, layout),
+    nextSteps: nextSteps(facts, layout),
+    addedWebDependencies: input.dependencyEdits.filter((e) => e.ecosystem === 'npm').flatMap((e) => e.added),
+  };
+}
+
+export function normaliseLineEndings(text: string): string {
+  return text.replace(/\r\n?/g, '\n');
+}
+
+function compare(
+  path: string,
+  group: ArtifactGroup,
+  content: string,
+  previous: string | null,
+  force: boolean,
+  advice?: readonly string[],
+): PlannedFile {
+  const base = { path, group, content, previous, ...(advice ? { advice } : {}) };
+  if (previous === null) return { ...base, status: 'create', reason: 'new file', forceable: false };
+  if (normaliseLineEndings(previous) === normaliseLineEndings(content)) {
+    return { ...base, status: 'unchanged', reason: 'identical', forceable: false };
+  }
+  // Existing migrations are history the database has already applied: never rewritten.
+  const forceable = !isMigration(path);
+  if (force && forceable) return { ...base, status: 'overwrite', reason: 'differs; --force (backup kept)', forceable };
+  return { ...base, status: 'conflict', reason: forceable ? 'differs from the generated file' : 'an existing migration is never modified', forceable };
+}
+
+export const isMigration = (path: string) => path.startsWith('supabase/migrations/');
+
+function groupSkips(input: PlanInput): Map<ArtifactGroup, string> {
+  const { facts, layout } = input;
+  const skips = new Map<ArtifactGroup, string>();
+  const existingSql = facts.supabase.migrations.length + facts.supabase.ignoredMigrationFiles.length;
+  if (existingSql > 0 && !input.options.append) {
+    skips.set('migrations', `${layout.migrationsDir}/ already holds ${existingSql} migration file(s); pass --append to add ours after them`);
+  }
+  if (facts.web.hasSupabaseLib) {
+    skips.set('web', `${layout.webLibDir}/ already exists; the web client files are only generated into a new one`);
+  }
+  return skips;
+}
+
+function otherSessionFile(facts: ProjectFacts, layout: PhaseLayout): string | null {
+  const other = layout.sessionFile === 'proxy' ? facts.web.middlewareFile : facts.web.proxyFile;
+  return other && other !== layout.rootSessionFile ? other : null;
+}
+
+/** What to add by hand to a proxy/middleware file that is not ours. */
+function sessionAdvice(file: string, layout: PhaseLayout): string[] {
+  const importPath = relativeImport(file, `${layout.webLibDir}/${layout.sessionFile}`);
+  return [
+    `In ${file}:`,
+    `  import { updateSession } from '${importPath}';`,
+    `  // first thing in the exported function; return supabaseResponse (or copy its cookies onto your response):`,
+    `  const { supabaseResponse } = await updateSession(request);`,
+  ];
+}
+
+function planNotes(facts: ProjectFacts, layout: PhaseLayout): string[] {
+  const notes: string[] = [];
+  const { seedPaths, ignoredMigrationFiles } = facts.supabase;
+  if (seedPaths !== null && !seedPaths.some((p) => p.replace(/^\.\//, '') === 'seed.sql')) {
+    notes.push(`supabase/config.toml [db.seed] sql_paths (${seedPaths.join(', ') || 'empty'}) does not include seed.sql: add "./seed.sql" to load ${layout.seedFile} on db reset`);
+  }
+  for (const name of ignoredMigrationFiles) {
+    notes.push(`supabase/migrations/${name} does not match <version>_<name>.sql: the Supabase CLI ignores it`);
+  }
+  if (layout.backendFile && facts.backend && !facts.backend.hasConfig && !facts.isNewRepo) {
+    notes.push(`${facts.backend.dir}/src/config.py is missing: ${layout.backendFile} imports settings from it`);
+  }
+  return notes;
+}
+
+function nextSteps(facts: ProjectFacts, layout: PhaseLayout): string[] {
+  const steps: string[] = [];
+  if (!facts.supabase.hasConfigToml) steps.push('supabase init            # creates supabase/config.toml (none found)');
+  steps.push('supabase start           # local Supabase');
+  steps.push('supabase db reset        # applies the migrations and seed.sql');
+  steps.push('supabase test db         # runs the pgTAP tests in supabase/tests');
+  steps.push('npx create-saas-db verify 04   # proves the phase works, no Docker needed');
+  if (facts.isNewRepo) steps.push(`add @supabase/ssr and @supabase/supabase-js to ${layout.webLibDir.replace(/\/?(src\/)?lib\/supabase$/, '') || '.'}/package.json`);
+  return steps;
+}
