@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Installs the real web dependencies the compile tests typecheck against, once:
+#   test/.cache/web-deps     Next 16 (proxy.ts)
+#   test/.cache/web-deps-15  Next 15 (middleware.ts)
+# Each set is skipped when its node_modules was installed from the same pinned manifest.
+set -euo pipefail
+
+repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cache_root="$repo_root/test/.cache"
+
+# Versions shared by both sets; only `next` differs.
+common_deps='
+  "react": "19.3.1",
+  "react-dom": "19.3.1",
+  "@supabase/ssr": "0.12.7",
+  "@supabase/supabase-js": "2.119.1",
+  "server-only": "0.0.1",
+  "typescript": "5.9.3",
+  "@types/react": "19.3.0",
+  "@types/react-dom": "19.3.0",
+  "@types/node": "20.19.43"'
+
+install_set() {
+  local dir="$1" next_version="$2"
+  local manifest
+  manifest="$(printf '{\n  "name": "create-saas-db-test-web-deps",\n  "private": true,\n  "dependencies": {\n    "next": "%s",%s\n  }\n}\n' "$next_version" "$common_deps")"
+
+  # The stamp is written only after a successful install, so an interrupted run retries.
+  if [[ -f "$dir/.installed-manifest.json" && -d "$dir/node_modules" ]] \
+    && [[ "$(cat "$dir/.installed-manifest.json")" == "$manifest" ]]; then
+    return 0
+  fi
+
+  mkdir -p "$dir"
+  rm -f "$dir/.installed-manifest.json"
+  printf '%s' "$manifest" > "$dir/package.json"
+  if ! (cd "$dir" && npm install --no-audit --no-fund --loglevel=error --no-update-notifier > "$dir/install.log" 2>&1); then
+    echo "install-test-deps: npm install failed in $dir (log below)" >&2
+    cat "$dir/install.log" >&2
+    return 1
+  fi
+  printf '%s' "$manifest" > "$dir/.installed-manifest.json"
+}
+
+install_set "$cache_root/web-deps" "16.4.6"
+install_set "$cache_root/web-deps-15" "15.5.29"

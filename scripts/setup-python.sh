@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Creates .venv at the repo root with the Python packages the generated backend module needs
+# (the python probe and its tests use it). Skipped when the venv already has them.
+set -euo pipefail
+
+repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+venv="$repo_root/.venv"
+python_bin="${PYTHON:-python3}"
+requirements=('supabase==2.31.*' 'pydantic-settings>=2,<3' 'httpx>=0.26,<1')
+
+if [[ -x "$venv/bin/python" ]] \
+  && "$venv/bin/python" -c 'import supabase, pydantic_settings, httpx, sys; sys.exit(0 if supabase.__version__.startswith("2.31.") else 1)' 2>/dev/null; then
+  exit 0
+fi
+
+if [[ ! -x "$venv/bin/python" ]]; then
+  "$python_bin" -m venv "$venv"
+fi
+if ! "$venv/bin/python" -m pip install --quiet --disable-pip-version-check "${requirements[@]}" > "$venv/install.log" 2>&1; then
+  echo "setup-python: pip install failed (log below)" >&2
+  cat "$venv/install.log" >&2
+  exit 1
+fi
