@@ -1,0 +1,157 @@
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { detectProject } from '../detect/index.js';
+import type { ProjectFacts } from '../detect/facts.js';
+import { readText } from '../detect/fs-probe.js';
+import { normaliseRelative } from '../detect/web-app.js';
+import { CliError } from '../errors.js';
+import type { GenerateOptions } from '../options/schema.js';
+import { listArtifacts, type TemplateInventory } from '../plan/artifacts.js';
+import { addPackageJsonDependencies, addPyprojectDependency } from '../plan/dependency-edits.js';
+import { PYTHON_SUPABASE_REQUIREMENT, WEB_DEPENDENCIES } from '../plan/dependency-versions.js';
+import { phaseLayout, type PhaseLayout } from '../plan/layout.js';
+import { nextMigrationVersions } from '../plan/migration-versions.js';
+import { buildPlan, type DependencyEdit } from '../plan/plan.js';
+import type { Plan } from '../plan/types.js';
+import { renderTemplate } from '../render/render.js';
+import { templatesDir } from '../render/templates-dir.js';
+import { migrationsCreatingPhaseTables } from './existing-tables.js';
+import { buildRenderContext } from './render-context.js';
+import { resolveConfig, type ResolvedConfig } from './resolve-config.js';
+
+export type TypesGenerator = (migrations: Array<{ name: string; sql: string }>) => Promise<string>;
+
+export interface PrepareRequest {
+  readonly options: GenerateOptions;
+  readonly cwd: string;
+  readonly now: Date;
+  /** Renders `Database` types from migrations; loaded lazily by the command (it boots a database). */
+  readonly generateTypes?: TypesGenerator | undefined;
+  /** Facts already detected by the caller (with the same hints), to avoid reading the repo twice. */
+  readonly facts?: ProjectFacts | undefined;
+}
+
+export interface Prepared {
+  readonly facts: ProjectFacts;
+  readonly layout: PhaseLayout;
+  readonly config: ResolvedConfig;
+  readonly plan: Plan;
+}
+
+/** detect → resolve → render → plan. Reads the repo and templates; writes nothing. */
+export async function preparePlan(request: PrepareRequest): Promise<Prepared> {
+  const { options, cwd } = request;
+  const facts = request.facts ?? (await detectTarget(options, cwd));
+  assertUsable(facts);
+  const config = await resolveConfig(options, facts, cwd);
+  const layout = phaseLayout(facts, { backend: options.backend });
+  const existingMigrations = facts.supabase.migrations;
+  if (options.append && existingMigrations.length > 0) await refuseDuplicateTables(facts);
+
+  const inventory = await readInventory();
+  const versions = nextMigrationVersions(options.append ? existingMigrations : [], config.naming, inventory.migrations.length, request.now);
+  const artifacts = listArtifacts(layout, inventory, versions);
+  const migrationsSkipped = facts.supabase.migrations.length + facts.supabase.ignoredMigrationFiles.length > 0 && !options.append;
+
+  const renderAll = (typedClients: boolean) => {
+    const context = buildRenderContext(facts, layout, config, { typedClients });
+    return Promise.all(artifacts.map(async (artifact) => ({ artifact, content: await renderTemplate(artifact.template, context) })));
+  };
+  let rendered = await renderAll(options.types && request.generateTypes !== undefined);
+  const notes: string[] = [];
+  let types: { path: string; content: string } | null = null;
+  if (options.types && request.generateTypes) {
+    const ours = migrationsSkipped ? [] : rendered.filter((r) => r.artifact.group === 'migrations');
+    const migrations = [
+      ...(await readMigrations(facts)),
+      ...ours.map((r) => ({ name: path.posix.basename(r.artifact.path), sql: r.content })),
+    ];
+    try {
+      types = { path: layout.typesFile, content: await request.generateTypes(migrations) };
+    } catch (error) {
+      notes.push(`types not generated (${firstLine(error)}); run \`create-saas-db types\` once the migrations apply`);
+      rendered = await renderAll(false);
+    }
+  }
+
+  const paths = [...artifacts.map((a) => a.path), ...(types ? [types.path] : [])];
+  const existing = new Map(await Promise.all(paths.map(async (p) => [p, await readText(path.join(facts.root, p))] as const)));
+  const plan = buildPlan({
+    facts,
+    layout,
+    options: { force: options.force, append: options.append },
+    rendered,
+    types,
+    dependencyEdits: facts.web.hasSupabaseLib ? [] : await dependencyEdits(facts, layout),
+    existing,
+  });
+  return { facts, layout, config, plan: { ...plan, notes: [...plan.notes, ...notes] } };
+}
+
+/** Detection with the directory hints from the options, validated to stay inside the target. */
+export function detectTarget(options: GenerateOptions, cwd: string): Promise<ProjectFacts> {
+  return detectProject(path.resolve(cwd, options.dir), {
+    webDir: options.webDir === undefined ? undefined : insideTarget(options.webDir, '--web-dir'),
+    backendDir: options.backendDir === undefined ? undefined : insideTarget(options.backendDir, '--backend-dir'),
+  });
+}
+
+function insideTarget(dir: string, flag: string): string {
+  const normal = normaliseRelative(dir);
+  if (path.isAbsolute(dir) || normal === '..' || normal.startsWith('../')) {
+    throw new CliError('usage', `${flag} ${dir}: must be a path inside the target directory`);
+  }
+  return normal;
+}
+
+function assertUsable(facts: ProjectFacts): void {
+  if (facts.supabase.escapesRoot) {
+    throw new CliError('target', 'supabase/ is a symlink to a place outside the target directory: refusing to write through it');
+  }
+  if (facts.supabase.migrationsDir === 'file') {
+    throw new CliError('layout', 'supabase/migrations exists but is a file, not a directory: move it away and run again');
+  }
+}
+
+async function refuseDuplicateTables(facts: ProjectFacts): Promise<void> {
+  const clashes = await migrationsCreatingPhaseTables(path.join(facts.root, 'supabase', 'migrations'), facts.supabase.migrations);
+  if (clashes.length === 0) return;
+  const list = clashes.map((c) => `${c.file} (${c.tables.join(', ')})`);
+  throw new CliError('refused', `--append refused: existing migrations already create phase tables: ${list.join('; ')}`, list);
+}
+
+async function readInventory(): Promise<TemplateInventory> {
+  const list = async (dir: string) => (await readdir(path.join(templatesDir, dir)).catch(() => [])).filter((n) => n.endsWith('.hbs')).sort();
+  const [migrations, dbTests, webLib] = await Promise.all([
+    list('supabase/migrations'),
+    list('supabase/tests/database'),
+    list('web/lib/supabase'),
+  ]);
+  return { migrations, dbTests, webLib };
+}
+
+async function readMigrations(facts: ProjectFacts): Promise<Array<{ name: string; sql: string }>> {
+  const dir = path.join(facts.root, 'supabase', 'migrations');
+  return Promise.all(facts.supabase.migrations.map(async (m) => ({ name: m.name, sql: await readFile(path.join(dir, m.name), 'utf8') })));
+}
+
+async function dependencyEdits(facts: ProjectFacts, layout: PhaseLayout): Promise<DependencyEdit[]> {
+  const edits: DependencyEdit[] = [];
+  const manifestPath = facts.web.dir ? `${facts.web.dir}/package.json` : 'package.json';
+  const manifest = facts.web.hasPackageJson ? await readText(path.join(facts.root, manifestPath)) : null;
+  const npmEdit = manifest === null ? null : addPackageJsonDependencies(manifest, WEB_DEPENDENCIES);
+  if (manifest !== null && npmEdit && npmEdit.added.length > 0) {
+    edits.push({ path: manifestPath, content: npmEdit.content, previous: manifest, added: npmEdit.added, ecosystem: 'npm' });
+  }
+  const backend = facts.backend;
+  if (layout.backendFile && backend?.hasPyproject && !backend.dependsOnSupabase) {
+    const pyprojectPath = `${backend.dir}/pyproject.toml`;
+    const pyproject = (await readText(path.join(facts.root, pyprojectPath))) ?? '';
+    const edited = addPyprojectDependency(pyproject, PYTHON_SUPABASE_REQUIREMENT, 'supabase', '^2.31');
+    if (edited !== null) edits.push({ path: pyprojectPath, content: edited, previous: pyproject, added: ['supabase'], ecosystem: 'python' });
+  }
+  return edits;
+}
+
+const firstLine = (error: unknown) => String((error as Error)?.message ?? error).split('\n')[0];
+

@@ -1,0 +1,96 @@
+import type { ApplyResult } from '../apply/apply.js';
+import type { ProjectFacts } from '../detect/facts.js';
+import type { PhaseLayout } from '../plan/layout.js';
+import type { FileStatus, Plan } from '../plan/types.js';
+import { unifiedDiff } from './unified-diff.js';
+
+export interface InstallOutcome {
+  readonly command: string;
+  readonly ok: boolean;
+  readonly skipped: string | null;
+  readonly error: string | null;
+}
+
+export interface GenerateOutcome {
+  readonly facts: ProjectFacts;
+  readonly layout: PhaseLayout;
+  readonly plan: Plan;
+  readonly dryRun: boolean;
+  readonly applied: ApplyResult | null;
+  readonly install: InstallOutcome | null;
+  readonly exitCode: number;
+}
+
+const ORDER: readonly FileStatus[] = ['create', 'update', 'overwrite', 'unchanged', 'skip', 'conflict'];
+
+export function countByStatus(plan: Plan): Record<FileStatus, number> {
+  const counts = Object.fromEntries(ORDER.map((s) => [s, 0])) as Record<FileStatus, number>;
+  for (const file of plan.files) counts[file.status]++;
+  return counts;
+}
+
+/** The human report: one line per file, then notes, conflicts with advice, next steps. */
+export function formatHumanReport(outcome: GenerateOutcome, options: { diff: boolean }): string {
+  const { plan, facts, layout } = outcome;
+  const lines: string[] = [];
+  lines.push(
+    `create-saas-db ${outcome.dryRun ? '(dry run: nothing written) ' : ''}→ ${plan.root}`,
+    `  Next.js ${facts.web.nextMajor} (${layout.sessionFile}.ts), ${facts.packageManager}, web app ${facts.web.dir || '.'}` +
+      `${layout.backendFile ? `, backend ${facts.backend?.dir}` : ', no backend'}`,
+    '',
+  );
+  const width = Math.max(...ORDER.map((s) => s.length));
+  for (const file of plan.files) {
+    const detail = file.status === 'create' || file.status === 'unchanged' ? '' : `  (${file.reason})`;
+    lines.push(`  ${file.status.padEnd(width)}  ${file.path}${detail}`);
+  }
+  for (const { path, backup } of outcome.applied?.backups ?? []) lines.push(`  backup     ${path} → ${backup}`);
+  const counts = countByStatus(plan);
+  lines.push('', `  ${ORDER.filter((s) => counts[s] > 0).map((s) => `${counts[s]} ${s}`).join(', ')}`);
+  if (options.diff) {
+    for (const file of plan.files) {
+      if ((file.status === 'conflict' || file.status === 'overwrite' || file.status === 'update') && file.content !== null) {
+        lines.push('', unifiedDiff(file.path, file.previous, file.content).trimEnd());
+      }
+    }
+  }
+  const conflicts = plan.files.filter((f) => f.status === 'conflict');
+  if (conflicts.length > 0) {
+    lines.push('', `Conflicts left as they are (${conflicts.length}):`);
+    for (const file of conflicts) {
+      lines.push(`  ${file.path}: ${file.reason}`);
+      for (const line of file.advice ?? []) lines.push(`    ${line}`);
+    }
+    if (conflicts.some((f) => f.forceable)) lines.push('  Pass --diff to see the differences, --force to overwrite (a .bak backup is kept).');
+  }
+  if (outcome.install) {
+    const i = outcome.install;
+    lines.push('', i.skipped ? `Dependencies: not installed (${i.skipped})` : i.ok ? `Dependencies: installed (${i.command})` : `Dependencies: ${i.command} failed: ${i.error}`);
+  }
+  if (plan.notes.length > 0) lines.push('', 'Notes:', ...plan.notes.map((n) => `  - ${n}`));
+  if (!outcome.dryRun && outcome.exitCode === 0) lines.push('', 'Next steps:', ...plan.nextSteps.map((s) => `  ${s}`));
+  return lines.join('\n') + '\n';
+}
+
+/** The --json document: stable keys, no file contents. */
+export function toJsonReport(outcome: GenerateOutcome): object {
+  return {
+    root: outcome.plan.root,
+    dryRun: outcome.dryRun,
+    exitCode: outcome.exitCode,
+    detected: {
+      packageManager: outcome.facts.packageManager,
+      webDir: outcome.facts.web.dir,
+      nextMajor: outcome.facts.web.nextMajor,
+      sessionFile: outcome.layout.rootSessionFile,
+      backendDir: outcome.layout.backendFile ? (outcome.facts.backend?.dir ?? null) : null,
+      migrationNaming: outcome.facts.supabase.naming,
+    },
+    summary: countByStatus(outcome.plan),
+    files: outcome.plan.files.map((f) => ({ path: f.path, group: f.group, status: f.status, reason: f.reason, ...(f.advice ? { advice: f.advice } : {}) })),
+    backups: outcome.applied?.backups ?? [],
+    install: outcome.install,
+    notes: outcome.plan.notes,
+    nextSteps: outcome.plan.nextSteps,
+  };
+}
