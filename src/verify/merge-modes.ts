@@ -1,0 +1,70 @@
+import { failed, passed, skipped } from './outcome.js';
+import type { Timed } from './timing.js';
+import type { CheckOutcome, Finding, GrantMode } from './types.js';
+
+export interface ModeOutcome extends Timed<CheckOutcome> {
+  readonly mode: GrantMode;
+}
+
+/**
+ * One result for a database check that ran in several grant modes: it fails when any mode
+ * fails. A finding seen in every mode is reported once; one seen in some modes only is tagged
+ * with them, so a grant-mode-specific defect is visible as such.
+ */
+export function mergeModeOutcomes(outcomes: readonly ModeOutcome[]): Timed<CheckOutcome> {
+  const durationMs = outcomes.reduce((sum, o) => sum + o.durationMs, 0);
+  const first = outcomes[0];
+  if (!first) return { value: skipped('no grant mode selected'), durationMs };
+  if (outcomes.length === 1) return { value: first.value, durationMs };
+
+  const allModes = outcomes.map((o) => o.mode);
+  const warnings = mergeFindings(outcomes.map((o) => ({ mode: o.mode, findings: o.value.warnings })), allModes);
+  const failures = outcomes.filter((o) => o.value.status === 'fail');
+  if (failures.length > 0) {
+    const summaries = unique(failures.map((o) => (o.value.status === 'fail' ? o.value.summary : '')));
+    const summary =
+      summaries.length === 1 && failures.length === outcomes.length
+        ? summaries[0]!
+        : failures.map((o) => `${o.value.status === 'fail' ? o.value.summary : ''} (${o.mode} grants)`).join('; ');
+    const findings = mergeFindings(
+      failures.map((o) => ({ mode: o.mode, findings: o.value.status === 'fail' ? o.value.findings : [] })),
+      allModes,
+    );
+    return { value: failed(summary, findings, warnings), durationMs };
+  }
+
+  const skips = outcomes.filter((o) => o.value.status === 'skip');
+  if (skips.length === outcomes.length) {
+    const reasons = unique(skips.map((o) => (o.value.status === 'skip' ? o.value.reason : '')));
+    const reason = reasons.length === 1 ? reasons[0]! : skips.map((o) => `${reasonOf(o.value)} (${o.mode} grants)`).join('; ');
+    return { value: skipped(reason, warnings), durationMs };
+  }
+  const skipNotes = skips.map((o) => ({ message: `skipped with ${o.mode} grants: ${reasonOf(o.value)}` }));
+  return { value: passed([...warnings, ...skipNotes]), durationMs };
+}
+
+function mergeFindings(
+  perMode: readonly { mode: GrantMode; findings: readonly Finding[] }[],
+  allModes: readonly GrantMode[],
+): Finding[] {
+  const seen = new Map<string, { finding: Finding; modes: GrantMode[] }>();
+  for (const { mode, findings } of perMode) {
+    for (const finding of findings) {
+      const key = JSON.stringify([finding.message, finding.location ?? null]);
+      const entry = seen.get(key);
+      if (entry) entry.modes.push(mode);
+      else seen.set(key, { finding, modes: [mode] });
+    }
+  }
+  return [...seen.values()].map(({ finding, modes }) =>
+    modes.length === allModes.length ? finding : { ...finding, message: `[${modes.join(', ')} grants] ${finding.message}` },
+  );
+}
+
+function reasonOf(outcome: CheckOutcome): string {
+  return outcome.status === 'skip' ? outcome.reason : '';
+}
+
+function unique<T>(values: readonly T[]): T[] {
+  return [...new Set(values)];
+}
