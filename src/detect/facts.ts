@@ -9,6 +9,8 @@ export interface ProjectFacts {
   readonly root: string;
   /** Whether the target directory exists at all (generate creates it when missing). */
   readonly exists: boolean;
+  /** No package.json at the root nor in the web app: a new repo gets the guide's whole layout. */
+  readonly isNewRepo: boolean;
   readonly packageManager: PackageManager;
   /** pnpm-workspace.yaml or package.json workspaces at the root. */
   readonly isWorkspace: boolean;

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { CliError } from '../errors.js';
-import { detectBackend } from './backend.js';
+import { DEFAULT_BACKEND_DIR, detectBackend } from './backend.js';
 import { detectEnvModule } from './env-module.js';
 import type { ProjectFacts, WebFacts } from './facts.js';
 import { isDirectory, isFile, pathKind, readJson } from './fs-probe.js';
@@ -28,7 +28,7 @@ export async function detectProject(rootInput: string, hints: DetectHints = {}):
   }
   const rootManifest = await readJson(path.join(root, 'package.json'));
   const webDir = await resolveWebDir(root, rootManifest, hints.webDir);
-  const [packageManager, globs, web, backend, supabase, scaffoldConfig, hasTypesPackage] = await Promise.all([
+  const [packageManager, globs, web, detectedBackend, supabase, scaffoldConfig, hasTypesPackage] = await Promise.all([
     detectPackageManager(root, rootManifest as Record<string, unknown> | null),
     workspaceGlobs(root, rootManifest),
     detectWeb(root, webDir),
@@ -37,9 +37,13 @@ export async function detectProject(rootInput: string, hints: DetectHints = {}):
     readScaffoldConfig(path.join(root, SCAFFOLD_CONFIG_FILE), SCAFFOLD_CONFIG_FILE),
     isDirectory(path.join(root, 'packages', 'types')),
   ]);
+  // A new repo gets the guide's whole monorepo, backend included; an existing one keeps what it has.
+  const isNewRepo = rootManifest === null && !web.hasPackageJson;
+  const backend = detectedBackend ?? (isNewRepo ? newBackend() : null);
   return {
     root,
     exists: kind === 'directory',
+    isNewRepo,
     packageManager,
     isWorkspace: globs !== null,
     web,
@@ -48,6 +52,10 @@ export async function detectProject(rootInput: string, hints: DetectHints = {}):
     scaffoldConfig,
     typesPackageFile: hasTypesPackage ? TYPES_PACKAGE_FILE : null,
   };
+}
+
+function newBackend() {
+  return { dir: DEFAULT_BACKEND_DIR, hasPyproject: false, hasConfig: false, dependsOnSupabase: false };
 }
 
 async function detectWeb(root: string, dir: string): Promise<WebFacts> {

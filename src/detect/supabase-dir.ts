@@ -60,8 +60,8 @@ async function symlinkEscapes(root: string, p: string): Promise<boolean> {
 /** `[db.seed] sql_paths = [...]` from config.toml; null when the key is not set. */
 export function seedSqlPaths(toml: string): string[] | null {
   const section = /^\[db\.seed\][^\n]*\n([\s\S]*?)(?=^\[|$(?![\s\S]))/m.exec(toml);
-  if (!section?.[1]) return null;
-  const value = /^\s*sql_paths\s*=\s*\[([\s\S]*?)\]/m.exec(section[1]);
-  if (!value?.[1]) return null;
-  return [...value[1].matchAll(/["']([^"']+)["']/g)].map((m) => m[1] ?? '');
+  if (!section) return null;
+  const value = /^\s*sql_paths\s*=\s*\[([\s\S]*?)\]/m.exec(section[1] ?? '');
+  if (!value) return null;
+  return [...(value[1] ?? '').matchAll(/["']([^"']+)["']/g)].map((m) => m[1] ?? '');
 }

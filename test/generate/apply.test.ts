@@ -1,0 +1,87 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { mkdir, readFile, readdir, symlink, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { applyPlan, realFs, type ApplyFs } from '../../src/apply/apply.js';
+import type { Plan, PlannedFile } from '../../src/plan/types.js';
+import { hashTree, removeTempDirs, tempCopy } from '../helpers/fixtures.js';
+
+afterAll(removeTempDirs);
+
+function file(p: string, status: PlannedFile['status'], content: string, previous: string | null = null): PlannedFile {
+  return { path: p, group: 'seed', status, reason: '', content, previous, forceable: status === 'overwrite' };
+}
+
+function plan(root: string, files: PlannedFile[]): Plan {
+  return { root, files, notes: [], nextSteps: [], addedWebDependencies: [] };
+}
+
+/** Fails the nth rename (the moment a file would land), after earlier files were written. */
+function failingFs(failOnRename: number): ApplyFs {
+  let renames = 0;
+  return { ...realFs, rename: async (from, to) => { if (++renames === failOnRename) throw new Error('disk full (injected)'); return realFs.rename(from, to); } };
+}
+
+async function listAll(dir: string): Promise<string[]> {
+  return (await readdir(dir, { recursive: true })).map(String).sort();
+}
+
+describe('applyPlan', () => {
+  it('writes new files, overwrites with a backup and updates in place', async () => {
+    const root = await tempCopy(null);
+    await writeFile(path.join(root, 'keep.txt'), 'old');
+    await writeFile(path.join(root, 'package.json'), '{}\n');
+    const result = await applyPlan(plan(root, [
+      file('a/b/new.sql', 'create', 'new'),
+      file('keep.txt', 'overwrite', 'replaced', 'old'),
+      file('package.json', 'update', '{"a":1}\n', '{}\n'),
+      file('skipped.txt', 'skip', 'x'),
+    ]));
+    expect(await readFile(path.join(root, 'a/b/new.sql'), 'utf8')).toBe('new');
+    expect(await readFile(path.join(root, 'keep.txt'), 'utf8')).toBe('replaced');
+    expect(await readFile(path.join(root, 'keep.txt.bak'), 'utf8')).toBe('old');
+    expect(result.backups).toEqual([{ path: 'keep.txt', backup: 'keep.txt.bak' }]);
+    expect(await listAll(root)).toEqual(['a', 'a/b', 'a/b/new.sql', 'keep.txt', 'keep.txt.bak', 'package.json']);
+  });
+
+  it('rolls everything back when a write fails in the middle', async () => {
+    const root = await tempCopy('phase03-monorepo');
+    const before = await hashTree(root);
+    const listing = await listAll(root);
+    const files = [
+      file('supabase/migrations/00001_initial_schema.sql', 'create', 'one'),
+      file('apps/web/package.json', 'update', '{}', 'x'),
+      file('supabase/config.toml', 'overwrite', 'changed', 'x'),
+      file('apps/web/lib/supabase/client.ts', 'create', 'two'),
+      file('packages/backend/src/database.py', 'create', 'three'),
+    ];
+    for (const failAt of [1, 2, 3, 4, 5]) {
+      await expect(applyPlan(plan(root, files), { fs: failingFs(failAt) })).rejects.toThrow(/disk full \(injected\).*undone/);
+      expect(await hashTree(root)).toEqual(before);
+      expect(await listAll(root)).toEqual(listing);
+    }
+  });
+
+  it('stops and undoes everything when aborted (SIGINT)', async () => {
+    const root = await tempCopy(null);
+    const controller = new AbortController();
+    const fs: ApplyFs = { ...realFs, rename: async (from, to) => { await realFs.rename(from, to); controller.abort(); } };
+    await expect(applyPlan(plan(root, [file('one.txt', 'create', '1'), file('two.txt', 'create', '2')]), { fs, signal: controller.signal })).rejects.toMatchObject({ code: 'cancelled' });
+    expect(await listAll(root)).toEqual([]);
+  });
+
+  it('refuses to modify an existing migration before writing anything', async () => {
+    const root = await tempCopy(null);
+    await expect(applyPlan(plan(root, [file('new.txt', 'create', 'x'), file('supabase/migrations/00001_a.sql', 'overwrite', 'y', 'z')]))).rejects.toThrow(/refusing to modify the existing migration/);
+    expect(await listAll(root)).toEqual([]);
+  });
+
+  it('refuses writes that a symlink would send outside the target', async () => {
+    const root = await tempCopy(null);
+    const outside = await tempCopy(null);
+    await mkdir(path.join(root, 'apps'));
+    await symlink(outside, path.join(root, 'apps', 'web'));
+    await expect(applyPlan(plan(root, [file('ok.txt', 'create', 'x'), file('apps/web/lib/x.ts', 'create', 'y')]))).rejects.toMatchObject({ code: 'target' });
+    expect(await listAll(outside)).toEqual([]);
+    expect(await listAll(root)).toEqual(['apps', 'apps/web']);
+  });
+});

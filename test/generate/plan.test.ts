@@ -1,0 +1,149 @@
+import { describe, expect, it } from 'vitest';
+import type { ProjectFacts } from '../../src/detect/facts.js';
+import { listArtifacts } from '../../src/plan/artifacts.js';
+import { phaseLayout } from '../../src/plan/layout.js';
+import { nextMigrationVersions } from '../../src/plan/migration-versions.js';
+import { buildPlan, overwriteConflict, type PlanInput } from '../../src/plan/plan.js';
+
+function facts(overrides: Partial<ProjectFacts> = {}, web: Partial<ProjectFacts['web']> = {}, supabase: Partial<ProjectFacts['supabase']> = {}): ProjectFacts {
+  return {
+    root: '/repo',
+    exists: true,
+    isNewRepo: false,
+    packageManager: 'pnpm',
+    isWorkspace: true,
+    backend: { dir: 'packages/backend', hasPyproject: true, hasConfig: true, dependsOnSupabase: false },
+    scaffoldConfig: null,
+    typesPackageFile: null,
+    ...overrides,
+    web: {
+      dir: 'apps/web', hasPackageJson: true, usesSrcDir: false, codeDir: 'apps/web', nextMajor: 16, nextMajorSource: 'package.json',
+      proxyFile: null, middlewareFile: null, envModule: null, hasSupabaseLib: false, dependencies: {}, ...web,
+    },
+    supabase: { escapesRoot: false, hasConfigToml: true, seedPaths: null, migrationsDir: 'absent', migrations: [], ignoredMigrationFiles: [], naming: null, ...supabase },
+  };
+}
+
+const inventory = {
+  migrations: ['01_initial_schema.sql.hbs', '02_rls_policies.sql.hbs'],
+  dbTests: ['rls.sql.hbs'],
+  webLib: ['admin.ts.hbs', 'client.ts.hbs', 'config.ts.hbs', 'server.ts.hbs', 'session.ts.hbs'],
+};
+
+function input(f: ProjectFacts, existing: Record<string, string> = {}, options = { force: false, append: false }): PlanInput {
+  const layout = phaseLayout(f);
+  const artifacts = listArtifacts(layout, inventory, ['00001', '00002']);
+  return {
+    facts: f,
+    layout,
+    options,
+    rendered: artifacts.map((artifact) => ({ artifact, content: `content of ${artifact.path}\n` })),
+    types: null,
+    dependencyEdits: [],
+    existing: new Map(Object.entries(existing)),
+  };
+}
+
+const statusOf = (plan: ReturnType<typeof buildPlan>, path: string) => plan.files.find((f) => f.path === path)?.status;
+
+describe('listArtifacts + phaseLayout', () => {
+  it('maps templates to the spec paths for Next 16 (proxy)', () => {
+    const paths = listArtifacts(phaseLayout(facts()), inventory, ['00001', '00002']).map((a) => a.path);
+    expect(paths).toEqual([
+      'supabase/migrations/00001_initial_schema.sql',
+      'supabase/migrations/00002_rls_policies.sql',
+      'supabase/seed.sql',
+      'supabase/tests/database/rls.sql',
+      'apps/web/lib/supabase/admin.ts',
+      'apps/web/lib/supabase/client.ts',
+      'apps/web/lib/supabase/config.ts',
+      'apps/web/lib/supabase/server.ts',
+      'apps/web/lib/supabase/proxy.ts',
+      'apps/web/proxy.ts',
+      'packages/backend/src/database.py',
+    ]);
+  });
+
+  it('uses middleware on Next 15 and src/ for a src/app layout', () => {
+    const layout = phaseLayout(facts({ backend: null }, { dir: '', codeDir: 'src', usesSrcDir: true, nextMajor: 15 }));
+    expect(layout.rootSessionFile).toBe('src/middleware.ts');
+    expect(layout.webFiles).toContain('src/lib/supabase/middleware.ts');
+    expect(layout.backendFile).toBeNull();
+    expect(layout.typesFile).toBe('src/lib/supabase/database.types.ts');
+  });
+});
+
+describe('buildPlan', () => {
+  it('creates everything in an empty repo', () => {
+    const plan = buildPlan(input(facts()));
+    expect(new Set(plan.files.map((f) => f.status))).toEqual(new Set(['create']));
+  });
+
+  it('reports identical files as unchanged, ignoring line endings', () => {
+    const plan = buildPlan(input(facts(), { 'supabase/seed.sql': 'content of supabase/seed.sql\r\n' }));
+    expect(statusOf(plan, 'supabase/seed.sql')).toBe('unchanged');
+  });
+
+  it('leaves a differing file as a conflict, and --force overwrites it', () => {
+    const existing = { 'supabase/seed.sql': '-- mine\n' };
+    expect(statusOf(buildPlan(input(facts(), existing)), 'supabase/seed.sql')).toBe('conflict');
+    const forced = buildPlan(input(facts(), existing, { force: true, append: false }));
+    expect(statusOf(forced, 'supabase/seed.sql')).toBe('overwrite');
+  });
+
+  it('never overwrites an existing migration, --force included', () => {
+    const existing = { 'supabase/migrations/00001_initial_schema.sql': 'mine' };
+    const plan = buildPlan(input(facts(), existing, { force: true, append: true }));
+    const file = plan.files.find((p) => p.path === 'supabase/migrations/00001_initial_schema.sql');
+    expect(file).toMatchObject({ status: 'conflict', forceable: false });
+    expect(overwriteConflict(plan, file!.path).files.find((p) => p.path === file!.path)?.status).toBe('conflict');
+  });
+
+  it('skips the migrations when supabase/migrations holds any .sql, unless appending', () => {
+    const f = facts({}, {}, { migrationsDir: 'directory', migrations: [{ name: '00001_x.sql', version: '00001' }], naming: 'sequential' });
+    const plan = buildPlan(input(f));
+    expect(plan.files.filter((p) => p.group === 'migrations').map((p) => p.status)).toEqual(['skip', 'skip']);
+    expect(plan.files.find((p) => p.group === 'migrations')?.reason).toMatch(/already holds 1 migration file\(s\); pass --append/);
+    expect(buildPlan(input(f, {}, { force: false, append: true })).files.filter((p) => p.group === 'migrations').map((p) => p.status)).toEqual(['create', 'create']);
+  });
+
+  it('skips the web client files when lib/supabase exists', () => {
+    const plan = buildPlan(input(facts({}, { hasSupabaseLib: true })));
+    const web = plan.files.filter((p) => p.group === 'web');
+    expect(web.length).toBe(6);
+    expect(web.every((p) => p.status === 'skip' && /lib\/supabase\/ already exists/.test(p.reason))).toBe(true);
+  });
+
+  it('never produces both proxy.ts and middleware.ts', () => {
+    const plan = buildPlan(input(facts({}, { middlewareFile: 'apps/web/middleware.ts' })));
+    const root = plan.files.find((p) => p.path === 'apps/web/proxy.ts');
+    expect(root).toMatchObject({ status: 'conflict', forceable: false });
+    expect(root?.advice?.join('\n')).toContain("import { updateSession } from './lib/supabase/proxy';");
+    const forced = buildPlan(input(facts({}, { middlewareFile: 'apps/web/middleware.ts' }), {}, { force: true, append: false }));
+    expect(statusOf(forced, 'apps/web/proxy.ts')).toBe('conflict');
+  });
+
+  it('notes a [db.seed] that does not load seed.sql and files the CLI ignores', () => {
+    const plan = buildPlan(input(facts({}, {}, { seedPaths: ['./other.sql'], ignoredMigrationFiles: ['notes.sql'] })));
+    expect(plan.notes.join('\n')).toMatch(/sql_paths \(\.\/other\.sql\) does not include seed\.sql/);
+    expect(plan.notes.join('\n')).toMatch(/notes\.sql does not match/);
+  });
+
+  it('tells the user to run supabase init when config.toml is missing', () => {
+    expect(buildPlan(input(facts({}, {}, { hasConfigToml: false }))).nextSteps[0]).toMatch(/^supabase init/);
+  });
+});
+
+describe('nextMigrationVersions', () => {
+  const now = new Date('2026-11-25T10:20:30.456Z');
+  it('numbers sequentially after the existing ones, keeping their width', () => {
+    expect(nextMigrationVersions([], 'sequential', 2, now)).toEqual(['00001', '00002']);
+    expect(nextMigrationVersions([{ name: '00007_a.sql', version: '00007' }, { name: '00012_b.sql', version: '00012' }], 'sequential', 2, now)).toEqual(['00013', '00014']);
+    expect(nextMigrationVersions([{ name: '0009_a.sql', version: '0009' }], 'sequential', 1, now)).toEqual(['00010']);
+  });
+  it('uses UTC timestamps strictly after the newest existing version', () => {
+    expect(nextMigrationVersions([], 'timestamp', 2, now)).toEqual(['20261125102030', '20261125102031']);
+    const future = [{ name: '20301231235959_x.sql', version: '20301231235959' }];
+    expect(nextMigrationVersions(future, 'timestamp', 2, now)).toEqual(['20310101000000', '20310101000001']);
+  });
+});
