@@ -31,21 +31,24 @@ import type {
 import { byName, compareNames } from './order.js';
 import { createTypeResolver } from './type-resolver.js';
 
-/** What introspection needs from a database connection: one parameterised query at a time. */
+/**
+ * What introspection needs from a database: one parameterised query at a time. The project's
+ * `SqlEngine` (embedded or PostgreSQL) and a PGlite instance both satisfy it.
+ */
 export interface CatalogReader {
-  query<Row>(sql: string, params: readonly unknown[]): Promise<readonly Row[]>;
+  query<Row>(sql: string, params?: unknown[]): Promise<{ rows: Row[] }>;
 }
 
 /** Reads one schema's tables, views, functions, enums and composite types from the catalog. */
 export async function introspectSchema(reader: CatalogReader, schema = 'public'): Promise<SchemaModel> {
   // Sequential on purpose: one connection, and the embedded engine runs one query at a time.
-  const types = await reader.query<TypeRow>(TYPES_SQL, []);
-  const relations = await reader.query<RelationRow>(RELATIONS_SQL, [schema]);
-  const columns = await reader.query<ColumnRow>(COLUMNS_SQL, [schema]);
-  const constraints = await reader.query<ConstraintRow>(CONSTRAINTS_SQL, [schema]);
-  const uniqueKeys = await reader.query<UniqueKeyRow>(UNIQUE_KEYS_SQL, [schema]);
-  const functions = await reader.query<FunctionRow>(FUNCTIONS_SQL, [schema]);
-  const attributes = await reader.query<CompositeAttributeRow>(COMPOSITE_ATTRIBUTES_SQL, [schema]);
+  const types = (await reader.query<TypeRow>(TYPES_SQL, [])).rows;
+  const relations = (await reader.query<RelationRow>(RELATIONS_SQL, [schema])).rows;
+  const columns = (await reader.query<ColumnRow>(COLUMNS_SQL, [schema])).rows;
+  const constraints = (await reader.query<ConstraintRow>(CONSTRAINTS_SQL, [schema])).rows;
+  const uniqueKeys = (await reader.query<UniqueKeyRow>(UNIQUE_KEYS_SQL, [schema])).rows;
+  const functions = (await reader.query<FunctionRow>(FUNCTIONS_SQL, [schema])).rows;
+  const attributes = (await reader.query<CompositeAttributeRow>(COMPOSITE_ATTRIBUTES_SQL, [schema])).rows;
 
   const resolveType = createTypeResolver(types);
   const columnsByRelation = groupBy(columns, (column) => column.relation_oid);

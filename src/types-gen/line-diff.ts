@@ -1,0 +1,100 @@
+/**
+ * A short unified-style diff between two texts, for `types --check`: the changed lines with a
+ * little context, capped so a large drift stays readable in CI logs.
+ */
+export function shortLineDiff(expected: string, actual: string, maxLines = 40, context = 2): string[] {
+  const a = actual.split('\n');
+  const b = expected.split('\n');
+  const ops = diffOps(a, b);
+
+  const changed = ops.map((op) => op.kind !== 'same');
+  const keep = ops.map((_, i) => {
+    for (let j = Math.max(0, i - context); j <= Math.min(ops.length - 1, i + context); j++) {
+      if (changed[j]) return true;
+    }
+    return false;
+  });
+
+  const out: string[] = [];
+  let skipped = false;
+  ops.forEach((op, i) => {
+    if (!keep[i]) {
+      skipped = true;
+      return;
+    }
+    if (skipped && out.length > 0) out.push('@@');
+    skipped = false;
+    const lineNo = op.kind === 'add' ? op.bLine : op.aLine;
+    const prefix = op.kind === 'add' ? '+' : op.kind === 'remove' ? '-' : ' ';
+    out.push(`${prefix}${String(lineNo + 1).padStart(5)} | ${op.text}`);
+  });
+  if (out.length > maxLines) {
+    const hidden = out.length - maxLines;
+    return [...out.slice(0, maxLines), `… ${hidden} more diff line${hidden === 1 ? '' : 's'}`];
+  }
+  return out;
+}
+
+type Op =
+  | { kind: 'same'; text: string; aLine: number; bLine: number }
+  | { kind: 'remove'; text: string; aLine: number; bLine: number }
+  | { kind: 'add'; text: string; aLine: number; bLine: number };
+
+const MAX_TABLE_CELLS = 4_000_000;
+
+/** Past the table budget: every differing line on disk removed, every expected line added. */
+function wholesale(a: readonly string[], b: readonly string[], head: number, tail: number): Op[] {
+  const ops: Op[] = [];
+  for (let k = 0; k < head; k++) ops.push({ kind: 'same', text: a[k]!, aLine: k, bLine: k });
+  for (let k = head; k < a.length - tail; k++) ops.push({ kind: 'remove', text: a[k]!, aLine: k, bLine: head });
+  for (let k = head; k < b.length - tail; k++) ops.push({ kind: 'add', text: b[k]!, aLine: a.length - tail, bLine: k });
+  for (let k = 0; k < tail; k++) {
+    ops.push({ kind: 'same', text: a[a.length - tail + k]!, aLine: a.length - tail + k, bLine: b.length - tail + k });
+  }
+  return ops;
+}
+
+/** Longest-common-subsequence line diff; types files are a few thousand lines at most. */
+function diffOps(a: readonly string[], b: readonly string[]): Op[] {
+  // Trim the common head and tail first so the table stays small for typical drifts.
+  let head = 0;
+  while (head < a.length && head < b.length && a[head] === b[head]) head++;
+  let tail = 0;
+  while (tail < a.length - head && tail < b.length - head && a[a.length - 1 - tail] === b[b.length - 1 - tail]) tail++;
+
+  const midA = a.slice(head, a.length - tail);
+  const midB = b.slice(head, b.length - tail);
+  const n = midA.length;
+  const m = midB.length;
+  if (n * m > MAX_TABLE_CELLS) return wholesale(a, b, head, tail);
+  const lcs: Uint32Array[] = Array.from({ length: n + 1 }, () => new Uint32Array(m + 1));
+  for (let i = n - 1; i >= 0; i--) {
+    for (let j = m - 1; j >= 0; j--) {
+      lcs[i]![j] = midA[i] === midB[j] ? lcs[i + 1]![j + 1]! + 1 : Math.max(lcs[i + 1]![j]!, lcs[i]![j + 1]!);
+    }
+  }
+
+  const ops: Op[] = [];
+  for (let k = 0; k < head; k++) ops.push({ kind: 'same', text: a[k]!, aLine: k, bLine: k });
+  let i = 0;
+  let j = 0;
+  while (i < n || j < m) {
+    if (i < n && j < m && midA[i] === midB[j]) {
+      ops.push({ kind: 'same', text: midA[i]!, aLine: head + i, bLine: head + j });
+      i++;
+      j++;
+    } else if (j < m && (i === n || lcs[i]![j + 1]! >= lcs[i + 1]![j]!)) {
+      ops.push({ kind: 'add', text: midB[j]!, aLine: head + i, bLine: head + j });
+      j++;
+    } else {
+      ops.push({ kind: 'remove', text: midA[i]!, aLine: head + i, bLine: head + j });
+      i++;
+    }
+  }
+  for (let k = 0; k < tail; k++) {
+    const aLine = a.length - tail + k;
+    const bLine = b.length - tail + k;
+    ops.push({ kind: 'same', text: a[aLine]!, aLine, bLine });
+  }
+  return ops;
+}
