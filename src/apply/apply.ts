@@ -4,7 +4,7 @@ import { CliError } from '../errors.js';
 import { isMigration } from '../plan/plan.js';
 import type { Plan, PlannedFile } from '../plan/types.js';
 import { WRITES } from '../plan/types.js';
-import { assertInsideRoot } from './safe-path.js';
+import { assertInsideRoot, assertWritable } from './safe-path.js';
 
 /** The filesystem calls apply makes; tests swap one to inject a failure mid-run. */
 export interface ApplyFs {
@@ -57,6 +57,7 @@ export async function applyPlan(plan: Plan, options: { signal?: AbortSignal; fs?
       throw new CliError('io', `refusing to modify the existing migration ${file.path}`);
     }
     await assertInsideRoot(plan.root, file.path);
+    await assertWritable(plan.root, file.path);
   }
   const journal: JournalEntry[] = [];
   const backups: Array<{ path: string; backup: string }> = [];

@@ -1,4 +1,4 @@
-import { realpath } from 'node:fs/promises';
+import { access, constants, realpath } from 'node:fs/promises';
 import path from 'node:path';
 import { CliError } from '../errors.js';
 
@@ -31,3 +31,14 @@ export function isWithin(root: string, candidate: string): boolean {
 
 const escape = (relative: string) =>
   new CliError('target', `${relative} resolves outside the target directory (a symlink?): refusing to write there`);
+
+/** The nearest existing directory on the way to `relative` must be writable (checked before any write). */
+export async function assertWritable(root: string, relative: string): Promise<void> {
+  let dir = path.dirname(path.resolve(root, relative));
+  while ((await access(dir).then(() => false, () => true)) && path.dirname(dir) !== dir) dir = path.dirname(dir);
+  try {
+    await access(dir, constants.W_OK);
+  } catch {
+    throw new CliError('target', `${dir} is not writable: fix its permissions or choose another target`);
+  }
+}

@@ -150,3 +150,13 @@ function nextSteps(facts: ProjectFacts, layout: PhaseLayout): string[] {
   if (facts.isNewRepo) steps.push(`add @supabase/ssr and @supabase/supabase-js to ${layout.webLibDir.replace(/\/?(src\/)?lib\/supabase$/, '') || '.'}/package.json`);
   return steps;
 }
+
+/** The plan with one forceable conflict turned into an overwrite (the user chose it). */
+export function overwriteConflict(plan: Plan, path: string): Plan {
+  return {
+    ...plan,
+    files: plan.files.map((f) =>
+      f.path === path && f.status === 'conflict' && f.forceable ? { ...f, status: 'overwrite', reason: 'differs; overwritten on request (backup kept)' } : f,
+    ),
+  };
+}
