@@ -23,7 +23,12 @@ export async function askWebDir(candidates: readonly string[]): Promise<string> 
 export async function askTiers(initial: readonly string[], validate: (value: string) => string | undefined): Promise<string> {
   const p = await clack();
   return orCancel(
-    await p.text({ message: 'Subscription tiers (comma separated, lowercase; first is the default)', initialValue: initial.join(','), validate: (v) => validate(v ?? '') }),
+    await p.text({
+      message: 'Subscription tiers (comma separated, lowercase; first is the default)',
+      placeholder: initial.join(','),
+      defaultValue: initial.join(','),
+      validate: (v) => (v ? validate(v) : undefined),
+    }),
     p.isCancel,
   );
 }

@@ -1,0 +1,45 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { execa } from 'execa';
+import path from 'node:path';
+import { builtBin, hashTree, removeTempDirs, repoRoot, tempCopy } from '../helpers/fixtures.js';
+
+afterAll(removeTempDirs);
+
+const driver = path.join(repoRoot, 'test', 'helpers', 'pty_drive.py');
+
+async function drive(steps: string[], args: string[]): Promise<{ exitCode: number; screen: string }> {
+  const run = await execa('python3', [driver, ...steps, '--', process.execPath, builtBin, ...args], { reject: false, env: { CI: '' } });
+  const lines = String(run.stdout).trim().split('\n');
+  return { exitCode: Number(lines.at(-1)), screen: String(run.stderr) };
+}
+
+describe('interactive mode (a real pseudo-terminal)', () => {
+  it('a cancelled prompt exits 130 and writes nothing', async () => {
+    const target = await tempCopy(null);
+    const { exitCode, screen } = await drive(['Subscription tiers', '\\x03'], [target, '--no-types']);
+    expect(exitCode, screen).toBe(130);
+    expect((await hashTree(target)).size).toBe(0);
+  });
+
+  it('asks tiers and naming, then writes what was answered', async () => {
+    const target = await tempCopy(null);
+    const { exitCode, screen } = await drive(
+      ['Subscription tiers', 'basic,team\\r', 'Migration file names', '\\x1b[B\\r'],
+      [target, '--no-types'],
+    );
+    expect(exitCode, screen).toBe(0);
+    const files = [...(await hashTree(target)).keys()];
+    expect(files.some((f) => /^supabase\/migrations\/\d{14}_initial_schema\.sql$/.test(f))).toBe(true);
+  });
+
+  it('asks per conflict: keep leaves the file, overwrite keeps a backup', async () => {
+    const target = await tempCopy(null);
+    expect((await execa(process.execPath, [builtBin, target, '--yes', '--no-types'], { env: { CI: 'true' } })).exitCode).toBe(0);
+    await execa('sh', ['-c', `echo '-- mine' > ${target}/supabase/seed.sql`]);
+    const keep = await drive(['differs from the generated file', '\\r'], [target, '--no-types', '--tiers', 'free,pro,studio,enterprise']);
+    expect(keep.exitCode, keep.screen).toBe(3);
+    const overwrite = await drive(['differs from the generated file', '\\x1b[B\\r'], [target, '--no-types', '--tiers', 'free,pro,studio,enterprise']);
+    expect(overwrite.exitCode, overwrite.screen).toBe(0);
+    expect((await hashTree(target)).has('supabase/seed.sql.bak')).toBe(true);
+  });
+});
