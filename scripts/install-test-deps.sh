@@ -8,13 +8,14 @@ set -euo pipefail
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cache_root="$repo_root/test/.cache"
 
-# Versions shared by both sets; only `next` differs.
+# Versions shared by both sets; only `next` differs. zod is there for the guide's lib/env.ts.
 common_deps='
   "react": "19.3.1",
   "react-dom": "19.3.1",
   "@supabase/ssr": "0.12.7",
   "@supabase/supabase-js": "2.119.1",
   "server-only": "0.0.1",
+  "zod": "3.25.76",
   "typescript": "5.9.3",
   "@types/react": "19.3.0",
   "@types/react-dom": "19.3.0",

@@ -1,0 +1,2 @@
+export { typecheckWebFiles } from './typecheck.js';
+export type { TypecheckDiagnostic, TypecheckOptions, TypecheckResult } from './types.js';
