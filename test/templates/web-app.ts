@@ -12,6 +12,7 @@ import { renderTemplate } from '../../src/render/render.js';
 import { templatesDir } from '../../src/render/templates-dir.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+// Fixture sources are named *.fixture so the repo's own tsc does not compile them as part of this package.
 const fixtures = path.join(repoRoot, 'test', 'templates', 'fixtures');
 
 /** node_modules of the cached dependency sets, installed on first use. */
@@ -71,9 +72,9 @@ export async function writeWebApp(appDir: string, context: RenderContext, option
   for (const { template, file } of planned) {
     await writeFile(path.join(appDir, file), await renderTemplate(template, context));
   }
-  if (context.web.env.kind === 'module') await copyFile(path.join(fixtures, 'env.ts'), path.join(appDir, 'lib', 'env.ts'));
+  if (context.web.env.kind === 'module') await copyFile(path.join(fixtures, 'env.ts.fixture'), path.join(appDir, 'lib', 'env.ts'));
   if (context.web.databaseTypesImport) {
-    await copyFile(path.join(fixtures, 'database.types.ts'), path.join(appDir, 'lib', 'supabase', 'database.types.ts'));
+    await copyFile(path.join(fixtures, 'database.types.ts.fixture'), path.join(appDir, 'lib', 'supabase', 'database.types.ts'));
   }
   if (options.tsconfig) await copyFile(path.join(fixtures, 'tsconfig.json'), path.join(appDir, 'tsconfig.json'));
   return planned.map((p) => p.file);
