@@ -1,0 +1,104 @@
+/**
+ * One interface over the two databases verify and the tests run on: the embedded engine
+ * (PGlite, PostgreSQL compiled to WASM, in memory) and a real server reached by URL.
+ */
+import { PGlite } from '@electric-sql/pglite';
+import { pgcrypto } from '@electric-sql/pglite/contrib/pgcrypto';
+import { uuid_ossp } from '@electric-sql/pglite/contrib/uuid_ossp';
+import pg from 'pg';
+import { toSqlError } from './sql-error.js';
+
+export { SqlError, isSqlError, lineOfPosition, INSUFFICIENT_PRIVILEGE } from './sql-error.js';
+
+export interface SqlEngine {
+  readonly kind: 'embedded' | 'postgres';
+  /** Runs a script of many statements (simple query protocol); no parameters, no rows. */
+  exec(sql: string): Promise<void>;
+  /**
+   * Runs one statement with `$1…` parameters and returns its rows. Values come back as the
+   * drivers parse them; cast bigint/numeric to text or int in SQL when both engines must agree.
+   */
+  query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+  close(): Promise<void>;
+}
+
+export interface EmbeddedEngineOptions {
+  /** A data directory saved with PGlite's `dumpDataDir()`: boots several times faster than initdb. */
+  loadDataDir?: Blob | File;
+}
+
+/** The PGlite instance behind an embedded engine, for callers that need to dump its data dir. */
+export interface EmbeddedSqlEngine extends SqlEngine {
+  readonly kind: 'embedded';
+  readonly pglite: PGlite;
+}
+
+export async function createEmbeddedEngine(options: EmbeddedEngineOptions = {}): Promise<EmbeddedSqlEngine> {
+  let db: PGlite;
+  try {
+    db = await PGlite.create({
+      extensions: { uuid_ossp, pgcrypto },
+      ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
+    });
+  } catch (error) {
+    throw toSqlError(error);
+  }
+  return {
+    kind: 'embedded',
+    pglite: db,
+    async exec(sql) {
+      try {
+        await db.exec(sql);
+      } catch (error) {
+        throw toSqlError(error);
+      }
+    },
+    async query<T>(sql: string, params: unknown[] = []) {
+      try {
+        return (await db.query<T>(sql, params)).rows;
+      } catch (error) {
+        throw toSqlError(error);
+      }
+    },
+    async close() {
+      if (!db.closed) await db.close();
+    },
+  };
+}
+
+/** Connects one client to an existing database; every call runs on that one session. */
+export async function createPostgresEngine(url: string): Promise<SqlEngine> {
+  const client = new pg.Client({ connectionString: url });
+  // A dropped connection (e.g. DROP DATABASE … WITH (FORCE)) is reported by the next query;
+  // without a listener the 'error' event would crash the process.
+  client.on('error', () => {});
+  try {
+    await client.connect();
+  } catch (error) {
+    await client.end().catch(() => {});
+    throw toSqlError(error);
+  }
+  let closed = false;
+  return {
+    kind: 'postgres',
+    async exec(sql) {
+      try {
+        await client.query(sql);
+      } catch (error) {
+        throw toSqlError(error);
+      }
+    },
+    async query<T>(sql: string, params: unknown[] = []) {
+      try {
+        return (await client.query(sql, params)).rows as T[];
+      } catch (error) {
+        throw toSqlError(error);
+      }
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await client.end().catch(() => {});
+    },
+  };
+}
