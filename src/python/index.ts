@@ -1,0 +1,2 @@
+export { probePythonBackend } from './probe.js';
+export type { PythonCallMismatch, PythonProbeOptions, PythonProbeResult } from './types.js';
