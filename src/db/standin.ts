@@ -1,0 +1,116 @@
+/**
+ * The Supabase stand-in: installs on a plain PostgreSQL (or PGlite) what migrations expect to
+ * find on Supabase, and emulates a PostgREST request for a given role and JWT.
+ */
+import type { SqlEngine } from './engine.js';
+import {
+  AUTH_SQL,
+  CURRENT_GRANTS_SQL,
+  EXTENSIONS_SQL,
+  LEGACY_GRANTS_SQL,
+  PUBLIC_SCHEMA_SQL,
+  ROLES_SQL,
+} from './standin-sql.js';
+
+/**
+ * `legacy`: Supabase's old defaults, every new `public` table, sequence and function granted to
+ * the API roles. `current`: the 2026 defaults, nothing granted.
+ */
+export type GrantDefaults = 'legacy' | 'current';
+
+export interface StandInOptions {
+  readonly grants: GrantDefaults;
+}
+
+export async function installSupabaseStandIn(engine: SqlEngine, options: StandInOptions): Promise<void> {
+  await engine.exec(ROLES_SQL);
+  await engine.exec(
+    [EXTENSIONS_SQL, AUTH_SQL, PUBLIC_SCHEMA_SQL, options.grants === 'legacy' ? LEGACY_GRANTS_SQL : CURRENT_GRANTS_SQL].join(
+      '\n',
+    ),
+  );
+}
+
+export type ApiRole = 'anon' | 'authenticated' | 'service_role';
+export const API_ROLES: readonly ApiRole[] = ['anon', 'authenticated', 'service_role'];
+
+export type JwtClaims = Readonly<Record<string, unknown>>;
+
+/**
+ * Claims shaped like a Supabase access token for a signed-in user. `overrides` replace or add
+ * claims (e.g. `is_anonymous: true`).
+ */
+export function userClaims(
+  userId: string,
+  email: string | null,
+  overrides: Readonly<Record<string, unknown>> = {},
+): JwtClaims {
+  const now = Math.floor(Date.parse('2026-01-01T00:00:00Z') / 1000);
+  return {
+    iss: 'http://127.0.0.1:54321/auth/v1',
+    sub: userId,
+    aud: 'authenticated',
+    role: 'authenticated',
+    email: email ?? '',
+    phone: '',
+    app_metadata: { provider: 'email', providers: ['email'] },
+    user_metadata: {},
+    is_anonymous: false,
+    aal: 'aal1',
+    session_id: '00000000-0000-4000-8000-000000000000',
+    iat: now,
+    exp: now + 3600,
+    ...overrides,
+  };
+}
+
+/** Claims of a request made with the anon key or the service-role key. */
+export function keyClaims(role: 'anon' | 'service_role'): JwtClaims {
+  return { iss: 'supabase-demo', role, iat: 1641769200, exp: 1799535600 };
+}
+
+/**
+ * Switches the current transaction to a request's identity the way PostgREST does: role, JWT
+ * claims (null → no claims) and the API search_path, all transaction-local. Call inside a
+ * transaction; `rollback` or `resetRequest` ends it.
+ */
+export async function enterRequest(engine: SqlEngine, role: ApiRole, claims: JwtClaims | null): Promise<void> {
+  await engine.query(
+    `select set_config('search_path', 'public, extensions', true),
+            set_config('request.jwt.claims', $2, true),
+            set_config('role', $1, true)`,
+    [role, claims === null ? '' : JSON.stringify(claims)],
+  );
+}
+
+/** Back to the session's own role inside the same transaction (e.g. to inspect the result). */
+export async function resetRequest(engine: SqlEngine): Promise<void> {
+  await engine.exec(`reset role; select set_config('request.jwt.claims', '', true);`);
+}
+
+/** Runs `fn` in a transaction that is always rolled back, whatever `fn` does. */
+export async function inRolledBackTransaction<T>(engine: SqlEngine, fn: () => Promise<T>): Promise<T> {
+  await engine.exec('begin');
+  try {
+    return await fn();
+  } finally {
+    await engine.exec('rollback');
+  }
+}
+
+/**
+ * One statement as an API request would run it: in its own transaction, as `role` with
+ * `claims`, rolled back afterwards. Rows on success; a SqlError (e.g. code 42501) otherwise.
+ */
+export function asRole<T = Record<string, unknown>>(
+  engine: SqlEngine,
+  role: ApiRole,
+  claims: JwtClaims | null,
+  sql: string,
+  params: unknown[] = [],
+): Promise<T[]> {
+  return inRolledBackTransaction(engine, async () => {
+    await enterRequest(engine, role, claims);
+    return engine.query<T>(sql, params);
+  });
+}

@@ -1,0 +1,95 @@
+/**
+ * A fresh database on an existing server, named `verify_<hex>`, for one run: migrations and
+ * tests never touch the user's own databases.
+ */
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { SqlError, toSqlError } from './sql-error.js';
+
+export interface ThrowawayDatabase {
+  readonly name: string;
+  /** The admin URL pointing at the new database. */
+  readonly url: string;
+  /** Drops the database, ending any session still connected to it. Safe to call twice. */
+  drop(): Promise<void>;
+}
+
+export type DatabaseAccessProblem = 'unreachable' | 'cannot-create';
+
+/** The server could not be reached, or the role may not create databases. */
+export class DatabaseAccessError extends Error {
+  constructor(
+    readonly problem: DatabaseAccessProblem,
+    message: string,
+    override readonly cause: SqlError,
+  ) {
+    super(message);
+    this.name = 'DatabaseAccessError';
+  }
+}
+
+export const isDatabaseAccessError = (value: unknown): value is DatabaseAccessError =>
+  value instanceof DatabaseAccessError;
+
+export async function createThrowawayDatabase(adminUrl: string): Promise<ThrowawayDatabase> {
+  const name = `verify_${randomBytes(6).toString('hex')}`;
+  await withAdminClient(adminUrl, async (client) => {
+    try {
+      await client.query(`create database ${name}`);
+    } catch (error) {
+      const sqlError = toSqlError(error);
+      throw sqlError.code === '42501'
+        ? new DatabaseAccessError(
+            'cannot-create',
+            `the role in the database URL may not create databases (needs CREATEDB): ${sqlError.message}`,
+            sqlError,
+          )
+        : sqlError;
+    }
+  });
+  let dropped = false;
+  return {
+    name,
+    url: urlWithDatabase(adminUrl, name),
+    async drop() {
+      if (dropped) return;
+      await withAdminClient(adminUrl, (client) => client.query(`drop database if exists ${name} with (force)`));
+      dropped = true;
+    },
+  };
+}
+
+async function withAdminClient<T>(adminUrl: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  client.on('error', () => {});
+  try {
+    await client.connect();
+  } catch (error) {
+    await client.end().catch(() => {});
+    const sqlError = toSqlError(error);
+    throw new DatabaseAccessError('unreachable', `cannot connect to ${redactedUrl(adminUrl)}: ${sqlError.message}`, sqlError);
+  }
+  try {
+    return await fn(client);
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+/** Same server, user and options; another database. */
+export function urlWithDatabase(url: string, database: string): string {
+  const parsed = new URL(url);
+  parsed.pathname = `/${encodeURIComponent(database)}`;
+  return parsed.toString();
+}
+
+/** The URL without its password, for messages. */
+export function redactedUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return '<invalid database URL>';
+  }
+}

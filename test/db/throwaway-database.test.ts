@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import pg from 'pg';
+import { createPostgresEngine } from '../../src/db/engine.js';
+import {
+  createThrowawayDatabase,
+  isDatabaseAccessError,
+  redactedUrl,
+  urlWithDatabase,
+} from '../../src/db/throwaway-database.js';
+import { ADMIN_URL } from '../helpers/db-postgres.js';
+
+async function databaseExists(name: string): Promise<boolean> {
+  const client = new pg.Client({ connectionString: ADMIN_URL });
+  await client.connect();
+  try {
+    const result = await client.query('select 1 from pg_database where datname = $1', [name]);
+    return result.rowCount === 1;
+  } finally {
+    await client.end();
+  }
+}
+
+describe('createThrowawayDatabase on PostgreSQL', () => {
+  it('creates verify_<hex>, reachable by its URL, and drops it even with a session open', async () => {
+    const db = await createThrowawayDatabase(ADMIN_URL);
+    expect(db.name).toMatch(/^verify_[0-9a-f]{12}$/);
+    const engine = await createPostgresEngine(db.url);
+    const [row] = await engine.query<{ name: string }>('select current_database()::text as name');
+    expect(row?.name).toBe(db.name);
+    await db.drop();
+    expect(await databaseExists(db.name)).toBe(false);
+    await engine.close();
+    await db.drop();
+  });
+
+  it('reports a role without CREATEDB as cannot-create', async () => {
+    const role = `verify_nocreatedb_${process.pid}`;
+    const admin = await createPostgresEngine(ADMIN_URL);
+    try {
+      await admin.exec(`drop role if exists ${role}; create role ${role} login nocreatedb`);
+      const url = new URL(ADMIN_URL);
+      url.username = role;
+      const error = await createThrowawayDatabase(url.toString()).catch((e: unknown) => e);
+      expect(isDatabaseAccessError(error) && error.problem).toBe('cannot-create');
+      expect((error as Error).message).toContain('CREATEDB');
+    } finally {
+      await admin.exec(`drop role if exists ${role}`);
+      await admin.close();
+    }
+  });
+
+  it('reports an unreachable server', async () => {
+    const error = await createThrowawayDatabase('postgres://postgres:secret@127.0.0.1:1/postgres').catch((e: unknown) => e);
+    expect(isDatabaseAccessError(error) && error.problem).toBe('unreachable');
+    expect((error as Error).message).not.toContain('secret');
+  });
+});
+
+describe('database URLs', () => {
+  it('swaps the database and keeps user, host and options', () => {
+    expect(urlWithDatabase('postgres://u:p@h:5433/postgres?sslmode=disable', 'verify_ab')).toBe(
+      'postgres://u:p@h:5433/verify_ab?sslmode=disable',
+    );
+  });
+  it('hides the password', () => {
+    expect(redactedUrl('postgres://u:p@h/db')).toBe('postgres://u:***@h/db');
+  });
+});
