@@ -1,0 +1,167 @@
+/**
+ * Prepared embedded-engine images: a PGlite data directory with the Supabase stand-in already
+ * installed, one per grant mode, saved in a cache directory. Booting from an image costs a
+ * fraction of a fresh initdb plus the stand-in. Images are keyed by this package's version, the
+ * PGlite version and the stand-in's SQL, and rebuilt when missing or unreadable.
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { packageVersion } from '../cli/package-version.js';
+import { createEmbeddedEngine, type EmbeddedSqlEngine } from './engine.js';
+import { installSupabaseStandIn, type GrantDefaults } from './standin.js';
+import * as standInSql from './standin-sql.js';
+
+export const CACHE_DIR_ENV = 'CREATE_SAAS_DB_CACHE_DIR';
+
+export interface PreparedEngine {
+  readonly engine: EmbeddedSqlEngine;
+  /** `cache`: booted from a saved image; `built`: prepared from scratch (and saved when possible). */
+  readonly source: 'cache' | 'built';
+}
+
+export interface EngineCacheOptions {
+  /** Defaults to `engineCacheDir()`. */
+  readonly cacheDir?: string;
+}
+
+/** `$CREATE_SAAS_DB_CACHE_DIR`, else `$XDG_CACHE_HOME/create-saas-db`, else `~/.cache/create-saas-db`. */
+export function engineCacheDir(env: NodeJS.ProcessEnv = process.env): string {
+  const override = env[CACHE_DIR_ENV];
+  if (override) return path.resolve(override);
+  const xdg = env['XDG_CACHE_HOME'];
+  const base = xdg && path.isAbsolute(xdg) ? xdg : path.join(os.homedir() || os.tmpdir(), '.cache');
+  return path.join(base, 'create-saas-db');
+}
+
+/** A fresh embedded database with the stand-in installed for `grants`, from the cache when possible. */
+export async function openPreparedEngine(grants: GrantDefaults, options: EngineCacheOptions = {}): Promise<PreparedEngine> {
+  const file = imageFile(options.cacheDir ?? engineCacheDir(), grants);
+  const cached = await bootFromImage(file);
+  if (cached) return { engine: cached, source: 'cache' };
+
+  const engine = await freshEngine();
+  try {
+    await installSupabaseStandIn(engine, { grants });
+  } catch (error) {
+    await engine.close();
+    throw error;
+  }
+  // A cache directory that cannot be written only costs speed.
+  await saveImage(engine, file)
+    .then(() => removeStaleImages(file, grants))
+    .catch(() => undefined);
+  return { engine, source: 'built' };
+}
+
+/** Where the image for `grants` lives in `cacheDir`; the name carries the key. */
+export function imageFile(cacheDir: string, grants: GrantDefaults): string {
+  return path.join(cacheDir, `pglite-standin-${grants}-${imageKey(grants)}.tar`);
+}
+
+function imageKey(grants: GrantDefaults): string {
+  const standIn = Object.entries(standInSql as Record<string, unknown>)
+    .filter(([, value]) => typeof value === 'string')
+    .sort(([a], [b]) => a.localeCompare(b));
+  const hash = createHash('sha256')
+    .update(JSON.stringify({ pkg: packageVersion(), pglite: pgliteVersion(), grants, standIn }))
+    .digest('hex');
+  return `${packageVersion()}-${pgliteVersion()}-${hash.slice(0, 12)}`;
+}
+
+let pgliteVersionCache: string | null = null;
+
+function pgliteVersion(): string {
+  if (pgliteVersionCache) return pgliteVersionCache;
+  let dir = path.dirname(fileURLToPath(import.meta.resolve('@electric-sql/pglite')));
+  for (;;) {
+    try {
+      const manifest = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as { name?: string; version?: string };
+      if (manifest.name === '@electric-sql/pglite' && manifest.version) return (pgliteVersionCache = manifest.version);
+    } catch {
+      // not this directory
+    }
+    const parent = path.dirname(dir);
+    if (parent === dir) return (pgliteVersionCache = 'unknown');
+    dir = parent;
+  }
+}
+
+/** Boots from a saved image, or returns null (and removes the file) when it is not a usable one. */
+async function bootFromImage(file: string): Promise<EmbeddedSqlEngine | null> {
+  const image = await readFile(file).catch(() => null);
+  if (!image) return null;
+  // Checked before PGlite sees it: PGlite guesses gzip from content, and a bad gzip stream
+  // escapes it as an uncaught error.
+  if (!isUncompressedTar(image)) {
+    await rm(file, { force: true });
+    return null;
+  }
+  let engine: EmbeddedSqlEngine | null = null;
+  try {
+    engine = await createEmbeddedEngine({ loadDataDir: new Blob([image]) });
+    await engine.query(`select 'auth.users'::regclass, 'service_role'::regrole`);
+    return engine;
+  } catch {
+    await engine?.close().catch(() => undefined);
+    await rm(file, { force: true });
+    return null;
+  }
+}
+
+function isUncompressedTar(image: Buffer): boolean {
+  return image.length >= 1024 && image.length % 512 === 0 && image.subarray(257, 262).toString('latin1') === 'ustar';
+}
+
+/**
+ * The first fresh boot of a process is slow (initdb); its empty data directory is kept so the
+ * other grant mode boots from it instead of running initdb again.
+ */
+let emptyImage: Promise<Blob> | null = null;
+
+async function freshEngine(): Promise<EmbeddedSqlEngine> {
+  if (emptyImage) {
+    const image = await emptyImage.catch(() => null);
+    if (image) return createEmbeddedEngine({ loadDataDir: image });
+  }
+  const engine = await createEmbeddedEngine();
+  emptyImage = engine.pglite.dumpDataDir('none');
+  await emptyImage.catch(() => undefined);
+  return engine;
+}
+
+/** Written beside its final name, flushed, then renamed: readers see a whole image or none. */
+async function saveImage(engine: EmbeddedSqlEngine, file: string): Promise<void> {
+  const blob = await engine.pglite.dumpDataDir('none');
+  const bytes = new Uint8Array(await blob.arrayBuffer());
+  await mkdir(path.dirname(file), { recursive: true });
+  const temporary = `${file}.${process.pid}.${Date.now()}.tmp`;
+  try {
+    const handle = await open(temporary, 'w');
+    try {
+      await handle.writeFile(bytes);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(temporary, file);
+  } catch (error) {
+    await rm(temporary, { force: true });
+    throw error;
+  }
+}
+
+/** Images of other keys (older package or PGlite versions) for the same grant mode. */
+async function removeStaleImages(file: string, grants: GrantDefaults): Promise<void> {
+  const dir = path.dirname(file);
+  const prefix = `pglite-standin-${grants}-`;
+  const names = await readdir(dir).catch(() => []);
+  await Promise.all(
+    names
+      .filter((name) => name.startsWith(prefix) && name.endsWith('.tar') && name !== path.basename(file))
+      .map((name) => rm(path.join(dir, name), { force: true })),
+  );
+}

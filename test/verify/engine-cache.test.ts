@@ -1,0 +1,98 @@
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { engineCacheDir, imageFile, openPreparedEngine } from '../../src/db/engine-cache.js';
+import type { EmbeddedSqlEngine } from '../../src/db/engine.js';
+
+let cacheDir: string;
+
+beforeAll(async () => {
+  cacheDir = await mkdtemp(path.join(os.tmpdir(), 'engine-cache-'));
+});
+
+afterAll(async () => {
+  await rm(cacheDir, { recursive: true, force: true });
+});
+
+async function withEngine<T>(prepared: { engine: EmbeddedSqlEngine }, fn: (engine: EmbeddedSqlEngine) => Promise<T>): Promise<T> {
+  try {
+    return await fn(prepared.engine);
+  } finally {
+    await prepared.engine.close();
+  }
+}
+
+/** Whether a new public table is granted to anon: the difference between the grant modes. */
+async function newTablesGrantedToAnon(engine: EmbeddedSqlEngine): Promise<boolean> {
+  await engine.exec('create table public.probe (id int)');
+  const [row] = await engine.query<{ granted: boolean }>(`select has_table_privilege('anon', 'public.probe', 'select') as granted`);
+  return row!.granted;
+}
+
+describe('prepared engine images', () => {
+  it('builds an image on a cold cache, then boots from it, per grant mode', async () => {
+    const cold = await openPreparedEngine('legacy', { cacheDir });
+    expect(cold.source).toBe('built');
+    expect(await withEngine(cold, newTablesGrantedToAnon)).toBe(true);
+    expect((await stat(imageFile(cacheDir, 'legacy'))).size).toBeGreaterThan(1024);
+
+    const warm = await openPreparedEngine('legacy', { cacheDir });
+    expect(warm.source).toBe('cache');
+    // The image holds the stand-in but nothing a previous session did.
+    expect(await withEngine(warm, newTablesGrantedToAnon)).toBe(true);
+
+    const current = await openPreparedEngine('current', { cacheDir });
+    expect(current.source).toBe('built');
+    expect(await withEngine(current, newTablesGrantedToAnon)).toBe(false);
+    expect(imageFile(cacheDir, 'current')).not.toBe(imageFile(cacheDir, 'legacy'));
+    const warmCurrent = await openPreparedEngine('current', { cacheDir });
+    expect(warmCurrent.source).toBe('cache');
+    expect(await withEngine(warmCurrent, newTablesGrantedToAnon)).toBe(false);
+  });
+
+  it.each([
+    ['garbage', () => Buffer.from('not an image at all '.repeat(100))],
+    ['gzip-looking bytes', () => Buffer.concat([Buffer.from([0x1f, 0x8b, 0x08, 0x00]), Buffer.alloc(4096, 7)])],
+    ['an empty file', () => Buffer.alloc(0)],
+  ])('rebuilds over %s', async (_label, bytes) => {
+    const file = imageFile(cacheDir, 'legacy');
+    await writeFile(file, bytes());
+    const prepared = await openPreparedEngine('legacy', { cacheDir });
+    expect(prepared.source).toBe('built');
+    expect(await withEngine(prepared, newTablesGrantedToAnon)).toBe(true);
+    const again = await openPreparedEngine('legacy', { cacheDir });
+    expect(again.source).toBe('cache');
+    await again.engine.close();
+  });
+
+  it('rebuilds over a truncated image', async () => {
+    const file = imageFile(cacheDir, 'current');
+    const whole = await readFile(file);
+    await writeFile(file, whole.subarray(0, 512 * 2000));
+    const prepared = await openPreparedEngine('current', { cacheDir });
+    expect(prepared.source).toBe('built');
+    expect(await withEngine(prepared, newTablesGrantedToAnon)).toBe(false);
+  });
+
+  it('still works when the cache directory cannot be created', async () => {
+    const blocker = path.join(cacheDir, 'a-file');
+    await writeFile(blocker, 'x');
+    const prepared = await openPreparedEngine('legacy', { cacheDir: path.join(blocker, 'cache') });
+    expect(prepared.source).toBe('built');
+    expect(await withEngine(prepared, newTablesGrantedToAnon)).toBe(true);
+  });
+
+  it('keeps one image per grant mode, no temporary files', async () => {
+    const names = (await readdir(cacheDir)).filter((n) => n !== 'a-file').sort();
+    expect(names).toEqual([path.basename(imageFile(cacheDir, 'current')), path.basename(imageFile(cacheDir, 'legacy'))].sort());
+  });
+});
+
+describe('engineCacheDir', () => {
+  it('prefers the override, then XDG_CACHE_HOME, then ~/.cache', () => {
+    expect(engineCacheDir({ CREATE_SAAS_DB_CACHE_DIR: '/tmp/x', XDG_CACHE_HOME: '/xdg' })).toBe('/tmp/x');
+    expect(engineCacheDir({ XDG_CACHE_HOME: '/xdg' })).toBe('/xdg/create-saas-db');
+    expect(engineCacheDir({})).toBe(path.join(os.homedir(), '.cache', 'create-saas-db'));
+  });
+});
