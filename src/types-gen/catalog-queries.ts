@@ -96,6 +96,7 @@ select con.conname as name,
        (select json_agg(a.attname order by k.ord)
           from unnest(con.conkey) with ordinality as k(attnum, ord)
           join pg_attribute a on a.attrelid = con.conrelid and a.attnum = k.attnum) as columns,
+       con.confrelid::text as referenced_oid,
        fn.nspname as referenced_schema,
        fc.relname as referenced_relation,
        (select json_agg(a.attname order by k.ord)
@@ -115,6 +116,7 @@ export interface ConstraintRow {
   relation_oid: string;
   validated: boolean;
   columns: string[] | null;
+  referenced_oid: string;
   referenced_schema: string | null;
   referenced_relation: string | null;
   referenced_columns: string[] | null;
@@ -184,4 +186,18 @@ export interface CompositeAttributeRow {
   name: string;
   position: number;
   type_oid: string;
+}
+
+/** The stored query trees of the schema's views and materialized views. */
+export const VIEW_QUERIES_SQL = `
+select c.oid::text as view_oid,
+       r.ev_action::text as query_tree
+from pg_rewrite r
+join pg_class c on c.oid = r.ev_class
+join pg_namespace n on n.oid = c.relnamespace
+where n.nspname = $1 and c.relkind in ('v', 'm') and r.rulename = '_RETURN'`;
+
+export interface ViewQueryRow {
+  view_oid: string;
+  query_tree: string;
 }

@@ -6,6 +6,7 @@ import {
   RELATIONS_SQL,
   TYPES_SQL,
   UNIQUE_KEYS_SQL,
+  VIEW_QUERIES_SQL,
   type ColumnRow,
   type CompositeAttributeRow,
   type ConstraintRow,
@@ -13,6 +14,7 @@ import {
   type RelationRow,
   type TypeRow,
   type UniqueKeyRow,
+  type ViewQueryRow,
 } from './catalog-queries.js';
 import { allowedValuesFromCheck, intersectAllowedValues } from './check-values.js';
 import type {
@@ -22,38 +24,45 @@ import type {
   EnumModel,
   FunctionArgumentModel,
   FunctionModel,
-  RelationshipModel,
   SchemaModel,
   TableModel,
   TypeRef,
   ViewModel,
 } from './model.js';
 import { byName, compareNames } from './order.js';
+import { buildRelationships, columnKey, type ForeignKey, type ViewExposure } from './relationships.js';
 import { createTypeResolver } from './type-resolver.js';
+import { viewColumnSources } from './view-sources.js';
 
 /**
- * What introspection needs from a database: one parameterised query at a time. The project's
- * `SqlEngine` (embedded or PostgreSQL) and a PGlite instance both satisfy it.
+ * What introspection needs from a database: one parameterised query at a time, returning rows.
+ * The project's `SqlEngine` (embedded or PostgreSQL) satisfies it.
  */
 export interface CatalogReader {
-  query<Row>(sql: string, params?: unknown[]): Promise<{ rows: Row[] }>;
+  query<Row>(sql: string, params?: unknown[]): Promise<Row[]>;
 }
 
 /** Reads one schema's tables, views, functions, enums and composite types from the catalog. */
 export async function introspectSchema(reader: CatalogReader, schema = 'public'): Promise<SchemaModel> {
   // Sequential on purpose: one connection, and the embedded engine runs one query at a time.
-  const types = (await reader.query<TypeRow>(TYPES_SQL, [])).rows;
-  const relations = (await reader.query<RelationRow>(RELATIONS_SQL, [schema])).rows;
-  const columns = (await reader.query<ColumnRow>(COLUMNS_SQL, [schema])).rows;
-  const constraints = (await reader.query<ConstraintRow>(CONSTRAINTS_SQL, [schema])).rows;
-  const uniqueKeys = (await reader.query<UniqueKeyRow>(UNIQUE_KEYS_SQL, [schema])).rows;
-  const functions = (await reader.query<FunctionRow>(FUNCTIONS_SQL, [schema])).rows;
-  const attributes = (await reader.query<CompositeAttributeRow>(COMPOSITE_ATTRIBUTES_SQL, [schema])).rows;
+  const types = await reader.query<TypeRow>(TYPES_SQL, []);
+  const relations = await reader.query<RelationRow>(RELATIONS_SQL, [schema]);
+  const columns = await reader.query<ColumnRow>(COLUMNS_SQL, [schema]);
+  const constraints = await reader.query<ConstraintRow>(CONSTRAINTS_SQL, [schema]);
+  const uniqueKeys = await reader.query<UniqueKeyRow>(UNIQUE_KEYS_SQL, [schema]);
+  const functions = await reader.query<FunctionRow>(FUNCTIONS_SQL, [schema]);
+  const attributes = await reader.query<CompositeAttributeRow>(COMPOSITE_ATTRIBUTES_SQL, [schema]);
+  const viewQueries = await reader.query<ViewQueryRow>(VIEW_QUERIES_SQL, [schema]);
 
   const resolveType = createTypeResolver(types);
   const columnsByRelation = groupBy(columns, (column) => column.relation_oid);
   const constraintsByRelation = groupBy(constraints, (constraint) => constraint.relation_oid);
   const uniqueKeysByRelation = groupBy(uniqueKeys, (key) => key.relation_oid);
+  const relationships = buildRelationships(
+    toForeignKeys(constraints, uniqueKeysByRelation),
+    toViewExposures(relations, columns, viewQueries),
+    schema,
+  );
 
   const tables: TableModel[] = [];
   const views: ViewModel[] = [];
@@ -66,12 +75,13 @@ export async function introspectSchema(reader: CatalogReader, schema = 'public')
         materialized: relation.relkind === 'm',
         updatable: relation.updatable,
         columns: toColumns(relationColumns, [], resolveType),
+        relationships: relationships.get(relation.oid) ?? [],
       });
     } else {
       tables.push({
         name: relation.name,
         columns: toColumns(relationColumns, relationConstraints, resolveType),
-        relationships: toRelationships(relationConstraints, uniqueKeysByRelation.get(relation.oid) ?? []),
+        relationships: relationships.get(relation.oid) ?? [],
       });
     }
   }
@@ -124,30 +134,69 @@ function checkedValues(column: string, constraints: readonly ConstraintRow[]): s
   return lists.length > 0 ? intersectAllowedValues(lists) : null;
 }
 
-function toRelationships(
+function toForeignKeys(
   constraints: readonly ConstraintRow[],
-  uniqueKeys: readonly UniqueKeyRow[],
-): RelationshipModel[] {
-  const uniqueColumnSets = uniqueKeys.map((key) => (key.columns ?? []).join('\u0000'));
+  uniqueKeysByRelation: ReadonlyMap<string, readonly UniqueKeyRow[]>,
+): ForeignKey[] {
   return constraints
     .filter((constraint) => constraint.kind === 'f')
-    .map((constraint): RelationshipModel => {
+    .map((constraint): ForeignKey => {
       const columns = constraint.columns ?? [];
       const sortedKey = [...columns].sort().join('\u0000');
+      const uniqueKeys = uniqueKeysByRelation.get(constraint.relation_oid) ?? [];
       return {
-        foreignKeyName: constraint.name,
+        name: constraint.name,
+        relationOid: constraint.relation_oid,
         columns,
-        isOneToOne: uniqueColumnSets.some((set) => set === sortedKey),
+        referencedOid: constraint.referenced_oid,
         referencedSchema: constraint.referenced_schema ?? '',
         referencedRelation: constraint.referenced_relation ?? '',
         referencedColumns: constraint.referenced_columns ?? [],
+        // The key columns are exactly a primary or unique key of the referencing table.
+        isOneToOne: uniqueKeys.some((key) => [...(key.columns ?? [])].sort().join('\u0000') === sortedKey),
       };
-    })
-    .sort(
-      (a, b) =>
-        compareNames(a.foreignKeyName, b.foreignKeyName) ||
-        compareNames(a.referencedRelation, b.referencedRelation),
-    );
+    });
+}
+
+/** For each view, the table columns it shows unchanged, followed through views of views. */
+function toViewExposures(
+  relations: readonly RelationRow[],
+  columns: readonly ColumnRow[],
+  viewQueries: readonly ViewQueryRow[],
+): ViewExposure[] {
+  const columnNames = new Map(columns.map((column) => [`${column.relation_oid}:${column.position}`, column.name]));
+  const sourcesByView = new Map(viewQueries.map((row) => [row.view_oid, viewColumnSources(row.query_tree)]));
+  const resolved = new Map<string, Map<string, string>>();
+
+  // View column name -> `columnKey` of the base table column it shows.
+  const baseColumns = (viewOid: string, depth: number): Map<string, string> => {
+    const cached = resolved.get(viewOid);
+    if (cached) return cached;
+    const map = new Map<string, string>();
+    for (const source of sourcesByView.get(viewOid) ?? []) {
+      const sourceName = columnNames.get(`${source.relationOid}:${source.attnum}`);
+      if (sourceName === undefined) continue;
+      if (sourcesByView.has(source.relationOid)) {
+        if (depth > 16) continue;
+        const base = baseColumns(source.relationOid, depth + 1).get(sourceName);
+        if (base !== undefined) map.set(source.column, base);
+      } else {
+        map.set(source.column, columnKey(source.relationOid, sourceName));
+      }
+    }
+    resolved.set(viewOid, map);
+    return map;
+  };
+
+  return relations
+    .filter((relation) => sourcesByView.has(relation.oid))
+    .map((relation) => {
+      const columnFor = new Map<string, string>();
+      for (const [viewColumn, base] of baseColumns(relation.oid, 0)) {
+        if (!columnFor.has(base)) columnFor.set(base, viewColumn);
+      }
+      return { oid: relation.oid, name: relation.name, columnFor };
+    });
 }
 
 const ARGUMENT_MODES: Readonly<Record<string, ArgumentMode>> = {

@@ -59,7 +59,10 @@ export interface TableModel {
   readonly name: string;
   /** Sorted by name, like `supabase gen types`. */
   readonly columns: readonly ColumnModel[];
-  /** Sorted by foreign key name, then referenced relation. */
+  /**
+   * Sorted by foreign key name, then referenced relation. A key also appears once per view of
+   * the schema that shows all the referenced columns, with that view as referenced relation.
+   */
   readonly relationships: readonly RelationshipModel[];
 }
 
@@ -69,6 +72,8 @@ export interface ViewModel {
   /** Plain views that accept UPDATE and DELETE (PostgreSQL's auto-updatable views). */
   readonly updatable: boolean;
   readonly columns: readonly ColumnModel[];
+  /** Foreign keys of the tables it shows, where it shows all their columns (see TableModel). */
+  readonly relationships: readonly RelationshipModel[];
 }
 
 export type ArgumentMode = 'in' | 'out' | 'inout' | 'variadic' | 'table';

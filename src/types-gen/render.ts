@@ -148,7 +148,7 @@ class SchemaRenderer {
       );
       members.push(prop('Insert', block(writable)), prop('Update', block(writable)));
     }
-    members.push(prop('Relationships', this.relationships([])));
+    members.push(prop('Relationships', this.relationships(view.relationships)));
     return prop(view.name, block(members));
   }
 

@@ -1,8 +1,8 @@
-import type { PGlite } from '@electric-sql/pglite';
+import type { SqlEngine } from '../../src/db/engine.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { introspectSchema, type CatalogReader } from '../../src/types-gen/introspect.js';
+import { introspectSchema } from '../../src/types-gen/introspect.js';
 import type { SchemaModel, TableModel } from '../../src/types-gen/model.js';
-import { pgliteWith } from './support/pglite.js';
+import { engineWith } from './support/embedded.js';
 import { postgresWith, type TemporaryDatabase } from './support/postgres.js';
 import { AUTH_STUB_SQL, SAMPLE_SCHEMA_SQL } from './support/sample-schema.js';
 
@@ -18,11 +18,11 @@ const column = (model: SchemaModel, tableName: string, name: string) => {
 };
 
 describe('introspectSchema on the embedded engine', () => {
-  let db: PGlite;
+  let db: SqlEngine;
   let model: SchemaModel;
 
   beforeAll(async () => {
-    db = await pgliteWith(AUTH_STUB_SQL + SAMPLE_SCHEMA_SQL);
+    db = await engineWith(AUTH_STUB_SQL + SAMPLE_SCHEMA_SQL);
     model = await introspectSchema(db);
   });
   afterAll(async () => {
@@ -86,14 +86,51 @@ describe('introspectSchema on the embedded engine', () => {
         columns: ['user_id'],
         isOneToOne: true,
         referencedSchema: 'public',
+        referencedRelation: 'active_users',
+        referencedColumns: ['id'],
+      },
+      {
+        foreignKeyName: 'subscriptions_user_id_fkey',
+        columns: ['user_id'],
+        isOneToOne: true,
+        referencedSchema: 'public',
         referencedRelation: 'users',
         referencedColumns: ['id'],
       },
     ]);
-    expect(table(model, 'jobs').relationships[0]).toMatchObject({ referencedRelation: 'users', isOneToOne: false });
+    expect(table(model, 'jobs').relationships.map((r) => [r.foreignKeyName, r.referencedRelation, r.isOneToOne])).toEqual([
+      ['jobs_user_id_fkey', 'active_users', false],
+      ['jobs_user_id_fkey', 'users', false],
+    ]);
     expect(table(model, 'users').relationships).toEqual([
       expect.objectContaining({ referencedSchema: 'auth', referencedRelation: 'users', isOneToOne: true }),
     ]);
+  });
+
+  it('lets views take part in relationships where they show every key column, like PostgREST', () => {
+    const view = (name: string) => model.views.find((v) => v.name === name);
+    // job_counts shows jobs.user_id (as user_id): the jobs foreign key holds for the view too.
+    expect(view('job_counts')?.relationships).toEqual([
+      {
+        foreignKeyName: 'jobs_user_id_fkey',
+        columns: ['user_id'],
+        isOneToOne: false,
+        referencedSchema: 'public',
+        referencedRelation: 'active_users',
+        referencedColumns: ['id'],
+      },
+      {
+        foreignKeyName: 'jobs_user_id_fkey',
+        columns: ['user_id'],
+        isOneToOne: false,
+        referencedSchema: 'public',
+        referencedRelation: 'users',
+        referencedColumns: ['id'],
+      },
+    ]);
+    // active_users shows users.id, whose only key points into auth: nothing embeddable.
+    expect(view('active_users')?.relationships.map((r) => r.referencedSchema)).toEqual(['auth']);
+    expect(view('tier_counts')?.relationships).toEqual([]);
   });
 
   it('keeps callable functions, with argument modes and defaults, and drops trigger functions', () => {
@@ -141,11 +178,7 @@ describe('introspectSchema on the embedded engine', () => {
     let database: TemporaryDatabase | undefined;
     try {
       database = await postgresWith(AUTH_STUB_SQL + SAMPLE_SCHEMA_SQL);
-      const client = database.client;
-      const reader: CatalogReader = {
-        query: async <Row>(sql: string, params?: unknown[]) => ({ rows: (await client.query(sql, params)).rows as Row[] }),
-      };
-      expect(await introspectSchema(reader)).toEqual(model);
+      expect(await introspectSchema(database.engine)).toEqual(model);
     } finally {
       await database?.drop();
     }

@@ -2,11 +2,11 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { introspectSchema } from '../../src/types-gen/introspect.js';
 import type { SchemaModel } from '../../src/types-gen/model.js';
 import { renderDatabaseTypes } from '../../src/types-gen/render.js';
-import { pgliteWith } from './support/pglite.js';
+import { engineWith } from './support/embedded.js';
 import { sampleModel } from './support/sample-types.js';
 
 async function renderSql(sql: string, literalUnions = true, postgrestVersion?: string): Promise<string> {
-  const db = await pgliteWith(sql);
+  const db = await engineWith(sql);
   try {
     const model = await introspectSchema(db);
     return renderDatabaseTypes(model, postgrestVersion ? { literalUnions, postgrestVersion } : { literalUnions });
@@ -61,6 +61,13 @@ const TEAM_DATABASE = `export type Database = {
           user_email?: string
         }
         Relationships: [
+          {
+            foreignKeyName: "members_team_id_fkey"
+            columns: ["team_id"]
+            isOneToOne: false
+            referencedRelation: "team_names"
+            referencedColumns: ["id"]
+          },
           {
             foreignKeyName: "members_team_id_fkey"
             columns: ["team_id"]

@@ -39,6 +39,12 @@ export async function selects() {
     expectType<Equal<typeof sub.tags, string[]>>();
     expectType<Equal<typeof sub.meta, Json | null>>();
   }
+  // Views embed through the foreign keys of the tables they show.
+  const { data: counts } = await supabase.from('job_counts').select('total, users(email)');
+  if (counts?.[0]) {
+    expectType<Equal<typeof counts[0]['total'], number | null>>();
+    expectType<Equal<typeof counts[0]['users'], { email: string } | null>>();
+  }
   const { data: active } = await supabase.from('active_users').select('*');
   expectType<Equal<NonNullable<typeof active>[number], { email: string | null; id: string | null }>>();
 

@@ -1,8 +1,8 @@
-import { PGlite } from '@electric-sql/pglite';
+import { createEmbeddedEngine, type EmbeddedSqlEngine } from '../../../src/db/engine.js';
 
-/** A fresh in-memory embedded database with `sql` applied. */
-export async function pgliteWith(sql: string): Promise<PGlite> {
-  const db = new PGlite();
-  await db.exec(sql);
-  return db;
+/** A fresh in-memory embedded engine with `sql` applied (no Supabase stand-in). */
+export async function engineWith(sql: string): Promise<EmbeddedSqlEngine> {
+  const engine = await createEmbeddedEngine();
+  await engine.exec(sql);
+  return engine;
 }

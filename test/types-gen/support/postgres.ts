@@ -1,33 +1,39 @@
 import pg from 'pg';
+import { createPostgresEngine, type SqlEngine } from '../../../src/db/engine.js';
 
 const ADMIN_URL = process.env['TEST_POSTGRES_URL'] ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 
 export interface TemporaryDatabase {
-  readonly client: pg.Client;
+  readonly engine: SqlEngine;
   drop(): Promise<void>;
+}
+
+async function asAdmin(sql: string): Promise<void> {
+  const admin = new pg.Client({ connectionString: ADMIN_URL });
+  await admin.connect();
+  try {
+    await admin.query(sql);
+  } finally {
+    await admin.end();
+  }
 }
 
 /** A throwaway database on the local PostgreSQL server, with `sql` applied. */
 export async function postgresWith(sql: string): Promise<TemporaryDatabase> {
   const name = `types_gen_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
-  const admin = new pg.Client({ connectionString: ADMIN_URL });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-
+  await asAdmin(`create database ${name}`);
   const url = new URL(ADMIN_URL);
   url.pathname = `/${name}`;
-  const client = new pg.Client({ connectionString: url.toString() });
-  await client.connect();
-  await client.query(sql);
-  return {
-    client,
-    async drop() {
-      await client.end();
-      const cleanup = new pg.Client({ connectionString: ADMIN_URL });
-      await cleanup.connect();
-      await cleanup.query(`drop database if exists ${name} with (force)`);
-      await cleanup.end();
-    },
+  const engine = await createPostgresEngine(url.toString());
+  const drop = async () => {
+    await engine.close();
+    await asAdmin(`drop database if exists ${name} with (force)`);
   };
+  try {
+    await engine.exec(sql);
+  } catch (error) {
+    await drop();
+    throw error;
+  }
+  return { engine, drop };
 }
