@@ -4,7 +4,6 @@
  */
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import type { NextRequest, NextResponse } from 'next/server';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { loadGenerated } from './load-ts.js';
 import { cachedWebDeps, makeAppDir, removeAppDir, variantContext, writeWebApp, type Variant } from './web-app.js';
@@ -14,6 +13,14 @@ const COOKIE = 'sb-probeproject-auth-token';
 const USER = { id: '11111111-1111-4111-8111-111111111111', email: 'ada@example.com' };
 const NO_STORE = 'private, no-cache, no-store, must-revalidate, max-age=0';
 
+// The slices of next/server's types these tests use (next is installed in the app, not here).
+interface NextRequest {
+  readonly cookies: { getAll(): { name: string; value: string }[] };
+}
+interface NextResponse {
+  readonly headers: Headers;
+  readonly cookies: { get(name: string): { value: string } | undefined };
+}
 interface NextServer {
   NextRequest: new (url: string, init?: { headers?: Record<string, string> }) => NextRequest;
 }
