@@ -1,0 +1,82 @@
+/**
+ * Applies SQL files the way the Supabase CLI does: in the order given, each file in one
+ * transaction, stopping at the first failure, reported as file, line and server message.
+ */
+import type { SqlEngine } from './engine.js';
+import { lineOfPosition, SqlError, toSqlError } from './sql-error.js';
+import { splitStatements } from './split-statements.js';
+
+export interface SqlFile {
+  /** Shown in errors, e.g. `supabase/migrations/20260101000000_initial_schema.sql`. */
+  readonly name: string;
+  readonly sql: string;
+}
+
+/** A file that failed to apply; nothing of that file remains (its transaction rolled back). */
+export class MigrationError extends Error {
+  constructor(
+    readonly file: string,
+    /** 1-based line in the file, when the failing statement could be located. */
+    readonly line: number | undefined,
+    readonly sqlError: SqlError,
+  ) {
+    super(`${file}${line === undefined ? '' : `:${line}`}: ${sqlError.message}`);
+    this.name = 'MigrationError';
+  }
+}
+
+export const isMigrationError = (value: unknown): value is MigrationError => value instanceof MigrationError;
+
+export async function applyMigrations(engine: SqlEngine, files: readonly SqlFile[]): Promise<void> {
+  for (const file of files) await applySqlFile(engine, file);
+}
+
+/** One file in one transaction (also how seed.sql is applied). */
+export async function applySqlFile(engine: SqlEngine, file: SqlFile): Promise<void> {
+  const error = await runInTransaction(engine, file.sql);
+  if (!error) return;
+  const line = error.lineIn(file.sql) ?? (await locateFailingStatement(engine, file.sql));
+  throw new MigrationError(file.name, line, error);
+}
+
+/** Runs the script in a transaction; returns the error instead of throwing it, rolled back. */
+async function runInTransaction(engine: SqlEngine, sql: string): Promise<SqlError | null> {
+  await engine.exec('begin');
+  try {
+    await engine.exec(sql);
+    await engine.exec('commit');
+    return null;
+  } catch (error) {
+    await engine.exec('rollback').catch(() => {});
+    return toSqlError(error);
+  }
+}
+
+/**
+ * Errors raised while executing (a constraint, a division by zero) carry no position. Replays
+ * the file statement by statement in a transaction that is rolled back, to find the line of
+ * the first statement that fails.
+ */
+async function locateFailingStatement(engine: SqlEngine, script: string): Promise<number | undefined> {
+  await engine.exec('begin');
+  try {
+    for (const statement of splitStatements(script)) {
+      try {
+        await engine.exec(statement.sql);
+      } catch (error) {
+        const startLine = lineOfOffset(script, statement.offset);
+        const position = toSqlError(error).position;
+        return position === undefined ? startLine : startLine + lineOfPosition(statement.sql, position) - 1;
+      }
+    }
+    return undefined;
+  } finally {
+    await engine.exec('rollback').catch(() => {});
+  }
+}
+
+function lineOfOffset(text: string, offset: number): number {
+  let line = 1;
+  for (let i = 0; i < offset; i += 1) if (text.charCodeAt(i) === 10) line += 1;
+  return line;
+}
