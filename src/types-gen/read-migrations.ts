@@ -4,6 +4,7 @@ import type { ProjectFacts } from '../detect/facts.js';
 import { CliError } from '../errors.js';
 
 export interface MigrationSource {
+  /** Shown in errors; the repo reader gives `supabase/migrations/<file>`. */
   readonly name: string;
   readonly sql: string;
 }
@@ -24,6 +25,9 @@ export async function readRepoMigrations(facts: ProjectFacts): Promise<Migration
   }
   const dir = path.join(facts.root, 'supabase', 'migrations');
   return Promise.all(
-    migrations.map(async ({ name }) => ({ name, sql: await readFile(path.join(dir, name), 'utf8') })),
+    migrations.map(async ({ name }) => ({
+      name: `supabase/migrations/${name}`,
+      sql: await readFile(path.join(dir, name), 'utf8'),
+    })),
   );
 }

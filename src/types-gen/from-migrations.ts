@@ -1,0 +1,33 @@
+import { applyMigrations } from '../db/apply-migrations.js';
+import { openPreparedEngine } from '../db/engine-cache.js';
+import { introspectSchema } from './introspect.js';
+import type { SchemaModel } from './model.js';
+import type { MigrationSource } from './read-migrations.js';
+import { renderDatabaseTypes, type RenderTypesOptions } from './render.js';
+
+/**
+ * The schema after the migrations ran, in a fresh embedded database over the Supabase stand-in
+ * (roles, `auth`, `extensions`), the way `supabase db reset` would leave it. A failing migration
+ * rejects with the project's `MigrationError` (file, line, server message).
+ */
+export async function introspectMigrations(
+  migrations: readonly MigrationSource[],
+  schema = 'public',
+): Promise<SchemaModel> {
+  // Grants do not show in the types; the current (no auto-grant) defaults are the strictest.
+  const { engine } = await openPreparedEngine('current');
+  try {
+    await applyMigrations(engine, migrations);
+    return await introspectSchema(engine, schema);
+  } finally {
+    await engine.close();
+  }
+}
+
+/** `database.types.ts` for a list of migrations (name and SQL), applied in the order given. */
+export async function typesForMigrations(
+  migrations: readonly MigrationSource[],
+  options: RenderTypesOptions,
+): Promise<string> {
+  return renderDatabaseTypes(await introspectMigrations(migrations), options);
+}

@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { typesForMigrations } from '../../src/types-gen/index.js';
+import { ADD_COLUMN_MIGRATION, INIT_MIGRATION } from './support/migrations.js';
+
+describe('typesForMigrations', () => {
+  it('applies the migrations over the Supabase stand-in and renders their public schema', async () => {
+    const output = await typesForMigrations([INIT_MIGRATION], { literalUnions: true });
+    expect(output).toContain('      jobs: {\n        Row: {\n');
+    expect(output).toContain('          status: "queued" | "processing" | "completed" | "failed"\n');
+    expect(output).toContain('          email: string | null\n');
+    expect(output).toContain('          id?: string\n'); // jobs.id has a default
+    expect(output).toContain('referencedRelation: "users"');
+    // Nothing of the stand-in leaks into public.
+    expect(output).not.toMatch(/uuid_generate_v4|auth\.|"auth"/);
+  });
+
+  it('changes the types when a migration adds a column, and only there', async () => {
+    const before = await typesForMigrations([INIT_MIGRATION], { literalUnions: true });
+    const after = await typesForMigrations([INIT_MIGRATION, ADD_COLUMN_MIGRATION], { literalUnions: true });
+    expect(before).not.toContain('nickname');
+    expect(after).toContain('          nickname: string | null\n');
+    expect(after).toContain('          nickname?: string | null\n');
+    expect(after.replace(/^ *nickname\??: string \| null\n/gm, '')).toBe(before);
+  });
+
+  it('gives the same bytes for the same migrations', async () => {
+    const first = await typesForMigrations([INIT_MIGRATION, ADD_COLUMN_MIGRATION], { literalUnions: false });
+    const second = await typesForMigrations([INIT_MIGRATION, ADD_COLUMN_MIGRATION], { literalUnions: false });
+    expect(second).toBe(first);
+    expect(first).toContain('          subscription_tier: string\n');
+  });
+});
