@@ -49,7 +49,8 @@ function exportedFunction(file: ts.SourceFile, name: string): ts.FunctionDeclara
 
 const exportedNames = (file: ts.SourceFile) =>
   file.statements.flatMap((s) => {
-    if (!s.modifiers?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword)) return [];
+    const modifiers = ts.canHaveModifiers(s) ? ts.getModifiers(s) : undefined;
+    if (!modifiers?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword)) return [];
     if (ts.isFunctionDeclaration(s) || ts.isInterfaceDeclaration(s)) return [s.name?.text ?? ''];
     if (ts.isVariableStatement(s)) return s.declarationList.declarations.map((d) => d.name.getText());
     return [];
