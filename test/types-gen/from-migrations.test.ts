@@ -1,4 +1,8 @@
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { CACHE_DIR_ENV } from '../../src/db/engine-cache.js';
 import { typesForMigrations } from '../../src/types-gen/index.js';
 import { ADD_COLUMN_MIGRATION, INIT_MIGRATION } from './support/migrations.js';
 
@@ -28,5 +32,22 @@ describe('typesForMigrations', () => {
     const second = await typesForMigrations([INIT_MIGRATION, ADD_COLUMN_MIGRATION], { literalUnions: false });
     expect(second).toBe(first);
     expect(first).toContain('          subscription_tier: string\n');
+  });
+
+  it('gives the same types from a freshly prepared engine and from the cached image', async () => {
+    const cacheDir = await mkdtemp(path.join(os.tmpdir(), 'types-engine-cache-'));
+    const previous = process.env[CACHE_DIR_ENV];
+    process.env[CACHE_DIR_ENV] = cacheDir;
+    try {
+      const built = await typesForMigrations([INIT_MIGRATION], { literalUnions: true });
+      expect(await readdir(cacheDir)).not.toEqual([]);
+      // The migration calls uuid_generate_v4() unqualified: it needs the postgres role's search_path.
+      const cached = await typesForMigrations([INIT_MIGRATION], { literalUnions: true });
+      expect(cached).toBe(built);
+    } finally {
+      if (previous === undefined) delete process.env[CACHE_DIR_ENV];
+      else process.env[CACHE_DIR_ENV] = previous;
+      await rm(cacheDir, { recursive: true, force: true });
+    }
   });
 });

@@ -13,7 +13,7 @@ create table public.users (
 );
 
 create table public.jobs (
-  id uuid primary key default extensions.uuid_generate_v4(),
+  id uuid primary key default uuid_generate_v4(), -- unqualified, as on Supabase
   user_id uuid not null references public.users(id) on delete cascade,
   status text not null default 'queued' check (status in ('queued', 'processing', 'completed', 'failed')),
   parameters jsonb,
