@@ -16,7 +16,10 @@ fi
 if [[ ! -x "$venv/bin/python" ]]; then
   "$python_bin" -m venv "$venv"
 fi
-if ! "$venv/bin/python" -m pip install --quiet --disable-pip-version-check "${requirements[@]}" > "$venv/install.log" 2>&1; then
+# No retries by default: where the public index is unreachable and a local mirror serves the
+# packages, each retry only adds back-off delays (minutes in total). PIP_RETRIES overrides it.
+if ! "$venv/bin/python" -m pip install --quiet --disable-pip-version-check --retries "${PIP_RETRIES:-0}" \
+  "${requirements[@]}" > "$venv/install.log" 2>&1; then
   echo "setup-python: pip install failed (log below)" >&2
   cat "$venv/install.log" >&2
   exit 1
