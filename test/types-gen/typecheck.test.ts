@@ -5,6 +5,7 @@ import { sampleModel } from './support/sample-types.js';
 
 const PRELUDE = `
 import { createClient } from '@supabase/supabase-js';
+import { createBrowserClient, createServerClient } from '@supabase/ssr';
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends (<T>() => T extends B ? 1 : 2) ? true : false;
 function expectType<T extends true>(): void {}
 `;
@@ -33,11 +34,13 @@ export async function selects() {
     // Many-to-one embedding resolved through Relationships.
     expectType<Equal<typeof jobs[0]['users'], { email: string }>>();
   }
-  const { data: sub } = await supabase.from('subscriptions').select('tier, tags, meta, users(id)').single();
+  const { data: sub } = await supabase.from('subscriptions').select('tier, tags, meta, billing_email, period, users(id)').single();
   if (sub) {
     expectType<Equal<typeof sub.tier, 'free' | 'pro'>>();
     expectType<Equal<typeof sub.tags, string[]>>();
     expectType<Equal<typeof sub.meta, Json | null>>();
+    expectType<Equal<typeof sub.billing_email, string | null>>();
+    expectType<Equal<typeof sub.period, string | null>>();
   }
   // Views embed through the foreign keys of the tables they show.
   const { data: counts } = await supabase.from('job_counts').select('total, users(email)');
@@ -54,6 +57,20 @@ export async function selects() {
   await supabase.from('users').select('id').eq('nickname', 'x');
   // @ts-expect-error no such table
   await supabase.from('profiles').select('*');
+}
+
+// The clients the generator writes take the same generic.
+export async function ssrClients() {
+  const browser = createBrowserClient<Database>('http://127.0.0.1:54321', 'sb_publishable_test');
+  const server = createServerClient<Database>('http://127.0.0.1:54321', 'sb_publishable_test', {
+    cookies: { getAll: () => [], setAll: () => {} },
+  });
+  const { data: fromBrowser } = await browser.from('users').select('subscription_tier').single();
+  if (fromBrowser) expectType<Equal<typeof fromBrowser.subscription_tier, 'free' | 'pro' | 'studio' | 'enterprise'>>();
+  const { data: fromServer } = await server.from('jobs').select('status').single();
+  if (fromServer) expectType<Equal<typeof fromServer.status, 'queued' | 'running' | 'done'>>();
+  // @ts-expect-error no such column
+  await server.from('jobs').update({ state: 'done' }).eq('id', 1);
 }
 
 export async function writes(id: string) {

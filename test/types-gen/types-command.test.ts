@@ -71,6 +71,14 @@ describe('create-saas-db types', () => {
     expect(written).toContain('          subscription_tier: string\n');
   });
 
+  it('follows --web-dir for the default location', async () => {
+    const root = await makeRepo([INIT_MIGRATION]);
+    await mkdir(path.join(root, 'apps', 'site', 'src', 'app'), { recursive: true });
+    const result = await run(['--web-dir', 'apps/site'], root);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^wrote apps\/site\/src\/lib\/supabase\/database\.types\.ts /);
+  });
+
   it('--check passes when up to date and fails with a short diff when a migration added a column', async () => {
     const root = await makeRepo([INIT_MIGRATION]);
     expect((await run([], root)).code).toBe(0);

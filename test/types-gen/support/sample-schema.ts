@@ -12,6 +12,7 @@ create table if not exists auth.users (id uuid primary key);
 export const SAMPLE_SCHEMA_SQL = `
 create type public.job_status as enum ('queued', 'running', 'done');
 create type public.money_pair as (amount numeric, currency text);
+create domain public.email_address as text check (value like '%@%');
 
 create table public.users (
   id uuid primary key references auth.users(id) on delete cascade,
@@ -33,6 +34,8 @@ create table public.subscriptions (
   doubled bigint generated always as (seq * 2) stored,
   tags text[] not null default '{}',
   meta jsonb,
+  billing_email public.email_address,
+  period tstzrange,
   legacy_state text check (legacy_state in ('x', 'y')) -- made NOT VALID below
 );
 alter table public.subscriptions drop constraint subscriptions_legacy_state_check;
