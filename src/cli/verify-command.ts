@@ -4,6 +4,7 @@ import { Command, CommanderError } from 'commander';
 import { z } from 'zod';
 import { isCliError } from '../errors.js';
 import { describeOptionsError } from '../options/schema.js';
+import { EXIT, exitCodeFor } from './exit-codes.js';
 import { Cleanups } from '../verify/cleanup.js';
 import { findPhase, knownPhaseIds } from '../verify/registry.js';
 import { formatGithubAnnotations } from '../verify/report/github.js';
@@ -12,8 +13,6 @@ import { formatJson } from '../verify/report/json.js';
 import { formatJunit } from '../verify/report/junit.js';
 import type { GrantMode, VerifyOptions, VerifyReport } from '../verify/types.js';
 import { verifyPhase } from '../verify/verify.js';
-
-export const EXIT = { pass: 0, fail: 1, usage: 2, interrupted: 130 } as const;
 
 /** Where the command writes; tests pass their own. */
 export interface CliIo {
@@ -62,7 +61,7 @@ export async function runVerifyCli(argv: string[], io: CliIo = processIo): Promi
   try {
     await program.parseAsync(argv, { from: 'user' });
   } catch (error) {
-    if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.pass : EXIT.usage;
+    if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
     throw error;
   }
   if (parsed === null) return EXIT.usage;
@@ -97,15 +96,15 @@ export async function runVerifyCli(argv: string[], io: CliIo = processIo): Promi
     const report = await Promise.race([verifyPhase(phase, verifyOptions, cleanups), interruption.happened]);
     if (report === 'interrupted') {
       io.stderr('verify-phase: interrupted; temporary databases dropped\n');
-      return EXIT.interrupted;
+      return EXIT.cancelled;
     }
     await printReport(report, options.data, io);
-    return report.ok ? EXIT.pass : EXIT.fail;
+    return report.ok ? EXIT.ok : EXIT.failure;
   } catch (error) {
-    if (controller.signal.aborted) return EXIT.interrupted;
+    if (controller.signal.aborted) return EXIT.cancelled;
     if (isCliError(error)) {
       io.stderr(`verify-phase: ${error.message}\n${error.details.map((d) => `  ${d}\n`).join('')}`);
-      return error.code === 'usage' || error.code === 'target' || error.code === 'layout' ? EXIT.usage : EXIT.fail;
+      return exitCodeFor(error.code);
     }
     throw error;
   } finally {

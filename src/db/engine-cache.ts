@@ -104,12 +104,28 @@ async function bootFromImage(file: string): Promise<EmbeddedSqlEngine | null> {
   try {
     engine = await createEmbeddedEngine({ loadDataDir: new Blob([image]) });
     await engine.query(`select 'auth.users'::regclass, 'service_role'::regrole`);
+    await applyLoginSettings(engine);
     return engine;
   } catch {
     await engine?.close().catch(() => undefined);
     await rm(file, { force: true });
     return null;
   }
+}
+
+/**
+ * A booted image does not apply `alter role … set` settings as a PostgreSQL login does; the
+ * stand-in relies on one (the postgres role's search_path includes `extensions`, as on
+ * Supabase). Applied in PostgreSQL's order: database, role, then role in database.
+ */
+async function applyLoginSettings(engine: EmbeddedSqlEngine): Promise<void> {
+  await engine.query(`
+    select pg_catalog.set_config(split_part(setting, '=', 1), substr(setting, strpos(setting, '=') + 1), false)
+      from pg_catalog.pg_db_role_setting s
+     cross join lateral unnest(s.setconfig) as setting
+     where s.setrole in (0, (select oid from pg_catalog.pg_roles where rolname = current_user))
+       and s.setdatabase in (0, (select oid from pg_catalog.pg_database where datname = current_database()))
+     order by s.setrole <> 0 and s.setdatabase <> 0, s.setrole <> 0`);
 }
 
 function isUncompressedTar(image: Buffer): boolean {

@@ -1,0 +1,50 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { applyMigrations, isMigrationError, type SqlFile } from '../../db/apply-migrations.js';
+import { failed, passed } from '../outcome.js';
+import type { DatabaseCheck } from '../phase.js';
+import type { Finding, RepoContext } from '../types.js';
+import { describeSqlError } from './sql-finding.js';
+
+/**
+ * Every migration in `supabase/migrations` (the repo's own too), selected and ordered as the
+ * Supabase CLI does, applies on a fresh database over the Supabase stand-in, each file in one
+ * transaction. A failure names the file, the line and the PostgreSQL error.
+ */
+export const migrationsCheck: DatabaseCheck = {
+  scope: 'database',
+  name: 'migrations',
+  title: 'every migration applies on a fresh Supabase-like database',
+  needs: [],
+  async run(ctx, db) {
+    const { supabase } = ctx.facts;
+    const dir = ctx.layout.migrationsDir;
+    const warnings = ignoredFileWarnings(ctx);
+    if (supabase.migrationsDir !== 'directory') return failed(`${dir} is not a directory`, [], warnings);
+    if (supabase.migrations.length === 0) return failed(`${dir} holds no <version>_<name>.sql migration`, [], warnings);
+    const files: SqlFile[] = await Promise.all(
+      supabase.migrations.map(async (m) => ({
+        name: `${dir}/${m.name}`,
+        sql: await readFile(path.join(ctx.root, dir, m.name), 'utf8'),
+      })),
+    );
+    try {
+      await applyMigrations(db.engine, files);
+      return passed(warnings);
+    } catch (error) {
+      if (!isMigrationError(error)) throw error;
+      const finding: Finding = {
+        message: describeSqlError(error.sqlError),
+        location: { file: error.file, ...(error.line ? { line: error.line } : {}) },
+      };
+      return failed(`${error.file} does not apply`, [finding], warnings);
+    }
+  },
+};
+
+function ignoredFileWarnings(ctx: RepoContext): Finding[] {
+  return ctx.facts.supabase.ignoredMigrationFiles.map((name) => ({
+    message: 'ignored: the Supabase CLI only applies files named <version>_<name>.sql',
+    location: { file: `${ctx.layout.migrationsDir}/${name}` },
+  }));
+}

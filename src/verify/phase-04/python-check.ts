@@ -1,0 +1,55 @@
+import path from 'node:path';
+import { probePythonBackend } from '../../python/index.js';
+import { failed, passed, plural, skipped } from '../outcome.js';
+import type { RepoCheck } from '../phase.js';
+
+/**
+ * The backend's database module compiles; with a Python that has `supabase` (the backend's
+ * `.venv` or `--python`), it imports and its DatabaseService methods send the expected
+ * PostgREST requests, observed through a mock transport (no network).
+ */
+export const pythonCheck: RepoCheck = {
+  scope: 'repo',
+  name: 'python',
+  title: 'the backend module compiles, imports and sends the expected requests',
+  async run(ctx) {
+    const { backend } = ctx.facts;
+    const moduleFile = ctx.layout.backendFile;
+    if (!backend || !moduleFile) return skipped('the repo has no Python backend');
+    const backendDir = path.join(ctx.root, backend.dir);
+    const result = await probePythonBackend({
+      backendDir,
+      python: ctx.options.python ?? undefined,
+      moduleFile: path.posix.relative(backend.dir, moduleFile),
+    });
+    const location = (line?: number | null, column?: number | null) => ({
+      file: moduleFile,
+      ...(line ? { line } : {}),
+      ...(column ? { column } : {}),
+    });
+    switch (result.status) {
+      case 'ok':
+        return passed();
+      case 'missing-file':
+        return failed(`missing ${moduleFile}`);
+      case 'compile-error':
+        return failed(`${moduleFile} does not compile`, [{ message: result.message, location: location(result.line, result.column) }]);
+      case 'skipped':
+        return skipped(result.compiled ? `${moduleFile} compiles; not imported: ${result.reason}` : result.reason);
+      case 'import-error':
+        return failed(`${moduleFile} does not import with ${result.python}: ${result.message}`, [
+          { message: result.traceback.trim() || result.message, location: location() },
+        ]);
+      case 'mismatch':
+        return failed(
+          `${plural(result.mismatches.length, 'DatabaseService call')} ${result.mismatches.length === 1 ? 'differs' : 'differ'} from what later phases expect`,
+          result.mismatches.map((m) => ({
+            message: `${m.call}: ${m.problem} (expected ${JSON.stringify(m.expected)}, got ${JSON.stringify(m.actual)})`,
+            location: location(),
+          })),
+        );
+      case 'probe-failed':
+        return failed(`the Python probe failed with ${result.python}: ${result.message}`);
+    }
+  },
+};

@@ -1,0 +1,44 @@
+import { performance } from 'node:perf_hooks';
+import { detectProject } from '../detect/index.js';
+import { CliError } from '../errors.js';
+import { phaseLayout } from '../plan/layout.js';
+import type { Cleanups } from './cleanup.js';
+import { databaseProviderFor } from './database/provider.js';
+import { writeCompletionMarker } from './marker.js';
+import type { PhaseDefinition } from './phase.js';
+import { runChecks } from './runner.js';
+import type { CheckResult, VerifyOptions, VerifyReport } from './types.js';
+
+/**
+ * Detects the repo, runs the phase's checks and, when every one passes, writes the phase's
+ * completion marker. Temporary databases are registered with `cleanups` while they exist.
+ */
+export async function verifyPhase(phase: PhaseDefinition, options: VerifyOptions, cleanups: Cleanups): Promise<VerifyReport> {
+  const startedAt = new Date();
+  const start = performance.now();
+  const facts = await detectProject(options.root, { webDir: options.webDir, backendDir: options.backendDir });
+  if (!facts.exists) throw new CliError('target', `${options.root} does not exist: pass the repo to verify`);
+  const ctx = { root: facts.root, facts, layout: phaseLayout(facts), options };
+  const checks = await runChecks(phase, ctx, databaseProviderFor(options, cleanups));
+  const summary = summarize(checks);
+  const ok = summary.failed === 0 && !options.signal?.aborted;
+  if (ok) await writeCompletionMarker(facts.root, phase.markerFile, new Date());
+  return {
+    phase: phase.id,
+    root: facts.root,
+    engine: options.dbUrl ? 'postgres' : 'embedded',
+    grants: options.grants,
+    strict: options.strict,
+    ok,
+    startedAt: startedAt.toISOString(),
+    durationMs: performance.now() - start,
+    checks,
+    summary,
+    marker: ok ? phase.markerFile : null,
+  };
+}
+
+function summarize(checks: readonly CheckResult[]): VerifyReport['summary'] {
+  const count = (status: CheckResult['status']) => checks.filter((c) => c.status === status).length;
+  return { passed: count('pass'), failed: count('fail'), skipped: count('skip') };
+}
