@@ -43,5 +43,12 @@ install_set() {
   printf '%s' "$manifest" > "$dir/.installed-manifest.json"
 }
 
+# Test files run in parallel and each may call this script: one install at a time.
+mkdir -p "$cache_root"
+if command -v flock >/dev/null 2>&1; then
+  exec 9>"$cache_root/.install-test-deps.lock"
+  flock 9
+fi
+
 install_set "$cache_root/web-deps" "16.4.6"
 install_set "$cache_root/web-deps-15" "15.5.29"

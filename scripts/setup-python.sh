@@ -8,6 +8,13 @@ venv="$repo_root/.venv"
 python_bin="${PYTHON:-python3}"
 requirements=('supabase==2.31.*' 'pydantic-settings>=2,<3' 'httpx>=0.26,<1')
 
+# Test files run in parallel and each may call this script: one setup at a time.
+mkdir -p "$repo_root/test/.cache"
+if command -v flock >/dev/null 2>&1; then
+  exec 9>"$repo_root/test/.cache/.setup-python.lock"
+  flock 9
+fi
+
 if [[ -x "$venv/bin/python" ]] \
   && "$venv/bin/python" -c 'import supabase, pydantic_settings, httpx, sys; sys.exit(0 if supabase.__version__.startswith("2.31.") else 1)' 2>/dev/null; then
   exit 0
