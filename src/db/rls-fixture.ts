@@ -1,0 +1,94 @@
+/**
+ * The rows the RLS matrix acts on: two signed-up users, A and B, each with a profile, a
+ * subscription, a job, an asset and an audit row. Created as the session role inside the
+ * caller's transaction, with fresh ids, so they never collide with existing data.
+ */
+import { randomUUID } from 'node:crypto';
+import type { SqlEngine } from './engine.js';
+
+export const MATRIX_TABLES = ['users', 'subscriptions', 'jobs', 'assets', 'subscription_audit'] as const;
+export type MatrixTable = (typeof MATRIX_TABLES)[number];
+
+export type FixtureUserLabel = 'A' | 'B';
+
+export interface FixtureUser {
+  readonly label: FixtureUserLabel;
+  readonly id: string;
+  readonly email: string;
+  /** Row id in each table (for `users`, the user id). */
+  readonly rows: Readonly<Record<MatrixTable, string>>;
+}
+
+export interface Fixture {
+  readonly a: FixtureUser;
+  readonly b: FixtureUser;
+  /** The tier new profiles get (the column default), valid for subscriptions too. */
+  readonly defaultTier: string;
+  /** Label of a user id, for reading results; unknown ids are shown as they are. */
+  labelOf(id: string): string;
+}
+
+export async function createFixture(engine: SqlEngine): Promise<Fixture> {
+  const tag = randomUUID().slice(0, 8);
+  const a = plannedUser('A', tag);
+  const b = plannedUser('B', tag);
+  for (const user of [a, b]) await insertUser(engine, user, tag);
+  const [profile] = await engine.query<{ tier: string }>(`select subscription_tier as tier from public.users where id = $1`, [
+    a.id,
+  ]);
+  const defaultTier = profile?.tier ?? 'free';
+  for (const user of [a, b]) await insertOwnedRows(engine, user, tag, defaultTier);
+  const labels = new Map([
+    [a.id, 'A'],
+    [b.id, 'B'],
+  ]);
+  return { a, b, defaultTier, labelOf: (id) => labels.get(id) ?? id };
+}
+
+function plannedUser(label: FixtureUserLabel, tag: string): FixtureUser {
+  const id = randomUUID();
+  return {
+    label,
+    id,
+    email: `rls-${label.toLowerCase()}-${tag}@example.test`,
+    rows: {
+      users: id,
+      subscriptions: randomUUID(),
+      jobs: randomUUID(),
+      assets: randomUUID(),
+      subscription_audit: randomUUID(),
+    },
+  };
+}
+
+async function insertUser(engine: SqlEngine, user: FixtureUser, tag: string): Promise<void> {
+  await engine.query(
+    `insert into auth.users (id, aud, role, email, raw_app_meta_data, raw_user_meta_data, created_at, updated_at)
+     values ($1, 'authenticated', 'authenticated', $2, '{"provider": "email", "providers": ["email"]}', $3, now(), now())`,
+    [user.id, user.email, JSON.stringify({ name: `RLS ${user.label} ${tag}` })],
+  );
+}
+
+async function insertOwnedRows(engine: SqlEngine, user: FixtureUser, tag: string, tier: string): Promise<void> {
+  const { id, rows, label } = user;
+  await engine.query(
+    `insert into public.subscriptions
+       (id, user_id, stripe_subscription_id, stripe_customer_id, tier, status, current_period_start, current_period_end)
+     values ($1, $2, $3, $4, $5, 'active', now(), now() + interval '30 days')`,
+    [rows.subscriptions, id, `sub_rls_${label}_${tag}`, `cus_rls_${label}_${tag}`, tier],
+  );
+  await engine.query(
+    `insert into public.jobs (id, user_id, job_type, status, progress, result, completed_at)
+     values ($1, $2, 'rls-matrix', 'completed', 100, '{}', now())`,
+    [rows.jobs, id],
+  );
+  await engine.query(
+    `insert into public.assets (id, job_id, user_id, asset_type, url, storage_path, file_size)
+     values ($1, $2, $3, 'image', 'https://example.com/rls-matrix', 'rls-matrix/output', 1)`,
+    [rows.assets, rows.jobs, id],
+  );
+  await engine.query(
+    `insert into public.subscription_audit (id, subscription_id, user_id, action) values ($1, $2, $3, 'rls-matrix')`,
+    [rows.subscription_audit, rows.subscriptions, id],
+  );
+}

@@ -1,0 +1,150 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { applyMigrations } from '../../src/db/apply-migrations.js';
+import type { SqlEngine } from '../../src/db/engine.js';
+import {
+  expectedMatrixOutcome,
+  FIXTURE_CASE,
+  matrixCases,
+  MATRIX_ACTORS,
+  MATRIX_OPERATIONS,
+  MATRIX_TABLES,
+  ruleCases,
+  runRlsMatrix,
+  type RlsCaseResult,
+} from '../../src/db/rls-matrix.js';
+import { installSupabaseStandIn, type GrantDefaults } from '../../src/db/standin.js';
+import { openStandInEngine } from '../helpers/db-embedded.js';
+import { openTestDatabase, type EngineKind } from '../helpers/db-postgres.js';
+import { renderSchema } from '../helpers/db-schema.js';
+
+const CASES = (['embedded', 'postgres'] as const).flatMap((kind) =>
+  (['legacy', 'current'] as const).map((grants) => ({ kind, grants })),
+);
+
+async function migrated(kind: EngineKind, grants: GrantDefaults): Promise<{ engine: SqlEngine; dispose(): Promise<void> }> {
+  const { migrations } = await renderSchema();
+  if (kind === 'embedded') {
+    const engine = await openStandInEngine(grants);
+    await applyMigrations(engine, migrations);
+    return { engine, dispose: () => engine.close() };
+  }
+  const db = await openTestDatabase('postgres');
+  await installSupabaseStandIn(db.engine, { grants });
+  await applyMigrations(db.engine, migrations);
+  return db;
+}
+
+const failures = (results: readonly RlsCaseResult[]) =>
+  results.filter((r) => !r.pass).map((r) => `${r.name}: expected ${r.expected}, got ${r.actual}${r.detail ? ` (${r.detail})` : ''}`);
+
+describe('the matrix itself', () => {
+  it('covers 4 actors × 5 tables × 4 operations', () => {
+    const names = matrixCases().map((c) => c.name);
+    expect(new Set(names).size).toBe(MATRIX_ACTORS.length * MATRIX_TABLES.length * MATRIX_OPERATIONS.length);
+    expect(names).toContain('user B update users');
+  });
+
+  it('expects anon to be refused everywhere and service_role to reach every row', () => {
+    for (const table of MATRIX_TABLES) {
+      for (const op of MATRIX_OPERATIONS) {
+        expect(expectedMatrixOutcome('anon', table, op)).toBe('error 42501');
+        expect(expectedMatrixOutcome('service_role', table, op)).toBe(op === 'insert' ? 'rows: A' : 'rows: A,B');
+      }
+    }
+    expect(expectedMatrixOutcome('user A', 'jobs', 'insert')).toBe('rows: A');
+    expect(expectedMatrixOutcome('user B', 'jobs', 'insert')).toBe('error 42501');
+    expect(expectedMatrixOutcome('user B', 'users', 'update')).toBe('rows: B');
+    expect(expectedMatrixOutcome('user A', 'subscriptions', 'update')).toBe('error 42501');
+  });
+});
+
+describe.each(CASES)('RLS matrix on $kind, $grants grant defaults', ({ kind, grants }) => {
+  let db: { engine: SqlEngine; dispose(): Promise<void> };
+  let results: RlsCaseResult[];
+  beforeAll(async () => {
+    db = await migrated(kind, grants);
+    results = await runRlsMatrix(db.engine);
+  });
+  afterAll(() => db.dispose());
+
+  it('runs every case', () => {
+    expect(results.map((r) => r.name)).toEqual([...matrixCases(), ...ruleCases()].map((c) => c.name));
+  });
+
+  it('gets the expected outcome in every case', () => {
+    expect(failures(results)).toEqual([]);
+  });
+
+  it('leaves nothing behind and the session as it was', async () => {
+    const [row] = await db.engine.query<{ users: number; role: string; claims: string | null }>(
+      `select (select count(*) from auth.users where email like 'rls-%@example.test')::int as users,
+              current_user::text as role, nullif(current_setting('request.jwt.claims', true), '') as claims`,
+    );
+    expect(row).toEqual({ users: 0, role: 'postgres', claims: null });
+  });
+});
+
+describe('the matrix catches the draft schema defects (embedded, current defaults)', () => {
+  let engine: SqlEngine;
+  beforeAll(async () => {
+    const db = await migrated('embedded', 'current');
+    engine = db.engine;
+  });
+  afterAll(() => engine.close());
+
+  // The change and the matrix share one transaction; the matrix's closing rollback undoes both.
+  async function failingAfter(sql: string): Promise<string[]> {
+    await engine.exec('begin');
+    try {
+      await engine.exec(sql);
+      return (await runRlsMatrix(engine)).filter((r) => !r.pass).map((r) => r.name);
+    } finally {
+      await engine.exec('rollback');
+    }
+  }
+
+  it('item 1: a table-wide update grant lets a user change their tier', async () => {
+    const failed = await failingAfter('grant update on public.users to authenticated');
+    expect(failed).toContain('user A cannot set own subscription_tier');
+    expect(failed).toContain('user A cannot set own monthly_usage');
+  });
+
+  it('item 2: a policy checking only the owner accepts forged jobs', async () => {
+    const failed = await failingAfter(`
+      grant insert on public.jobs to authenticated;
+      drop policy "Users can create own jobs" on public.jobs;
+      create policy "Users can create own jobs" on public.jobs for insert to authenticated
+        with check ((select auth.uid()) = user_id);`);
+    expect(failed).toEqual(expect.arrayContaining(['user A cannot insert a completed job with a result', 'user A cannot insert a job as completed']));
+    expect(failed).not.toContain('user B insert jobs');
+  });
+
+  it('item 3: without grants even service_role is refused', async () => {
+    const failed = await failingAfter('revoke all on public.jobs from service_role');
+    expect(failed).toContain('service_role select jobs');
+  });
+
+  it('item 4: a NOT NULL email breaks phone and anonymous sign-ups', async () => {
+    const failed = await failingAfter('alter table public.users alter column email set not null');
+    expect(failed).toEqual(
+      expect.arrayContaining(['phone sign-up creates a profile without email', 'anonymous sign-in creates a profile without email']),
+    );
+  });
+
+  it('item 4: without the sync trigger an email change is lost', async () => {
+    const failed = await failingAfter('drop trigger on_auth_user_email_changed on auth.users');
+    expect(failed).toContain('an email change in auth.users reaches the profile');
+  });
+
+  it('reports missing fixtures (no sign-up trigger) as one failing result', async () => {
+    await engine.exec('begin');
+    try {
+      await engine.exec('drop trigger on_auth_user_created on auth.users');
+      const results = await runRlsMatrix(engine);
+      expect(results).toHaveLength(1);
+      expect(results[0]).toMatchObject({ name: FIXTURE_CASE, pass: false, actual: 'error 23503' });
+    } finally {
+      await engine.exec('rollback');
+    }
+  });
+});
