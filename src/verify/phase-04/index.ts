@@ -3,6 +3,7 @@ import { filesCheck } from './files-check.js';
 import { migrationsCheck } from './migrations-check.js';
 import { pgtapCheck } from './pgtap-check.js';
 import { pythonCheck } from './python-check.js';
+import { rlsCheck } from './rls-check.js';
 import { schemaCheck } from './schema-check.js';
 import { seedCheck } from './seed-check.js';
 import { typescriptCheck } from './typescript-check.js';
@@ -12,5 +13,5 @@ export const phase04: PhaseDefinition = {
   id: '04',
   title: 'Database foundation',
   markerFile: '.scaffolding/.phase-04-complete',
-  checks: [filesCheck, migrationsCheck, schemaCheck, seedCheck, pgtapCheck, typescriptCheck, pythonCheck],
+  checks: [filesCheck, migrationsCheck, schemaCheck, rlsCheck, seedCheck, pgtapCheck, typescriptCheck, pythonCheck],
 };

@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { runVerifyCli, type CliIo } from '../../src/cli/verify-command.js';
+
+function captureIo(cwd = process.cwd()): CliIo & { out: string[]; err: string[] } {
+  const out: string[] = [];
+  const err: string[] = [];
+  return { out, err, stdout: (t) => void out.push(t), stderr: (t) => void err.push(t), env: {}, cwd };
+}
+
+describe('verify-phase usage errors exit 2 with a one-line reason', () => {
+  it('an unknown phase lists the known ones', async () => {
+    const io = captureIo();
+    expect(await runVerifyCli(['7'], io)).toBe(2);
+    expect(io.err.join('')).toBe('verify-phase: unknown phase "7"; known phases: 04\n');
+  });
+
+  it.each([
+    [['04', '--grants', 'newest'], '--grants: must be legacy, current or both'],
+    [['04', '--advisors', 'loud'], '--advisors: must be warn, error or off'],
+    [['04', '--db-url', 'mysql://x'], '--db-url: must be a postgres:// or postgresql:// URL'],
+    [['04', '--skip', 'files,lint'], '--skip: unknown check lint; phase 04 has: files, migrations, schema, rls, seed, pgtap, typescript, python'],
+  ])('%j', async (argv, message) => {
+    const io = captureIo();
+    expect(await runVerifyCli(argv, io)).toBe(2);
+    expect(io.err.join('')).toBe(`verify-phase: ${message}\n`);
+  });
+
+  it('an unknown flag and a missing phase are usage errors', async () => {
+    const unknownFlag = captureIo();
+    expect(await runVerifyCli(['04', '--fast'], unknownFlag)).toBe(2);
+    expect(unknownFlag.err.join('')).toMatch(/unknown option '--fast'/);
+    const missing = captureIo();
+    expect(await runVerifyCli([], missing)).toBe(2);
+    expect(missing.err.join('')).toMatch(/missing required argument 'phase'/);
+  });
+
+  it('a directory that does not exist is a usage error', async () => {
+    const io = captureIo('/');
+    expect(await runVerifyCli(['4', 'no/such/repo/here'], io)).toBe(2);
+    expect(io.err.join('')).toMatch(/^verify-phase: \/no\/such\/repo\/here does not exist/);
+  });
+
+  it('--help prints the options and exit codes, and exits 0', async () => {
+    const io = captureIo();
+    expect(await runVerifyCli(['--help'], io)).toBe(0);
+    const help = io.out.join('');
+    for (const flag of ['--db-url', '--grants', '--skip', '--strict', '--advisors', '--json', '--junit']) expect(help).toContain(flag);
+    expect(help).toContain('Exit codes: 0 all checks passed, 1 a check failed, 2 usage error, 130 interrupted.');
+  });
+});
