@@ -134,6 +134,9 @@ function planNotes(facts: ProjectFacts, layout: PhaseLayout): string[] {
   for (const name of ignoredMigrationFiles) {
     notes.push(`supabase/migrations/${name} does not match <version>_<name>.sql: the Supabase CLI ignores it`);
   }
+  if (!facts.web.hasSupabaseLib) {
+    notes.push('the web app needs Node.js 22 or newer at run time: @supabase/ssr 0.12 requires @supabase/supabase-js 2.114+, which needs Node 22');
+  }
   if (layout.backendFile && facts.backend && !facts.backend.hasConfig && !facts.isNewRepo) {
     notes.push(`${facts.backend.dir}/src/config.py is missing: ${layout.backendFile} imports settings from it`);
   }
