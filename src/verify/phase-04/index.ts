@@ -1,4 +1,5 @@
 import type { PhaseDefinition } from '../phase.js';
+import { advisorsCheck } from './advisors-check.js';
 import { filesCheck } from './files-check.js';
 import { migrationsCheck } from './migrations-check.js';
 import { pgtapCheck } from './pgtap-check.js';
@@ -13,5 +14,5 @@ export const phase04: PhaseDefinition = {
   id: '04',
   title: 'Database foundation',
   markerFile: '.scaffolding/.phase-04-complete',
-  checks: [filesCheck, migrationsCheck, schemaCheck, rlsCheck, seedCheck, pgtapCheck, typescriptCheck, pythonCheck],
+  checks: [filesCheck, migrationsCheck, schemaCheck, rlsCheck, advisorsCheck, seedCheck, pgtapCheck, typescriptCheck, pythonCheck],
 };
