@@ -190,14 +190,14 @@ class SchemaRenderer {
         ? 'never'
         : inlineObject(inputs.map((arg) => prop(arg.name, union(this.members(arg.type)), arg.hasDefault)));
     const members: Doc[] = [prop('Args', args), prop('Returns', this.returns(fn))];
-    const relation = this.returnedRelation(fn);
-    if (relation) {
+    const target = this.setofTarget(fn);
+    if (target !== undefined) {
       members.push(
         prop(
           'SetofOptions',
           block([
-            prop('from', stringLiteral('*')),
-            prop('to', stringLiteral(relation.name)),
+            prop('from', stringLiteral(this.setofSource(fn))),
+            prop('to', stringLiteral(target)),
             prop('isOneToOne', String(!fn.returnsSet)),
             prop('isSetofReturn', String(fn.returnsSet)),
           ]),
@@ -232,6 +232,28 @@ class SchemaRenderer {
     return [members.length === 1 ? `${members[0]}[]` : `(${members.join(' | ')})[]`];
   }
 
+  /**
+   * The relation or composite type of the schema whose rows the function returns: supabase-js
+   * reads it from `SetofOptions` to type selects and embeds on the function's result.
+   */
+  private setofTarget(fn: FunctionModel): string | undefined {
+    if (fn.args.some((arg) => arg.mode === 'table')) return undefined;
+    const relation = this.returnedRelation(fn);
+    if (relation) return relation.name;
+    const type = fn.returns;
+    return type.kind === 'composite' && type.schema === this.model.schema ? type.name : undefined;
+  }
+
+  /** A function taking one row of a relation can be embedded from it (computed relationship). */
+  private setofSource(fn: FunctionModel): string {
+    const inputs = fn.args.filter((arg) => INPUT_MODES.has(arg.mode));
+    const only = inputs[0];
+    if (inputs.length === 1 && only?.type.kind === 'row' && only.type.schema === this.model.schema) {
+      return only.type.relation;
+    }
+    return '*';
+  }
+
   private returnedRelation(fn: FunctionModel): TableModel | ViewModel | undefined {
     const type = fn.returns;
     if (type.kind !== 'row' || type.schema !== this.model.schema) return undefined;
@@ -240,10 +262,14 @@ class SchemaRenderer {
     return relations.find((relation) => relation.name === type.relation);
   }
 
-  /** Functions taking one row of `table`: PostgREST exposes them as computed columns. */
+  /**
+   * Functions taking one row of `table` and returning a value: PostgREST exposes them as
+   * computed columns. Those returning rows are computed relationships (see `setofSource`).
+   */
   private computedFields(table: TableModel): FunctionModel[] {
     return this.model.functions
       .filter((fn) => {
+        if (this.setofTarget(fn) !== undefined || fn.returnsSet) return false;
         const inputs = fn.args.filter((arg) => INPUT_MODES.has(arg.mode));
         const only = inputs[0];
         return (

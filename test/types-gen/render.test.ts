@@ -266,3 +266,53 @@ describe('renderDatabaseTypes', () => {
     expect(second).toBe(first);
   });
 });
+
+describe('renderDatabaseTypes for functions over rows and composite types', () => {
+  it('declares SetofOptions for composite returns and computed relationships', async () => {
+    const output = await renderSql(`
+      create type public.pair as (a int, b text);
+      create table public.teams (id int primary key, name text not null);
+      create table public.players (id int primary key, team_id int not null references public.teams(id));
+      create function public.make_pair() returns public.pair language sql as $$ select (1, 'x')::public.pair $$;
+      create function public.roster(public.teams) returns setof public.players
+        language sql stable as $$ select * from public.players where team_id = $1.id $$;
+      create function public.label(t public.teams) returns text language sql stable as $$ select t.name $$;
+    `);
+    expect(slice(output, '    Functions: {', '\n    }')).toBe(`    Functions: {
+      label: {
+        Args: { t: Database["public"]["Tables"]["teams"]["Row"] }
+        Returns: string
+      }
+      make_pair: {
+        Args: never
+        Returns: Database["public"]["CompositeTypes"]["pair"]
+        SetofOptions: {
+          from: "*"
+          to: "pair"
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
+      roster: {
+        Args: { "": Database["public"]["Tables"]["teams"]["Row"] }
+        Returns: {
+          id: number
+          team_id: number
+        }[]
+        SetofOptions: {
+          from: "teams"
+          to: "players"
+          isOneToOne: false
+          isSetofReturn: true
+        }
+      }
+    }`);
+    // label takes a teams row: PostgREST shows it as a column of teams.
+    expect(slice(output, '      teams: {', '\n        }')).toBe(`      teams: {
+        Row: {
+          id: number
+          name: string
+          label: string | null
+        }`);
+  });
+});

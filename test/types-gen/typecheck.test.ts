@@ -10,6 +10,16 @@ type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends (<T>() => T extends B 
 function expectType<T extends true>(): void {}
 `;
 
+/** Functions over rows: a computed column, a computed relationship and a composite result. */
+const ROW_FUNCTIONS_SQL = `
+create function public.display_name(u public.users) returns text
+  language sql stable as $$ select coalesce(u.name, u.email) $$;
+create function public.user_job_list(public.users) returns setof public.jobs
+  language sql stable as $$ select * from public.jobs where user_id = $1.id $$;
+create function public.price_of(p_job bigint) returns public.money_pair
+  language sql stable as $$ select price from public.jobs where id = p_job $$;
+`;
+
 /** Typed queries against the sample schema; every expectation is a compile-time check. */
 const APP = `${PRELUDE}
 import type { CompositeTypes, Database, Enums, Json, Tables, TablesInsert, TablesUpdate } from './database.types';
@@ -92,6 +102,15 @@ export async function writes(id: string) {
   await supabase.from('job_counts').insert({ total: 1 });
 }
 
+export async function rowFunctions(id: string) {
+  const { data: named } = await supabase.from('users').select('id, display_name').eq('id', id).single();
+  if (named) expectType<Equal<typeof named.display_name, string | null>>();
+  const { data: withJobs } = await supabase.from('users').select('id, user_job_list(status)').eq('id', id).single();
+  if (withJobs) expectType<Equal<typeof withJobs.user_job_list, { status: 'queued' | 'running' | 'done' }[]>>();
+  const { data: price } = await supabase.rpc('price_of', { p_job: 1 });
+  if (price) expectType<Equal<typeof price, CompositeTypes<'money_pair'>>>();
+}
+
 export async function functions(id: string) {
   const { data: tier } = await supabase.rpc('tier_of', { p_user: id });
   expectType<Equal<typeof tier, string | null>>();
@@ -144,7 +163,7 @@ describe('generated types against the real @supabase/supabase-js, strict mode', 
   let result: CompileResult;
 
   beforeAll(async () => {
-    const model = await sampleModel();
+    const model = await sampleModel(ROW_FUNCTIONS_SQL);
     result = await compileStrict({
       'database.types.ts': renderDatabaseTypes(model, { literalUnions: true }),
       'database-parity.types.ts': renderDatabaseTypes(model, { literalUnions: false }),
