@@ -7,19 +7,19 @@ import { CliError } from '../errors.js';
  * outside the target root.
  */
 export async function assertInsideRoot(root: string, relative: string): Promise<void> {
-  const realRoot = await realpath(root);
   const target = path.resolve(root, relative);
   if (!isWithin(path.resolve(root), target)) throw escape(relative);
-  let probe = target;
+  if (!isWithin(await realLocation(root), await realLocation(target))) throw escape(relative);
+}
+
+/** Where a path really is: symlinks resolved on its nearest existing ancestor, the rest appended. */
+async function realLocation(p: string): Promise<string> {
+  let probe = path.resolve(p);
   for (;;) {
     const real = await realpath(probe).catch(() => null);
-    if (real !== null) {
-      const resolved = path.join(real, path.relative(probe, target));
-      if (!isWithin(realRoot, resolved)) throw escape(relative);
-      return;
-    }
+    if (real !== null) return path.join(real, path.relative(probe, p));
     const parent = path.dirname(probe);
-    if (parent === probe) return;
+    if (parent === probe) return p;
     probe = parent;
   }
 }

@@ -167,7 +167,8 @@ describe('conflicts', () => {
     expect(statuses(conflicted.report)['supabase/seed.sql']).toBe('conflict');
     expect(await readFile(seed, 'utf8')).toBe('-- my own seed\n');
     const diff = await runBin([target, '--yes', '--no-types', '--diff']);
-    expect(diff.stdout).toMatch(/--- a\/supabase\/seed\.sql\n\+\+\+ b\/supabase\/seed\.sql\n@@ [^\n]+\n-- my own seed/);
+    expect(diff.stdout).toMatch(/--- a\/supabase\/seed\.sql\n\+\+\+ b\/supabase\/seed\.sql\n@@ -1 \+1,\d+ @@\n/);
+    expect(diff.stdout).toMatch(/^--- my own seed$/m);
     const forced = await runJson([target, '--yes', '--no-types', '--force']);
     expect(forced.result.exitCode).toBe(0);
     expect(forced.report.backups).toEqual([{ path: 'supabase/seed.sql', backup: 'supabase/seed.sql.bak' }]);
