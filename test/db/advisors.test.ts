@@ -1,0 +1,190 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ADVISOR_CHECKS, runAdvisors, type AdvisorCheck, type AdvisorFinding } from '../../src/db/advisors.js';
+import { applyMigrations } from '../../src/db/apply-migrations.js';
+import type { SqlEngine } from '../../src/db/engine.js';
+import { installSupabaseStandIn, inRolledBackTransaction, type GrantDefaults } from '../../src/db/standin.js';
+import { openStandInEngine } from '../helpers/db-embedded.js';
+import { ENGINE_KINDS, openTestDatabase, type EngineKind } from '../helpers/db-postgres.js';
+import { renderSchema } from '../helpers/db-schema.js';
+
+async function standIn(kind: EngineKind, grants: GrantDefaults): Promise<{ engine: SqlEngine; dispose(): Promise<void> }> {
+  if (kind === 'embedded') {
+    const engine = await openStandInEngine(grants);
+    return { engine, dispose: () => engine.close() };
+  }
+  const db = await openTestDatabase('postgres');
+  await installSupabaseStandIn(db.engine, { grants });
+  return db;
+}
+
+/** A table that passes every check, to build bad cases on. */
+const CLEAN_TABLE = `
+  create table public.notes (id uuid primary key, user_id uuid not null, body text);
+  alter table public.notes enable row level security;
+  revoke all on public.notes from anon, authenticated, service_role;
+`;
+
+interface BadSchema {
+  readonly check: AdvisorCheck;
+  readonly sql: string;
+  /** Objects the check must name. */
+  readonly objects: readonly string[];
+  /** Objects it must not name (the good twin in the same schema). */
+  readonly notObjects?: readonly string[];
+}
+
+const BAD_SCHEMAS: readonly BadSchema[] = [
+  {
+    check: 'auth_rls_initplan',
+    sql: `${CLEAN_TABLE}
+      create policy bare on public.notes for select to authenticated using (user_id = auth.uid());
+      create policy correlated on public.notes for update to authenticated
+        using (exists (select 1 from public.notes n where n.id = notes.id and n.user_id = auth.uid()));
+      create policy per_row_setting on public.notes for delete to authenticated
+        using (user_id::text = current_setting('request.jwt.claim.sub', true));
+      create policy wrapped on public.notes for insert to authenticated
+        with check (user_id = (select auth.uid()) and (select auth.jwt() ->> 'aal') = 'aal2');`,
+    objects: ['public.notes policy "bare"', 'public.notes policy "correlated"', 'public.notes policy "per_row_setting"'],
+    notObjects: ['public.notes policy "wrapped"'],
+  },
+  {
+    check: 'multiple_permissive_policies',
+    sql: `${CLEAN_TABLE}
+      create policy own on public.notes for select to authenticated using (user_id = (select auth.uid()));
+      create policy everything on public.notes for all to authenticated using (true);
+      create policy restrictive_ok on public.notes as restrictive for select to authenticated using (true);
+      create policy service_ok on public.notes for select to service_role using (true);
+      create policy service_too on public.notes for select to service_role using (true);`,
+    objects: ['public.notes'],
+  },
+  {
+    check: 'function_search_path_mutable',
+    sql: `create function public.mutable(x int) returns int language sql as $$ select x $$;
+          create function public.pinned() returns int language sql set search_path = '' as $$ select 1 $$;`,
+    objects: ['public.mutable(x integer)'],
+    notObjects: ['public.pinned()'],
+  },
+  {
+    check: 'anon_security_definer_function_executable',
+    sql: `create function public.definer() returns int language sql security definer set search_path = '' as $$ select 1 $$;
+          create function public.locked() returns int language sql security definer set search_path = '' as $$ select 1 $$;
+          revoke execute on function public.locked() from public, anon, authenticated;`,
+    objects: ['public.definer()'],
+    notObjects: ['public.locked()'],
+  },
+  {
+    check: 'authenticated_security_definer_function_executable',
+    sql: `create function public.for_users() returns int language sql security definer set search_path = '' as $$ select 1 $$;
+          revoke execute on function public.for_users() from public, anon;
+          grant execute on function public.for_users() to authenticated;`,
+    objects: ['public.for_users()'],
+  },
+  {
+    check: 'unindexed_foreign_keys',
+    sql: `${CLEAN_TABLE}
+      create table public.comments (id uuid primary key, note_id uuid references public.notes (id),
+        author uuid references public.notes (id), pair_a uuid, pair_b uuid);
+      alter table public.comments enable row level security;
+      create index comments_author_body on public.comments (author, id);`,
+    objects: ['public.comments foreign key comments_note_id_fkey'],
+    notObjects: ['public.comments foreign key comments_author_fkey'],
+  },
+  {
+    check: 'duplicate_index',
+    sql: `${CLEAN_TABLE}
+      create unique index notes_id_again on public.notes (id);
+      create index notes_user on public.notes (user_id);
+      create index notes_user_desc on public.notes (user_id desc);`,
+    objects: ['public.notes indexes notes_id_again, notes_pkey'],
+    notObjects: ['public.notes indexes notes_user, notes_user_desc'],
+  },
+  {
+    check: 'rls_disabled_in_public',
+    sql: `create table public.open_table (id int primary key); create table public.closed (id int primary key);
+          alter table public.closed enable row level security;`,
+    objects: ['public.open_table'],
+    notObjects: ['public.closed'],
+  },
+  {
+    check: 'policy_exists_rls_disabled',
+    sql: `create table public.forgotten (id int primary key, user_id uuid);
+          create policy own on public.forgotten for select to authenticated using (user_id = (select auth.uid()));`,
+    objects: ['public.forgotten'],
+  },
+  {
+    check: 'rls_references_user_metadata',
+    sql: `${CLEAN_TABLE}
+      create policy admins on public.notes for delete to authenticated
+        using (((select auth.jwt()) -> 'user_metadata' ->> 'role') = 'admin');`,
+    objects: ['public.notes policy "admins"'],
+  },
+  {
+    check: 'auth_users_exposed',
+    sql: `create view public.profiles_of_everyone as select id, email from auth.users;
+          grant select on public.profiles_of_everyone to anon;`,
+    objects: ['public.profiles_of_everyone'],
+  },
+  {
+    check: 'security_definer_view',
+    sql: `${CLEAN_TABLE}
+      create view public.definer_view as select id from public.notes;
+      create view public.invoker_view with (security_invoker = on) as select id from public.notes;`,
+    objects: ['public.definer_view'],
+    notObjects: ['public.invoker_view'],
+  },
+];
+
+const objectsOf = (findings: readonly AdvisorFinding[], check: AdvisorCheck) =>
+  findings.filter((f) => f.check === check).map((f) => f.object);
+
+it('has a bad schema for every check', () => {
+  expect(new Set(BAD_SCHEMAS.map((b) => b.check))).toEqual(new Set(ADVISOR_CHECKS));
+});
+
+describe.each(ENGINE_KINDS)('advisors on %s', (kind) => {
+  let db: { engine: SqlEngine; dispose(): Promise<void> };
+  beforeAll(async () => {
+    db = await standIn(kind, 'current');
+  });
+  afterAll(() => db.dispose());
+
+  it('find nothing in an empty project', async () => {
+    expect(await runAdvisors(db.engine)).toEqual([]);
+  });
+
+  it.each(BAD_SCHEMAS)('$check fires on a schema that has the problem', async (bad) => {
+    const findings = await inRolledBackTransaction(db.engine, async () => {
+      await db.engine.exec(bad.sql);
+      return runAdvisors(db.engine);
+    });
+    const named = objectsOf(findings, bad.check);
+    expect(named).toEqual(expect.arrayContaining([...bad.objects]));
+    for (const object of bad.notObjects ?? []) expect(named).not.toContain(object);
+    for (const finding of findings.filter((f) => f.check === bad.check)) {
+      expect(finding.message).toContain(finding.object.split(' ')[0]);
+    }
+  });
+
+  it('leave the session search_path as it was', async () => {
+    const before = await db.engine.query(`select current_setting('search_path') as p`);
+    await runAdvisors(db.engine);
+    expect(await db.engine.query(`select current_setting('search_path') as p`)).toEqual(before);
+  });
+});
+
+describe.each(ENGINE_KINDS.flatMap((kind) => (['legacy', 'current'] as const).map((grants) => ({ kind, grants }))))(
+  'advisors on the generated schema ($kind, $grants grant defaults)',
+  ({ kind, grants }) => {
+    let db: { engine: SqlEngine; dispose(): Promise<void> };
+    beforeAll(async () => {
+      db = await standIn(kind, grants);
+      const schema = await renderSchema();
+      await applyMigrations(db.engine, [...schema.migrations, schema.seed]);
+    });
+    afterAll(() => db.dispose());
+
+    it('find nothing', async () => {
+      expect(await runAdvisors(db.engine)).toEqual([]);
+    });
+  },
+);
