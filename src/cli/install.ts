@@ -7,11 +7,20 @@ export async function installDependencies(pm: PackageManager, appDir: string, qu
   const { execa } = await import('execa');
   const command = `${pm} install`;
   try {
-    const result = await execa(pm, ['install'], { cwd: appDir, stdio: quiet ? 'pipe' : 'inherit', reject: false, env: { CI: process.env['CI'] ?? '' } });
+    const result = await execa(pm, ['install'], {
+      cwd: appDir,
+      stdin: 'ignore',
+      // Progress streams to the terminal; stderr is also kept so a failure can be summarised.
+      stdout: quiet ? 'pipe' : 'inherit',
+      stderr: quiet ? 'pipe' : ['pipe', 'inherit'],
+      reject: false,
+    });
     if (result.exitCode === 0) return { command, ok: true, skipped: null, error: null };
     const output = `${result.stderr ?? ''}\n${result.stdout ?? ''}`.trim().split('\n').slice(-5).join(' | ');
     return { command, ok: false, skipped: null, error: `exit ${result.exitCode ?? result.signal}${output ? `: ${output}` : ''} (in ${path.resolve(appDir)})` };
   } catch (error) {
-    return { command, ok: false, skipped: null, error: (error as Error).message.split('\n')[0] ?? 'failed' };
+    const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
+    const message = missing ? `${pm} is not installed: install it (e.g. \`corepack enable\`) or pass --no-install` : ((error as Error).message.split('\n')[0] ?? 'failed');
+    return { command, ok: false, skipped: null, error: message };
   }
 }
