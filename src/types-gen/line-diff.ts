@@ -1,38 +1,46 @@
 /**
- * A short unified-style diff between two texts, for `types --check`: the changed lines with a
- * little context, capped so a large drift stays readable in CI logs.
+ * A short unified diff between two texts, for `types --check`: the changed lines with a little
+ * context under `@@ -old +new @@` hunk headers (`-` on disk, `+` expected), capped so a large
+ * drift stays readable in CI logs.
  */
 export function shortLineDiff(expected: string, actual: string, maxLines = 40, context = 2): string[] {
-  const a = actual.split('\n');
-  const b = expected.split('\n');
-  const ops = diffOps(a, b);
-
-  const changed = ops.map((op) => op.kind !== 'same');
-  const keep = ops.map((_, i) => {
-    for (let j = Math.max(0, i - context); j <= Math.min(ops.length - 1, i + context); j++) {
-      if (changed[j]) return true;
-    }
-    return false;
-  });
-
+  const ops = diffOps(actual.split('\n'), expected.split('\n'));
   const out: string[] = [];
-  let skipped = false;
-  ops.forEach((op, i) => {
-    if (!keep[i]) {
-      skipped = true;
-      return;
-    }
-    if (skipped && out.length > 0) out.push('@@');
-    skipped = false;
-    const lineNo = op.kind === 'add' ? op.bLine : op.aLine;
-    const prefix = op.kind === 'add' ? '+' : op.kind === 'remove' ? '-' : ' ';
-    out.push(`${prefix}${String(lineNo + 1).padStart(5)} | ${op.text}`);
-  });
+  for (const hunk of hunks(ops, context)) {
+    const removed = hunk.filter((op) => op.kind !== 'add');
+    const added = hunk.filter((op) => op.kind !== 'remove');
+    const first = hunk[0] as Op;
+    out.push(`@@ -${first.aLine + 1},${removed.length} +${first.bLine + 1},${added.length} @@`);
+    for (const op of hunk) out.push(`${op.kind === 'add' ? '+' : op.kind === 'remove' ? '-' : ' '}${op.text}`);
+  }
   if (out.length > maxLines) {
     const hidden = out.length - maxLines;
     return [...out.slice(0, maxLines), `… ${hidden} more diff line${hidden === 1 ? '' : 's'}`];
   }
   return out;
+}
+
+/** Runs of operations around changes, each with up to `context` unchanged lines either side. */
+function hunks(ops: readonly Op[], context: number): Op[][] {
+  const changed = ops.map((op) => op.kind !== 'same');
+  const result: Op[][] = [];
+  let current: Op[] | null = null;
+  ops.forEach((op, i) => {
+    let near = false;
+    for (let j = Math.max(0, i - context); j <= Math.min(ops.length - 1, i + context); j++) {
+      if (changed[j]) near = true;
+    }
+    if (!near) {
+      current = null;
+      return;
+    }
+    if (!current) {
+      current = [];
+      result.push(current);
+    }
+    current.push(op);
+  });
+  return result;
 }
 
 type Op =
@@ -83,12 +91,13 @@ function diffOps(a: readonly string[], b: readonly string[]): Op[] {
       ops.push({ kind: 'same', text: midA[i]!, aLine: head + i, bLine: head + j });
       i++;
       j++;
-    } else if (j < m && (i === n || lcs[i]![j + 1]! >= lcs[i + 1]![j]!)) {
-      ops.push({ kind: 'add', text: midB[j]!, aLine: head + i, bLine: head + j });
-      j++;
-    } else {
+    } else if (i < n && (j === m || lcs[i + 1]![j]! >= lcs[i]![j + 1]!)) {
+      // Removals first, as unified diffs show them.
       ops.push({ kind: 'remove', text: midA[i]!, aLine: head + i, bLine: head + j });
       i++;
+    } else {
+      ops.push({ kind: 'add', text: midB[j]!, aLine: head + i, bLine: head + j });
+      j++;
     }
   }
   for (let k = 0; k < tail; k++) {
