@@ -325,7 +325,9 @@ function inlineObject(members: readonly Doc[]): Doc {
 
 /** `A | B | C`, broken into one `| member` per line when it does not fit. */
 function union(members: readonly Doc[]): Doc {
-  if (members.length === 1) return members[0] as Doc;
+  const [only] = members;
+  if (only === undefined) return 'never';
+  if (members.length === 1) return only;
   return group(indent([softline, ifBreak('| '), join([line, '| '], members)]));
 }
 

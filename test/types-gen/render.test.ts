@@ -248,6 +248,12 @@ describe('renderDatabaseTypes', () => {
     expect(output).toContain('export const Constants = {\n  public: {\n    Enums: {},\n  },\n} as const\n');
   });
 
+  it('renders an enum without labels as never', async () => {
+    const output = await renderSql('create type public.nothing as enum ();');
+    expect(output).toContain('    Enums: {\n      nothing: never\n    }');
+    expect(output).toContain('      nothing: [],\n');
+  });
+
   it('quotes names that are not identifiers', async () => {
     const output = await renderSql(`create table public."Team Members" ("Display Name" text, "kind" text check ("kind" in ('a')));`);
     expect(output).toContain('      "Team Members": {\n');
