@@ -1,18 +1,23 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createEmbeddedEngine, type SqlEngine } from '../../src/db/engine.js';
 import { introspectSchema } from '../../src/types-gen/introspect.js';
 import type { SchemaModel } from '../../src/types-gen/model.js';
 import { renderDatabaseTypes } from '../../src/types-gen/render.js';
-import { engineWith } from './support/embedded.js';
 import { sampleModel } from './support/sample-types.js';
 
+// One embedded database for the file; each rendering starts from an empty public schema.
+let engine: SqlEngine;
+beforeAll(async () => {
+  engine = await createEmbeddedEngine();
+});
+afterAll(async () => {
+  await engine.close();
+});
+
 async function renderSql(sql: string, literalUnions = true, postgrestVersion?: string): Promise<string> {
-  const db = await engineWith(sql);
-  try {
-    const model = await introspectSchema(db);
-    return renderDatabaseTypes(model, postgrestVersion ? { literalUnions, postgrestVersion } : { literalUnions });
-  } finally {
-    await db.close();
-  }
+  await engine.exec(`drop schema public cascade; create schema public; ${sql}`);
+  const model = await introspectSchema(engine);
+  return renderDatabaseTypes(model, postgrestVersion ? { literalUnions, postgrestVersion } : { literalUnions });
 }
 
 /** The part of the file between two markers, markers included. */
