@@ -6,6 +6,7 @@ import type {
   RelationshipModel,
   SchemaModel,
   TableModel,
+  TypeRef,
   ViewModel,
 } from './model.js';
 import { compareNames } from './order.js';
@@ -105,7 +106,7 @@ class SchemaRenderer {
     const enums = this.model.enums.map((e) => [
       propertyKey(e.name),
       ': ',
-      valueArray(e.values.map(stringLiteral)),
+      tuple(e.values.map(stringLiteral)),
     ]);
     return [
       'export const Constants = ',
@@ -295,7 +296,7 @@ class SchemaRenderer {
     return this.members(column.type);
   }
 
-  private members(type: ColumnModel['type']): string[] {
+  private members(type: TypeRef): string[] {
     return tsTypeMembers(type, this.model.schema);
   }
 }
@@ -331,13 +332,10 @@ function union(members: readonly Doc[]): Doc {
   return group(indent([softline, ifBreak('| '), join([line, '| '], members)]));
 }
 
+/** `["a", "b"]`, one item per line with a trailing comma when it does not fit. */
 function tuple(items: readonly string[]): Doc {
   if (items.length === 0) return '[]';
   return group(['[', indent([softline, join([',', line], items)]), ifBreak(','), softline, ']']);
-}
-
-function valueArray(items: readonly string[]): Doc {
-  return tuple(items);
 }
 
 /** An object literal value, one `key: value,` per line. */
