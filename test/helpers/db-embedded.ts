@@ -1,27 +1,13 @@
-import { createEmbeddedEngine, type EmbeddedSqlEngine } from '../../src/db/engine.js';
-import { installSupabaseStandIn, type GrantDefaults } from '../../src/db/standin.js';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { openPreparedEngine } from '../../src/db/engine-cache.js';
+import type { EmbeddedSqlEngine } from '../../src/db/engine.js';
+import type { GrantDefaults } from '../../src/db/standin.js';
 
-const images = new Map<GrantDefaults, Promise<Blob | File>>();
+/** Stand-in images shared by the database test files of a run (and kept between runs). */
+const CACHE_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '.cache', 'db-engines');
 
-/**
- * A fresh PGlite with the stand-in installed. The first call per grant mode in a test file
- * boots and saves an in-memory image; later calls boot from it, several times faster.
- */
+/** A fresh PGlite with the stand-in installed, booted from a saved image when one exists. */
 export async function openStandInEngine(grants: GrantDefaults): Promise<EmbeddedSqlEngine> {
-  let image = images.get(grants);
-  if (!image) {
-    image = buildImage(grants);
-    images.set(grants, image);
-  }
-  return createEmbeddedEngine({ loadDataDir: await image });
-}
-
-async function buildImage(grants: GrantDefaults): Promise<Blob | File> {
-  const engine = await createEmbeddedEngine();
-  try {
-    await installSupabaseStandIn(engine, { grants });
-    return await engine.pglite.dumpDataDir('none');
-  } finally {
-    await engine.close();
-  }
+  return (await openPreparedEngine(grants, { cacheDir: CACHE_DIR })).engine;
 }
