@@ -14,11 +14,10 @@ export const schemaCheck: DatabaseCheck = {
   title: 'tables, columns, RLS and triggers as the spec defines them',
   needs: ['migrations'],
   async run(_ctx, db) {
-    const [columns, tables, triggers] = await Promise.all([
-      readColumns(db.engine),
-      readPublicTables(db.engine),
-      readTriggers(db.engine),
-    ]);
+    // One session: the queries run one after the other.
+    const columns = await readColumns(db.engine);
+    const tables = await readPublicTables(db.engine);
+    const triggers = await readTriggers(db.engine);
     const findings = [...columnFindings(columns), ...rlsFindings(tables), ...triggerFindings(triggers)];
     return failIfAny((n) => `${plural(n, 'schema problem')}`, findings);
   },

@@ -1,0 +1,152 @@
+import { randomBytes } from 'node:crypto';
+import { execa } from 'execa';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ADMIN_URL } from '../helpers/db-postgres.js';
+import {
+  check,
+  copyRepo,
+  generatedRepo,
+  removeTempDirs,
+  runVerifyJson,
+  statusesOf,
+  testCacheDir,
+  verifyBin,
+  writeRepoFile,
+} from './helpers/repo.js';
+
+/**
+ * `--db-url` on the local PostgreSQL 15. The runs connect as a role made for this file, so the
+ * temporary databases they create are recognisable by their owner even while other tests
+ * create `verify_*` databases of their own.
+ */
+const suffix = randomBytes(4).toString('hex');
+const runner = `verify_runner_${suffix}`;
+const limited = `verify_limited_${suffix}`;
+const userDatabase = `userdb_${suffix}`;
+
+let admin: pg.Client;
+let repo: string;
+
+function urlFor(role: string, database: string): string {
+  const url = new URL(ADMIN_URL);
+  url.username = role;
+  url.password = '';
+  url.pathname = `/${database}`;
+  return url.toString();
+}
+
+const userUrl = () => urlFor(runner, userDatabase);
+
+async function databasesOwnedBy(role: string): Promise<string[]> {
+  const { rows } = await admin.query<{ datname: string }>(
+    'select datname from pg_database where datdba = (select oid from pg_roles where rolname = $1) order by 1',
+    [role],
+  );
+  return rows.map((r) => r.datname);
+}
+
+async function dumpUserDatabase(): Promise<string> {
+  const { stdout } = await execa('pg_dump', ['--dbname', urlFor('postgres', userDatabase)]);
+  // pg_dump 15.14+ wraps the dump in \restrict <random key>: the key differs on every dump.
+  return stdout.replace(/^\\(un)?restrict \S+$/gm, '\\$1restrict <key>');
+}
+
+beforeAll(async () => {
+  admin = new pg.Client({ connectionString: ADMIN_URL });
+  await admin.connect();
+  await admin.query(`create role ${runner} login superuser`);
+  await admin.query(`create role ${limited} login nocreatedb nosuperuser`);
+  await admin.query(`create database ${userDatabase} owner ${runner}`);
+  const user = new pg.Client({ connectionString: urlFor('postgres', userDatabase) });
+  await user.connect();
+  await user.query(`
+    create table public.customers (id serial primary key, name text not null);
+    insert into public.customers (name) values ('Ada'), ('Grace');
+    create function public.customer_count() returns bigint language sql as 'select count(*) from public.customers';`);
+  await user.end();
+  repo = await generatedRepo();
+});
+
+afterAll(async () => {
+  for (const name of await databasesOwnedBy(runner)) await admin.query(`drop database if exists ${name} with (force)`);
+  await admin.query(`drop role if exists ${runner}`);
+  await admin.query(`drop role if exists ${limited}`);
+  await admin.end();
+  await removeTempDirs();
+});
+
+describe('verify-phase 04 --db-url', () => {
+  it('passes a freshly generated repo on PostgreSQL 15, pgTAP included where the server has it', async () => {
+    const [{ available }] = (await admin.query<{ available: boolean }>(
+      `select exists (select from pg_available_extensions where name = 'pgtap') as available`,
+    )).rows as [{ available: boolean }];
+    const { exitCode, report } = await runVerifyJson(['04', repo, '--db-url', userUrl(), '--skip', 'typescript,python']);
+    expect(report.engine).toBe('postgres');
+    expect(statusesOf(report)).toMatchObject({
+      files: 'pass',
+      migrations: 'pass',
+      schema: 'pass',
+      rls: 'pass',
+      advisors: 'pass',
+      seed: 'pass',
+      pgtap: available ? 'pass' : 'skip',
+    });
+    if (!available) expect(check(report, 'pgtap').reason).toMatch(/pgTAP is not installed on the server/);
+    expect(exitCode).toBe(0);
+  });
+
+  it("never changes the user's database and leaves no temporary database, on success and on failure", async () => {
+    const before = await dumpUserDatabase();
+    const broken = await copyRepo(repo, 'db-url-broken');
+    await writeRepoFile(broken, 'supabase/migrations/00003_broken.sql', 'create table public.notes (id int);\nselect 1/0;\n');
+
+    const good = await runVerifyJson(['04', repo, '--db-url', userUrl(), '--skip', 'typescript,python']);
+    expect(good.exitCode).toBe(0);
+    const bad = await runVerifyJson(['04', broken, '--db-url', userUrl(), '--skip', 'typescript,python']);
+    expect(bad.exitCode).toBe(1);
+    expect(check(bad.report, 'migrations').findings).toEqual([
+      { message: 'ERROR: division by zero (SQLSTATE 22012)', location: { file: 'supabase/migrations/00003_broken.sql', line: 2 } },
+    ]);
+
+    expect(await dumpUserDatabase()).toBe(before);
+    expect(await databasesOwnedBy(runner)).toEqual([userDatabase]);
+  });
+
+  it.each(['SIGINT', 'SIGTERM'] as const)('drops the temporary database on %s and exits 130', async (signal) => {
+    const slow = await copyRepo(repo, `db-url-${signal}`);
+    // Keeps the run inside a migration long enough to be interrupted there.
+    await writeRepoFile(slow, 'supabase/migrations/00003_slow.sql', 'select pg_sleep(60);\n');
+    const before = await dumpUserDatabase();
+    const child = execa(process.execPath, [verifyBin, '04', slow, '--db-url', userUrl(), '--skip', 'typescript,python'], {
+      reject: false,
+      env: { CREATE_SAAS_DB_CACHE_DIR: testCacheDir },
+    });
+    while ((await sleepingMigrations()) === 0) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect((await databasesOwnedBy(runner)).filter((d) => d.startsWith('verify_'))).toHaveLength(1);
+
+    child.kill(signal);
+    const result = await child;
+    expect(result.exitCode).toBe(130);
+    expect(String(result.stderr)).toContain('verify-phase: interrupted; temporary databases dropped');
+    expect(await databasesOwnedBy(runner)).toEqual([userDatabase]);
+    expect(await dumpUserDatabase()).toBe(before);
+  });
+
+  it('fails with a clear message when the role may not create databases', async () => {
+    const { exitCode, report } = await runVerifyJson(['04', repo, '--db-url', urlFor(limited, 'postgres'), '--skip', 'typescript,python']);
+    expect(exitCode).toBe(1);
+    expect(check(report, 'migrations').reason).toMatch(
+      /^cannot prepare the legacy-grants database: the role in the database URL may not create databases \(needs CREATEDB\)/,
+    );
+    expect(check(report, 'schema')).toMatchObject({ status: 'skip', reason: 'the database could not be prepared' });
+  });
+});
+
+async function sleepingMigrations(): Promise<number> {
+  const { rows } = await admin.query<{ n: number }>(
+    `select count(*)::int as n from pg_stat_activity where usename = $1 and query like '%pg_sleep(60)%' and state = 'active'`,
+    [runner],
+  );
+  return rows[0]!.n;
+}
