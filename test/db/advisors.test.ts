@@ -1,21 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADVISOR_CHECKS, runAdvisors, type AdvisorCheck, type AdvisorFinding } from '../../src/db/advisors.js';
 import { applyMigrations } from '../../src/db/apply-migrations.js';
-import type { SqlEngine } from '../../src/db/engine.js';
-import { installSupabaseStandIn, inRolledBackTransaction, type GrantDefaults } from '../../src/db/standin.js';
-import { openStandInEngine } from '../helpers/db-embedded.js';
-import { ENGINE_KINDS, openTestDatabase, type EngineKind } from '../helpers/db-postgres.js';
+import { inRolledBackTransaction } from '../../src/db/standin.js';
+import { ENGINE_KINDS, type TestDatabase } from '../helpers/db-postgres.js';
 import { renderSchema } from '../helpers/db-schema.js';
-
-async function standIn(kind: EngineKind, grants: GrantDefaults): Promise<{ engine: SqlEngine; dispose(): Promise<void> }> {
-  if (kind === 'embedded') {
-    const engine = await openStandInEngine(grants);
-    return { engine, dispose: () => engine.close() };
-  }
-  const db = await openTestDatabase('postgres');
-  await installSupabaseStandIn(db.engine, { grants });
-  return db;
-}
+import { ENGINE_GRANT_CASES, openStandInDatabase } from '../helpers/db-standin.js';
 
 /** A table that passes every check, to build bad cases on. */
 const CLEAN_TABLE = `
@@ -142,9 +131,9 @@ it('has a bad schema for every check', () => {
 });
 
 describe.each(ENGINE_KINDS)('advisors on %s', (kind) => {
-  let db: { engine: SqlEngine; dispose(): Promise<void> };
+  let db: TestDatabase;
   beforeAll(async () => {
-    db = await standIn(kind, 'current');
+    db = await openStandInDatabase(kind, 'current');
   });
   afterAll(() => db.dispose());
 
@@ -172,12 +161,12 @@ describe.each(ENGINE_KINDS)('advisors on %s', (kind) => {
   });
 });
 
-describe.each(ENGINE_KINDS.flatMap((kind) => (['legacy', 'current'] as const).map((grants) => ({ kind, grants }))))(
+describe.each(ENGINE_GRANT_CASES)(
   'advisors on the generated schema ($kind, $grants grant defaults)',
   ({ kind, grants }) => {
-    let db: { engine: SqlEngine; dispose(): Promise<void> };
+    let db: TestDatabase;
     beforeAll(async () => {
-      db = await standIn(kind, grants);
+      db = await openStandInDatabase(kind, grants);
       const schema = await renderSchema();
       await applyMigrations(db.engine, [...schema.migrations, schema.seed]);
     });

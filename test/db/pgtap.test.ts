@@ -4,10 +4,9 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { applyMigrations } from '../../src/db/apply-migrations.js';
-import { installSupabaseStandIn } from '../../src/db/standin.js';
 import { exampleContext } from '../../src/render/context.js';
-import { openTestDatabase, type TestDatabase } from '../helpers/db-postgres.js';
 import { renderSchema, type RenderedSchema } from '../helpers/db-schema.js';
+import { openStandInDatabase } from '../helpers/db-standin.js';
 
 /** pg_prove comes with Debian's libtap-parser-sourcehandler-pgtap-perl; CI installs it. */
 async function hasPgProve(): Promise<boolean> {
@@ -32,10 +31,9 @@ async function writeTests(dir: string, schema: RenderedSchema): Promise<string[]
 
 /** `supabase db reset` then `supabase test db`: stand-in, migrations, seed, then pg_prove over the files. */
 async function prove(schema: RenderedSchema, grants: 'legacy' | 'current') {
-  const db: TestDatabase = await openTestDatabase('postgres');
+  const db = await openStandInDatabase('postgres', grants);
   const dir = await mkdtemp(path.join(os.tmpdir(), 'pgtap-'));
   try {
-    await installSupabaseStandIn(db.engine, { grants });
     await applyMigrations(db.engine, [...schema.migrations, schema.seed]);
     const files = await writeTests(dir, schema);
     return await execa('pg_prove', ['--dbname', db.url!, ...files], { reject: false, all: true });

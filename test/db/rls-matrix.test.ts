@@ -12,25 +12,14 @@ import {
   runRlsMatrix,
   type RlsCaseResult,
 } from '../../src/db/rls-matrix.js';
-import { installSupabaseStandIn, type GrantDefaults } from '../../src/db/standin.js';
-import { openStandInEngine } from '../helpers/db-embedded.js';
-import { openTestDatabase, type EngineKind } from '../helpers/db-postgres.js';
+import type { GrantDefaults } from '../../src/db/standin.js';
+import type { EngineKind, TestDatabase } from '../helpers/db-postgres.js';
 import { renderSchema } from '../helpers/db-schema.js';
+import { ENGINE_GRANT_CASES, openStandInDatabase } from '../helpers/db-standin.js';
 
-const CASES = (['embedded', 'postgres'] as const).flatMap((kind) =>
-  (['legacy', 'current'] as const).map((grants) => ({ kind, grants })),
-);
-
-async function migrated(kind: EngineKind, grants: GrantDefaults): Promise<{ engine: SqlEngine; dispose(): Promise<void> }> {
-  const { migrations } = await renderSchema();
-  if (kind === 'embedded') {
-    const engine = await openStandInEngine(grants);
-    await applyMigrations(engine, migrations);
-    return { engine, dispose: () => engine.close() };
-  }
-  const db = await openTestDatabase('postgres');
-  await installSupabaseStandIn(db.engine, { grants });
-  await applyMigrations(db.engine, migrations);
+async function migrated(kind: EngineKind, grants: GrantDefaults): Promise<TestDatabase> {
+  const db = await openStandInDatabase(kind, grants);
+  await applyMigrations(db.engine, (await renderSchema()).migrations);
   return db;
 }
 
@@ -58,8 +47,8 @@ describe('the matrix itself', () => {
   });
 });
 
-describe.each(CASES)('RLS matrix on $kind, $grants grant defaults', ({ kind, grants }) => {
-  let db: { engine: SqlEngine; dispose(): Promise<void> };
+describe.each(ENGINE_GRANT_CASES)('RLS matrix on $kind, $grants grant defaults', ({ kind, grants }) => {
+  let db: TestDatabase;
   let results: RlsCaseResult[];
   beforeAll(async () => {
     db = await migrated(kind, grants);
@@ -85,12 +74,13 @@ describe.each(CASES)('RLS matrix on $kind, $grants grant defaults', ({ kind, gra
 });
 
 describe('the matrix catches the draft schema defects (embedded, current defaults)', () => {
+  let db: TestDatabase;
   let engine: SqlEngine;
   beforeAll(async () => {
-    const db = await migrated('embedded', 'current');
+    db = await migrated('embedded', 'current');
     engine = db.engine;
   });
-  afterAll(() => engine.close());
+  afterAll(() => db.dispose());
 
   // The change and the matrix share one transaction; the matrix's closing rollback undoes both.
   async function failingAfter(sql: string): Promise<string[]> {

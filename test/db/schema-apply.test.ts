@@ -1,35 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyMigrations, applySqlFile } from '../../src/db/apply-migrations.js';
 import type { SqlEngine } from '../../src/db/engine.js';
-import { installSupabaseStandIn, type GrantDefaults } from '../../src/db/standin.js';
 import { exampleContext } from '../../src/render/context.js';
-import { openStandInEngine } from '../helpers/db-embedded.js';
-import { openTestDatabase, type EngineKind, type TestDatabase } from '../helpers/db-postgres.js';
+import type { TestDatabase } from '../helpers/db-postgres.js';
 import { renderSchema, type RenderedSchema } from '../helpers/db-schema.js';
-
-const CASES = (['embedded', 'postgres'] as const).flatMap((kind) =>
-  (['legacy', 'current'] as const).map((grants) => ({ kind, grants })),
-);
-
-async function open(kind: EngineKind, grants: GrantDefaults): Promise<{ engine: SqlEngine; dispose(): Promise<void> }> {
-  if (kind === 'embedded') {
-    const engine = await openStandInEngine(grants);
-    return { engine, dispose: () => engine.close() };
-  }
-  const db: TestDatabase = await openTestDatabase('postgres');
-  await installSupabaseStandIn(db.engine, { grants });
-  return db;
-}
+import { ENGINE_GRANT_CASES, openStandInDatabase } from '../helpers/db-standin.js';
 
 const count = async (engine: SqlEngine, sql: string): Promise<number> =>
   (await engine.query<{ n: number }>(`select (${sql})::int as n`))[0]!.n;
 
-describe.each(CASES)('migrations and seed on $kind, $grants grant defaults', ({ kind, grants }) => {
+describe.each(ENGINE_GRANT_CASES)('migrations and seed on $kind, $grants grant defaults', ({ kind, grants }) => {
   let schema: RenderedSchema;
-  let db: { engine: SqlEngine; dispose(): Promise<void> };
+  let db: TestDatabase;
   beforeAll(async () => {
     schema = await renderSchema();
-    db = await open(kind, grants);
+    db = await openStandInDatabase(kind, grants);
   });
   afterAll(() => db.dispose());
 

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isSqlError, type SqlEngine } from '../../src/db/engine.js';
 import { asRole, installSupabaseStandIn, keyClaims, userClaims } from '../../src/db/standin.js';
-import { openStandInEngine } from '../helpers/db-embedded.js';
 import { ENGINE_KINDS, openTestDatabase, type TestDatabase } from '../helpers/db-postgres.js';
+import { ENGINE_GRANT_CASES, openStandInDatabase } from '../helpers/db-standin.js';
 
 const USER = '11111111-1111-4111-8111-111111111111';
 
@@ -102,19 +102,11 @@ describe.each(ENGINE_KINDS)('Supabase stand-in on %s', (kind) => {
   });
 });
 
-describe.each(ENGINE_KINDS.flatMap((kind) => (['legacy', 'current'] as const).map((grants) => ({ kind, grants }))))(
-  'grant defaults on $kind: $grants', ({ kind, grants }) => {
+describe.each(ENGINE_GRANT_CASES)('grant defaults on $kind: $grants', ({ kind, grants }) => {
   let db: TestDatabase;
   let engine: SqlEngine;
   beforeAll(async () => {
-    // The embedded image is built by installSupabaseStandIn on a fresh engine; booting it is faster.
-    if (kind === 'embedded') {
-      const embedded = await openStandInEngine(grants);
-      db = { engine: embedded, url: null, dispose: () => embedded.close() };
-    } else {
-      db = await openTestDatabase(kind);
-      await installSupabaseStandIn(db.engine, { grants });
-    }
+    db = await openStandInDatabase(kind, grants);
     engine = db.engine;
     await engine.exec('create table public.probe (id int); insert into public.probe values (1);');
   });
