@@ -64,15 +64,27 @@ async function locateFailingStatement(engine: SqlEngine, script: string): Promis
       try {
         await engine.exec(statement.sql);
       } catch (error) {
-        const startLine = lineOfOffset(script, statement.offset);
-        const position = toSqlError(error).position;
-        return position === undefined ? startLine : startLine + lineOfPosition(statement.sql, position) - 1;
+        return lineInStatement(script, statement.offset, statement.sql, toSqlError(error));
       }
     }
     return undefined;
   } finally {
     await engine.exec('rollback').catch(() => {});
   }
+}
+
+/**
+ * The line of `error` inside a statement that starts at `offset`: its position when it has one;
+ * for a DO block, the PL/pgSQL line from the error context (counted from the opening quote);
+ * else the statement's first line.
+ */
+function lineInStatement(script: string, offset: number, statement: string, error: SqlError): number {
+  const startLine = lineOfOffset(script, offset);
+  if (error.position !== undefined) return startLine + lineOfPosition(statement, error.position) - 1;
+  const blockLine = /inline_code_block line (\d+)/.exec(error.where ?? '')?.[1];
+  const body = /^do\s+(?:language\s+\w+\s+)?(\$[A-Za-z_0-9]*\$)/i.exec(statement);
+  if (blockLine && body) return startLine + lineOfOffset(statement, body[0].length) - 1 + Number(blockLine) - 1;
+  return startLine;
 }
 
 function lineOfOffset(text: string, offset: number): number {

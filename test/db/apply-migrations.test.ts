@@ -63,6 +63,21 @@ describe.each(ENGINE_KINDS)('applyMigrations on %s', (kind) => {
     expect(await tableExists(db.engine, 'public.checked')).toBe(false);
   });
 
+  it('points into a DO block at the PL/pgSQL line that failed', async () => {
+    const sql = [
+      'create table public.in_block (n int not null);',
+      'do $block$',
+      'begin',
+      '  insert into public.in_block values (1);',
+      '  insert into public.in_block values (null);',
+      'end',
+      '$block$;',
+    ].join('\n');
+    const error = await failure(db.engine, [{ name: 'seed.sql', sql }]);
+    expect(error.sqlError.code).toBe('23502');
+    expect(error.line).toBe(5);
+  });
+
   it('counts lines of a position inside a later statement', async () => {
     const error = await failure(db.engine, [{ name: 'col.sql', sql: 'select 1;\nselect\n  nope_column\nfrom pg_class;' }]);
     expect(error.line).toBe(3);
