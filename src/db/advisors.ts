@@ -42,11 +42,17 @@ const MANAGED_SCHEMAS = [
   'supabase_migrations', 'cron', 'pgbouncer', '_analytics', 'pgtle', 'pgmq', 'tiger', 'topology',
 ];
 
-type Context = { engine: SqlEngine; exposed: string[] };
+interface Context {
+  readonly engine: SqlEngine;
+  readonly exposed: readonly string[];
+  /** Read once, shared by the policy checks. */
+  readonly policies: readonly PolicyRow[];
+}
 type Check = (ctx: Context) => Promise<AdvisorFinding[]>;
 
 export async function runAdvisors(engine: SqlEngine, options: AdvisorOptions = {}): Promise<AdvisorFinding[]> {
-  const ctx: Context = { engine, exposed: [...(options.exposedSchemas ?? ['public'])] };
+  const policies = await withEmptySearchPath(engine, () => readPolicies(engine));
+  const ctx: Context = { engine, exposed: options.exposedSchemas ?? ['public'], policies };
   const findings: AdvisorFinding[] = [];
   for (const check of ADVISOR_CHECKS) findings.push(...(await CHECKS[check](ctx)));
   return findings;
@@ -79,11 +85,11 @@ interface PolicyRow {
 }
 
 /**
- * Policies on tables of user schemas, expressions deparsed with an empty search_path so every
- * function name comes out schema-qualified (`auth.uid()`).
+ * Policies on tables of user schemas. Read under an empty search_path, so every function name
+ * in the deparsed expressions comes out schema-qualified (`auth.uid()`).
  */
-async function readPolicies(engine: SqlEngine): Promise<PolicyRow[]> {
-  const rows = await engine.query<PolicyRow & { roles: string[] | string }>(
+function readPolicies(engine: SqlEngine): Promise<PolicyRow[]> {
+  return engine.query<PolicyRow>(
     `select quote_ident(n.nspname) || '.' || quote_ident(c.relname) as table_name,
             p.polname::text as policy, p.polpermissive as permissive,
             case when p.polroles = '{0}'::oid[] then array['public']
@@ -99,7 +105,6 @@ async function readPolicies(engine: SqlEngine): Promise<PolicyRow[]> {
       order by 1, 2`,
     [pgArray(MANAGED_SCHEMAS)],
   );
-  return rows.map((r) => ({ ...r, roles: parseTextArray(r.roles) }));
 }
 
 const expressionsOf = (p: PolicyRow): string => [p.qual, p.with_check].filter(Boolean).join(' ');
@@ -132,8 +137,7 @@ function withoutSubqueries(expression: string): string {
 const findSubquery = (text: string): number =>
   text.search(/\(\s*select\s+\(*\s*(auth\.(uid|jwt|role|email)\(\)|current_setting\()/i);
 
-async function authRlsInitplan({ engine }: Context): Promise<AdvisorFinding[]> {
-  const policies = await withEmptySearchPath(engine, () => readPolicies(engine));
+async function authRlsInitplan({ policies }: Context): Promise<AdvisorFinding[]> {
   return policies
     .filter((p) => p.rls_enabled && hasPerRowAuthCall(expressionsOf(p)))
     .map((p) => ({
@@ -146,11 +150,10 @@ async function authRlsInitplan({ engine }: Context): Promise<AdvisorFinding[]> {
 
 const ALL_COMMANDS = ['select', 'insert', 'update', 'delete'];
 
-async function multiplePermissivePolicies({ engine, exposed }: Context): Promise<AdvisorFinding[]> {
-  const [policies, bypass] = await Promise.all([
-    readPolicies(engine),
-    engine.query<{ rolname: string }>(`select rolname::text as rolname from pg_catalog.pg_roles where rolbypassrls or rolsuper`),
-  ]);
+async function multiplePermissivePolicies({ engine, exposed, policies }: Context): Promise<AdvisorFinding[]> {
+  const bypass = await engine.query<{ rolname: string }>(
+    `select rolname::text as rolname from pg_catalog.pg_roles where rolbypassrls or rolsuper`,
+  );
   const bypassing = new Set(bypass.map((r) => r.rolname));
   const groups = new Map<string, { table: string; role: string; cmd: string; policies: string[] }>();
   for (const p of policies) {
@@ -246,7 +249,7 @@ async function unindexedForeignKeys({ engine }: Context): Promise<AdvisorFinding
 }
 
 async function duplicateIndex({ engine }: Context): Promise<AdvisorFinding[]> {
-  const rows = await engine.query<{ table_name: string; indexes: string[] | string }>(
+  const rows = await engine.query<{ table_name: string; indexes: string[] }>(
     `select quote_ident(n.nspname) || '.' || quote_ident(c.relname) as table_name,
             array_agg(ic.relname::text order by ic.relname) as indexes
        from pg_catalog.pg_index i
@@ -260,15 +263,12 @@ async function duplicateIndex({ engine }: Context): Promise<AdvisorFinding[]> {
       order by 1`,
     [pgArray(MANAGED_SCHEMAS)],
   );
-  return rows.map((r) => {
-    const indexes = parseTextArray(r.indexes);
-    return {
-      check: 'duplicate_index',
-      level: 'warn',
-      object: `${r.table_name} indexes ${indexes.join(', ')}`,
-      message: `${r.table_name} has identical indexes ${indexes.join(', ')}: keep one (a unique constraint already creates its own index)`,
-    };
-  });
+  return rows.map((r) => ({
+    check: 'duplicate_index',
+    level: 'warn',
+    object: `${r.table_name} indexes ${r.indexes.join(', ')}`,
+    message: `${r.table_name} has identical indexes ${r.indexes.join(', ')}: keep one (a unique constraint already creates its own index)`,
+  }));
 }
 
 const TABLES_IN = `
@@ -291,8 +291,7 @@ async function rlsDisabledInPublic({ engine, exposed }: Context): Promise<Adviso
   }));
 }
 
-async function policyExistsRlsDisabled({ engine }: Context): Promise<AdvisorFinding[]> {
-  const policies = await readPolicies(engine);
+async function policyExistsRlsDisabled({ policies }: Context): Promise<AdvisorFinding[]> {
   const tables = [...new Set(policies.filter((p) => !p.rls_enabled).map((p) => p.table_name))];
   return tables.map((table) => ({
     check: 'policy_exists_rls_disabled',
@@ -305,8 +304,7 @@ async function policyExistsRlsDisabled({ engine }: Context): Promise<AdvisorFind
   }));
 }
 
-async function rlsReferencesUserMetadata({ engine }: Context): Promise<AdvisorFinding[]> {
-  const policies = await readPolicies(engine);
+async function rlsReferencesUserMetadata({ policies }: Context): Promise<AdvisorFinding[]> {
   return policies
     .filter((p) => /user_metadata|raw_user_meta_data/i.test(expressionsOf(p)))
     .map((p) => ({
@@ -390,12 +388,4 @@ const schemaOf = (qualified: string): string => {
 /** A text[] parameter literal; both drivers accept it with a `::text[]` cast. */
 function pgArray(values: readonly string[]): string {
   return `{${values.map((v) => `"${v.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`).join(',')}}`;
-}
-
-/** pg parses name[]/text[] into arrays; some types come back as the `{a,b}` literal. */
-function parseTextArray(value: string[] | string): string[] {
-  if (Array.isArray(value)) return value;
-  const inner = value.replace(/^\{|\}$/g, '');
-  if (inner === '') return [];
-  return inner.split(',').map((v) => v.replace(/^"|"$/g, '').replace(/\\(.)/g, '$1'));
 }

@@ -51,7 +51,6 @@ async function runCase(engine: SqlEngine, fixture: Fixture, rlsCase: RlsCase): P
   } finally {
     // Also undoes the transaction-local role and claims set for the case.
     await engine.exec('rollback to savepoint rls_case; release savepoint rls_case');
-    await resetRequest(engine);
   }
 }
 
