@@ -246,6 +246,22 @@ export function ruleCases(): RlsCase[] {
       check: () => ({ sql: `select email || ' ' || name as result from public.users where id = $1`, params: [NEW_USER] }),
     },
     {
+      // auth.users keeps emails unique only among non-SSO users.
+      name: "an SSO sign-up with user A's email creates a profile",
+      actor: 'auth service',
+      expected: 'profile email shared',
+      statement: (f) => ({
+        sql: `insert into auth.users (id, aud, role, email, is_sso_user, raw_app_meta_data, raw_user_meta_data, created_at, updated_at)
+              values ($1, 'authenticated', 'authenticated', $2, true, '{"provider": "sso:acme"}', '{}', now(), now())
+              returning id as owner`,
+        params: [NEW_USER, f.a.email],
+      }),
+      check: (f) => ({
+        sql: `select case when email = $2 then 'profile email shared' else coalesce(email, 'null') end as result from public.users where id = $1`,
+        params: [NEW_USER, f.a.email],
+      }),
+    },
+    {
       name: 'an email change in auth.users reaches the profile',
       actor: 'auth service',
       expected: 'profile email changed@example.test',
