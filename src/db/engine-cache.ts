@@ -5,8 +5,8 @@
  * PGlite version and the stand-in's SQL, and rebuilt when missing or unreadable.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { openAsBlob, readFileSync } from 'node:fs';
+import { mkdir, open, readdir, rename, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -92,17 +92,18 @@ function pgliteVersion(): string {
 
 /** Boots from a saved image, or returns null (and removes the file) when it is not a usable one. */
 async function bootFromImage(file: string): Promise<EmbeddedSqlEngine | null> {
-  const image = await readFile(file).catch(() => null);
-  if (!image) return null;
   // Checked before PGlite sees it: PGlite guesses gzip from content, and a bad gzip stream
   // escapes it as an uncaught error.
-  if (!isUncompressedTar(image)) {
+  const valid = await isUncompressedTar(file);
+  if (valid === null) return null;
+  if (!valid) {
     await rm(file, { force: true });
     return null;
   }
   let engine: EmbeddedSqlEngine | null = null;
   try {
-    engine = await createEmbeddedEngine({ loadDataDir: new Blob([image]) });
+    // File-backed: the image is not copied into memory before PGlite unpacks it.
+    engine = await createEmbeddedEngine({ loadDataDir: await openAsBlob(file) });
     await engine.query(`select 'auth.users'::regclass, 'service_role'::regrole`);
     await applyLoginSettings(engine);
     return engine;
@@ -128,8 +129,18 @@ async function applyLoginSettings(engine: EmbeddedSqlEngine): Promise<void> {
      order by s.setrole <> 0 and s.setdatabase <> 0, s.setrole <> 0`);
 }
 
-function isUncompressedTar(image: Buffer): boolean {
-  return image.length >= 1024 && image.length % 512 === 0 && image.subarray(257, 262).toString('latin1') === 'ustar';
+/** Null when there is no file; else whether it looks like what `saveImage` writes. */
+async function isUncompressedTar(file: string): Promise<boolean | null> {
+  const handle = await open(file, 'r').catch(() => null);
+  if (!handle) return null;
+  try {
+    const { size } = await handle.stat();
+    const header = Buffer.alloc(512);
+    await handle.read(header, 0, 512, 0);
+    return size >= 1024 && size % 512 === 0 && header.subarray(257, 262).toString('latin1') === 'ustar';
+  } finally {
+    await handle.close();
+  }
 }
 
 /**
@@ -144,9 +155,25 @@ async function freshEngine(): Promise<EmbeddedSqlEngine> {
     if (image) return createEmbeddedEngine({ loadDataDir: image });
   }
   const engine = await createEmbeddedEngine();
+  await slimDataDir(engine);
   emptyImage = engine.pglite.dumpDataDir('none');
   await emptyImage.catch(() => undefined);
   return engine;
+}
+
+/**
+ * Makes the image, and every engine booted from it, smaller: the verify checks use one
+ * database, so the template databases go; shared buffers sized for a test database (the
+ * default 128 MB is all touched at start); WAL recycled down to its minimum.
+ */
+async function slimDataDir(engine: EmbeddedSqlEngine): Promise<void> {
+  await engine.exec(`update pg_catalog.pg_database set datistemplate = false where datname in ('template0', 'template1')`);
+  // One statement per call: DROP DATABASE cannot run in the implicit transaction of a script.
+  await engine.exec('drop database template0');
+  await engine.exec('drop database template1');
+  await engine.exec(`alter system set shared_buffers = '16MB'`);
+  await engine.exec(`alter system set min_wal_size = '32MB'`);
+  await engine.exec('checkpoint');
 }
 
 /** Written beside its final name, flushed, then renamed: readers see a whole image or none. */
