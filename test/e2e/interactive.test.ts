@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { execa } from 'execa';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { builtBin, hashTree, removeTempDirs, repoRoot, tempCopy } from '../helpers/fixtures.js';
 
@@ -29,7 +30,9 @@ describe('interactive mode (a real pseudo-terminal)', () => {
     );
     expect(exitCode, screen).toBe(0);
     const files = [...(await hashTree(target)).keys()];
-    expect(files.some((f) => /^supabase\/migrations\/\d{14}_initial_schema\.sql$/.test(f))).toBe(true);
+    const schema = files.find((f) => /^supabase\/migrations\/\d{14}_initial_schema\.sql$/.test(f));
+    expect(schema, files.join(', ')).toBeDefined();
+    expect(await readFile(path.join(target, schema!), 'utf8')).toContain("check (subscription_tier in ('basic', 'team'))");
   });
 
   it('asks per conflict: keep leaves the file, overwrite keeps a backup', async () => {

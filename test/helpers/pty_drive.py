@@ -4,11 +4,14 @@ Usage: pty_drive.py <expect-regex> <keys> [<expect-regex> <keys> ...] -- command
 Each <keys> is sent once its regex is seen on the screen; escapes like \\x03 (Ctrl-C) and \\r work.
 Prints the transcript to stderr and the exit code as the last line of stdout.
 """
+import fcntl
 import os
 import pty
 import re
 import select
+import struct
 import sys
+import termios
 import time
 
 sep = sys.argv.index("--")
@@ -20,8 +23,11 @@ if pid == 0:
     os.environ.pop("CI", None)
     os.execvp(command[0], command)
 
+# A real terminal size: with the pty's default 0x0, prompts wrap after every character.
+fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
+
 buffer = b""
-deadline = time.time() + 60
+deadline = time.time() + float(os.environ.get("PTY_TIMEOUT", "60"))
 step = 0
 while True:
     if time.time() > deadline:
