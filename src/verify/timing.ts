@@ -33,3 +33,8 @@ function errorDetails(error: unknown): string[] {
   const details = (error as { details?: unknown } | null)?.details;
   return Array.isArray(details) ? details.map(String) : [];
 }
+
+/** A result that took no time: decided without running the check. */
+export function instant<T>(value: T): Timed<T> {
+  return { value, durationMs: 0 };
+}

@@ -122,8 +122,9 @@ describe('verify-phase 04 --db-url', () => {
       reject: false,
       env: { CREATE_SAAS_DB_CACHE_DIR: testCacheDir },
     });
-    while ((await sleepingMigrations()) === 0) await new Promise((resolve) => setTimeout(resolve, 50));
-    expect((await databasesOwnedBy(runner)).filter((d) => d.startsWith('verify_'))).toHaveLength(1);
+    // Both grant modes run at once, each in its own temporary database.
+    while ((await sleepingMigrations()) < 2) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect((await databasesOwnedBy(runner)).filter((d) => d.startsWith('verify_'))).toHaveLength(2);
 
     child.kill(signal);
     const result = await child;

@@ -1,0 +1,65 @@
+import { failed, skipped } from '../outcome.js';
+import type { DatabaseCheck } from '../phase.js';
+import { errorMessage, instant, runGuarded, timed, type Timed } from '../timing.js';
+import type { CheckOutcome, GrantMode, RepoContext } from '../types.js';
+import type { DatabaseProvider, DatabaseSession } from './session.js';
+
+export type ModeResults = Map<string, Timed<CheckOutcome>>;
+
+/** Runs one grant mode's database checks, in phase order, on a fresh database: here or in a worker. */
+export interface ModeRunner {
+  run(checks: readonly DatabaseCheck[], ctx: RepoContext, mode: GrantMode, skip: ReadonlySet<string>): Promise<ModeResults>;
+}
+
+/** In this thread, on databases from `databases`. */
+export function inThisThread(databases: DatabaseProvider): ModeRunner {
+  return { run: (checks, ctx, mode, skip) => runInMode(checks, ctx, databases, mode, skip) };
+}
+
+async function runInMode(
+  checks: readonly DatabaseCheck[],
+  ctx: RepoContext,
+  databases: DatabaseProvider,
+  mode: GrantMode,
+  skip: ReadonlySet<string>,
+): Promise<ModeResults> {
+  const results = new Map<string, Timed<CheckOutcome>>();
+  const opening = await timed(() => databases.open(mode).then(
+    (session) => ({ session, error: null }),
+    (error: unknown) => ({ session: null, error }),
+  ));
+  const db = opening.value.session;
+  if (!db) {
+    // The first check owns the failure (and its time); the others could not run at all.
+    const [first, ...rest] = checks;
+    const summary = `cannot prepare the ${mode}-grants database: ${errorMessage(opening.value.error)}`;
+    if (first) results.set(first.name, { value: failed(summary), durationMs: opening.durationMs });
+    for (const check of rest) results.set(check.name, instant(skipped('the database could not be prepared')));
+    return results;
+  }
+  try {
+    for (const check of checks) {
+      results.set(check.name, await runDatabaseCheck(check, ctx, db, results, skip));
+    }
+  } finally {
+    await db.close().catch(() => undefined);
+  }
+  return results;
+}
+
+function runDatabaseCheck(
+  check: DatabaseCheck,
+  ctx: RepoContext,
+  db: DatabaseSession,
+  earlier: ReadonlyMap<string, Timed<CheckOutcome>>,
+  skip: ReadonlySet<string>,
+): Promise<Timed<CheckOutcome>> {
+  if (ctx.options.signal?.aborted) return Promise.resolve(instant(skipped('interrupted')));
+  for (const need of check.needs) {
+    if (skip.has(need)) return Promise.resolve(instant(skipped(`needs ${need}, which was skipped`)));
+    const status = earlier.get(need)?.value.status;
+    if (status !== 'pass') return Promise.resolve(instant(skipped(`needs ${need}, which did not pass`)));
+  }
+  return runGuarded(() => check.run(ctx, db));
+}
+
