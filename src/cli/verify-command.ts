@@ -11,6 +11,7 @@ import { formatGithubAnnotations } from '../verify/report/github.js';
 import { formatHuman } from '../verify/report/human.js';
 import { formatJson } from '../verify/report/json.js';
 import { formatJunit } from '../verify/report/junit.js';
+import type { PhaseDefinition } from '../verify/phase.js';
 import type { GrantMode, VerifyOptions, VerifyReport } from '../verify/types.js';
 import { verifyPhase } from '../verify/verify.js';
 
@@ -54,6 +55,19 @@ type ParsedOptions = z.infer<typeof optionsSchema>;
  * exit code: 0 all passed, 1 a check failed, 2 usage error, 130 interrupted.
  */
 export async function runVerifyCli(argv: string[], io: CliIo = processIo): Promise<number> {
+  const request = await parseRequest(argv, io);
+  return typeof request === 'number' ? request : runAndReport(request, io);
+}
+
+interface VerifyRequest {
+  readonly phase: PhaseDefinition;
+  readonly options: ParsedOptions;
+  readonly root: string;
+  readonly skip: string[];
+}
+
+/** The validated request, or the exit code of a usage error (already reported). */
+async function parseRequest(argv: string[], io: CliIo): Promise<VerifyRequest | number> {
   let parsed: { phase: string; dir: string; options: Record<string, unknown> } | null = null;
   const program = buildProgram(io, (phase, dir, options) => {
     parsed = { phase, dir: dir ?? '.', options };
@@ -84,10 +98,14 @@ export async function runVerifyCli(argv: string[], io: CliIo = processIo): Promi
     io.stderr(`verify-phase: --skip: unknown check ${unknown.join(', ')}; phase ${phase.id} has: ${checkNames.join(', ')}\n`);
     return EXIT.usage;
   }
+  return { phase, options: options.data, root: path.resolve(io.cwd, dir), skip };
+}
 
+/** Runs the checks (SIGINT/SIGTERM drop the temporary databases and exit 130), prints, returns the exit code. */
+async function runAndReport({ phase, options, root, skip }: VerifyRequest, io: CliIo): Promise<number> {
   const controller = new AbortController();
   const cleanups = new Cleanups();
-  const verifyOptions = toVerifyOptions(options.data, path.resolve(io.cwd, dir), skip, controller.signal);
+  const verifyOptions = toVerifyOptions(options, root, skip, controller.signal);
   const interruption = onInterrupt(async () => {
     controller.abort();
     await cleanups.runAll();
@@ -95,10 +113,18 @@ export async function runVerifyCli(argv: string[], io: CliIo = processIo): Promi
   try {
     const report = await Promise.race([verifyPhase(phase, verifyOptions, cleanups), interruption.happened]);
     if (report === 'interrupted') {
-      io.stderr('verify-phase: interrupted; temporary databases dropped\n');
+      io.stderr(`verify-phase: interrupted${verifyOptions.dbUrl ? '; temporary databases dropped' : ''}\n`);
       return EXIT.cancelled;
     }
-    await printReport(report, options.data, io);
+    printReport(report, options, io);
+    if (options.junit) {
+      const file = path.resolve(io.cwd, options.junit);
+      const failure = await writeFile(file, formatJunit(report)).then(() => null, (error: Error) => error.message);
+      if (failure !== null) {
+        io.stderr(`verify-phase: --junit: cannot write ${file}: ${failure}\n`);
+        return EXIT.usage;
+      }
+    }
     return report.ok ? EXIT.ok : EXIT.failure;
   } catch (error) {
     if (controller.signal.aborted) return EXIT.cancelled;
@@ -152,8 +178,7 @@ function toVerifyOptions(options: ParsedOptions, root: string, skip: string[], s
   };
 }
 
-async function printReport(report: VerifyReport, options: ParsedOptions, io: CliIo): Promise<void> {
-  if (options.junit) await writeFile(path.resolve(io.cwd, options.junit), formatJunit(report));
+function printReport(report: VerifyReport, options: ParsedOptions, io: CliIo): void {
   if (options.json) io.stdout(formatJson(report));
   else io.stdout(formatHuman(report));
   if (io.env['GITHUB_ACTIONS'] === 'true') {

@@ -1,3 +1,6 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runVerifyCli, type CliIo } from '../../src/cli/verify-command.js';
 
@@ -46,5 +49,18 @@ describe('verify-phase usage errors exit 2 with a one-line reason', () => {
     const help = io.out.join('');
     for (const flag of ['--db-url', '--grants', '--skip', '--strict', '--advisors', '--json', '--junit']) expect(help).toContain(flag);
     expect(help).toContain('Exit codes: 0 all checks passed, 1 a check failed, 2 usage error, 130 interrupted.');
+  });
+
+  it('a --junit file that cannot be written is a usage error, after the report', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'verify-junit-'));
+    try {
+      const io = captureIo(dir);
+      const skipAll = ['--skip', 'files,migrations,schema,rls,advisors,seed,pgtap,typescript,python'];
+      expect(await runVerifyCli(['04', '.', ...skipAll, '--junit', 'missing/dir/verify.xml'], io)).toBe(2);
+      expect(io.out.join('')).toContain('Phase 04 PASSED: 0 passed, 0 failed, 9 skipped');
+      expect(io.err.join('')).toMatch(/^verify-phase: --junit: cannot write .*missing\/dir\/verify\.xml: ENOENT/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
