@@ -1,5 +1,4 @@
 import path from 'node:path';
-import { probePythonBackend } from '../../python/index.js';
 import { failed, passed, plural, skipped } from '../outcome.js';
 import type { RepoCheck } from '../phase.js';
 
@@ -17,6 +16,8 @@ export const pythonCheck: RepoCheck = {
     const moduleFile = ctx.layout.backendFile;
     if (!backend || !moduleFile) return skipped('the repo has no Python backend');
     const backendDir = path.join(ctx.root, backend.dir);
+    // Loaded on use: the probe's process library costs ~0.1 s to import, in every worker too.
+    const { probePythonBackend } = await import('../../python/index.js');
     const result = await probePythonBackend({
       backendDir,
       python: ctx.options.python ?? undefined,
