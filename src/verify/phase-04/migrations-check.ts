@@ -4,7 +4,7 @@ import { applyMigrations, isMigrationError, type SqlFile } from '../../db/apply-
 import { failed, passed } from '../outcome.js';
 import type { DatabaseCheck } from '../phase.js';
 import type { Finding, RepoContext } from '../types.js';
-import { describeSqlError } from './sql-finding.js';
+import { migrationErrorFinding } from './sql-finding.js';
 
 /**
  * Every migration in `supabase/migrations` (the repo's own too), selected and ordered as the
@@ -33,11 +33,7 @@ export const migrationsCheck: DatabaseCheck = {
       return passed(warnings);
     } catch (error) {
       if (!isMigrationError(error)) throw error;
-      const finding: Finding = {
-        message: describeSqlError(error.sqlError),
-        location: { file: error.file, ...(error.line ? { line: error.line } : {}) },
-      };
-      return failed(`${error.file} does not apply`, [finding], warnings);
+      return failed(`${error.file} does not apply`, [migrationErrorFinding(error)], warnings);
     }
   },
 };

@@ -5,7 +5,7 @@ import { isFile } from '../../detect/fs-probe.js';
 import { failed, passed } from '../outcome.js';
 import type { DatabaseCheck } from '../phase.js';
 import type { Finding, RepoContext } from '../types.js';
-import { describeSqlError } from './sql-finding.js';
+import { migrationErrorFinding } from './sql-finding.js';
 
 /**
  * The seed applies after the migrations, as `supabase db reset` runs it: the files of
@@ -25,11 +25,7 @@ export const seedCheck: DatabaseCheck = {
         await applySqlFile(db.engine, { name: file, sql });
       } catch (error) {
         if (!isMigrationError(error)) throw error;
-        const finding: Finding = {
-          message: describeSqlError(error.sqlError),
-          location: { file, ...(error.line ? { line: error.line } : {}) },
-        };
-        return failed(`${file} does not apply after the migrations`, [finding], warnings);
+        return failed(`${file} does not apply after the migrations`, [migrationErrorFinding(error)], warnings);
       }
     }
     return passed(warnings);
