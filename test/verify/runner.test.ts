@@ -1,0 +1,145 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createEmbeddedEngine, type EmbeddedSqlEngine } from '../../src/db/engine.js';
+import { detectProject } from '../../src/detect/index.js';
+import { phaseLayout } from '../../src/plan/layout.js';
+import { inThisThread } from '../../src/verify/database/mode-runner.js';
+import type { DatabaseProvider } from '../../src/verify/database/session.js';
+import { failed, passed, skipped } from '../../src/verify/outcome.js';
+import type { CheckDefinition, DatabaseCheck, PhaseDefinition, RepoCheck } from '../../src/verify/phase.js';
+import { runChecks } from '../../src/verify/runner.js';
+import type { CheckOutcome, GrantMode, RepoContext, VerifyOptions } from '../../src/verify/types.js';
+import { removeTempDirs, tempDir } from './helpers/repo.js';
+
+/** The runner's rules on a phase made for the test: its checks record what they see. */
+let engine: EmbeddedSqlEngine;
+let ctxBase: Omit<RepoContext, 'options'>;
+
+beforeAll(async () => {
+  engine = await createEmbeddedEngine();
+  const root = await tempDir('runner');
+  const facts = await detectProject(root);
+  ctxBase = { root, facts, layout: phaseLayout(facts) };
+});
+
+afterAll(async () => {
+  await engine.close();
+  await removeTempDirs();
+});
+
+function options(overrides: Partial<VerifyOptions> = {}): RepoContext {
+  const base: VerifyOptions = {
+    root: ctxBase.root,
+    dbUrl: null,
+    grants: ['legacy', 'current'],
+    skip: [],
+    strict: false,
+    advisors: 'warn',
+    python: null,
+    ...overrides,
+  };
+  return { ...ctxBase, options: base };
+}
+
+/** Sessions on the one test engine; `failing` modes cannot be opened. */
+function provider(failing: GrantMode[] = []): DatabaseProvider {
+  return {
+    kind: 'embedded',
+    async open(grants) {
+      if (failing.includes(grants)) throw new Error('no space left on device');
+      return { engine, kind: 'embedded', grants, url: null, close: async () => undefined };
+    },
+  };
+}
+
+const dbCheck = (name: string, needs: string[], run: (mode: GrantMode) => CheckOutcome | Promise<CheckOutcome>): DatabaseCheck => ({
+  scope: 'database',
+  name,
+  title: name,
+  needs,
+  run: async (_ctx, db) => run(db.grants),
+});
+
+const repoCheck = (name: string, run: () => Promise<CheckOutcome>, runsAlone = false): RepoCheck => ({
+  scope: 'repo',
+  name,
+  title: name,
+  runsAlone,
+  run,
+});
+
+const phaseOf = (checks: CheckDefinition[]): PhaseDefinition => ({ id: '99', title: 'test', markerFile: '.m', checks });
+
+describe('runChecks', () => {
+  it('skips a database check whose need did not pass, per grant mode, and tags mode-specific findings', async () => {
+    const phase = phaseOf([
+      dbCheck('apply', [], (mode) => (mode === 'current' ? failed('permission denied', [{ message: 'jobs' }]) : passed())),
+      dbCheck('inspect', ['apply'], () => passed()),
+    ]);
+    const results = await runChecks(phase, options(), inThisThread(provider()));
+    expect(results.map((r) => [r.name, r.status, r.reason])).toEqual([
+      ['apply', 'fail', 'permission denied (current grants)'],
+      ['inspect', 'pass', null],
+    ]);
+    expect(results[0]!.findings).toEqual([{ message: '[current grants] jobs' }]);
+    expect(results[1]!.warnings).toEqual([{ message: 'skipped with current grants: needs apply, which did not pass' }]);
+  });
+
+  it('--skip of a needed check skips its dependants with that reason; --strict fails every skip', async () => {
+    const phase = phaseOf([dbCheck('apply', [], () => passed()), dbCheck('inspect', ['apply'], () => passed())]);
+    const lenient = await runChecks(phase, options({ skip: ['apply'] }), inThisThread(provider()));
+    expect(lenient.map((r) => [r.status, r.reason])).toEqual([
+      ['skip', 'skipped by --skip'],
+      ['skip', 'needs apply, which was skipped'],
+    ]);
+    const strict = await runChecks(phase, options({ skip: ['apply'], strict: true }), inThisThread(provider()));
+    expect(strict.map((r) => r.status)).toEqual(['fail', 'fail']);
+  });
+
+  it('a check that throws fails with the error instead of ending the run', async () => {
+    const phase = phaseOf([
+      repoCheck('explodes', async () => {
+        throw new Error('disk on fire\nstack…');
+      }),
+      repoCheck('fine', async () => passed()),
+    ]);
+    const results = await runChecks(phase, options(), inThisThread(provider()));
+    expect(results.map((r) => [r.name, r.status, r.reason])).toEqual([
+      ['explodes', 'fail', 'disk on fire'],
+      ['fine', 'pass', null],
+    ]);
+  });
+
+  it('a database that cannot be opened fails the first database check and skips the rest, in that mode only', async () => {
+    const phase = phaseOf([dbCheck('apply', [], () => passed()), dbCheck('inspect', [], () => passed())]);
+    const results = await runChecks(phase, options(), inThisThread(provider(['legacy'])));
+    expect(results.map((r) => [r.name, r.status, r.reason])).toEqual([
+      ['apply', 'fail', 'cannot prepare the legacy-grants database: no space left on device (legacy grants)'],
+      ['inspect', 'pass', null],
+    ]);
+    expect(results[1]!.warnings).toEqual([{ message: 'skipped with legacy grants: the database could not be prepared' }]);
+  });
+
+  it('runs a check that must run alone after every other check finished', async () => {
+    const events: string[] = [];
+    const phase = phaseOf([
+      repoCheck('alone', async () => {
+        events.push('alone');
+        return passed();
+      }, true),
+      repoCheck('slow', async () => {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        events.push('slow');
+        return passed();
+      }),
+      dbCheck('db', [], (mode) => {
+        events.push(`db ${mode}`);
+        return skipped('nothing to do');
+      }),
+    ]);
+    const results = await runChecks(phase, options(), inThisThread(provider()));
+    expect(events.at(-1)).toBe('alone');
+    expect(events.slice(0, -1).sort()).toEqual(['db current', 'db legacy', 'slow']);
+    expect(results.map((r) => r.name)).toEqual(['alone', 'slow', 'db']);
+    expect(results[2]).toMatchObject({ status: 'skip', reason: 'nothing to do' });
+  });
+});
