@@ -1,20 +1,16 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { CliError } from '../errors.js';
 import type { ScaffoldConfigFacts } from './facts.js';
 import { readText } from './fs-probe.js';
 
 export const SCAFFOLD_CONFIG_FILE = 'scaffold-config.json';
 
-const scaffoldConfigSchema = z
-  .object({
-    projectName: z.string().min(1).optional(),
-    name: z.string().min(1).optional(),
-    payments: z
-      .object({ tiers: z.array(z.object({ id: z.string() }).passthrough()).optional() })
-      .passthrough()
-      .optional(),
-  })
-  .passthrough();
+const nonEmpty = z.string().check(z.minLength(1));
+const scaffoldConfigSchema = z.looseObject({
+  projectName: z.optional(nonEmpty),
+  name: z.optional(nonEmpty),
+  payments: z.optional(z.looseObject({ tiers: z.optional(z.array(z.looseObject({ id: z.string() }))) })),
+});
 
 /**
  * The guide's scaffold-config.json. Absent → null; unreadable, not JSON or of the wrong shape →

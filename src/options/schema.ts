@@ -1,13 +1,13 @@
-import { z } from 'zod';
+// zod/mini: the same validation as classic zod at a fraction of its load time (this runs on every start).
+import * as z from 'zod/mini';
 
 export const TIER_PATTERN = /^[a-z][a-z0-9_]{0,31}$/;
 
 /** Tiers: 1–16 unique lowercase identifiers. They end up inside SQL CHECK constraints. */
-export const tiersSchema = z
-  .array(z.string())
-  .min(1, 'at least one tier is required')
-  .max(16, 'at most 16 tiers are allowed')
-  .superRefine((tiers, ctx) => {
+export const tiersSchema = z.array(z.string()).check(
+  z.minLength(1, 'at least one tier is required'),
+  z.maxLength(16, 'at most 16 tiers are allowed'),
+  z.superRefine((tiers, ctx) => {
     const bad = tiers.find((tier) => !TIER_PATTERN.test(tier));
     if (bad !== undefined) {
       ctx.addIssue({
@@ -18,37 +18,39 @@ export const tiersSchema = z
     }
     const duplicate = tiers.find((tier, i) => tiers.indexOf(tier) !== i);
     if (duplicate !== undefined) ctx.addIssue({ code: 'custom', message: `tier "${duplicate}" is listed twice` });
-  });
+  }),
+);
 
 export function parseTierList(value: string): string[] {
   return value.trim() === '' ? [] : value.split(',').map((tier) => tier.trim());
 }
 
-const relativeDir = z.string().min(1, 'must not be empty');
+const relativeDir = z.string().check(z.minLength(1, 'must not be empty'));
+const flag = (value: boolean) => z._default(z.boolean(), value);
 
 /** Every option of the generate command: the single source of truth for flags and prompts. */
 export const generateOptionsSchema = z.object({
-  dir: z.string().min(1).default('.'),
-  webDir: relativeDir.optional(),
-  backendDir: relativeDir.optional(),
-  backend: z.boolean().default(true),
-  tiers: tiersSchema.optional(),
-  naming: z.enum(['sequential', 'timestamp'], { message: 'must be "sequential" or "timestamp"' }).optional(),
-  config: z.string().min(1).optional(),
-  append: z.boolean().default(false),
-  install: z.boolean().default(true),
-  types: z.boolean().default(true),
-  yes: z.boolean().default(false),
-  dryRun: z.boolean().default(false),
-  diff: z.boolean().default(false),
-  force: z.boolean().default(false),
-  json: z.boolean().default(false),
+  dir: z._default(relativeDir, '.'),
+  webDir: z.optional(relativeDir),
+  backendDir: z.optional(relativeDir),
+  backend: flag(true),
+  tiers: z.optional(tiersSchema),
+  naming: z.optional(z.enum(['sequential', 'timestamp'], { error: 'must be "sequential" or "timestamp"' })),
+  config: z.optional(relativeDir),
+  append: flag(false),
+  install: flag(true),
+  types: flag(true),
+  yes: flag(false),
+  dryRun: flag(false),
+  diff: flag(false),
+  force: flag(false),
+  json: flag(false),
 });
 
 export type GenerateOptions = z.infer<typeof generateOptionsSchema>;
 
 /** Formats the first zod issue as `--flag: message`. */
-export function describeOptionsError(error: z.ZodError): string {
+export function describeOptionsError(error: z.core.$ZodError): string {
   const issue = error.issues[0];
   if (!issue) return 'invalid options';
   const key = String(issue.path[0] ?? '');
