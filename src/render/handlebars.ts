@@ -1,17 +1,17 @@
-import Handlebars from 'handlebars';
+/** The part of a Handlebars environment (full compiler or runtime only) our helpers need. */
+export interface HelperHost {
+  registerHelper(name: string, fn: (...args: never[]) => unknown): void;
+  SafeString: new (value: string) => unknown;
+}
 
-/** A Handlebars instance with the few helpers our templates need; strict so a typo fails. */
-export function createRenderer(): typeof Handlebars {
-  const hb = Handlebars.create();
-  hb.registerHelper('sqlLiteral', (value: unknown) => new hb.SafeString(sqlLiteral(String(value))));
-  hb.registerHelper('sqlIdent', (value: unknown) => new hb.SafeString(sqlIdent(String(value))));
-  hb.registerHelper(
-    'sqlList',
-    (values: unknown) => new hb.SafeString((values as unknown[]).map((v) => sqlLiteral(String(v))).join(', ')),
-  );
-  hb.registerHelper('json', (value: unknown) => new hb.SafeString(JSON.stringify(value)));
+/** The few helpers our templates use; registered on whichever Handlebars environment renders. */
+export function registerHelpers(hb: HelperHost): void {
+  const safe = (value: string) => new hb.SafeString(value);
+  hb.registerHelper('sqlLiteral', (value: unknown) => safe(sqlLiteral(String(value))));
+  hb.registerHelper('sqlIdent', (value: unknown) => safe(sqlIdent(String(value))));
+  hb.registerHelper('sqlList', (values: unknown) => safe((values as unknown[]).map((v) => sqlLiteral(String(v))).join(', ')));
+  hb.registerHelper('json', (value: unknown) => safe(JSON.stringify(value)));
   hb.registerHelper('eq', (a: unknown, b: unknown) => a === b);
-  return hb;
 }
 
 export function sqlLiteral(value: string): string {
@@ -21,3 +21,6 @@ export function sqlLiteral(value: string): string {
 export function sqlIdent(value: string): string {
   return `"${value.replaceAll('"', '""')}"`;
 }
+
+/** Compile options shared by the build-time precompiler and the runtime fallback. */
+export const COMPILE_OPTIONS = { strict: true, noEscape: true } as const;

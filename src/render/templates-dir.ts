@@ -1,5 +1,5 @@
-import { fileURLToPath } from 'node:url';
 import path from 'node:path';
+import { packageRoot } from '../package-root.js';
 
-/** templates/ at the package root; the same from src/ (tests) and dist/ (the built bin). */
-export const templatesDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'templates');
+/** templates/ at the package root. */
+export const templatesDir = path.join(packageRoot, 'templates');
