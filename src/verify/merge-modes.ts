@@ -7,12 +7,12 @@ export interface ModeOutcome extends Timed<CheckOutcome> {
 }
 
 /**
- * One result for a database check that ran in several grant modes (in parallel: its time is
- * the longest mode's): it fails when any mode fails. A finding seen in every mode is reported once; one seen in some modes only is tagged
+ * One result for a database check that ran in several grant modes (its time is their sum): it
+ * fails when any mode fails. A finding seen in every mode is reported once; one seen in some modes only is tagged
  * with them, so a grant-mode-specific defect is visible as such.
  */
 export function mergeModeOutcomes(outcomes: readonly ModeOutcome[]): Timed<CheckOutcome> {
-  const durationMs = Math.max(0, ...outcomes.map((o) => o.durationMs));
+  const durationMs = outcomes.reduce((sum, o) => sum + o.durationMs, 0);
   const first = outcomes[0];
   if (!first) return { value: skipped('no grant mode selected'), durationMs };
   if (outcomes.length === 1) return { value: first.value, durationMs };

@@ -1,4 +1,5 @@
-import type { ModeRunner } from './database/mode-runner.js';
+import { runModeChecks } from './database/mode-runner.js';
+import type { DatabaseProvider } from './database/session.js';
 import { mergeModeOutcomes, type ModeOutcome } from './merge-modes.js';
 import { skipped } from './outcome.js';
 import type { CheckDefinition, DatabaseCheck, PhaseDefinition, RepoCheck } from './phase.js';
@@ -8,12 +9,12 @@ import type { CheckOutcome, CheckResult, RepoContext } from './types.js';
 /**
  * Runs a phase's checks and returns one timed result per check, in phase order. Repo checks run
  * concurrently with the database checks, except those that must run alone, which run last. The
- * database checks run in phase order on one fresh database per grant mode, the modes in parallel.
+ * database checks run in phase order on one fresh database per grant mode, one mode at a time.
  */
 export async function runChecks(
   phase: PhaseDefinition,
   ctx: RepoContext,
-  modes: ModeRunner,
+  databases: DatabaseProvider,
 ): Promise<CheckResult[]> {
   const skip = new Set(ctx.options.skip);
   const repoChecks = phase.checks.filter((c): c is RepoCheck => c.scope === 'repo');
@@ -22,7 +23,7 @@ export async function runChecks(
 
   const concurrent = repoChecks.filter((c) => !c.runsAlone);
   const [databaseResults, ...concurrentResults] = await Promise.all([
-    runDatabaseChecks(databaseChecks, ctx, modes, skip),
+    runDatabaseChecks(databaseChecks, ctx, databases, skip),
     ...concurrent.map(runRepo),
   ]);
   const results = new Map<string, Timed<CheckOutcome>>(databaseResults);
@@ -39,17 +40,17 @@ async function runRepoCheck(check: RepoCheck, ctx: RepoContext): Promise<Timed<C
 async function runDatabaseChecks(
   checks: readonly DatabaseCheck[],
   ctx: RepoContext,
-  runner: ModeRunner,
+  databases: DatabaseProvider,
   skip: ReadonlySet<string>,
 ): Promise<Map<string, Timed<CheckOutcome>>> {
   const perCheck = new Map<string, ModeOutcome[]>(checks.map((c) => [c.name, []]));
   const toRun = checks.filter((c) => !skip.has(c.name));
-  const modes = ctx.options.grants;
-  const perMode =
-    toRun.length === 0 ? [] : await Promise.all(modes.map((mode) => runner.run(toRun, ctx, mode, skip)));
-  perMode.forEach((outcomes, i) => {
-    for (const [name, outcome] of outcomes) perCheck.get(name)!.push({ mode: modes[i]!, ...outcome });
-  });
+  // One mode after the other: each embedded engine holds a few hundred MB, and in one thread
+  // running them side by side is no faster.
+  for (const mode of toRun.length === 0 ? [] : ctx.options.grants) {
+    const outcomes = await runModeChecks(toRun, ctx, databases, mode, skip);
+    for (const [name, outcome] of outcomes) perCheck.get(name)!.push({ mode, ...outcome });
+  }
   return new Map(
     checks.map((check) => [
       check.name,

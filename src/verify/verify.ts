@@ -3,7 +3,7 @@ import { detectProject } from '../detect/index.js';
 import { CliError } from '../errors.js';
 import { phaseLayout } from '../plan/layout.js';
 import type { Cleanups } from './cleanup.js';
-import { modeRunnerFor } from './database/provider.js';
+import { databaseProviderFor } from './database/provider.js';
 import { writeCompletionMarker } from './marker.js';
 import type { PhaseDefinition } from './phase.js';
 import { runChecks } from './runner.js';
@@ -19,7 +19,7 @@ export async function verifyPhase(phase: PhaseDefinition, options: VerifyOptions
   const facts = await detectProject(options.root, { webDir: options.webDir, backendDir: options.backendDir });
   if (!facts.exists) throw new CliError('target', `${options.root} does not exist: pass the repo to verify`);
   const ctx = { root: facts.root, facts, layout: phaseLayout(facts), options };
-  const checks = await runChecks(phase, ctx, modeRunnerFor(phase.id, options, cleanups));
+  const checks = await runChecks(phase, ctx, databaseProviderFor(options, cleanups));
   const summary = summarize(checks);
   const ok = summary.failed === 0 && !options.signal?.aborted;
   if (ok) await writeCompletionMarker(facts.root, phase.markerFile, new Date());

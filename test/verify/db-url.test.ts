@@ -122,9 +122,8 @@ describe('verify-phase 04 --db-url', () => {
       reject: false,
       env: { CREATE_SAAS_DB_CACHE_DIR: testCacheDir },
     });
-    // Both grant modes run at once, each in its own temporary database.
-    while ((await sleepingMigrations()) < 2) await new Promise((resolve) => setTimeout(resolve, 50));
-    expect((await databasesOwnedBy(runner)).filter((d) => d.startsWith('verify_'))).toHaveLength(2);
+    while ((await sleepingMigrations()) === 0) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect((await databasesOwnedBy(runner)).filter((d) => d.startsWith('verify_'))).toHaveLength(1);
 
     child.kill(signal);
     const result = await child;

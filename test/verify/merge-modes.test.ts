@@ -3,12 +3,12 @@ import { mergeModeOutcomes } from '../../src/verify/merge-modes.js';
 import { failed, passed, skipped } from '../../src/verify/outcome.js';
 
 describe('mergeModeOutcomes', () => {
-  it('reports a finding seen in every grant mode once, untagged, timed as the longest mode', () => {
+  it('reports a finding seen in every grant mode once, untagged, and sums the time', () => {
     const merged = mergeModeOutcomes([
       { mode: 'legacy', durationMs: 10, value: failed('1 problem', [{ message: 'rls off on public.jobs' }]) },
       { mode: 'current', durationMs: 15, value: failed('1 problem', [{ message: 'rls off on public.jobs' }]) },
     ]);
-    expect(merged).toEqual({ durationMs: 15, value: failed('1 problem', [{ message: 'rls off on public.jobs' }]) });
+    expect(merged).toEqual({ durationMs: 25, value: failed('1 problem', [{ message: 'rls off on public.jobs' }]) });
   });
 
   it('tags a failure that happens in one grant mode only', () => {

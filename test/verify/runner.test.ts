@@ -2,7 +2,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEmbeddedEngine, type EmbeddedSqlEngine } from '../../src/db/engine.js';
 import { detectProject } from '../../src/detect/index.js';
 import { phaseLayout } from '../../src/plan/layout.js';
-import { inThisThread } from '../../src/verify/database/mode-runner.js';
 import type { DatabaseProvider } from '../../src/verify/database/session.js';
 import { failed, passed, skipped } from '../../src/verify/outcome.js';
 import type { CheckDefinition, DatabaseCheck, PhaseDefinition, RepoCheck } from '../../src/verify/phase.js';
@@ -75,7 +74,7 @@ describe('runChecks', () => {
       dbCheck('apply', [], (mode) => (mode === 'current' ? failed('permission denied', [{ message: 'jobs' }]) : passed())),
       dbCheck('inspect', ['apply'], () => passed()),
     ]);
-    const results = await runChecks(phase, options(), inThisThread(provider()));
+    const results = await runChecks(phase, options(), provider());
     expect(results.map((r) => [r.name, r.status, r.reason])).toEqual([
       ['apply', 'fail', 'permission denied (current grants)'],
       ['inspect', 'pass', null],
@@ -86,12 +85,12 @@ describe('runChecks', () => {
 
   it('--skip of a needed check skips its dependants with that reason; --strict fails every skip', async () => {
     const phase = phaseOf([dbCheck('apply', [], () => passed()), dbCheck('inspect', ['apply'], () => passed())]);
-    const lenient = await runChecks(phase, options({ skip: ['apply'] }), inThisThread(provider()));
+    const lenient = await runChecks(phase, options({ skip: ['apply'] }), provider());
     expect(lenient.map((r) => [r.status, r.reason])).toEqual([
       ['skip', 'skipped by --skip'],
       ['skip', 'needs apply, which was skipped'],
     ]);
-    const strict = await runChecks(phase, options({ skip: ['apply'], strict: true }), inThisThread(provider()));
+    const strict = await runChecks(phase, options({ skip: ['apply'], strict: true }), provider());
     expect(strict.map((r) => r.status)).toEqual(['fail', 'fail']);
   });
 
@@ -102,7 +101,7 @@ describe('runChecks', () => {
       }),
       repoCheck('fine', async () => passed()),
     ]);
-    const results = await runChecks(phase, options(), inThisThread(provider()));
+    const results = await runChecks(phase, options(), provider());
     expect(results.map((r) => [r.name, r.status, r.reason])).toEqual([
       ['explodes', 'fail', 'disk on fire'],
       ['fine', 'pass', null],
@@ -111,7 +110,7 @@ describe('runChecks', () => {
 
   it('a database that cannot be opened fails the first database check and skips the rest, in that mode only', async () => {
     const phase = phaseOf([dbCheck('apply', [], () => passed()), dbCheck('inspect', [], () => passed())]);
-    const results = await runChecks(phase, options(), inThisThread(provider(['legacy'])));
+    const results = await runChecks(phase, options(), provider(['legacy']));
     expect(results.map((r) => [r.name, r.status, r.reason])).toEqual([
       ['apply', 'fail', 'cannot prepare the legacy-grants database: no space left on device (legacy grants)'],
       ['inspect', 'pass', null],
@@ -136,7 +135,7 @@ describe('runChecks', () => {
         return skipped('nothing to do');
       }),
     ]);
-    const results = await runChecks(phase, options(), inThisThread(provider()));
+    const results = await runChecks(phase, options(), provider());
     expect(events.at(-1)).toBe('alone');
     expect(events.slice(0, -1).sort()).toEqual(['db current', 'db legacy', 'slow']);
     expect(results.map((r) => r.name)).toEqual(['alone', 'slow', 'db']);

@@ -6,17 +6,11 @@ import type { DatabaseProvider, DatabaseSession } from './session.js';
 
 export type ModeResults = Map<string, Timed<CheckOutcome>>;
 
-/** Runs one grant mode's database checks, in phase order, on a fresh database: here or in a worker. */
-export interface ModeRunner {
-  run(checks: readonly DatabaseCheck[], ctx: RepoContext, mode: GrantMode, skip: ReadonlySet<string>): Promise<ModeResults>;
-}
-
-/** In this thread, on databases from `databases`. */
-export function inThisThread(databases: DatabaseProvider): ModeRunner {
-  return { run: (checks, ctx, mode, skip) => runInMode(checks, ctx, databases, mode, skip) };
-}
-
-async function runInMode(
+/**
+ * One grant mode's database checks, in phase order, on a fresh database from `databases`; a
+ * check whose need did not pass in this mode is skipped.
+ */
+export async function runModeChecks(
   checks: readonly DatabaseCheck[],
   ctx: RepoContext,
   databases: DatabaseProvider,
@@ -47,18 +41,18 @@ async function runInMode(
   return results;
 }
 
-function runDatabaseCheck(
+async function runDatabaseCheck(
   check: DatabaseCheck,
   ctx: RepoContext,
   db: DatabaseSession,
   earlier: ReadonlyMap<string, Timed<CheckOutcome>>,
   skip: ReadonlySet<string>,
 ): Promise<Timed<CheckOutcome>> {
-  if (ctx.options.signal?.aborted) return Promise.resolve(instant(skipped('interrupted')));
+  if (ctx.options.signal?.aborted) return instant(skipped('interrupted'));
   for (const need of check.needs) {
-    if (skip.has(need)) return Promise.resolve(instant(skipped(`needs ${need}, which was skipped`)));
+    if (skip.has(need)) return instant(skipped(`needs ${need}, which was skipped`));
     const status = earlier.get(need)?.value.status;
-    if (status !== 'pass') return Promise.resolve(instant(skipped(`needs ${need}, which did not pass`)));
+    if (status !== 'pass') return instant(skipped(`needs ${need}, which did not pass`));
   }
   return runGuarded(() => check.run(ctx, db));
 }

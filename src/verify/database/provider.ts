@@ -5,17 +5,10 @@ import { createThrowawayDatabase } from '../../db/throwaway-database.js';
 import type { Cleanups } from '../cleanup.js';
 import type { GrantMode, VerifyOptions } from '../types.js';
 import type { DatabaseProvider, DatabaseSession } from './session.js';
-import { inThisThread, type ModeRunner } from './mode-runner.js';
-import { inWorkerThreads, modeWorkersAvailable } from './worker-modes.js';
 
-/**
- * Where the database checks of each grant mode run: a temporary database on the `--db-url`
- * server, else the embedded engine, each mode in its own worker thread (in this thread when
- * running from the TypeScript sources).
- */
-export function modeRunnerFor(phaseId: string, options: VerifyOptions, cleanups: Cleanups): ModeRunner {
-  if (options.dbUrl) return inThisThread(postgresProvider(options.dbUrl, cleanups));
-  return modeWorkersAvailable() ? inWorkerThreads(phaseId) : inThisThread(embeddedProvider());
+/** A temporary database on the `--db-url` server, else the embedded engine. */
+export function databaseProviderFor(options: VerifyOptions, cleanups: Cleanups): DatabaseProvider {
+  return options.dbUrl ? postgresProvider(options.dbUrl, cleanups) : embeddedProvider();
 }
 
 /** PGlite booted from a prepared image (see engine-cache). */
