@@ -167,4 +167,23 @@ describe('broken repos fail in the right check', () => {
     expect(python.reason).toBe(`${file} does not compile`);
     expect(python.findings).toEqual([{ message: expect.stringMatching(/invalid syntax|expected/), location: expect.objectContaining({ file, line }) }]);
   });
+
+  it('an advisor warning fails advisors by default, is only reported with --advisors error, and --advisors off skips the check', async () => {
+    const repo = await copyRepo(good, 'advisor-warning');
+    await writeRepoFile(repo, 'supabase/migrations/00003_job_lookup.sql', 'create index idx_jobs_lookup on public.jobs (user_id, status);\n');
+    const args = ['04', repo, '--grants', 'current', '--skip', 'typescript,python'];
+
+    const strict = await runVerifyJson(args);
+    expect(strict.exitCode).toBe(1);
+    expect(failingChecks(strict.report)).toEqual(['advisors']);
+    const finding = check(strict.report, 'advisors').findings;
+    expect(finding).toEqual([{ message: expect.stringMatching(/^duplicate_index \(warn\) on public\.jobs .*idx_jobs_lookup/) }]);
+
+    const errorsOnly = await runVerifyJson([...args, '--advisors', 'error']);
+    expect(errorsOnly.exitCode).toBe(0);
+    expect(check(errorsOnly.report, 'advisors')).toMatchObject({ status: 'pass', warnings: finding });
+
+    const off = await runVerifyJson([...args, '--advisors', 'off']);
+    expect(check(off.report, 'advisors')).toMatchObject({ status: 'skip', reason: 'turned off with --advisors off' });
+  });
 });
