@@ -1,7 +1,7 @@
-import { realpath } from 'node:fs/promises';
+import { readdir, realpath } from 'node:fs/promises';
 import path from 'node:path';
 import type { MigrationFile, MigrationNaming, SupabaseFacts } from './facts.js';
-import { isFile, isSymlink, listDir, pathKind, readText } from './fs-probe.js';
+import { isFile, isSymlink, pathKind, readText } from './fs-probe.js';
 
 /** The Supabase CLI's migration file pattern. */
 export const MIGRATION_PATTERN = /^([0-9]+)_(.*)\.sql$/;
@@ -32,10 +32,12 @@ export async function detectSupabase(root: string): Promise<SupabaseFacts> {
   };
 }
 
+/** `*.sql` files (symlinks to files included); one readdir, a stat only for symlinks. */
 async function listSqlFiles(dir: string): Promise<string[]> {
-  const names = await listDir(dir);
-  const checks = await Promise.all(names.map(async (n) => n.endsWith('.sql') && (await isFile(path.join(dir, n)))));
-  return names.filter((_, i) => checks[i]);
+  const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
+  const sql = entries.filter((e) => e.name.endsWith('.sql') && (e.isFile() || e.isSymbolicLink()));
+  const checks = await Promise.all(sql.map(async (e) => e.isFile() || (await isFile(path.join(dir, e.name)))));
+  return sql.filter((_, i) => checks[i]).map((e) => e.name);
 }
 
 /** The CLI applies migrations ordered by version (compared as strings), then by name. */
