@@ -106,6 +106,17 @@ describe('the generated Next 16 monorepo', () => {
     ]);
   });
 
+  it("requires the spec's files, not the generator's helpers; the compile check catches a missing helper", async () => {
+    const repo = await copyRepo(good, 'no-config-helper');
+    await rm(path.join(repo, 'apps/web/lib/supabase/config.ts'));
+    const { report } = await runVerifyJson(['04', repo, '--skip', 'migrations,python']);
+    expect(failingChecks(report)).toEqual(['typescript']);
+    expect(check(report, 'typescript').findings).toContainEqual({
+      message: "TS2307: Cannot find module './config' or its corresponding type declarations.",
+      location: expect.objectContaining({ file: 'apps/web/lib/supabase/client.ts' }),
+    });
+  });
+
   it('a migration named against the CLI rules is ignored with a warning, as the CLI does', async () => {
     const repo = await copyRepo(good, 'ignored-migration');
     await writeRepoFile(repo, 'supabase/migrations/notes.sql', 'this is not SQL at all;\n');

@@ -28,9 +28,13 @@ export const filesCheck: RepoCheck = {
   },
 };
 
+/** The spec's web modules; helpers the generator adds beside them (config.ts) are not required. */
+const SPEC_WEB_MODULES = ['client', 'server', 'admin'] as const;
+
 async function requiredFiles(ctx: RepoContext): Promise<Finding[]> {
   const { layout } = ctx;
-  const files = [layout.seedFile, ...layout.webFiles, ...(layout.backendFile ? [layout.backendFile] : [])];
+  const webFiles = [...SPEC_WEB_MODULES, layout.sessionFile].map((name) => `${layout.webLibDir}/${name}.ts`);
+  const files = [layout.seedFile, ...webFiles, ...(layout.backendFile ? [layout.backendFile] : [])];
   const present = await Promise.all(files.map((file) => isFile(path.join(ctx.root, file))));
   const missing = files.filter((_, i) => !present[i]);
   return Promise.all(missing.map(async (file) => ({ message: `missing ${file}${await misplacedHint(ctx, file)}` })));
