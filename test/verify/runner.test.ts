@@ -42,10 +42,9 @@ function options(overrides: Partial<VerifyOptions> = {}): RepoContext {
 /** Sessions on the one test engine; `failing` modes cannot be opened. */
 function provider(failing: GrantMode[] = []): DatabaseProvider {
   return {
-    kind: 'embedded',
     async open(grants) {
       if (failing.includes(grants)) throw new Error('no space left on device');
-      return { engine, kind: 'embedded', grants, url: null, close: async () => undefined };
+      return { engine, grants, url: null, close: async () => undefined };
     },
   };
 }

@@ -14,10 +14,9 @@ export function databaseProviderFor(options: VerifyOptions, cleanups: Cleanups):
 /** PGlite booted from a prepared image (see engine-cache). */
 export function embeddedProvider(): DatabaseProvider {
   return {
-    kind: 'embedded',
     async open(grants: GrantMode): Promise<DatabaseSession> {
       const { engine } = await openPreparedEngine(grants);
-      return { engine, kind: 'embedded', grants, url: null, close: () => engine.close() };
+      return { engine, grants, url: null, close: () => engine.close() };
     },
   };
 }
@@ -29,7 +28,6 @@ export function embeddedProvider(): DatabaseProvider {
  */
 export function postgresProvider(adminUrl: string, cleanups: Cleanups): DatabaseProvider {
   return {
-    kind: 'postgres',
     async open(grants: GrantMode): Promise<DatabaseSession> {
       const database = await createThrowawayDatabase(adminUrl);
       const drop = cleanups.add(() => database.drop());
@@ -45,7 +43,6 @@ export function postgresProvider(adminUrl: string, cleanups: Cleanups): Database
       const opened = engine;
       return {
         engine: opened,
-        kind: 'postgres',
         grants,
         url: database.url,
         async close() {

@@ -4,7 +4,6 @@ import type { GrantMode } from '../types.js';
 /** A fresh database with the Supabase stand-in installed, where the database checks run. */
 export interface DatabaseSession {
   readonly engine: SqlEngine;
-  readonly kind: 'embedded' | 'postgres';
   readonly grants: GrantMode;
   /** Connection URL of the temporary database (PostgreSQL only), for tools that connect themselves. */
   readonly url: string | null;
@@ -13,6 +12,5 @@ export interface DatabaseSession {
 
 /** Opens one fresh session per grant mode. */
 export interface DatabaseProvider {
-  readonly kind: 'embedded' | 'postgres';
   open(grants: GrantMode): Promise<DatabaseSession>;
 }

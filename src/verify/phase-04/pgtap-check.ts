@@ -18,7 +18,7 @@ export const pgtapCheck: DatabaseCheck = {
   title: 'the pgTAP tests in supabase/tests pass',
   needs: ['migrations'],
   async run(ctx, db) {
-    if (db.kind === 'embedded' || db.url === null) {
+    if (db.engine.kind === 'embedded' || db.url === null) {
       return skipped('pgTAP needs a PostgreSQL server: the embedded engine has no pgTAP (run with --db-url)');
     }
     const available = await db.engine.query(`select 1 from pg_available_extensions where name = 'pgtap'`);
