@@ -21,26 +21,28 @@ export function mergeModeOutcomes(outcomes: readonly ModeOutcome[]): Timed<Check
   const warnings = mergeFindings(outcomes.map((o) => ({ mode: o.mode, findings: o.value.warnings })), allModes);
   const failures = outcomes.filter((o) => o.value.status === 'fail');
   if (failures.length > 0) {
-    const summaries = unique(failures.map((o) => (o.value.status === 'fail' ? o.value.summary : '')));
-    const summary =
-      summaries.length === 1 && failures.length === outcomes.length
-        ? summaries[0]!
-        : failures.map((o) => `${o.value.status === 'fail' ? o.value.summary : ''} (${o.mode} grants)`).join('; ');
-    const findings = mergeFindings(
-      failures.map((o) => ({ mode: o.mode, findings: o.value.status === 'fail' ? o.value.findings : [] })),
-      allModes,
-    );
-    return { value: failed(summary, findings, warnings), durationMs };
+    const findings = mergeFindings(failures.map((o) => ({ mode: o.mode, findings: findingsOf(o.value) })), allModes);
+    return { value: failed(perModeLine(failures, outcomes.length), findings, warnings), durationMs };
   }
-
   const skips = outcomes.filter((o) => o.value.status === 'skip');
-  if (skips.length === outcomes.length) {
-    const reasons = unique(skips.map((o) => (o.value.status === 'skip' ? o.value.reason : '')));
-    const reason = reasons.length === 1 ? reasons[0]! : skips.map((o) => `${reasonOf(o.value)} (${o.mode} grants)`).join('; ');
-    return { value: skipped(reason, warnings), durationMs };
-  }
-  const skipNotes = skips.map((o) => ({ message: `skipped with ${o.mode} grants: ${reasonOf(o.value)}` }));
+  if (skips.length === outcomes.length) return { value: skipped(perModeLine(skips, outcomes.length), warnings), durationMs };
+  const skipNotes = skips.map((o) => ({ message: `skipped with ${o.mode} grants: ${lineOf(o.value)}` }));
   return { value: passed([...warnings, ...skipNotes]), durationMs };
+}
+
+/** The one line (failure summary or skip reason) of these modes: once when all modes agree, else per mode. */
+function perModeLine(subset: readonly ModeOutcome[], modeCount: number): string {
+  const lines = [...new Set(subset.map((o) => lineOf(o.value)))];
+  if (lines.length === 1 && subset.length === modeCount) return lines[0]!;
+  return subset.map((o) => `${lineOf(o.value)} (${o.mode} grants)`).join('; ');
+}
+
+function lineOf(outcome: CheckOutcome): string {
+  return outcome.status === 'fail' ? outcome.summary : outcome.status === 'skip' ? outcome.reason : '';
+}
+
+function findingsOf(outcome: CheckOutcome): readonly Finding[] {
+  return outcome.status === 'fail' ? outcome.findings : [];
 }
 
 function mergeFindings(
@@ -59,12 +61,4 @@ function mergeFindings(
   return [...seen.values()].map(({ finding, modes }) =>
     modes.length === allModes.length ? finding : { ...finding, message: `[${modes.join(', ')} grants] ${finding.message}` },
   );
-}
-
-function reasonOf(outcome: CheckOutcome): string {
-  return outcome.status === 'skip' ? outcome.reason : '';
-}
-
-function unique<T>(values: readonly T[]): T[] {
-  return [...new Set(values)];
 }
