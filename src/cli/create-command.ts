@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { Command, CommanderError } from 'commander';
+import { Command } from 'commander';
 import { applyPlan } from '../apply/apply.js';
 import type { ProjectFacts } from '../detect/facts.js';
 import { findWebAppCandidates } from '../detect/web-app.js';
@@ -13,6 +13,7 @@ import { formatHumanReport, toJsonReport, type GenerateOutcome, type InstallOutc
 import { EXIT, exitCodeFor } from './exit-codes.js';
 import { installDependencies } from './install.js';
 import { packageVersion } from './package-version.js';
+import { parseCommandLine } from './parse-command-line.js';
 
 export interface CliIo {
   readonly stdout: (text: string) => void;
@@ -168,15 +169,7 @@ function parseArgs(argv: string[], io: CliIo): Record<string, unknown> | null {
     .addHelpText('after', '\nAlso: create-saas-db verify 04 [dir] · create-saas-db types [dir]\nExit codes: 0 ok · 1 failure · 2 bad input · 3 conflicts left · 4 --append refused · 5 install failed · 130 cancelled')
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: () => undefined });
-  try {
-    program.parse(argv, { from: 'user' });
-  } catch (error) {
-    if (error instanceof CommanderError) {
-      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return null;
-      throw new Error(`${error.message.replace(/^error: /, '')} (see --help)`);
-    }
-    throw error;
-  }
+  if (!parseCommandLine(program, argv)) return null;
   const opts = program.opts<Record<string, unknown>>();
   const tiers = typeof opts['tiers'] === 'string' ? parseTierList(opts['tiers']) : undefined;
   return { ...opts, dir: program.args[0] ?? '.', tiers };

@@ -1,5 +1,6 @@
 import path from 'node:path';
-import { Command, CommanderError } from 'commander';
+import { Command } from 'commander';
+import { parseCommandLine } from './parse-command-line.js';
 import { z } from 'zod';
 import { assertInsideRoot } from '../apply/safe-path.js';
 import { detectProject } from '../detect/index.js';
@@ -137,15 +138,7 @@ function parseArgs(argv: string[], io: TypesCliIo): Record<string, unknown> | nu
     .addHelpText('after', '\nExit codes: 0 written or up to date · 1 drift, failed migration or write · 2 bad input')
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: () => undefined });
-  try {
-    program.parse(argv, { from: 'user' });
-  } catch (error) {
-    if (error instanceof CommanderError) {
-      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.help') return null;
-      throw new Error(`${error.message.replace(/^error: /, '')} (see --help)`);
-    }
-    throw error;
-  }
+  if (!parseCommandLine(program, argv)) return null;
   if (program.args.length > 1) throw new Error(`expected one directory, got ${program.args.length} (see --help)`);
   return { ...program.opts<Record<string, unknown>>(), dir: program.args[0] ?? '.' };
 }
