@@ -49,7 +49,8 @@ export async function runCreateCli(argv: string[], io: CliIo = processIo()): Pro
     return EXIT.usage;
   }
   const options = parsed.data;
-  const interactive = io.isTTY && !options.yes && !isCi(io.env);
+  // --json keeps stdout machine-readable: no prompts drawn on it.
+  const interactive = io.isTTY && !options.yes && !options.json && !isCi(io.env);
   const abort = new AbortController();
   const onSignal = () => abort.abort();
   process.once('SIGINT', onSignal);
