@@ -1,10 +1,12 @@
 /**
  * Applies SQL files the way the Supabase CLI does: in the order given, each file in one
  * transaction, stopping at the first failure, reported as file, line and server message.
+ * On an engine inside an outer transaction, each file is a savepoint instead.
  */
 import type { SqlEngine } from './engine.js';
 import { lineOfPosition, SqlError, toSqlError } from './sql-error.js';
 import { splitStatements } from './split-statements.js';
+import { unitOfWork } from './transaction.js';
 
 export interface SqlFile {
   /** Shown in errors, e.g. `supabase/migrations/20260101000000_initial_schema.sql`. */
@@ -41,13 +43,14 @@ export async function applySqlFile(engine: SqlEngine, file: SqlFile): Promise<vo
 
 /** Runs the script in a transaction; returns the error instead of throwing it, rolled back. */
 async function runInTransaction(engine: SqlEngine, sql: string): Promise<SqlError | null> {
-  await engine.exec('begin');
+  const unit = unitOfWork(engine);
+  await engine.exec(unit.begin);
   try {
     await engine.exec(sql);
-    await engine.exec('commit');
+    await engine.exec(unit.commit);
     return null;
   } catch (error) {
-    await engine.exec('rollback').catch(() => {});
+    await engine.exec(unit.rollback).catch(() => {});
     return toSqlError(error);
   }
 }
@@ -58,7 +61,8 @@ async function runInTransaction(engine: SqlEngine, sql: string): Promise<SqlErro
  * the first statement that fails.
  */
 async function locateFailingStatement(engine: SqlEngine, script: string): Promise<number | undefined> {
-  await engine.exec('begin');
+  const unit = unitOfWork(engine);
+  await engine.exec(unit.begin);
   try {
     for (const statement of splitStatements(script)) {
       try {
@@ -69,7 +73,7 @@ async function locateFailingStatement(engine: SqlEngine, script: string): Promis
     }
     return undefined;
   } finally {
-    await engine.exec('rollback').catch(() => {});
+    await engine.exec(unit.rollback).catch(() => {});
   }
 }
 

@@ -1,8 +1,9 @@
 /**
- * Prepared embedded-engine images: a PGlite data directory with the Supabase stand-in already
- * installed, one per grant mode, saved in a cache directory. Booting from an image costs a
- * fraction of a fresh initdb plus the stand-in. Images are keyed by this package's version, the
- * PGlite version and the stand-in's SQL, and rebuilt when missing or unreadable.
+ * The prepared embedded-engine image: a PGlite data directory with the Supabase stand-in already
+ * installed but for the grant mode's default privileges (a few statements, applied per session),
+ * saved in a cache directory. Booting from the image costs a fraction of a fresh initdb plus the
+ * stand-in. The image is keyed by this package's version, the PGlite version and the stand-in's
+ * SQL, and rebuilt when missing or unreadable.
  */
 import { createHash } from 'node:crypto';
 import { openAsBlob, readFileSync } from 'node:fs';
@@ -12,7 +13,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { packageVersion } from '../cli/package-version.js';
 import { createEmbeddedEngine, type EmbeddedSqlEngine } from './engine.js';
-import { installSupabaseStandIn, type GrantDefaults } from './standin.js';
+import { grantDefaultsSql, installStandInWithoutGrantDefaults, type GrantDefaults } from './standin.js';
 import * as standInSql from './standin-sql.js';
 
 export const CACHE_DIR_ENV = 'CREATE_SAAS_DB_CACHE_DIR';
@@ -39,35 +40,56 @@ export function engineCacheDir(env: NodeJS.ProcessEnv = process.env): string {
 
 /** A fresh embedded database with the stand-in installed for `grants`, from the cache when possible. */
 export async function openPreparedEngine(grants: GrantDefaults, options: EngineCacheOptions = {}): Promise<PreparedEngine> {
-  const file = imageFile(options.cacheDir ?? engineCacheDir(), grants);
+  const prepared = await openStandInWithoutGrantDefaults(options);
+  try {
+    await prepared.engine.exec(grantDefaultsSql(grants));
+  } catch (error) {
+    await prepared.engine.close();
+    throw error;
+  }
+  return prepared;
+}
+
+/**
+ * A fresh embedded database with the stand-in installed but no grant mode's default privileges
+ * (see `grantDefaultsSql`), from the cache when possible.
+ */
+export async function openStandInWithoutGrantDefaults(options: EngineCacheOptions = {}): Promise<PreparedEngine> {
+  const file = imageFile(options.cacheDir ?? engineCacheDir());
   const cached = await bootFromImage(file);
   if (cached) return { engine: cached, source: 'cache' };
+  if (unsaved?.file === file) return { engine: await bootImage(unsaved.image), source: 'built' };
 
   const engine = await freshEngine();
   try {
-    await installSupabaseStandIn(engine, { grants });
+    await installStandInWithoutGrantDefaults(engine);
   } catch (error) {
     await engine.close();
     throw error;
   }
   // A cache directory that cannot be written only costs speed.
-  await saveImage(engine, file)
-    .then(() => removeStaleImages(file, grants))
-    .catch(() => undefined);
+  const image = await engine.pglite.dumpDataDir('none');
+  await saveImage(image, file)
+    .then(() => removeStaleImages(file))
+    .catch(() => {
+      unsaved = { file, image };
+    });
   return { engine, source: 'built' };
 }
 
-/** Where the image for `grants` lives in `cacheDir`; the name carries the key. */
-export function imageFile(cacheDir: string, grants: GrantDefaults): string {
-  return path.join(cacheDir, `pglite-standin-${grants}-${imageKey(grants)}.tar`);
+/** Where the image lives in `cacheDir`; the name carries the key. */
+export function imageFile(cacheDir: string): string {
+  return path.join(cacheDir, `${IMAGE_PREFIX}${imageKey()}.tar`);
 }
 
-function imageKey(grants: GrantDefaults): string {
+const IMAGE_PREFIX = 'pglite-standin-';
+
+function imageKey(): string {
   const standIn = Object.entries(standInSql as Record<string, unknown>)
     .filter(([, value]) => typeof value === 'string')
     .sort(([a], [b]) => a.localeCompare(b));
   const hash = createHash('sha256')
-    .update(JSON.stringify({ pkg: packageVersion(), pglite: pgliteVersion(), grants, standIn }))
+    .update(JSON.stringify({ pkg: packageVersion(), pglite: pgliteVersion(), standIn }))
     .digest('hex');
   return `${packageVersion()}-${pgliteVersion()}-${hash.slice(0, 12)}`;
 }
@@ -100,17 +122,24 @@ async function bootFromImage(file: string): Promise<EmbeddedSqlEngine | null> {
     await rm(file, { force: true });
     return null;
   }
-  let engine: EmbeddedSqlEngine | null = null;
   try {
     // File-backed: the image is not copied into memory before PGlite unpacks it.
-    engine = await createEmbeddedEngine({ loadDataDir: await openAsBlob(file) });
+    return await bootImage(await openAsBlob(file));
+  } catch {
+    await rm(file, { force: true });
+    return null;
+  }
+}
+
+async function bootImage(image: Blob): Promise<EmbeddedSqlEngine> {
+  const engine = await createEmbeddedEngine({ loadDataDir: image });
+  try {
     await engine.query(`select 'auth.users'::regclass, 'service_role'::regrole`);
     await applyLoginSettings(engine);
     return engine;
-  } catch {
-    await engine?.close().catch(() => undefined);
-    await rm(file, { force: true });
-    return null;
+  } catch (error) {
+    await engine.close().catch(() => undefined);
+    throw error;
   }
 }
 
@@ -144,20 +173,19 @@ async function isUncompressedTar(file: string): Promise<boolean | null> {
 }
 
 /**
- * The first fresh boot of a process is slow (initdb); its empty data directory is kept so the
- * other grant mode boots from it instead of running initdb again.
+ * The image this process built when it could not be saved (a cache directory that cannot be
+ * written): later engines of the process boot from it instead of running initdb again.
  */
-let emptyImage: Promise<Blob> | null = null;
+let unsaved: { readonly file: string; readonly image: Blob } | null = null;
 
 async function freshEngine(): Promise<EmbeddedSqlEngine> {
-  if (emptyImage) {
-    const image = await emptyImage.catch(() => null);
-    if (image) return createEmbeddedEngine({ loadDataDir: image });
-  }
   const engine = await createEmbeddedEngine();
-  await slimDataDir(engine);
-  emptyImage = engine.pglite.dumpDataDir('none');
-  await emptyImage.catch(() => undefined);
+  try {
+    await slimDataDir(engine);
+  } catch (error) {
+    await engine.close();
+    throw error;
+  }
   return engine;
 }
 
@@ -177,9 +205,8 @@ async function slimDataDir(engine: EmbeddedSqlEngine): Promise<void> {
 }
 
 /** Written beside its final name, flushed, then renamed: readers see a whole image or none. */
-async function saveImage(engine: EmbeddedSqlEngine, file: string): Promise<void> {
-  const blob = await engine.pglite.dumpDataDir('none');
-  const bytes = new Uint8Array(await blob.arrayBuffer());
+async function saveImage(image: Blob, file: string): Promise<void> {
+  const bytes = new Uint8Array(await image.arrayBuffer());
   await mkdir(path.dirname(file), { recursive: true });
   const temporary = `${file}.${process.pid}.${Date.now()}.tmp`;
   try {
@@ -197,14 +224,13 @@ async function saveImage(engine: EmbeddedSqlEngine, file: string): Promise<void>
   }
 }
 
-/** Images of other keys (older package or PGlite versions) for the same grant mode. */
-async function removeStaleImages(file: string, grants: GrantDefaults): Promise<void> {
+/** Images of other keys (older package or PGlite versions, or the former one per grant mode). */
+async function removeStaleImages(file: string): Promise<void> {
   const dir = path.dirname(file);
-  const prefix = `pglite-standin-${grants}-`;
   const names = await readdir(dir).catch(() => []);
   await Promise.all(
     names
-      .filter((name) => name.startsWith(prefix) && name.endsWith('.tar') && name !== path.basename(file))
+      .filter((name) => name.startsWith(IMAGE_PREFIX) && name.endsWith('.tar') && name !== path.basename(file))
       .map((name) => rm(path.join(dir, name), { force: true })),
   );
 }

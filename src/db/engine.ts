@@ -12,6 +12,11 @@ export { SqlError, isSqlError, lineOfPosition, INSUFFICIENT_PRIVILEGE } from './
 
 export interface SqlEngine {
   readonly kind: 'embedded' | 'postgres';
+  /**
+   * Set when the session already runs inside a transaction its owner ends (see transaction.ts):
+   * units of work then use savepoints.
+   */
+  readonly insideTransaction?: boolean;
   /** Runs a script of many statements (simple query protocol); no parameters, no rows. */
   exec(sql: string): Promise<void>;
   /**

@@ -3,6 +3,7 @@
  * find on Supabase, and emulates a PostgREST request for a given role and JWT.
  */
 import type { SqlEngine } from './engine.js';
+import { unitOfWork } from './transaction.js';
 import {
   AUTH_SQL,
   CURRENT_GRANTS_SQL,
@@ -23,12 +24,22 @@ export interface StandInOptions {
 }
 
 export async function installSupabaseStandIn(engine: SqlEngine, options: StandInOptions): Promise<void> {
+  await installStandInWithoutGrantDefaults(engine);
+  await engine.exec(grantDefaultsSql(options.grants));
+}
+
+/**
+ * Everything of the stand-in but the default privileges on `public`, which only apply to
+ * objects created later: `grantDefaultsSql` completes it, e.g. inside a transaction.
+ */
+export async function installStandInWithoutGrantDefaults(engine: SqlEngine): Promise<void> {
   await engine.exec(ROLES_SQL);
-  await engine.exec(
-    [EXTENSIONS_SQL, AUTH_SQL, PUBLIC_SCHEMA_SQL, options.grants === 'legacy' ? LEGACY_GRANTS_SQL : CURRENT_GRANTS_SQL].join(
-      '\n',
-    ),
-  );
+  await engine.exec([EXTENSIONS_SQL, AUTH_SQL, PUBLIC_SCHEMA_SQL].join('\n'));
+}
+
+/** The `alter default privileges` of a grant mode. */
+export function grantDefaultsSql(grants: GrantDefaults): string {
+  return grants === 'legacy' ? LEGACY_GRANTS_SQL : CURRENT_GRANTS_SQL;
 }
 
 export type ApiRole = 'anon' | 'authenticated' | 'service_role';
@@ -88,13 +99,14 @@ export async function resetRequest(engine: SqlEngine): Promise<void> {
   await engine.exec(`reset role; select set_config('request.jwt.claims', '', true);`);
 }
 
-/** Runs `fn` in a transaction that is always rolled back, whatever `fn` does. */
+/** Runs `fn` in a transaction (a savepoint inside an outer one) that is always rolled back, whatever `fn` does. */
 export async function inRolledBackTransaction<T>(engine: SqlEngine, fn: () => Promise<T>): Promise<T> {
-  await engine.exec('begin');
+  const unit = unitOfWork(engine);
+  await engine.exec(unit.begin);
   try {
     return await fn();
   } finally {
-    await engine.exec('rollback');
+    await engine.exec(unit.rollback);
   }
 }
 

@@ -45,11 +45,15 @@ async function runDatabaseChecks(
 ): Promise<Map<string, Timed<CheckOutcome>>> {
   const perCheck = new Map<string, ModeOutcome[]>(checks.map((c) => [c.name, []]));
   const toRun = checks.filter((c) => !skip.has(c.name));
-  // One mode after the other: each embedded engine holds a few hundred MB, and in one thread
-  // running them side by side is no faster.
-  for (const mode of toRun.length === 0 ? [] : ctx.options.grants) {
-    const outcomes = await runModeChecks(toRun, ctx, databases, mode, skip);
-    for (const [name, outcome] of outcomes) perCheck.get(name)!.push({ mode, ...outcome });
+  // One mode after the other: an embedded engine holds a few hundred MB, and in one thread
+  // running modes side by side is no faster.
+  try {
+    for (const mode of toRun.length === 0 ? [] : ctx.options.grants) {
+      const outcomes = await runModeChecks(toRun, ctx, databases, mode, skip);
+      for (const [name, outcome] of outcomes) perCheck.get(name)!.push({ mode, ...outcome });
+    }
+  } finally {
+    await databases.close().catch(() => undefined);
   }
   return new Map(
     checks.map((check) => [

@@ -2,7 +2,8 @@ import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promise
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { engineCacheDir, imageFile, openPreparedEngine } from '../../src/db/engine-cache.js';
+import { engineCacheDir, imageFile, openPreparedEngine, openStandInWithoutGrantDefaults } from '../../src/db/engine-cache.js';
+import { grantDefaultsSql } from '../../src/db/standin.js';
 import type { EmbeddedSqlEngine } from '../../src/db/engine.js';
 
 let cacheDir: string;
@@ -31,11 +32,11 @@ async function newTablesGrantedToAnon(engine: EmbeddedSqlEngine): Promise<boolea
 }
 
 describe('prepared engine images', () => {
-  it('builds an image on a cold cache, then boots from it, per grant mode', async () => {
+  it('builds the image on a cold cache, then boots from it, in either grant mode', async () => {
     const cold = await openPreparedEngine('legacy', { cacheDir });
     expect(cold.source).toBe('built');
     expect(await withEngine(cold, newTablesGrantedToAnon)).toBe(true);
-    expect((await stat(imageFile(cacheDir, 'legacy'))).size).toBeGreaterThan(1024);
+    expect((await stat(imageFile(cacheDir))).size).toBeGreaterThan(1024);
 
     const warm = await openPreparedEngine('legacy', { cacheDir });
     expect(warm.source).toBe('cache');
@@ -43,12 +44,20 @@ describe('prepared engine images', () => {
     expect(await withEngine(warm, newTablesGrantedToAnon)).toBe(true);
 
     const current = await openPreparedEngine('current', { cacheDir });
-    expect(current.source).toBe('built');
+    expect(current.source).toBe('cache');
     expect(await withEngine(current, newTablesGrantedToAnon)).toBe(false);
-    expect(imageFile(cacheDir, 'current')).not.toBe(imageFile(cacheDir, 'legacy'));
-    const warmCurrent = await openPreparedEngine('current', { cacheDir });
-    expect(warmCurrent.source).toBe('cache');
-    expect(await withEngine(warmCurrent, newTablesGrantedToAnon)).toBe(false);
+  });
+
+  it('boots the stand-in without default privileges, for a grant mode set per transaction', async () => {
+    const bare = await openStandInWithoutGrantDefaults({ cacheDir });
+    expect(bare.source).toBe('cache');
+    await withEngine(bare, async (engine) => {
+      for (const [grants, granted] of [['legacy', true], ['current', false], ['legacy', true]] as const) {
+        await engine.exec(`begin; ${grantDefaultsSql(grants)}`);
+        expect(await newTablesGrantedToAnon(engine)).toBe(granted);
+        await engine.exec('rollback');
+      }
+    });
   });
 
   it.each([
@@ -56,7 +65,7 @@ describe('prepared engine images', () => {
     ['gzip-looking bytes', () => Buffer.concat([Buffer.from([0x1f, 0x8b, 0x08, 0x00]), Buffer.alloc(4096, 7)])],
     ['an empty file', () => Buffer.alloc(0)],
   ])('rebuilds over %s', async (_label, bytes) => {
-    const file = imageFile(cacheDir, 'legacy');
+    const file = imageFile(cacheDir);
     await writeFile(file, bytes());
     const prepared = await openPreparedEngine('legacy', { cacheDir });
     expect(prepared.source).toBe('built');
@@ -67,7 +76,7 @@ describe('prepared engine images', () => {
   });
 
   it('rebuilds over a truncated image', async () => {
-    const file = imageFile(cacheDir, 'current');
+    const file = imageFile(cacheDir);
     const whole = await readFile(file);
     await writeFile(file, whole.subarray(0, 512 * 2000));
     const prepared = await openPreparedEngine('current', { cacheDir });
@@ -83,9 +92,15 @@ describe('prepared engine images', () => {
     expect(await withEngine(prepared, newTablesGrantedToAnon)).toBe(true);
   });
 
-  it('keeps one image per grant mode, no temporary files', async () => {
+  it('keeps one image, no temporary files, and removes the images of other keys', async () => {
+    const stale = path.join(cacheDir, 'pglite-standin-legacy-0.0.1-0.3.0-abcdef012345.tar');
+    await writeFile(stale, 'old');
+    await rm(imageFile(cacheDir));
+    const rebuilt = await openPreparedEngine('current', { cacheDir });
+    expect(rebuilt.source).toBe('built');
+    await rebuilt.engine.close();
     const names = (await readdir(cacheDir)).filter((n) => n !== 'a-file').sort();
-    expect(names).toEqual([path.basename(imageFile(cacheDir, 'current')), path.basename(imageFile(cacheDir, 'legacy'))].sort());
+    expect(names).toEqual([path.basename(imageFile(cacheDir))]);
   });
 });
 

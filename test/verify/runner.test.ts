@@ -44,8 +44,9 @@ function provider(failing: GrantMode[] = []): DatabaseProvider {
   return {
     async open(grants) {
       if (failing.includes(grants)) throw new Error('no space left on device');
-      return { engine, grants, url: null, close: async () => undefined };
+      return { engine, grants, url: null, sharedEngine: false, close: async () => undefined };
     },
+    close: async () => undefined,
   };
 }
 

@@ -1,14 +1,16 @@
+import { keptUnlessThrown } from '../../db/transaction.js';
 import { failed, skipped } from '../outcome.js';
 import type { DatabaseCheck } from '../phase.js';
 import { errorMessage, instant, runGuarded, timed, type Timed } from '../timing.js';
 import type { CheckOutcome, GrantMode, RepoContext } from '../types.js';
-import type { DatabaseProvider, DatabaseSession } from './session.js';
+import type { DatabaseProvider, DatabaseSession, OpenOptions } from './session.js';
 
 export type ModeResults = Map<string, Timed<CheckOutcome>>;
 
 /**
  * One grant mode's database checks, in phase order, on a fresh database from `databases`; a
- * check whose need did not pass in this mode is skipped.
+ * check whose need did not pass in this mode is skipped. A failure in a session on a shared
+ * engine is confirmed on a database of the mode's own, and that run is reported.
  */
 export async function runModeChecks(
   checks: readonly DatabaseCheck[],
@@ -17,8 +19,22 @@ export async function runModeChecks(
   mode: GrantMode,
   skip: ReadonlySet<string>,
 ): Promise<ModeResults> {
+  const first = await runInSession(checks, ctx, databases, mode, skip, {});
+  if (!first.shared || ![...first.results.values()].some((r) => r.value.status === 'fail')) return first.results;
+  if (ctx.options.signal?.aborted) return first.results;
+  return (await runInSession(checks, ctx, databases, mode, skip, { ownDatabase: true })).results;
+}
+
+async function runInSession(
+  checks: readonly DatabaseCheck[],
+  ctx: RepoContext,
+  databases: DatabaseProvider,
+  mode: GrantMode,
+  skip: ReadonlySet<string>,
+  options: OpenOptions,
+): Promise<{ results: ModeResults; shared: boolean }> {
   const results = new Map<string, Timed<CheckOutcome>>();
-  const opening = await timed(() => databases.open(mode).then(
+  const opening = await timed(() => databases.open(mode, options).then(
     (session) => ({ session, error: null }),
     (error: unknown) => ({ session: null, error }),
   ));
@@ -29,7 +45,7 @@ export async function runModeChecks(
     const summary = `cannot prepare the ${mode}-grants database: ${errorMessage(opening.value.error)}`;
     if (first) results.set(first.name, { value: failed(summary), durationMs: opening.durationMs });
     for (const check of rest) results.set(check.name, instant(skipped('the database could not be prepared')));
-    return results;
+    return { results, shared: !options.ownDatabase };
   }
   try {
     for (const check of checks) {
@@ -38,7 +54,7 @@ export async function runModeChecks(
   } finally {
     await db.close().catch(() => undefined);
   }
-  return results;
+  return { results, shared: db.sharedEngine };
 }
 
 async function runDatabaseCheck(
@@ -54,6 +70,6 @@ async function runDatabaseCheck(
     const status = earlier.get(need)?.value.status;
     if (status !== 'pass') return instant(skipped(`needs ${need}, which did not pass`));
   }
-  return runGuarded(() => check.run(ctx, db));
+  // On a shared engine a check that throws must not abort the mode's transaction.
+  return runGuarded(() => keptUnlessThrown(db.engine, () => check.run(ctx, db)));
 }
-

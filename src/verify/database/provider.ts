@@ -1,22 +1,71 @@
-import { openPreparedEngine } from '../../db/engine-cache.js';
-import { createPostgresEngine, type SqlEngine } from '../../db/engine.js';
-import { installSupabaseStandIn } from '../../db/standin.js';
+import { openPreparedEngine, openStandInWithoutGrantDefaults } from '../../db/engine-cache.js';
+import { createPostgresEngine, type EmbeddedSqlEngine, type SqlEngine } from '../../db/engine.js';
+import { grantDefaultsSql, installSupabaseStandIn } from '../../db/standin.js';
 import { createThrowawayDatabase } from '../../db/throwaway-database.js';
+import { insideOuterTransaction } from '../../db/transaction.js';
 import type { Cleanups } from '../cleanup.js';
 import type { GrantMode, VerifyOptions } from '../types.js';
-import type { DatabaseProvider, DatabaseSession } from './session.js';
+import type { DatabaseProvider, DatabaseSession, OpenOptions } from './session.js';
 
 /** A temporary database on the `--db-url` server, else the embedded engine. */
 export function databaseProviderFor(options: VerifyOptions, cleanups: Cleanups): DatabaseProvider {
   return options.dbUrl ? postgresProvider(options.dbUrl, cleanups) : embeddedProvider();
 }
 
-/** PGlite booted from a prepared image (see engine-cache). */
+/** Marks the start of a grant mode's transaction; rolling back to it proves the transaction is intact. */
+const MODE_SAVEPOINT = 'verify_grant_mode';
+
+/**
+ * PGlite booted from the prepared image (see engine-cache). One engine serves every grant mode:
+ * each mode is a transaction that sets the mode's default privileges, runs the checks and is
+ * rolled back. A session whose SQL ended that transaction itself leaves the engine changed: it
+ * is dropped, and later sessions get engines of their own, as `ownDatabase` asks.
+ */
 export function embeddedProvider(): DatabaseProvider {
+  let shared: EmbeddedSqlEngine | null = null;
+  let sharedInUse = false;
+  // Once the repo's SQL ended a mode's transaction, it would in every mode: no more sharing.
+  let escaped = false;
   return {
-    async open(grants: GrantMode): Promise<DatabaseSession> {
-      const { engine } = await openPreparedEngine(grants);
-      return { engine, grants, url: null, close: () => engine.close() };
+    async open(grants: GrantMode, options: OpenOptions = {}): Promise<DatabaseSession> {
+      if (options.ownDatabase || sharedInUse || escaped) {
+        const { engine } = await openPreparedEngine(grants);
+        return { engine, grants, url: null, sharedEngine: false, close: () => engine.close() };
+      }
+      shared ??= (await openStandInWithoutGrantDefaults()).engine;
+      const engine = shared;
+      try {
+        await engine.exec(`begin; savepoint ${MODE_SAVEPOINT}; ${grantDefaultsSql(grants)}`);
+      } catch (error) {
+        shared = null;
+        await engine.close().catch(() => undefined);
+        throw error;
+      }
+      sharedInUse = true;
+      return {
+        engine: insideOuterTransaction(engine),
+        grants,
+        url: null,
+        sharedEngine: true,
+        async close() {
+          sharedInUse = false;
+          const intact = await engine.exec(`rollback to savepoint ${MODE_SAVEPOINT}`).then(
+            () => true,
+            () => false,
+          );
+          await engine.exec('rollback').catch(() => undefined);
+          if (!intact && shared === engine) {
+            escaped = true;
+            shared = null;
+            await engine.close().catch(() => undefined);
+          }
+        },
+      };
+    },
+    async close() {
+      const engine = shared;
+      shared = null;
+      await engine?.close().catch(() => undefined);
     },
   };
 }
@@ -45,11 +94,13 @@ export function postgresProvider(adminUrl: string, cleanups: Cleanups): Database
         engine: opened,
         grants,
         url: database.url,
+        sharedEngine: false,
         async close() {
           await opened.close();
           await drop();
         },
       };
     },
+    async close() {},
   };
 }

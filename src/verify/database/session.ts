@@ -7,10 +7,24 @@ export interface DatabaseSession {
   readonly grants: GrantMode;
   /** Connection URL of the temporary database (PostgreSQL only), for tools that connect themselves. */
   readonly url: string | null;
+  /**
+   * The session is a transaction on an engine the grant modes share, rolled back on close: each
+   * migration file is a savepoint rather than a committed transaction. A file can behave
+   * otherwise there (one that commits itself, an enum value added and used by a later file), so
+   * a failure in such a session is confirmed on a database of its own.
+   */
+  readonly sharedEngine: boolean;
   close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  /** A database of the mode's own, never a transaction on a shared engine. */
+  readonly ownDatabase?: boolean;
 }
 
 /** Opens one fresh session per grant mode. */
 export interface DatabaseProvider {
-  open(grants: GrantMode): Promise<DatabaseSession>;
+  open(grants: GrantMode, options?: OpenOptions): Promise<DatabaseSession>;
+  /** Releases what the sessions shared; called once all sessions are closed. */
+  close(): Promise<void>;
 }
