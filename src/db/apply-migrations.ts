@@ -3,6 +3,7 @@
  * transaction, stopping at the first failure, reported as file, line and server message.
  * On an engine inside an outer transaction, each file is a savepoint instead.
  */
+import { commitDependence } from './commit-dependent.js';
 import type { SqlEngine } from './engine.js';
 import { lineOfPosition, SqlError, toSqlError } from './sql-error.js';
 import { splitStatements } from './split-statements.js';
@@ -29,12 +30,29 @@ export class MigrationError extends Error {
 
 export const isMigrationError = (value: unknown): value is MigrationError => value instanceof MigrationError;
 
+/**
+ * A file that must not run as a savepoint of an outer transaction (see commit-dependent.ts);
+ * thrown before it runs, when the engine is inside one. Its caller applies the files on a
+ * database of their own instead.
+ */
+export class NeedsOwnTransactionError extends Error {
+  constructor(
+    readonly file: string,
+    readonly reason: string,
+  ) {
+    super(`${file} ${reason}: it needs a transaction of its own`);
+    this.name = 'NeedsOwnTransactionError';
+  }
+}
+
 export async function applyMigrations(engine: SqlEngine, files: readonly SqlFile[]): Promise<void> {
   for (const file of files) await applySqlFile(engine, file);
 }
 
 /** One file in one transaction (also how seed.sql is applied). */
 export async function applySqlFile(engine: SqlEngine, file: SqlFile): Promise<void> {
+  const dependence = engine.insideTransaction ? commitDependence(file.sql) : null;
+  if (dependence) throw new NeedsOwnTransactionError(file.name, dependence);
   const error = await runInTransaction(engine, file.sql);
   if (!error) return;
   const line = error.lineIn(file.sql) ?? (await locateFailingStatement(engine, file.sql));

@@ -47,10 +47,14 @@ async function runDatabaseChecks(
   const toRun = checks.filter((c) => !skip.has(c.name));
   // One mode after the other: an embedded engine holds a few hundred MB, and in one thread
   // running modes side by side is no faster.
+  // A mode that needed a database of its own (a failure, SQL that depends on commits) most
+  // likely will in the next mode too.
+  let ownDatabase = false;
   try {
     for (const mode of toRun.length === 0 ? [] : ctx.options.grants) {
-      const outcomes = await runModeChecks(toRun, ctx, databases, mode, skip);
-      for (const [name, outcome] of outcomes) perCheck.get(name)!.push({ mode, ...outcome });
+      const run = await runModeChecks(toRun, ctx, databases, mode, skip, { ownDatabase });
+      ownDatabase ||= run.ownDatabase;
+      for (const [name, outcome] of run.results) perCheck.get(name)!.push({ mode, ...outcome });
     }
   } finally {
     await databases.close().catch(() => undefined);

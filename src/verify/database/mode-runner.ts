@@ -7,10 +7,17 @@ import type { DatabaseProvider, DatabaseSession, OpenOptions } from './session.j
 
 export type ModeResults = Map<string, Timed<CheckOutcome>>;
 
+export interface ModeRun {
+  readonly results: ModeResults;
+  /** The results come from a database of the mode's own (see DatabaseSession.sharedEngine). */
+  readonly ownDatabase: boolean;
+}
+
 /**
  * One grant mode's database checks, in phase order, on a fresh database from `databases`; a
  * check whose need did not pass in this mode is skipped. A failure in a session on a shared
- * engine is confirmed on a database of the mode's own, and that run is reported.
+ * engine is confirmed on a database of the mode's own, and that run is reported;
+ * `ownDatabase` goes there directly.
  */
 export async function runModeChecks(
   checks: readonly DatabaseCheck[],
@@ -18,11 +25,13 @@ export async function runModeChecks(
   databases: DatabaseProvider,
   mode: GrantMode,
   skip: ReadonlySet<string>,
-): Promise<ModeResults> {
-  const first = await runInSession(checks, ctx, databases, mode, skip, {});
-  if (!first.shared || ![...first.results.values()].some((r) => r.value.status === 'fail')) return first.results;
-  if (ctx.options.signal?.aborted) return first.results;
-  return (await runInSession(checks, ctx, databases, mode, skip, { ownDatabase: true })).results;
+  options: OpenOptions = {},
+): Promise<ModeRun> {
+  const first = await runInSession(checks, ctx, databases, mode, skip, options);
+  const failedThere = [...first.results.values()].some((r) => r.value.status === 'fail');
+  if (!first.shared || !failedThere || ctx.options.signal?.aborted) return { results: first.results, ownDatabase: !first.shared };
+  const confirmed = await runInSession(checks, ctx, databases, mode, skip, { ownDatabase: true });
+  return { results: confirmed.results, ownDatabase: true };
 }
 
 async function runInSession(

@@ -19,16 +19,15 @@ const MODE_SAVEPOINT = 'verify_grant_mode';
  * PGlite booted from the prepared image (see engine-cache). One engine serves every grant mode:
  * each mode is a transaction that sets the mode's default privileges, runs the checks and is
  * rolled back. A session whose SQL ended that transaction itself leaves the engine changed: it
- * is dropped, and later sessions get engines of their own, as `ownDatabase` asks.
+ * is dropped (the next shared session boots a new one). `ownDatabase` boots an engine for the
+ * session, as before.
  */
 export function embeddedProvider(): DatabaseProvider {
   let shared: EmbeddedSqlEngine | null = null;
   let sharedInUse = false;
-  // Once the repo's SQL ended a mode's transaction, it would in every mode: no more sharing.
-  let escaped = false;
   return {
     async open(grants: GrantMode, options: OpenOptions = {}): Promise<DatabaseSession> {
-      if (options.ownDatabase || sharedInUse || escaped) {
+      if (options.ownDatabase || sharedInUse) {
         const { engine } = await openPreparedEngine(grants);
         return { engine, grants, url: null, sharedEngine: false, close: () => engine.close() };
       }
@@ -55,7 +54,6 @@ export function embeddedProvider(): DatabaseProvider {
           );
           await engine.exec('rollback').catch(() => undefined);
           if (!intact && shared === engine) {
-            escaped = true;
             shared = null;
             await engine.close().catch(() => undefined);
           }

@@ -1,0 +1,24 @@
+/**
+ * SQL whose effect depends on its file's transaction ending, as it does when the Supabase CLI
+ * applies each migration in a transaction of its own: run as one savepoint among others in a
+ * longer transaction, such a file could pass or fail where it would not on Supabase.
+ */
+import { splitStatements } from './split-statements.js';
+
+const RULES: readonly { readonly pattern: RegExp; readonly reason: string }[] = [
+  { pattern: /^(?:begin|start\s+transaction|commit|end|rollback|abort|prepare\s+transaction)\b/i, reason: 'ends or opens a transaction' },
+  // Until its transaction commits, a new enum value cannot be used (unless the type is as new).
+  { pattern: /\balter\s+type\b[\s\S]*\badd\s+value\b/i, reason: 'adds an enum value' },
+  // Lasts until the transaction ends: the next file would still see it.
+  { pattern: /^set\s+local\b/i, reason: 'sets a transaction-local setting' },
+  { pattern: /\bon\s+commit\s+(?:drop|delete\s+rows)\b/i, reason: 'creates a temporary table bound to the transaction' },
+];
+
+/** Why `sql` needs a transaction of its own, or null when a savepoint behaves the same. */
+export function commitDependence(sql: string): string | null {
+  for (const statement of splitStatements(sql)) {
+    const rule = RULES.find((r) => r.pattern.test(statement.sql));
+    if (rule) return rule.reason;
+  }
+  return null;
+}
