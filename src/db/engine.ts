@@ -31,6 +31,8 @@ export interface SqlEngine {
 export interface EmbeddedEngineOptions {
   /** A data directory saved with PGlite's `dumpDataDir()`: boots several times faster than initdb. */
   loadDataDir?: Blob | File;
+  /** WAL segment size of a new data directory (initdb's `--wal-segsize`, a power of 2); PostgreSQL's default is 16. */
+  walSegmentMiB?: number;
 }
 
 /** The PGlite instance behind an embedded engine, for callers that need to dump its data dir. */
@@ -61,6 +63,7 @@ export async function createEmbeddedEngine(options: EmbeddedEngineOptions = {}):
     db = await PGlite.create({
       extensions: { uuid_ossp, pgcrypto },
       ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
+      ...(options.walSegmentMiB ? { initDbStartParams: [`--wal-segsize=${options.walSegmentMiB}`] } : {}),
     });
   } catch (error) {
     throw toSqlError(error);
