@@ -86,7 +86,7 @@ export function imageFile(cacheDir: string): string {
 
 const IMAGE_PREFIX = 'pglite-standin-';
 /** How `freshEngine` and `slimDataDir` shape the data directory; changing them changes this. */
-const IMAGE_LAYOUT = 'wal-segment-1MB';
+const IMAGE_LAYOUT = 'wal-segment-1MB, settings in postgresql.conf';
 
 function imageKey(): string {
   const standIn = Object.entries(standInSql as Record<string, unknown>)
@@ -183,9 +183,12 @@ async function isUncompressedTar(file: string): Promise<boolean | null> {
 let unsaved: { readonly file: string; readonly image: Blob } | null = null;
 
 async function freshEngine(): Promise<EmbeddedSqlEngine> {
-  // The data directory holds a whole WAL segment: 1 MB instead of 16 makes the image, and each
-  // engine's in-memory files, 15 MB smaller.
-  const engine = await createEmbeddedEngine({ walSegmentMiB: 1 });
+  // Sized for a test database. The data directory holds a whole WAL segment: 1 MB instead of 16
+  // makes the image, and each engine's in-memory files, 15 MB smaller. Shared buffers: the
+  // default 128 MB are all touched at start, by initdb too.
+  const engine = await createEmbeddedEngine({
+    initdb: { walSegmentMiB: 1, settings: { shared_buffers: '16MB', min_wal_size: '2MB' } },
+  });
   try {
     await slimDataDir(engine);
   } catch (error) {
@@ -195,18 +198,12 @@ async function freshEngine(): Promise<EmbeddedSqlEngine> {
   return engine;
 }
 
-/**
- * Makes the image, and every engine booted from it, smaller: the verify checks use one
- * database, so the template databases go; shared buffers sized for a test database (the
- * default 128 MB is all touched at start); WAL recycled down to its minimum.
- */
+/** Makes the image smaller: the verify checks use one database, so the template databases go. */
 async function slimDataDir(engine: EmbeddedSqlEngine): Promise<void> {
   await engine.exec(`update pg_catalog.pg_database set datistemplate = false where datname in ('template0', 'template1')`);
   // One statement per call: DROP DATABASE cannot run in the implicit transaction of a script.
   await engine.exec('drop database template0');
   await engine.exec('drop database template1');
-  await engine.exec(`alter system set shared_buffers = '16MB'`);
-  await engine.exec(`alter system set min_wal_size = '2MB'`);
   await engine.exec('checkpoint');
 }
 

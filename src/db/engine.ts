@@ -31,8 +31,22 @@ export interface SqlEngine {
 export interface EmbeddedEngineOptions {
   /** A data directory saved with PGlite's `dumpDataDir()`: boots several times faster than initdb. */
   loadDataDir?: Blob | File;
-  /** WAL segment size of a new data directory (initdb's `--wal-segsize`, a power of 2); PostgreSQL's default is 16. */
-  walSegmentMiB?: number;
+  /** How initdb makes a new data directory (ignored with `loadDataDir`). */
+  initdb?: InitdbOptions;
+}
+
+export interface InitdbOptions {
+  /** `--wal-segsize`, a power of 2; PostgreSQL's default is 16. */
+  readonly walSegmentMiB?: number;
+  /** Written to postgresql.conf (`-c name=value`), and in force from the first boot. */
+  readonly settings?: Readonly<Record<string, string>>;
+}
+
+function initdbArgs(options: InitdbOptions): string[] {
+  return [
+    ...(options.walSegmentMiB ? [`--wal-segsize=${options.walSegmentMiB}`] : []),
+    ...Object.entries(options.settings ?? {}).flatMap(([name, value]) => ['-c', `${name}=${value}`]),
+  ];
 }
 
 /** The PGlite instance behind an embedded engine, for callers that need to dump its data dir. */
@@ -63,7 +77,7 @@ export async function createEmbeddedEngine(options: EmbeddedEngineOptions = {}):
     db = await PGlite.create({
       extensions: { uuid_ossp, pgcrypto },
       ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
-      ...(options.walSegmentMiB ? { initDbStartParams: [`--wal-segsize=${options.walSegmentMiB}`] } : {}),
+      ...(options.initdb ? { initDbStartParams: initdbArgs(options.initdb) } : {}),
     });
   } catch (error) {
     throw toSqlError(error);
