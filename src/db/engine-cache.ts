@@ -1,9 +1,13 @@
 /**
  * The prepared embedded-engine image: a PGlite data directory with the Supabase stand-in already
- * installed but for the grant mode's default privileges (a few statements, applied per session),
- * saved in a cache directory. Booting from the image costs a fraction of a fresh initdb plus the
- * stand-in. The image is keyed by this package's version, the PGlite version and the stand-in's
- * SQL, and rebuilt when missing or unreadable.
+ * installed but for the grant mode's default privileges (a few statements, applied per session).
+ * Booting from the image costs a fraction of a fresh initdb plus the stand-in, and far less
+ * memory: PGlite's initdb runs a second PostgreSQL instance and copies its whole heap.
+ *
+ * The package ships the image, built with the PGlite version it pins (dist/engine-image). When
+ * that one is missing or unusable, an image is built here and saved in a cache directory. Images
+ * are keyed by this package's version, the PGlite version and the stand-in's SQL; a cached one is
+ * rebuilt when missing or unreadable.
  */
 import { createHash } from 'node:crypto';
 import { openAsBlob, readFileSync } from 'node:fs';
@@ -12,21 +16,35 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { packageVersion } from '../cli/package-version.js';
+import { packageRoot } from '../package-root.js';
 import { createEmbeddedEngine, type EmbeddedSqlEngine } from './engine.js';
 import { grantDefaultsSql, installStandInWithoutGrantDefaults, type GrantDefaults } from './standin.js';
 import * as standInSql from './standin-sql.js';
 
 export const CACHE_DIR_ENV = 'CREATE_SAAS_DB_CACHE_DIR';
+/** Set to `off` to ignore the image shipped with the package (and build or use a cached one). */
+export const PACKAGED_IMAGE_ENV = 'CREATE_SAAS_DB_PACKAGED_IMAGE';
 
 export interface PreparedEngine {
   readonly engine: EmbeddedSqlEngine;
-  /** `cache`: booted from a saved image; `built`: prepared from scratch (and saved when possible). */
-  readonly source: 'cache' | 'built';
+  /**
+   * `package`: booted from the image shipped with the package; `cache`: from a saved image;
+   * `built`: prepared from scratch (and saved when possible).
+   */
+  readonly source: 'package' | 'cache' | 'built';
 }
 
 export interface EngineCacheOptions {
   /** Defaults to `engineCacheDir()`. */
   readonly cacheDir?: string;
+  /** Where the package's own image is; `null`: not used. Defaults to `packagedImageDir()`. */
+  readonly packagedImageDir?: string | null;
+}
+
+/** The package's image directory, or null when `$CREATE_SAAS_DB_PACKAGED_IMAGE` is `off`. */
+export function packagedImageDir(env: NodeJS.ProcessEnv = process.env): string | null {
+  if (env[PACKAGED_IMAGE_ENV]?.toLowerCase() === 'off') return null;
+  return path.join(packageRoot, 'dist', 'engine-image');
 }
 
 /** `$CREATE_SAAS_DB_CACHE_DIR`, else `$XDG_CACHE_HOME/create-saas-db`, else `~/.cache/create-saas-db`. */
@@ -55,22 +73,20 @@ export async function openPreparedEngine(grants: GrantDefaults, options: EngineC
  * (see `grantDefaultsSql`), from the cache when possible.
  */
 export async function openStandInWithoutGrantDefaults(options: EngineCacheOptions = {}): Promise<PreparedEngine> {
+  const packaged = options.packagedImageDir === undefined ? packagedImageDir() : options.packagedImageDir;
+  if (packaged) {
+    // Never removed when unusable: the package's files are not this code's to change.
+    const engine = await bootFromImage(imageFile(packaged), { removeWhenUnusable: false });
+    if (engine) return { engine, source: 'package' };
+  }
+
   const file = imageFile(options.cacheDir ?? engineCacheDir());
-  const cached = await bootFromImage(file);
+  const cached = await bootFromImage(file, { removeWhenUnusable: true });
   if (cached) return { engine: cached, source: 'cache' };
   if (unsaved?.file === file) return { engine: await bootImage(unsaved.image), source: 'built' };
 
-  const engine = await freshEngine();
-  try {
-    await installStandInWithoutGrantDefaults(engine);
-    // Recycles the WAL the stand-in wrote: the image holds what a fresh engine needs, no more.
-    await engine.exec('checkpoint');
-  } catch (error) {
-    await engine.close();
-    throw error;
-  }
+  const { engine, image } = await buildImage();
   // A cache directory that cannot be written only costs speed.
-  const image = await engine.pglite.dumpDataDir('none');
   await saveImage(image, file)
     .then(() => removeStaleImages(file))
     .catch(() => {
@@ -79,9 +95,36 @@ export async function openStandInWithoutGrantDefaults(options: EngineCacheOption
   return { engine, source: 'built' };
 }
 
-/** Where the image lives in `cacheDir`; the name carries the key. */
-export function imageFile(cacheDir: string): string {
-  return path.join(cacheDir, `${IMAGE_PREFIX}${imageKey()}.tar`);
+/**
+ * Builds the image the package ships into `dir` (see scripts/build-engine-image.mjs), replacing
+ * images of other keys there. Returns the file written.
+ */
+export async function writePackagedImage(dir: string): Promise<string> {
+  const { engine, image } = await buildImage();
+  await engine.close();
+  const file = imageFile(dir);
+  await saveImage(image, file);
+  await removeStaleImages(file);
+  return file;
+}
+
+/** Where the image lives in `dir` (a cache or the package's image directory); the name carries the key. */
+export function imageFile(dir: string): string {
+  return path.join(dir, `${IMAGE_PREFIX}${imageKey()}.tar`);
+}
+
+/** A fresh engine with the stand-in installed but no grant defaults, and its dumped data directory. */
+async function buildImage(): Promise<{ engine: EmbeddedSqlEngine; image: Blob }> {
+  const engine = await freshEngine();
+  try {
+    await installStandInWithoutGrantDefaults(engine);
+    // Recycles the WAL the stand-in wrote: the image holds what a fresh engine needs, no more.
+    await engine.exec('checkpoint');
+    return { engine, image: await engine.pglite.dumpDataDir('none') };
+  } catch (error) {
+    await engine.close();
+    throw error;
+  }
 }
 
 const IMAGE_PREFIX = 'pglite-standin-';
@@ -116,22 +159,22 @@ function pgliteVersion(): string {
   }
 }
 
-/** Boots from a saved image, or returns null (and removes the file) when it is not a usable one. */
-async function bootFromImage(file: string): Promise<EmbeddedSqlEngine | null> {
+/** Boots from a saved image, or returns null (removing the file if asked) when it is not a usable one. */
+async function bootFromImage(file: string, { removeWhenUnusable }: { removeWhenUnusable: boolean }): Promise<EmbeddedSqlEngine | null> {
+  const unusable = async (): Promise<null> => {
+    if (removeWhenUnusable) await rm(file, { force: true });
+    return null;
+  };
   // Checked before PGlite sees it: PGlite guesses gzip from content, and a bad gzip stream
   // escapes it as an uncaught error.
   const valid = await isUncompressedTar(file);
   if (valid === null) return null;
-  if (!valid) {
-    await rm(file, { force: true });
-    return null;
-  }
+  if (!valid) return unusable();
   try {
     // File-backed: the image is not copied into memory before PGlite unpacks it.
     return await bootImage(await openAsBlob(file));
   } catch {
-    await rm(file, { force: true });
-    return null;
+    return unusable();
   }
 }
 
@@ -227,7 +270,7 @@ async function saveImage(image: Blob, file: string): Promise<void> {
   }
 }
 
-/** Images of other keys (older package or PGlite versions, or the former one per grant mode). */
+/** Images of other keys in the image's directory (older package or PGlite versions). */
 async function removeStaleImages(file: string): Promise<void> {
   const dir = path.dirname(file);
   const names = await readdir(dir).catch(() => []);

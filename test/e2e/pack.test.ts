@@ -14,6 +14,7 @@ describe('npm pack', () => {
     const packed = info!.files.map((f) => f.path);
     expect(packed).toEqual(expect.arrayContaining(['bin/create-saas-db.js', 'bin/verify-phase.js', 'dist/cli/create-command.js', 'templates/supabase/seed.sql.hbs', 'templates/web/lib/supabase/client.ts.hbs']));
     expect(packed.some((p) => p.startsWith('test/') || p.startsWith('src/'))).toBe(false);
+    expect(packed.filter((p) => /^dist\/engine-image\/pglite-standin-.+\.tar$/.test(p))).toHaveLength(1);
 
     const fresh = await tempCopy(null);
     const tarball = path.join(out, info!.filename);
@@ -24,5 +25,17 @@ describe('npm pack', () => {
     });
     expect(run.exitCode, String(run.stderr)).toBe(0);
     expect(await readdir(path.join(fresh, 'app', 'supabase', 'migrations'))).toEqual(['00001_initial_schema.sql', '00002_rls_policies.sql']);
+
+    // The installed package verifies on its own engine image: the cache directory stays unused.
+    const cacheDir = path.join(fresh, 'engine-cache');
+    const verify = await execa('npx', ['--yes', '--package', tarball, 'verify-phase', '04', 'app', '--skip', 'pgtap,typescript,python', '--json'], {
+      cwd: fresh,
+      reject: false,
+      env: { CI: 'true', npm_config_cache: path.join(fresh, '.npm-cache'), npm_config_update_notifier: 'false', CREATE_SAAS_DB_CACHE_DIR: cacheDir },
+    });
+    expect(verify.exitCode, String(verify.stdout) + String(verify.stderr)).toBe(0);
+    const report = JSON.parse(String(verify.stdout)) as { checks: Array<{ name: string; status: string }> };
+    expect(report.checks.filter((c) => c.status === 'pass').map((c) => c.name)).toEqual(['files', 'migrations', 'schema', 'rls', 'advisors', 'seed']);
+    await expect(readdir(cacheDir)).rejects.toThrow();
   }, 300_000);
 });

@@ -2,7 +2,13 @@ import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promise
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { engineCacheDir, imageFile, openPreparedEngine, openStandInWithoutGrantDefaults } from '../../src/db/engine-cache.js';
+import {
+  engineCacheDir,
+  imageFile,
+  openPreparedEngine,
+  openStandInWithoutGrantDefaults,
+  packagedImageDir,
+} from '../../src/db/engine-cache.js';
 import { grantDefaultsSql } from '../../src/db/standin.js';
 import type { EmbeddedSqlEngine } from '../../src/db/engine.js';
 
@@ -33,23 +39,23 @@ async function newTablesGrantedToAnon(engine: EmbeddedSqlEngine): Promise<boolea
 
 describe('prepared engine images', () => {
   it('builds the image on a cold cache, then boots from it, in either grant mode', async () => {
-    const cold = await openPreparedEngine('legacy', { cacheDir });
+    const cold = await openPreparedEngine('legacy', { cacheDir, packagedImageDir: null });
     expect(cold.source).toBe('built');
     expect(await withEngine(cold, newTablesGrantedToAnon)).toBe(true);
     expect((await stat(imageFile(cacheDir))).size).toBeGreaterThan(1024);
 
-    const warm = await openPreparedEngine('legacy', { cacheDir });
+    const warm = await openPreparedEngine('legacy', { cacheDir, packagedImageDir: null });
     expect(warm.source).toBe('cache');
     // The image holds the stand-in but nothing a previous session did.
     expect(await withEngine(warm, newTablesGrantedToAnon)).toBe(true);
 
-    const current = await openPreparedEngine('current', { cacheDir });
+    const current = await openPreparedEngine('current', { cacheDir, packagedImageDir: null });
     expect(current.source).toBe('cache');
     expect(await withEngine(current, newTablesGrantedToAnon)).toBe(false);
   });
 
   it('boots the stand-in without default privileges, for a grant mode set per transaction', async () => {
-    const bare = await openStandInWithoutGrantDefaults({ cacheDir });
+    const bare = await openStandInWithoutGrantDefaults({ cacheDir, packagedImageDir: null });
     expect(bare.source).toBe('cache');
     await withEngine(bare, async (engine) => {
       for (const [grants, granted] of [['legacy', true], ['current', false], ['legacy', true]] as const) {
@@ -67,10 +73,10 @@ describe('prepared engine images', () => {
   ])('rebuilds over %s', async (_label, bytes) => {
     const file = imageFile(cacheDir);
     await writeFile(file, bytes());
-    const prepared = await openPreparedEngine('legacy', { cacheDir });
+    const prepared = await openPreparedEngine('legacy', { cacheDir, packagedImageDir: null });
     expect(prepared.source).toBe('built');
     expect(await withEngine(prepared, newTablesGrantedToAnon)).toBe(true);
-    const again = await openPreparedEngine('legacy', { cacheDir });
+    const again = await openPreparedEngine('legacy', { cacheDir, packagedImageDir: null });
     expect(again.source).toBe('cache');
     await again.engine.close();
   });
@@ -79,7 +85,7 @@ describe('prepared engine images', () => {
     const file = imageFile(cacheDir);
     const whole = await readFile(file);
     await writeFile(file, whole.subarray(0, 512 * 2000));
-    const prepared = await openPreparedEngine('current', { cacheDir });
+    const prepared = await openPreparedEngine('current', { cacheDir, packagedImageDir: null });
     expect(prepared.source).toBe('built');
     expect(await withEngine(prepared, newTablesGrantedToAnon)).toBe(false);
   });
@@ -87,7 +93,7 @@ describe('prepared engine images', () => {
   it('still works when the cache directory cannot be created', async () => {
     const blocker = path.join(cacheDir, 'a-file');
     await writeFile(blocker, 'x');
-    const prepared = await openPreparedEngine('legacy', { cacheDir: path.join(blocker, 'cache') });
+    const prepared = await openPreparedEngine('legacy', { cacheDir: path.join(blocker, 'cache'), packagedImageDir: null });
     expect(prepared.source).toBe('built');
     expect(await withEngine(prepared, newTablesGrantedToAnon)).toBe(true);
   });
@@ -96,11 +102,49 @@ describe('prepared engine images', () => {
     const stale = path.join(cacheDir, 'pglite-standin-legacy-0.0.1-0.3.0-abcdef012345.tar');
     await writeFile(stale, 'old');
     await rm(imageFile(cacheDir));
-    const rebuilt = await openPreparedEngine('current', { cacheDir });
+    const rebuilt = await openPreparedEngine('current', { cacheDir, packagedImageDir: null });
     expect(rebuilt.source).toBe('built');
     await rebuilt.engine.close();
     const names = (await readdir(cacheDir)).filter((n) => n !== 'a-file').sort();
     expect(names).toEqual([path.basename(imageFile(cacheDir))]);
+  });
+});
+
+describe('the image shipped with the package', () => {
+  it('is built by `npm run build` under the key this code computes', async () => {
+    const dir = packagedImageDir({});
+    expect(dir).not.toBeNull();
+    expect((await stat(imageFile(dir!))).size).toBeGreaterThan(1024);
+  });
+
+  it('is booted first, and nothing is written to the cache directory', async () => {
+    const emptyCache = path.join(cacheDir, 'untouched');
+    const prepared = await openPreparedEngine('current', { cacheDir: emptyCache });
+    expect(prepared.source).toBe('package');
+    expect(await withEngine(prepared, newTablesGrantedToAnon)).toBe(false);
+    await expect(stat(emptyCache)).rejects.toThrow();
+  });
+
+  it('when unusable, is left as it is and the cache is used instead', async () => {
+    const brokenPackage = await mkdtemp(path.join(os.tmpdir(), 'engine-package-'));
+    try {
+      const file = imageFile(brokenPackage);
+      const whole = await readFile(imageFile(packagedImageDir({})!));
+      const truncated = whole.subarray(0, 512 * 2000);
+      await writeFile(file, truncated);
+      const prepared = await openPreparedEngine('legacy', { cacheDir, packagedImageDir: brokenPackage });
+      expect(prepared.source).not.toBe('package');
+      expect(await withEngine(prepared, newTablesGrantedToAnon)).toBe(true);
+      expect(Buffer.compare(await readFile(file), truncated)).toBe(0);
+    } finally {
+      await rm(brokenPackage, { recursive: true, force: true });
+    }
+  });
+
+  it('is ignored when CREATE_SAAS_DB_PACKAGED_IMAGE is off', () => {
+    expect(packagedImageDir({ CREATE_SAAS_DB_PACKAGED_IMAGE: 'off' })).toBeNull();
+    expect(packagedImageDir({ CREATE_SAAS_DB_PACKAGED_IMAGE: 'OFF' })).toBeNull();
+    expect(packagedImageDir({})).toMatch(/dist[/\\]engine-image$/);
   });
 });
 
