@@ -11,6 +11,11 @@ const RULES: readonly { readonly pattern: RegExp; readonly reason: string }[] = 
   { pattern: /\balter\s+type\b[\s\S]*\badd\s+value\b/i, reason: 'adds an enum value' },
   // Lasts until the transaction ends: the next file would still see it.
   { pattern: /^set\s+local\b/i, reason: 'sets a transaction-local setting' },
+  // Called by the statement itself; a function that calls it when called later is not flagged.
+  { pattern: /^(?:select|do)\b[\s\S]*\bset_config\s*\((?:[^()]|\([^()]*\))*,\s*true\s*\)/i, reason: 'sets a transaction-local setting' },
+  { pattern: /^set\s+constraints\b/i, reason: 'changes when constraints are checked in its transaction' },
+  // Must come first in a transaction: after the savepoints of earlier files it is refused.
+  { pattern: /^set\s+transaction\b/i, reason: "sets its transaction's characteristics" },
   { pattern: /\bon\s+commit\s+(?:drop|delete\s+rows)\b/i, reason: 'creates a temporary table bound to the transaction' },
 ];
 

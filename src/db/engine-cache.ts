@@ -191,6 +191,17 @@ async function bootImage(image: Blob): Promise<EmbeddedSqlEngine> {
 }
 
 /**
+ * Returns the session of an engine booted from an image to the state it booted in, outside any
+ * transaction. A rolled-back transaction leaves what is not transactional: prepared statements,
+ * session advisory locks, cursors WITH HOLD, cached plans; DISCARD ALL ends them, and the login
+ * settings it resets are applied again.
+ */
+export async function resetSession(engine: EmbeddedSqlEngine): Promise<void> {
+  await engine.exec('discard all');
+  await applyLoginSettings(engine);
+}
+
+/**
  * A booted image does not apply `alter role … set` settings as a PostgreSQL login does; the
  * stand-in relies on one (the postgres role's search_path includes `extensions`, as on
  * Supabase). Applied in PostgreSQL's order: database, role, then role in database.

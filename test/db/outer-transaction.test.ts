@@ -107,12 +107,16 @@ describe('commitDependence', () => {
     expect(commitDependence('BEGIN;\ncreate table t (id int);\nCOMMIT;')).toBe('ends or opens a transaction');
     expect(commitDependence("alter type public.color add value 'blue';")).toBe('adds an enum value');
     expect(commitDependence("set local search_path = '';")).toBe('sets a transaction-local setting');
+    expect(commitDependence("select pg_catalog.set_config('search_path', '', true);")).toBe('sets a transaction-local setting');
+    expect(commitDependence("select set_config('app.tenant', lower('X'), TRUE);")).toBe('sets a transaction-local setting');
+    expect(commitDependence('set constraints all deferred;')).toBe('changes when constraints are checked in its transaction');
+    expect(commitDependence('set transaction isolation level serializable;')).toBe("sets its transaction's characteristics");
     expect(commitDependence('create temp table scratch (id int) on commit drop;')).toBe(
       'creates a temporary table bound to the transaction',
     );
     expect(
       commitDependence(
-        "create function f() returns void language plpgsql as $$ begin perform 1; end $$;\ndo $$ begin perform 1; end $$;\n-- commit;\nset search_path = public;",
+        "create function f() returns void language plpgsql as $$ begin perform 1; end $$;\ndo $$ begin perform 1; end $$;\n-- commit;\nset search_path = public;\nselect pg_catalog.set_config('search_path', '', false);\nset session characteristics as transaction read write;\ncreate function g() returns void language sql as $$ select set_config('role', 'anon', true) $$;",
       ),
     ).toBeNull();
   });

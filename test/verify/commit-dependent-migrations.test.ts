@@ -67,4 +67,21 @@ describe('migrations that depend on their transaction ending', () => {
     expect(check(report, 'migrations').reason).toBe(`${file} does not apply`);
     expect(check(report, 'migrations').findings[0]!.message).toMatch(/links_target_fkey/);
   });
+
+  it('a transaction-local setting made by set_config ends with its file, as on Supabase', async () => {
+    // Function bodies go unchecked for the rest of the file's transaction only.
+    const repo = await copyRepo(good, 'local-setting');
+    await writeRepoFile(repo, 'supabase/migrations/00003_unchecked.sql', "select pg_catalog.set_config('check_function_bodies', 'off', true);\n");
+    const file = 'supabase/migrations/00004_counts.sql';
+    await writeRepoFile(
+      repo,
+      file,
+      "-- counts\ncreate function public.missing_count() returns bigint\nlanguage sql set search_path = '' as $$ select count(*) from public.missing $$;\n",
+    );
+    const { exitCode, report } = await runVerifyJson(['04', repo, ...DB_ONLY]);
+    expect(exitCode).toBe(1);
+    expect(failingChecks(report)).toEqual(['migrations']);
+    expect(check(report, 'migrations').reason).toBe(`${file} does not apply`);
+    expect(check(report, 'migrations').findings[0]!.message).toMatch(/relation "public.missing" does not exist/);
+  });
 });

@@ -1,4 +1,4 @@
-import { openPreparedEngine, openStandInWithoutGrantDefaults } from '../../db/engine-cache.js';
+import { openPreparedEngine, openStandInWithoutGrantDefaults, resetSession } from '../../db/engine-cache.js';
 import { createPostgresEngine, type EmbeddedSqlEngine, type SqlEngine } from '../../db/engine.js';
 import { grantDefaultsSql, installSupabaseStandIn } from '../../db/standin.js';
 import { createThrowawayDatabase } from '../../db/throwaway-database.js';
@@ -18,8 +18,9 @@ const MODE_SAVEPOINT = 'verify_grant_mode';
 /**
  * PGlite booted from the prepared image (see engine-cache). One engine serves every grant mode:
  * each mode is a transaction that sets the mode's default privileges, runs the checks and is
- * rolled back. A session whose SQL ended that transaction itself leaves the engine changed: it
- * is dropped (the next shared session boots a new one). `ownDatabase` boots an engine for the
+ * rolled back, and then the session state a rollback keeps is discarded. A session whose SQL
+ * ended that transaction itself leaves the engine changed: it is dropped (the next shared
+ * session boots a new one). `ownDatabase` boots an engine for the
  * session, as before.
  */
 export function embeddedProvider(): DatabaseProvider {
@@ -53,7 +54,8 @@ export function embeddedProvider(): DatabaseProvider {
             () => false,
           );
           await engine.exec('rollback').catch(() => undefined);
-          if (!intact && shared === engine) {
+          const reusable = intact && (await resetSession(engine).then(() => true, () => false));
+          if (!reusable && shared === engine) {
             shared = null;
             await engine.close().catch(() => undefined);
           }
