@@ -31,9 +31,30 @@ export class DatabaseAccessError extends Error {
 export const isDatabaseAccessError = (value: unknown): value is DatabaseAccessError =>
   value instanceof DatabaseAccessError;
 
-export async function createThrowawayDatabase(adminUrl: string): Promise<ThrowawayDatabase> {
+export interface ThrowawayDatabaseOptions {
+  /**
+   * Receives the database's drop before CREATE DATABASE is sent, so that an interruption while
+   * it is in flight still drops the database; returns the drop the database will use (one that
+   * also unregisters it, say).
+   */
+  readonly registerDrop?: (drop: () => Promise<void>) => () => Promise<void>;
+}
+
+export async function createThrowawayDatabase(adminUrl: string, options: ThrowawayDatabaseOptions = {}): Promise<ThrowawayDatabase> {
   const name = `verify_${randomBytes(6).toString('hex')}`;
-  await withAdminClient(adminUrl, async (client) => {
+  let existence: 'unknown' | 'none' = 'unknown';
+  let creation: Promise<void> | null = null;
+  let dropped = false;
+  const dropDatabase = async (): Promise<void> => {
+    // Run while CREATE DATABASE is in flight, a drop would find nothing and the database would
+    // appear after it.
+    await creation?.catch(() => undefined);
+    if (dropped || existence === 'none') return;
+    await withAdminClient(adminUrl, (client) => client.query(`drop database if exists ${name} with (force)`));
+    dropped = true;
+  };
+  const drop = options.registerDrop?.(dropDatabase) ?? dropDatabase;
+  creation = withAdminClient(adminUrl, async (client) => {
     try {
       await client.query(`create database ${name}`);
     } catch (error) {
@@ -46,17 +67,19 @@ export async function createThrowawayDatabase(adminUrl: string): Promise<Throwaw
           )
         : sqlError;
     }
+  }).catch((error: unknown) => {
+    // Refused or never sent: there is nothing to drop. Any other failure may come after the
+    // server created it.
+    if (isDatabaseAccessError(error)) existence = 'none';
+    throw error;
   });
-  let dropped = false;
-  return {
-    name,
-    url: urlWithDatabase(adminUrl, name),
-    async drop() {
-      if (dropped) return;
-      await withAdminClient(adminUrl, (client) => client.query(`drop database if exists ${name} with (force)`));
-      dropped = true;
-    },
-  };
+  try {
+    await creation;
+  } catch (error) {
+    await drop().catch(() => undefined);
+    throw error;
+  }
+  return { name, url: urlWithDatabase(adminUrl, name), drop };
 }
 
 async function withAdminClient<T>(adminUrl: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {

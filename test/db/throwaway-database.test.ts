@@ -7,6 +7,7 @@ import {
   redactedUrl,
   urlWithDatabase,
 } from '../../src/db/throwaway-database.js';
+import { Cleanups } from '../../src/verify/cleanup.js';
 import { ADMIN_URL } from '../helpers/db-postgres.js';
 
 async function databaseExists(name: string): Promise<boolean> {
@@ -49,10 +50,30 @@ describe('createThrowawayDatabase on PostgreSQL', () => {
     }
   });
 
-  it('reports an unreachable server', async () => {
-    const error = await createThrowawayDatabase('postgres://postgres:secret@127.0.0.1:1/postgres').catch((e: unknown) => e);
+  it('reports an unreachable server, leaving no drop registered', async () => {
+    const cleanups = new Cleanups();
+    const error = await createThrowawayDatabase('postgres://postgres:secret@127.0.0.1:1/postgres', {
+      registerDrop: (drop) => cleanups.add(drop),
+    }).catch((e: unknown) => e);
     expect(isDatabaseAccessError(error) && error.problem).toBe('unreachable');
     expect((error as Error).message).not.toContain('secret');
+    // A drop still registered would try to connect again, and fail.
+    expect(await cleanups.runAll()).toEqual([]);
+  });
+
+  it('registers the drop before creating: an interruption during CREATE DATABASE leaves nothing behind', async () => {
+    for (let attempt = 0; attempt < 5; attempt += 1) {
+      const cleanups = new Cleanups();
+      const creating = createThrowawayDatabase(ADMIN_URL, { registerDrop: (drop) => cleanups.add(drop) });
+      // As SIGINT's handler does, while CREATE DATABASE has not answered yet.
+      expect(await cleanups.runAll()).toEqual([]);
+      const db = await creating;
+      try {
+        expect(await databaseExists(db.name)).toBe(false);
+      } finally {
+        await db.drop();
+      }
+    }
   });
 });
 

@@ -78,8 +78,8 @@ export function embeddedProvider(): DatabaseProvider {
 export function postgresProvider(adminUrl: string, cleanups: Cleanups): DatabaseProvider {
   return {
     async open(grants: GrantMode): Promise<DatabaseSession> {
-      const database = await createThrowawayDatabase(adminUrl);
-      const drop = cleanups.add(() => database.drop());
+      const database = await createThrowawayDatabase(adminUrl, { registerDrop: (undo) => cleanups.add(undo) });
+      const drop = database.drop;
       let engine: SqlEngine | null = null;
       try {
         engine = await createPostgresEngine(database.url);
