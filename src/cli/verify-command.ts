@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { isCliError } from '../errors.js';
 import { describeOptionsError } from '../options/schema.js';
 import { EXIT, exitCodeFor } from './exit-codes.js';
-import { Cleanups } from '../verify/cleanup.js';
+import { Cleanups, type CleanupFailure } from '../verify/cleanup.js';
 import { findPhase, knownPhaseIds } from '../verify/registry.js';
 import { formatGithubAnnotations } from '../verify/report/github.js';
 import { formatHuman } from '../verify/report/human.js';
@@ -108,14 +108,23 @@ async function runAndReport({ phase, options, root, skip }: VerifyRequest, io: C
   const verifyOptions = toVerifyOptions(options, root, skip, controller.signal);
   const interruption = onInterrupt(async () => {
     controller.abort();
-    await cleanups.runAll();
+    return cleanups.runAll();
   });
   try {
-    const report = await Promise.race([verifyPhase(phase, verifyOptions, cleanups), interruption.happened]);
-    if (report === 'interrupted') {
-      io.stderr(`verify-phase: interrupted${verifyOptions.dbUrl ? '; temporary databases dropped' : ''}\n`);
+    const finished = verifyPhase(phase, verifyOptions, cleanups).then((report) => ({ kind: 'finished' as const, report }));
+    const outcome = await Promise.race([finished, interruption.happened]);
+    if (outcome.kind === 'interrupted') {
+      io.stderr(`verify-phase: ${interruptionMessage(outcome.failures, verifyOptions.dbUrl !== null)}\n`);
       return EXIT.cancelled;
     }
+    if (outcome.kind === 'interrupted-again') {
+      const left = cleanups.pendingLabels();
+      io.stderr(
+        `verify-phase: interrupted again; not waiting for the cleanup${left.length ? `: drop ${left.join(', ')} yourself if it remains` : ''}\n`,
+      );
+      return EXIT.cancelled;
+    }
+    const { report } = outcome;
     printReport(report, options, io);
     if (options.junit) {
       const file = path.resolve(io.cwd, options.junit);
@@ -192,15 +201,37 @@ function splitList(value: string | undefined): string[] {
   return (value ?? '').split(',').map((s) => s.trim()).filter(Boolean);
 }
 
-/** SIGINT/SIGTERM run `cleanup`, then `happened` resolves; `dispose` removes the handlers. */
-function onInterrupt(cleanup: () => Promise<void>): { happened: Promise<'interrupted'>; dispose: () => void } {
+function interruptionMessage(failures: readonly CleanupFailure[], temporaryDatabases: boolean): string {
+  if (failures.length > 0) {
+    const details = failures.map((f) => `${f.label} (${f.error instanceof Error ? f.error.message : String(f.error)})`);
+    return `interrupted; could not drop ${details.join(', ')}`;
+  }
+  return `interrupted${temporaryDatabases ? '; temporary databases dropped' : ''}`;
+}
+
+type Interruption =
+  | { readonly kind: 'interrupted'; readonly failures: readonly CleanupFailure[] }
+  /** A second signal while the cleanup was still running: the user will not wait for it. */
+  | { readonly kind: 'interrupted-again' };
+
+/**
+ * SIGINT/SIGTERM run `cleanup`, then `happened` resolves; a second signal resolves it at once.
+ * `dispose` removes the handlers.
+ */
+function onInterrupt(cleanup: () => Promise<CleanupFailure[]>): { happened: Promise<Interruption>; dispose: () => void } {
   let handler: () => void = () => undefined;
-  const happened = new Promise<'interrupted'>((resolve) => {
+  const happened = new Promise<Interruption>((resolve) => {
     let started = false;
     handler = () => {
-      if (started) return;
+      if (started) {
+        resolve({ kind: 'interrupted-again' });
+        return;
+      }
       started = true;
-      void cleanup().finally(() => resolve('interrupted'));
+      void cleanup().then(
+        (failures) => resolve({ kind: 'interrupted', failures }),
+        (error: unknown) => resolve({ kind: 'interrupted', failures: [{ label: 'cleanup', error }] }),
+      );
     };
   });
   process.on('SIGINT', handler);

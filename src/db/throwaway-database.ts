@@ -37,7 +37,7 @@ export interface ThrowawayDatabaseOptions {
    * it is in flight still drops the database; returns the drop the database will use (one that
    * also unregisters it, say).
    */
-  readonly registerDrop?: (drop: () => Promise<void>) => () => Promise<void>;
+  readonly registerDrop?: (drop: () => Promise<void>, name: string) => () => Promise<void>;
 }
 
 export async function createThrowawayDatabase(adminUrl: string, options: ThrowawayDatabaseOptions = {}): Promise<ThrowawayDatabase> {
@@ -53,7 +53,7 @@ export async function createThrowawayDatabase(adminUrl: string, options: Throwaw
     await withAdminClient(adminUrl, (client) => client.query(`drop database if exists ${name} with (force)`));
     dropped = true;
   };
-  const drop = options.registerDrop?.(dropDatabase) ?? dropDatabase;
+  const drop = options.registerDrop?.(dropDatabase, name) ?? dropDatabase;
   creation = withAdminClient(adminUrl, async (client) => {
     try {
       await client.query(`create database ${name}`);

@@ -133,6 +133,35 @@ describe('verify-phase 04 --db-url', () => {
     expect(await dumpUserDatabase()).toBe(before);
   });
 
+  it('a second signal stops waiting for a drop that hangs, and names the database left to drop', async () => {
+    const slow = await copyRepo(repo, 'db-url-twice');
+    await writeRepoFile(slow, 'supabase/migrations/00003_slow.sql', 'select pg_sleep(60);\n');
+    const child = execa(process.execPath, [verifyBin, '04', slow, '--db-url', userUrl(), '--skip', 'typescript,python'], {
+      reject: false,
+      env: { CREATE_SAAS_DB_CACHE_DIR: testCacheDir },
+    });
+    while ((await sleepingMigrations()) === 0) await new Promise((resolve) => setTimeout(resolve, 50));
+    const [temporary] = (await databasesOwnedBy(runner)).filter((d) => d.startsWith('verify_'));
+    // An open transaction that commented on the database: DROP DATABASE waits for it to end.
+    const holder = new pg.Client({ connectionString: ADMIN_URL });
+    await holder.connect();
+    try {
+      await holder.query(`begin; comment on database ${temporary!} is 'held'`);
+      child.kill('SIGINT');
+      while ((await waitingDrops()) === 0) await new Promise((resolve) => setTimeout(resolve, 50));
+      child.kill('SIGINT');
+      const result = await child;
+      expect(result.exitCode).toBe(130);
+      expect(String(result.stderr).trim()).toBe(
+        `verify-phase: interrupted again; not waiting for the cleanup: drop database ${temporary!} yourself if it remains`,
+      );
+    } finally {
+      await holder.query('rollback').catch(() => undefined);
+      await holder.end();
+      await admin.query(`drop database if exists ${temporary!} with (force)`);
+    }
+  });
+
   it('fails with a clear message when the role may not create databases', async () => {
     const { exitCode, report } = await runVerifyJson(['04', repo, '--db-url', urlFor(limited, 'postgres'), '--skip', 'typescript,python']);
     expect(exitCode).toBe(1);
@@ -146,6 +175,14 @@ describe('verify-phase 04 --db-url', () => {
 async function sleepingMigrations(): Promise<number> {
   const { rows } = await admin.query<{ n: number }>(
     `select count(*)::int as n from pg_stat_activity where usename = $1 and query like '%pg_sleep(60)%' and state = 'active'`,
+    [runner],
+  );
+  return rows[0]!.n;
+}
+
+async function waitingDrops(): Promise<number> {
+  const { rows } = await admin.query<{ n: number }>(
+    `select count(*)::int as n from pg_stat_activity where usename = $1 and query like 'drop database%' and wait_event_type = 'Lock'`,
     [runner],
   );
   return rows[0]!.n;

@@ -78,7 +78,9 @@ export function embeddedProvider(): DatabaseProvider {
 export function postgresProvider(adminUrl: string, cleanups: Cleanups): DatabaseProvider {
   return {
     async open(grants: GrantMode): Promise<DatabaseSession> {
-      const database = await createThrowawayDatabase(adminUrl, { registerDrop: (undo) => cleanups.add(undo) });
+      const database = await createThrowawayDatabase(adminUrl, {
+        registerDrop: (undo, name) => cleanups.add(undo, `database ${name}`),
+      });
       const drop = database.drop;
       let engine: SqlEngine | null = null;
       try {
