@@ -2,7 +2,7 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CACHE_DIR_ENV } from '../../src/db/engine-cache.js';
+import { CACHE_DIR_ENV, PACKAGED_IMAGE_ENV } from '../../src/db/engine-cache.js';
 import { typesForMigrations } from '../../src/types-gen/index.js';
 import { ADD_COLUMN_MIGRATION, INIT_MIGRATION } from './support/migrations.js';
 
@@ -34,20 +34,28 @@ describe('typesForMigrations', () => {
     expect(first).toContain('          subscription_tier: string\n');
   });
 
-  it('gives the same types from a freshly prepared engine and from the cached image', async () => {
+  it("gives the same types from the package's engine image, a freshly prepared engine and a cached image", async () => {
+    const fromPackage = await typesForMigrations([INIT_MIGRATION], { literalUnions: true });
     const cacheDir = await mkdtemp(path.join(os.tmpdir(), 'types-engine-cache-'));
-    const previous = process.env[CACHE_DIR_ENV];
+    const previous = { cache: process.env[CACHE_DIR_ENV], image: process.env[PACKAGED_IMAGE_ENV] };
     process.env[CACHE_DIR_ENV] = cacheDir;
+    process.env[PACKAGED_IMAGE_ENV] = 'off';
     try {
       const built = await typesForMigrations([INIT_MIGRATION], { literalUnions: true });
       expect(await readdir(cacheDir)).not.toEqual([]);
       // The migration calls uuid_generate_v4() unqualified: it needs the postgres role's search_path.
       const cached = await typesForMigrations([INIT_MIGRATION], { literalUnions: true });
       expect(cached).toBe(built);
+      expect(fromPackage).toBe(built);
     } finally {
-      if (previous === undefined) delete process.env[CACHE_DIR_ENV];
-      else process.env[CACHE_DIR_ENV] = previous;
+      restoreEnv(CACHE_DIR_ENV, previous.cache);
+      restoreEnv(PACKAGED_IMAGE_ENV, previous.image);
       await rm(cacheDir, { recursive: true, force: true });
     }
   });
 });
+
+function restoreEnv(name: string, value: string | undefined): void {
+  if (value === undefined) delete process.env[name];
+  else process.env[name] = value;
+}
