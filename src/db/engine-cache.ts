@@ -56,7 +56,7 @@ export function engineCacheDir(env: NodeJS.ProcessEnv = process.env): string {
   return path.join(base, 'create-saas-db');
 }
 
-/** A fresh embedded database with the stand-in installed for `grants`, from the cache when possible. */
+/** A fresh embedded database with the stand-in installed for `grants`, from a prepared image when possible. */
 export async function openPreparedEngine(grants: GrantDefaults, options: EngineCacheOptions = {}): Promise<PreparedEngine> {
   const prepared = await openStandInWithoutGrantDefaults(options);
   try {
@@ -70,7 +70,7 @@ export async function openPreparedEngine(grants: GrantDefaults, options: EngineC
 
 /**
  * A fresh embedded database with the stand-in installed but no grant mode's default privileges
- * (see `grantDefaultsSql`), from the cache when possible.
+ * (see `grantDefaultsSql`): from the package's image, else the cache, else built (and cached).
  */
 export async function openStandInWithoutGrantDefaults(options: EngineCacheOptions = {}): Promise<PreparedEngine> {
   const packaged = options.packagedImageDir === undefined ? packagedImageDir() : options.packagedImageDir;
