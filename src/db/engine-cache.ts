@@ -131,30 +131,32 @@ const IMAGE_PREFIX = 'pglite-standin-';
 /** How `freshEngine` and `slimDataDir` shape the data directory; changing them changes this. */
 const IMAGE_LAYOUT = 'wal-segment-1MB, settings in postgresql.conf';
 
+let imageKeyCache: string | null = null;
+
+/** The same for the whole process: its inputs are this package's and PGlite's installed files. */
 function imageKey(): string {
+  if (imageKeyCache) return imageKeyCache;
   const standIn = Object.entries(standInSql as Record<string, unknown>)
     .filter(([, value]) => typeof value === 'string')
     .sort(([a], [b]) => a.localeCompare(b));
+  const pglite = pgliteVersion();
   const hash = createHash('sha256')
-    .update(JSON.stringify({ pkg: packageVersion(), pglite: pgliteVersion(), layout: IMAGE_LAYOUT, standIn }))
+    .update(JSON.stringify({ pkg: packageVersion(), pglite, layout: IMAGE_LAYOUT, standIn }))
     .digest('hex');
-  return `${packageVersion()}-${pgliteVersion()}-${hash.slice(0, 12)}`;
+  return (imageKeyCache = `${packageVersion()}-${pglite}-${hash.slice(0, 12)}`);
 }
 
-let pgliteVersionCache: string | null = null;
-
 function pgliteVersion(): string {
-  if (pgliteVersionCache) return pgliteVersionCache;
   let dir = path.dirname(fileURLToPath(import.meta.resolve('@electric-sql/pglite')));
   for (;;) {
     try {
       const manifest = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as { name?: string; version?: string };
-      if (manifest.name === '@electric-sql/pglite' && manifest.version) return (pgliteVersionCache = manifest.version);
+      if (manifest.name === '@electric-sql/pglite' && manifest.version) return manifest.version;
     } catch {
       // not this directory
     }
     const parent = path.dirname(dir);
-    if (parent === dir) return (pgliteVersionCache = 'unknown');
+    if (parent === dir) return 'unknown';
     dir = parent;
   }
 }

@@ -9,8 +9,6 @@ import v8 from 'node:v8';
 import pg from 'pg';
 import { toSqlError } from './sql-error.js';
 
-export { SqlError, isSqlError, lineOfPosition, INSUFFICIENT_PRIVILEGE } from './sql-error.js';
-
 export interface SqlEngine {
   readonly kind: 'embedded' | 'postgres';
   /**
@@ -72,32 +70,21 @@ function useBaselineWasmCompiler(): void {
 
 export async function createEmbeddedEngine(options: EmbeddedEngineOptions = {}): Promise<EmbeddedSqlEngine> {
   useBaselineWasmCompiler();
-  let db: PGlite;
-  try {
-    db = await PGlite.create({
+  const db = await asSqlErrors(() =>
+    PGlite.create({
       extensions: { uuid_ossp, pgcrypto },
       ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
       ...(options.initdb ? { initDbStartParams: initdbArgs(options.initdb) } : {}),
-    });
-  } catch (error) {
-    throw toSqlError(error);
-  }
+    }),
+  );
   return {
     kind: 'embedded',
     pglite: db,
     async exec(sql) {
-      try {
-        await db.exec(sql);
-      } catch (error) {
-        throw toSqlError(error);
-      }
+      await asSqlErrors(() => db.exec(sql));
     },
     async query<T>(sql: string, params: unknown[] = []) {
-      try {
-        return (await db.query<T>(sql, params)).rows;
-      } catch (error) {
-        throw toSqlError(error);
-      }
+      return (await asSqlErrors(() => db.query<T>(sql, params))).rows;
     },
     async close() {
       if (!db.closed) await db.close();
@@ -107,32 +94,15 @@ export async function createEmbeddedEngine(options: EmbeddedEngineOptions = {}):
 
 /** Connects one client to an existing database; every call runs on that one session. */
 export async function createPostgresEngine(url: string): Promise<SqlEngine> {
-  const client = new pg.Client({ connectionString: url });
-  // A dropped connection (e.g. DROP DATABASE … WITH (FORCE)) is reported by the next query;
-  // without a listener the 'error' event would crash the process.
-  client.on('error', () => {});
-  try {
-    await client.connect();
-  } catch (error) {
-    await client.end().catch(() => {});
-    throw toSqlError(error);
-  }
+  const client = await connectPostgres(url);
   let closed = false;
   return {
     kind: 'postgres',
     async exec(sql) {
-      try {
-        await client.query(sql);
-      } catch (error) {
-        throw toSqlError(error);
-      }
+      await asSqlErrors(() => client.query(sql));
     },
     async query<T>(sql: string, params: unknown[] = []) {
-      try {
-        return (await client.query(sql, params)).rows as T[];
-      } catch (error) {
-        throw toSqlError(error);
-      }
+      return (await asSqlErrors(() => client.query(sql, params))).rows as T[];
     },
     async close() {
       if (closed) return;
@@ -140,4 +110,28 @@ export async function createPostgresEngine(url: string): Promise<SqlEngine> {
       await client.end().catch(() => {});
     },
   };
+}
+
+/** A connected pg client, or a SqlError (and no open socket) when the server cannot be reached. */
+export async function connectPostgres(url: string): Promise<pg.Client> {
+  const client = new pg.Client({ connectionString: url });
+  // A dropped connection (e.g. DROP DATABASE … WITH (FORCE)) is reported by the next query;
+  // without a listener the 'error' event would crash the process.
+  client.on('error', () => {});
+  try {
+    await client.connect();
+    return client;
+  } catch (error) {
+    await client.end().catch(() => {});
+    throw toSqlError(error);
+  }
+}
+
+/** Runs a driver call; its failure comes out as a SqlError, whichever driver raised it. */
+async function asSqlErrors<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    throw toSqlError(error);
+  }
 }

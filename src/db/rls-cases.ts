@@ -5,6 +5,7 @@
  */
 import type { Fixture, FixtureUser, MatrixTable } from './rls-fixture.js';
 import { MATRIX_TABLES } from './rls-fixture.js';
+import { INSUFFICIENT_PRIVILEGE } from './sql-error.js';
 
 export type Actor = 'anon' | 'user A' | 'user B' | 'service_role' | 'auth service';
 export const MATRIX_ACTORS = ['anon', 'user A', 'user B', 'service_role'] as const satisfies readonly Actor[];
@@ -33,7 +34,7 @@ export interface RlsCase {
   readonly check?: (f: Fixture) => Statement;
 }
 
-const DENIED = 'error 42501';
+const DENIED = `error ${INSUFFICIENT_PRIVILEGE}`;
 const ids = (...values: string[]): string => `{${values.join(',')}}`;
 const owner = (table: MatrixTable): string => (table === 'users' ? 'id' : 'user_id');
 const both = (f: Fixture, table: MatrixTable): string => ids(f.a.rows[table], f.b.rows[table]);

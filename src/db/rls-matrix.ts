@@ -5,6 +5,7 @@
  */
 import type { SqlEngine } from './engine.js';
 import { toSqlError } from './sql-error.js';
+import { insideOuterTransaction } from './transaction.js';
 import { createFixture, type Fixture } from './rls-fixture.js';
 import { matrixCases, ruleCases, type Actor, type RlsCase } from './rls-cases.js';
 import { enterRequest, inRolledBackTransaction, keyClaims, resetRequest, userClaims, type ApiRole, type JwtClaims } from './standin.js';
@@ -37,21 +38,19 @@ export async function runRlsMatrix(
       const e = toSqlError(error);
       return [{ name: FIXTURE_CASE, expected: 'created', actual: `error ${e.code ?? ''}`.trim(), pass: false, detail: e.message }];
     }
+    const caseEngine = insideOuterTransaction(engine);
     const results: RlsCaseResult[] = [];
-    for (const rlsCase of cases) results.push(await runCase(engine, fixture, rlsCase));
+    for (const rlsCase of cases) results.push(await runCase(caseEngine, fixture, rlsCase));
     return results;
   });
 }
 
 async function runCase(engine: SqlEngine, fixture: Fixture, rlsCase: RlsCase): Promise<RlsCaseResult> {
-  await engine.exec('savepoint rls_case');
-  try {
+  // Rolling back also undoes the transaction-local role and claims set for the case.
+  return inRolledBackTransaction(engine, async () => {
     const { actual, detail } = await outcome(engine, fixture, rlsCase);
     return { name: rlsCase.name, expected: rlsCase.expected, actual, pass: actual === rlsCase.expected, ...(detail ? { detail } : {}) };
-  } finally {
-    // Also undoes the transaction-local role and claims set for the case.
-    await engine.exec('rollback to savepoint rls_case; release savepoint rls_case');
-  }
+  });
 }
 
 async function outcome(engine: SqlEngine, fixture: Fixture, rlsCase: RlsCase): Promise<{ actual: string; detail?: string }> {

@@ -39,7 +39,8 @@ export function splitStatements(script: string): ScriptStatement[] {
     if (ch === "'" || ch === '"') {
       i = skipQuoted(script, i, ch);
     } else if (ch === '$') {
-      const tag = /^\$([A-Za-z_][A-Za-z0-9_]*)?\$/.exec(script.slice(i))?.[0];
+      DOLLAR_TAG.lastIndex = i;
+      const tag = DOLLAR_TAG.exec(script)?.[0];
       if (tag && !/[A-Za-z0-9_]/.test(script[i - 1] ?? '')) {
         const close = script.indexOf(tag, i + tag.length);
         i = close === -1 ? script.length : close + tag.length;
@@ -94,3 +95,6 @@ function skipQuoted(text: string, from: number, quote: string): number {
   }
   return text.length;
 }
+
+/** A dollar-quote tag (`$$`, `$body$`) where `lastIndex` points; sticky, so the script is not copied. */
+const DOLLAR_TAG = /\$([A-Za-z_][A-Za-z0-9_]*)?\$/y;

@@ -43,7 +43,6 @@ export function grantDefaultsSql(grants: GrantDefaults): string {
 }
 
 export type ApiRole = 'anon' | 'authenticated' | 'service_role';
-export const API_ROLES: readonly ApiRole[] = ['anon', 'authenticated', 'service_role'];
 
 export type JwtClaims = Readonly<Record<string, unknown>>;
 

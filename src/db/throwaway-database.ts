@@ -4,7 +4,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { SqlError, toSqlError } from './sql-error.js';
+import { connectPostgres } from './engine.js';
+import { INSUFFICIENT_PRIVILEGE, SqlError, toSqlError } from './sql-error.js';
 
 export interface ThrowawayDatabase {
   readonly name: string;
@@ -59,7 +60,7 @@ export async function createThrowawayDatabase(adminUrl: string, options: Throwaw
       await client.query(`create database ${name}`);
     } catch (error) {
       const sqlError = toSqlError(error);
-      throw sqlError.code === '42501'
+      throw sqlError.code === INSUFFICIENT_PRIVILEGE
         ? new DatabaseAccessError(
             'cannot-create',
             `the role in the database URL may not create databases (needs CREATEDB): ${sqlError.message}`,
@@ -83,15 +84,10 @@ export async function createThrowawayDatabase(adminUrl: string, options: Throwaw
 }
 
 async function withAdminClient<T>(adminUrl: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: adminUrl });
-  client.on('error', () => {});
-  try {
-    await client.connect();
-  } catch (error) {
-    await client.end().catch(() => {});
+  const client = await connectPostgres(adminUrl).catch((error: unknown) => {
     const sqlError = toSqlError(error);
     throw new DatabaseAccessError('unreachable', `cannot connect to ${redactedUrl(adminUrl)}: ${sqlError.message}`, sqlError);
-  }
+  });
   try {
     return await fn(client);
   } finally {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isSqlError, type SqlEngine } from '../../src/db/engine.js';
+import type { SqlEngine } from '../../src/db/engine.js';
+import { isSqlError } from '../../src/db/sql-error.js';
 import { asRole, installSupabaseStandIn, keyClaims, userClaims } from '../../src/db/standin.js';
 import { ENGINE_KINDS, openTestDatabase, type TestDatabase } from '../helpers/db-postgres.js';
 import { ENGINE_GRANT_CASES, openStandInDatabase } from '../helpers/db-standin.js';
