@@ -6,4 +6,8 @@ process.stdout.on('error', (error) => {
   if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
   throw error;
 });
-process.exitCode = await runCreateCli(process.argv.slice(2));
+const code = await runCreateCli(process.argv.slice(2));
+process.exitCode = code;
+// Interrupted: what the run wrote is undone and temporary databases are dropped; do not wait
+// for abandoned work.
+if (code === 130) process.exit(code);
