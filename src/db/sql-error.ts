@@ -29,6 +29,9 @@ export const isSqlError = (value: unknown): value is SqlError => value instanceo
 /** SQLSTATE 42501: permission denied, or a row rejected by a row-level security policy. */
 export const INSUFFICIENT_PRIVILEGE = '42501';
 
+/** SQLSTATE 2BP01: e.g. DROP ROLE refused while a database still depends on the role. */
+export const DEPENDENT_OBJECTS_STILL_EXIST = '2BP01';
+
 /**
  * 1-based line of a 1-based character position. PostgreSQL counts positions in characters
  * (code points), not UTF-16 units, so surrogate pairs count once.

@@ -6,18 +6,30 @@
  */
 
 /**
+ * The roles a Supabase database has. Supabase's `authenticator` may log in (PostgREST connects as
+ * it); nothing here does, and a role that logs in without a password must never be left on a
+ * server, so the stand-in's may not.
+ */
+export const STANDIN_ROLES: readonly { readonly name: string; readonly attributes: string }[] = [
+  { name: 'anon', attributes: 'nologin inherit nobypassrls' },
+  { name: 'authenticated', attributes: 'nologin inherit nobypassrls' },
+  { name: 'service_role', attributes: 'nologin inherit bypassrls' },
+  { name: 'authenticator', attributes: 'nologin noinherit nobypassrls' },
+];
+
+/**
  * Roles are cluster-wide: on a shared server (or a real Supabase) they may already exist, and
  * two databases may be set up at once, so each role is created only when missing and a
- * concurrent creation is tolerated.
+ * concurrent creation is tolerated. Memberships are granted only where Supabase has them and
+ * they are needed: to an `authenticator` created here, and to a `postgres` that is not a
+ * superuser (migrations run as it and `set role` to the API roles). A role that existed is left
+ * as it was.
  */
 export const ROLES_SQL = /* sql */ `
 do $standin$
 declare
   wanted constant text[][] := array[
-    ['anon', 'nologin inherit nobypassrls'],
-    ['authenticated', 'nologin inherit nobypassrls'],
-    ['service_role', 'nologin inherit bypassrls'],
-    ['authenticator', 'login noinherit nobypassrls']
+${STANDIN_ROLES.map((r) => `    ['${r.name}', '${r.attributes}']`).join(',\n')}
   ];
   i int;
 begin
@@ -25,20 +37,15 @@ begin
     if not exists (select from pg_catalog.pg_roles where rolname = wanted[i][1]) then
       begin
         execute format('create role %I %s', wanted[i][1], wanted[i][2]);
+        if wanted[i][1] = 'authenticator' then
+          grant anon, authenticated, service_role to authenticator;
+        end if;
       exception when duplicate_object or unique_violation then
         null; -- created meanwhile by another session
       end;
     end if;
   end loop;
-end
-$standin$;
-
-grant anon, authenticated, service_role to authenticator;
-
-do $standin$
-begin
-  -- Migrations run as postgres, a member of the API roles (needed for "set role" when it is not a superuser).
-  if exists (select from pg_catalog.pg_roles where rolname = 'postgres') then
+  if exists (select from pg_catalog.pg_roles where rolname = 'postgres' and not rolsuper) then
     grant anon, authenticated, service_role to postgres;
   end if;
 end

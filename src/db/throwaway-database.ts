@@ -15,14 +15,14 @@ export interface ThrowawayDatabase {
   drop(): Promise<void>;
 }
 
-export type DatabaseAccessProblem = 'unreachable' | 'cannot-create';
+export type DatabaseAccessProblem = 'unreachable' | 'cannot-create' | 'cannot-create-roles';
 
-/** The server could not be reached, or the role may not create databases. */
+/** The server could not be reached, or the role may not create what a run needs there. */
 export class DatabaseAccessError extends Error {
   constructor(
     readonly problem: DatabaseAccessProblem,
     message: string,
-    override readonly cause: SqlError,
+    override readonly cause?: SqlError,
   ) {
     super(message);
     this.name = 'DatabaseAccessError';
@@ -83,7 +83,8 @@ export async function createThrowawayDatabase(adminUrl: string, options: Throwaw
   return { name, url: urlWithDatabase(adminUrl, name), drop };
 }
 
-async function withAdminClient<T>(adminUrl: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
+/** Runs `fn` on a new connection to `adminUrl`, closed afterwards; an unreachable server is a DatabaseAccessError. */
+export async function withAdminClient<T>(adminUrl: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = await connectPostgres(adminUrl).catch((error: unknown) => {
     const sqlError = toSqlError(error);
     throw new DatabaseAccessError('unreachable', `cannot connect to ${redactedUrl(adminUrl)}: ${sqlError.message}`, sqlError);

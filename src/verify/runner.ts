@@ -3,8 +3,8 @@ import type { DatabaseProvider } from './database/session.js';
 import { mergeModeOutcomes, type ModeOutcome } from './merge-modes.js';
 import { skipped } from './outcome.js';
 import type { CheckDefinition, DatabaseCheck, PhaseDefinition, RepoCheck } from './phase.js';
-import { instant, runGuarded, type Timed } from './timing.js';
-import type { CheckOutcome, CheckResult, RepoContext } from './types.js';
+import { errorMessage, instant, runGuarded, type Timed } from './timing.js';
+import type { CheckOutcome, CheckResult, Finding, RepoContext } from './types.js';
 
 /**
  * Runs a phase's checks and returns one timed result per check, in phase order. Repo checks run
@@ -50,21 +50,31 @@ async function runDatabaseChecks(
   // A mode that needed a database of its own (a failure, SQL that depends on commits) most
   // likely will in the next mode too.
   let ownDatabase = false;
+  let leftBehind: readonly Finding[] = [];
   try {
     for (const mode of toRun.length === 0 ? [] : ctx.options.grants) {
+      if (ctx.options.signal?.aborted) break;
       const run = await runModeChecks(toRun, ctx, databases, mode, skip, { ownDatabase });
       ownDatabase ||= run.ownDatabase;
       for (const [name, outcome] of run.results) perCheck.get(name)!.push({ mode, ...outcome });
     }
   } finally {
-    await databases.close().catch(() => undefined);
+    leftBehind = await databases.close().catch((error: unknown) => [{ message: errorMessage(error) }]);
   }
-  return new Map(
+  const results = new Map(
     checks.map((check) => [
       check.name,
       skip.has(check.name) ? instant(skipped('skipped by --skip')) : mergeModeOutcomes(perCheck.get(check.name)!),
     ]),
   );
+  // The first check that ran owns the databases' setup, and so what they left behind.
+  const owner = toRun[0];
+  if (owner && leftBehind.length > 0) results.set(owner.name, withWarnings(results.get(owner.name)!, leftBehind));
+  return results;
+}
+
+function withWarnings(run: Timed<CheckOutcome>, warnings: readonly Finding[]): Timed<CheckOutcome> {
+  return { ...run, value: { ...run.value, warnings: [...run.value.warnings, ...warnings] } };
 }
 
 function toResult(check: CheckDefinition, run: Timed<CheckOutcome>, strict: boolean): CheckResult {

@@ -46,6 +46,17 @@ async function databasesOwnedBy(role: string): Promise<string[]> {
   return rows.map((r) => r.datname);
 }
 
+/** Supabase's API roles on the server, with their attributes and memberships: roles outlive the temporary databases. */
+async function apiRolesState(): Promise<unknown[]> {
+  const { rows } = await admin.query(
+    `select r.rolname, r.rolsuper, r.rolinherit, r.rolcreaterole, r.rolcreatedb, r.rolcanlogin, r.rolbypassrls,
+            array(select g.rolname::text from pg_auth_members m join pg_roles g on g.oid = m.roleid where m.member = r.oid order by 1) as member_of,
+            array(select u.rolname::text from pg_auth_members m join pg_roles u on u.oid = m.member where m.roleid = r.oid order by 1) as members
+       from pg_roles r where r.rolname in ('anon', 'authenticated', 'service_role', 'authenticator', 'postgres') order by 1`,
+  );
+  return rows;
+}
+
 async function dumpUserDatabase(): Promise<string> {
   const { stdout } = await execa('pg_dump', ['--dbname', urlFor('postgres', userDatabase)]);
   // pg_dump 15.14+ wraps the dump in \restrict <random key>: the key differs on every dump.
@@ -96,8 +107,10 @@ describe('verify-phase 04 --db-url', () => {
     expect(exitCode).toBe(0);
   });
 
-  it("never changes the user's database and leaves no temporary database, on success and on failure", async () => {
+  it("never changes the user's database or the server's roles, and leaves no temporary database, on success and on failure", async () => {
     const before = await dumpUserDatabase();
+    const rolesBefore = await apiRolesState();
+    expect(rolesBefore).toHaveLength(5);
     const broken = await copyRepo(repo, 'db-url-broken');
     await writeRepoFile(broken, 'supabase/migrations/00003_broken.sql', 'create table public.notes (id int);\nselect 1/0;\n');
 
@@ -110,6 +123,7 @@ describe('verify-phase 04 --db-url', () => {
     ]);
 
     expect(await dumpUserDatabase()).toBe(before);
+    expect(await apiRolesState()).toEqual(rolesBefore);
     expect(await databasesOwnedBy(runner)).toEqual([userDatabase]);
   });
 
@@ -166,7 +180,7 @@ describe('verify-phase 04 --db-url', () => {
     const { exitCode, report } = await runVerifyJson(['04', repo, '--db-url', urlFor(limited, 'postgres'), '--skip', 'typescript,python']);
     expect(exitCode).toBe(1);
     expect(check(report, 'migrations').reason).toMatch(
-      /^cannot prepare the legacy-grants database: the role in the database URL may not create databases \(needs CREATEDB\)/,
+      /^cannot prepare the database: the role in the database URL may not create databases \(needs CREATEDB\): permission denied to create database$/,
     );
     expect(check(report, 'schema')).toMatchObject({ status: 'skip', reason: 'the database could not be prepared' });
   });

@@ -46,7 +46,7 @@ function provider(failing: GrantMode[] = []): DatabaseProvider {
       if (failing.includes(grants)) throw new Error('no space left on device');
       return { engine, grants, url: null, sharedEngine: false, close: async () => undefined };
     },
-    close: async () => undefined,
+    close: async () => [],
   };
 }
 
@@ -112,7 +112,7 @@ describe('runChecks', () => {
     const phase = phaseOf([dbCheck('apply', [], () => passed()), dbCheck('inspect', [], () => passed())]);
     const results = await runChecks(phase, options(), provider(['legacy']));
     expect(results.map((r) => [r.name, r.status, r.reason])).toEqual([
-      ['apply', 'fail', 'cannot prepare the legacy-grants database: no space left on device (legacy grants)'],
+      ['apply', 'fail', 'cannot prepare the database: no space left on device (legacy grants)'],
       ['inspect', 'pass', null],
     ]);
     expect(results[1]!.warnings).toEqual([{ message: 'skipped with legacy grants: the database could not be prepared' }]);

@@ -51,7 +51,8 @@ async function runInSession(
   if (!db) {
     // The first check owns the failure (and its time); the others could not run at all.
     const [first, ...rest] = checks;
-    const summary = `cannot prepare the ${mode}-grants database: ${errorMessage(opening.value.error)}`;
+    // The mode is named by the merge of the modes' results, when not every mode failed alike.
+    const summary = `cannot prepare the database: ${errorMessage(opening.value.error)}`;
     if (first) results.set(first.name, { value: failed(summary), durationMs: opening.durationMs });
     for (const check of rest) results.set(check.name, instant(skipped('the database could not be prepared')));
     return { results, shared: !options.ownDatabase };

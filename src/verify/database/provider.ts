@@ -1,10 +1,12 @@
 import { openPreparedEngine, openStandInWithoutGrantDefaults, resetSession } from '../../db/engine-cache.js';
 import { createPostgresEngine, type EmbeddedSqlEngine, type SqlEngine } from '../../db/engine.js';
 import { grantDefaultsSql, installSupabaseStandIn } from '../../db/standin.js';
-import { createThrowawayDatabase } from '../../db/throwaway-database.js';
+import { dropStandInRoles, missingStandInRoles } from '../../db/standin-server-roles.js';
+import { createThrowawayDatabase, isDatabaseAccessError } from '../../db/throwaway-database.js';
 import { insideOuterTransaction } from '../../db/transaction.js';
 import type { Cleanups } from '../cleanup.js';
-import type { GrantMode, VerifyOptions } from '../types.js';
+import { errorMessage } from '../timing.js';
+import type { Finding, GrantMode, VerifyOptions } from '../types.js';
 import type { DatabaseProvider, DatabaseSession, OpenOptions } from './session.js';
 
 /** A temporary database on the `--db-url` server, else the embedded engine. */
@@ -66,6 +68,7 @@ export function embeddedProvider(): DatabaseProvider {
       const engine = shared;
       shared = null;
       await engine?.close().catch(() => undefined);
+      return [];
     },
   };
 }
@@ -73,14 +76,27 @@ export function embeddedProvider(): DatabaseProvider {
 /**
  * A temporary `verify_*` database on the server for each grant mode: the database the URL names
  * is never touched. The database is dropped when the session closes, when preparing it fails,
- * and by the command layer's cleanups on SIGINT/SIGTERM.
+ * and by the command layer's cleanups on SIGINT/SIGTERM. The API roles the server lacks are
+ * created with the first database and dropped after the last (see standin-server-roles).
  */
 export function postgresProvider(adminUrl: string, cleanups: Cleanups): DatabaseProvider {
+  let roleDrop: Promise<() => Promise<void>> | null = null;
+  // The server's answer does not change between grant modes: ask once.
+  let refused: unknown = null;
   return {
     async open(grants: GrantMode): Promise<DatabaseSession> {
-      const database = await createThrowawayDatabase(adminUrl, {
-        registerDrop: (undo, name) => cleanups.add(undo, `database ${name}`),
-      });
+      if (refused) throw refused;
+      let database;
+      try {
+        roleDrop ??= registerRoleDrop(adminUrl, cleanups);
+        await roleDrop;
+        database = await createThrowawayDatabase(adminUrl, {
+          registerDrop: (undo, name) => cleanups.add(undo, `database ${name}`),
+        });
+      } catch (error) {
+        if (isDatabaseAccessError(error)) refused = error;
+        throw error;
+      }
       const drop = database.drop;
       let engine: SqlEngine | null = null;
       try {
@@ -103,6 +119,23 @@ export function postgresProvider(adminUrl: string, cleanups: Cleanups): Database
         },
       };
     },
-    async close() {},
+    async close(): Promise<readonly Finding[]> {
+      const dropRoles = await roleDrop?.catch(() => null);
+      if (!dropRoles) return [];
+      return dropRoles().then(
+        () => [],
+        (error: unknown) => [{ message: errorMessage(error) }],
+      );
+    },
   };
+}
+
+/**
+ * Registers, before any is created, the drop of the roles the server lacks (the first
+ * database's stand-in creates them), so an interruption removes them too.
+ */
+async function registerRoleDrop(adminUrl: string, cleanups: Cleanups): Promise<() => Promise<void>> {
+  const missing = await missingStandInRoles(adminUrl);
+  if (missing.length === 0) return async () => undefined;
+  return cleanups.add(() => dropStandInRoles(adminUrl, missing), `role ${missing.join(', ')}`);
 }

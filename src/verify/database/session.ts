@@ -1,5 +1,5 @@
 import type { SqlEngine } from '../../db/engine.js';
-import type { GrantMode } from '../types.js';
+import type { Finding, GrantMode } from '../types.js';
 
 /** A fresh database with the Supabase stand-in installed, where the database checks run. */
 export interface DatabaseSession {
@@ -25,6 +25,9 @@ export interface OpenOptions {
 /** Opens one fresh session per grant mode. */
 export interface DatabaseProvider {
   open(grants: GrantMode, options?: OpenOptions): Promise<DatabaseSession>;
-  /** Releases what the sessions shared; called once all sessions are closed. */
-  close(): Promise<void>;
+  /**
+   * Releases what the sessions shared (on a server: drops the roles the run created); called
+   * once all sessions are closed. Returns what was left behind, as warnings for the report.
+   */
+  close(): Promise<readonly Finding[]>;
 }

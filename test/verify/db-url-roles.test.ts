@@ -1,0 +1,153 @@
+import { execa } from 'execa';
+import path from 'node:path';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { repoRoot } from '../helpers/fixtures.js';
+import { startPrivatePostgres, type PrivatePostgres } from '../helpers/private-postgres.js';
+import { check, copyRepo, generatedRepo, removeTempDirs, runVerifyJson, statusesOf, testCacheDir, writeRepoFile } from './helpers/repo.js';
+
+/**
+ * `--db-url` on a server without Supabase's API roles (a plain PostgreSQL, as in most CI
+ * services): roles belong to the server, not to the temporary database, so the run must drop the
+ * ones it created. A private server, because the shared one has the roles (see global-setup).
+ */
+const createBin = path.join(repoRoot, 'bin', 'create-saas-db.js');
+const API_ROLES = ['anon', 'authenticated', 'service_role', 'authenticator'];
+const SKIP = ['--skip', 'typescript,python'];
+
+let server: PrivatePostgres;
+let admin: pg.Client;
+let repo: string;
+
+beforeAll(async () => {
+  [server, repo] = await Promise.all([startPrivatePostgres(), generatedRepo()]);
+  admin = new pg.Client({ connectionString: server.url });
+  await admin.connect();
+});
+
+afterAll(async () => {
+  await admin?.end();
+  await server?.stop();
+  await removeTempDirs();
+});
+
+/** Every role of the server with its attributes and memberships, as pg_dumpall writes them. */
+async function dumpRoles(): Promise<string> {
+  const { stdout } = await execa('pg_dumpall', ['--roles-only', '--dbname', server.url]);
+  // pg_dumpall 15.14+ wraps the dump in \restrict <random key>: the key differs on every dump.
+  return stdout.replace(/^\\(un)?restrict \S+$/gm, '\\$1restrict <key>');
+}
+
+async function existingApiRoles(): Promise<string[]> {
+  const { rows } = await admin.query<{ rolname: string }>('select rolname from pg_roles where rolname = any($1) order by 1', [API_ROLES]);
+  return rows.map((r) => r.rolname);
+}
+
+async function verifyDatabases(): Promise<string[]> {
+  const { rows } = await admin.query<{ datname: string }>(`select datname from pg_database where datname like 'verify\\_%' order by 1`);
+  return rows.map((r) => r.datname);
+}
+
+const urlAs = (role: string) => {
+  const url = new URL(server.url);
+  url.username = role;
+  return url.toString();
+};
+
+describe('verify-phase 04 --db-url on a server without the API roles', () => {
+  it('creates the roles for the run and drops them afterwards, on success and on failure', async () => {
+    const before = await dumpRoles();
+    expect(await existingApiRoles()).toEqual([]);
+
+    const good = await runVerifyJson(['04', repo, '--db-url', server.url, ...SKIP]);
+    expect(statusesOf(good.report)).toMatchObject({ migrations: 'pass', schema: 'pass', rls: 'pass', advisors: 'pass', seed: 'pass', pgtap: 'pass' });
+    expect(good.exitCode).toBe(0);
+    expect(check(good.report, 'migrations').warnings).toEqual([]);
+    expect(await dumpRoles()).toBe(before);
+
+    const broken = await copyRepo(repo, 'roles-broken');
+    await writeRepoFile(broken, 'supabase/migrations/00003_broken.sql', 'select 1/0;\n');
+    const bad = await runVerifyJson(['04', broken, '--db-url', server.url, ...SKIP]);
+    expect(bad.exitCode).toBe(1);
+    expect(check(bad.report, 'migrations').status).toBe('fail');
+    expect(await dumpRoles()).toBe(before);
+    expect(await verifyDatabases()).toEqual([]);
+  });
+
+  it('drops the roles and the database on Ctrl-C through create-saas-db verify, and exits 130', async () => {
+    const before = await dumpRoles();
+    const slow = await copyRepo(repo, 'roles-sigint');
+    await writeRepoFile(slow, 'supabase/migrations/00003_slow.sql', 'select pg_sleep(60);\n');
+    const child = execa(process.execPath, [createBin, 'verify', '04', slow, '--db-url', server.url, ...SKIP], {
+      reject: false,
+      env: { CREATE_SAAS_DB_CACHE_DIR: testCacheDir },
+    });
+    try {
+      while (!(await sleepingMigration())) await new Promise((resolve) => setTimeout(resolve, 50));
+      const { rows: created } = await admin.query(
+        `select rolname, rolcanlogin, rolinherit, rolbypassrls,
+                array(select g.rolname::text from pg_auth_members m join pg_roles g on g.oid = m.roleid where m.member = r.oid order by 1) as member_of
+           from pg_roles r where rolname = any($1) order by 1`,
+        [API_ROLES],
+      );
+      expect(created).toEqual([
+        { rolname: 'anon', rolcanlogin: false, rolinherit: true, rolbypassrls: false, member_of: [] },
+        { rolname: 'authenticated', rolcanlogin: false, rolinherit: true, rolbypassrls: false, member_of: [] },
+        { rolname: 'authenticator', rolcanlogin: false, rolinherit: false, rolbypassrls: false, member_of: ['anon', 'authenticated', 'service_role'] },
+        { rolname: 'service_role', rolcanlogin: false, rolinherit: true, rolbypassrls: true, member_of: [] },
+      ]);
+      expect(await verifyDatabases()).toHaveLength(1);
+
+      child.kill('SIGINT');
+      const result = await child;
+      expect(result.exitCode).toBe(130);
+      expect(String(result.stderr).trim()).toBe('verify-phase: interrupted; temporary databases dropped');
+      expect(await verifyDatabases()).toEqual([]);
+    } finally {
+      child.kill('SIGKILL');
+    }
+    expect(await dumpRoles()).toBe(before);
+  });
+
+  it('keeps the roles while another verify database exists, and says so', async () => {
+    await admin.query('create database verify_other');
+    try {
+      const { exitCode, report } = await runVerifyJson(['04', repo, '--db-url', server.url, ...SKIP]);
+      expect(exitCode).toBe(0);
+      expect(check(report, 'migrations').warnings).toEqual([
+        {
+          message:
+            'left role anon, authenticated, service_role, authenticator on the server: database verify_other may be using them; drop them once it is gone',
+        },
+      ]);
+      expect(await existingApiRoles()).toEqual([...API_ROLES].sort());
+    } finally {
+      await admin.query('drop database verify_other');
+      for (const role of [...API_ROLES].reverse()) await admin.query(`drop role if exists ${role}`);
+    }
+  });
+
+  it('fails with a clear message when the role may create databases but not roles, and creates nothing', async () => {
+    await admin.query('create role verify_creator login createdb');
+    try {
+      const before = await dumpRoles();
+      const { exitCode, report } = await runVerifyJson(['04', repo, '--db-url', urlAs('verify_creator'), ...SKIP]);
+      expect(exitCode).toBe(1);
+      expect(check(report, 'migrations').reason).toBe(
+        "cannot prepare the database: the server has no role anon, authenticated, service_role, authenticator (Supabase's API roles) and the role in the database URL may not create roles (needs CREATEROLE): create them, or connect as a role that may",
+      );
+      expect(check(report, 'schema')).toMatchObject({ status: 'skip', reason: 'the database could not be prepared' });
+      expect(await verifyDatabases()).toEqual([]);
+      expect(await dumpRoles()).toBe(before);
+    } finally {
+      await admin.query('drop role verify_creator');
+    }
+  });
+});
+
+async function sleepingMigration(): Promise<boolean> {
+  const { rows } = await admin.query<{ n: number }>(
+    `select count(*)::int as n from pg_stat_activity where query like '%pg_sleep(60)%' and state = 'active' and pid <> pg_backend_pid()`,
+  );
+  return rows[0]!.n > 0;
+}
