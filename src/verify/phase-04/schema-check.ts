@@ -122,7 +122,8 @@ function triggerFindings(triggers: readonly TriggerRow[]): Finding[] {
       t.table_name === 'users' &&
       !t.before &&
       t.on_insert &&
-      /insert\s+into\s+(?:"?public"?\.)?"?users"?/i.test(t.function_source),
+      // public.users itself: not a table whose name starts with it, like public.users_log.
+      /insert\s+into\s+(?:"?public"?\.)?(?:"users"|users(?![\w$]))/i.test(t.function_source),
   );
   if (!signUp) findings.push({ message: 'auth.users has no AFTER INSERT trigger creating the public.users profile (sign-ups get no profile)' });
   return findings;
