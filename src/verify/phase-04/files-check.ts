@@ -59,7 +59,8 @@ async function migrationFindings(ctx: RepoContext): Promise<Finding[]> {
   if (supabase.migrationsDir === 'absent') return [{ message: `missing ${dir}/` }];
   const findings: Finding[] = [];
   const expected = await phaseMigrationNames();
-  const found = expected.map((name) => supabase.migrations.find((m) => m.name.endsWith(`_${name}`)));
+  // The whole name after the version: `00000_old_rls_policies.sql` is not the phase's `rls_policies.sql`.
+  const found = expected.map((name) => supabase.migrations.find((m) => m.name === `${m.version}_${name}`));
   expected.forEach((name, i) => {
     if (!found[i]) findings.push({ message: `missing ${dir}/<version>_${name}` });
   });

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import type { PythonCallMismatch } from '../../python/types.js';
 import { failed, passed, plural, skipped } from '../outcome.js';
 import type { RepoCheck } from '../phase.js';
 
@@ -38,19 +39,27 @@ export const pythonCheck: RepoCheck = {
       case 'skipped':
         return skipped(result.compiled ? `${moduleFile} compiles; not imported: ${result.reason}` : result.reason);
       case 'import-error':
-        return failed(`${moduleFile} does not import with ${result.python}: ${result.message}`, [
+        // The reason is one line; the traceback (the finding) ends with the whole message.
+        return failed(`${moduleFile} does not import with ${result.python}: ${firstLine(result.message)}`, [
           { message: result.traceback.trim() || result.message, location: location() },
         ]);
       case 'mismatch':
         return failed(
           `${plural(result.mismatches.length, 'DatabaseService call')} ${result.mismatches.length === 1 ? 'differs' : 'differ'} from what later phases expect`,
-          result.mismatches.map((m) => ({
-            message: `${m.call}: ${m.problem} (expected ${JSON.stringify(m.expected)}, got ${JSON.stringify(m.actual)})`,
-            location: location(),
-          })),
+          result.mismatches.map((m) => ({ message: mismatchMessage(m), location: location() })),
         );
-      case 'probe-failed':
-        return failed(`the Python probe failed with ${result.python}: ${result.message}`);
+      case 'probe-failed': {
+        const reason = `the Python probe failed with ${result.python}: ${firstLine(result.message)}`;
+        return failed(reason, result.message.includes('\n') ? [{ message: result.message.trim() }] : []);
+      }
     }
   },
 };
+
+const firstLine = (text: string) => text.split('\n')[0] ?? text;
+
+/** The call and its problem, with what was expected and got when the probe has them to show. */
+function mismatchMessage(m: PythonCallMismatch): string {
+  if (m.expected == null && m.actual == null) return `${m.call}: ${m.problem}`;
+  return `${m.call}: ${m.problem} (expected ${JSON.stringify(m.expected)}, got ${JSON.stringify(m.actual)})`;
+}
