@@ -77,7 +77,7 @@ export interface VerifyReport {
   readonly durationMs: number;
   readonly checks: readonly CheckResult[];
   readonly summary: { readonly passed: number; readonly failed: number; readonly skipped: number };
-  /** Path (relative to root) of the completion marker written on success, else null. */
+  /** Path (relative to root) of the completion marker, written when every check that ran passed (at least one), else null. */
   readonly marker: string | null;
 }
 

@@ -22,7 +22,9 @@ export async function verifyPhase(phase: PhaseDefinition, options: VerifyOptions
   const checks = await runChecks(phase, ctx, databaseProviderFor(options, cleanups));
   const summary = summarize(checks);
   const ok = summary.failed === 0 && !options.signal?.aborted;
-  if (ok) await writeCompletionMarker(facts.root, phase.markerFile, new Date());
+  // The marker tells later phases this one works: a run that checked nothing proves nothing.
+  const complete = ok && summary.passed > 0;
+  if (complete) await writeCompletionMarker(facts.root, phase.markerFile, new Date());
   return {
     phase: phase.id,
     root: facts.root,
@@ -34,7 +36,7 @@ export async function verifyPhase(phase: PhaseDefinition, options: VerifyOptions
     durationMs: performance.now() - start,
     checks,
     summary,
-    marker: ok ? phase.markerFile : null,
+    marker: complete ? phase.markerFile : null,
   };
 }
 

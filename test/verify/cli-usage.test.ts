@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -59,6 +59,8 @@ describe('verify-phase usage errors exit 2 with a one-line reason', () => {
       expect(await runVerifyCli(['04', '.', ...skipAll, '--junit', 'missing/dir/verify.xml'], io)).toBe(2);
       expect(io.out.join('')).toContain('Phase 04 PASSED: 0 passed, 0 failed, 9 skipped');
       expect(io.err.join('')).toMatch(/^verify-phase: --junit: cannot write .*missing\/dir\/verify\.xml: ENOENT/);
+      // Nothing was checked, so nothing is marked complete.
+      expect(await readdir(dir)).toEqual([]);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
