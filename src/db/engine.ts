@@ -6,7 +6,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { pgcrypto } from '@electric-sql/pglite/contrib/pgcrypto';
 import { uuid_ossp } from '@electric-sql/pglite/contrib/uuid_ossp';
 import v8 from 'node:v8';
-import pg from 'pg';
+import type pg from 'pg';
 import { toSqlError } from './sql-error.js';
 
 export interface SqlEngine {
@@ -114,7 +114,9 @@ export async function createPostgresEngine(url: string): Promise<SqlEngine> {
 
 /** A connected pg client, or a SqlError (and no open socket) when the server cannot be reached. */
 export async function connectPostgres(url: string): Promise<pg.Client> {
-  const client = new pg.Client({ connectionString: url });
+  // Loaded on use: importing pg costs tens of milliseconds that embedded runs would pay for nothing.
+  const { Client } = (await import('pg')).default;
+  const client = new Client({ connectionString: url });
   // A dropped connection (e.g. DROP DATABASE … WITH (FORCE)) is reported by the next query;
   // without a listener the 'error' event would crash the process.
   client.on('error', () => {});

@@ -3,7 +3,7 @@
  * tests never touch the user's own databases.
  */
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
+import type pg from 'pg';
 import { connectPostgres } from './engine.js';
 import { INSUFFICIENT_PRIVILEGE, SqlError, toSqlError } from './sql-error.js';
 

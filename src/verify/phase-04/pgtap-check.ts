@@ -1,6 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import pg from 'pg';
+import type pg from 'pg';
+import { connectPostgres } from '../../db/engine.js';
 import { toSqlError } from '../../db/sql-error.js';
 import { failed, passed, plural, skipped } from '../outcome.js';
 import type { DatabaseCheck } from '../phase.js';
@@ -43,8 +44,7 @@ export const pgtapCheck: DatabaseCheck = {
 async function runTestFile(url: string, root: string, file: string): Promise<Finding[]> {
   const relative = path.relative(root, file).split(path.sep).join('/');
   const sql = await readFile(file, 'utf8');
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
+  const client = await connectPostgres(url);
   try {
     // Supabase gives the postgres role this search_path; the tests call pgTAP unqualified.
     await client.query('set search_path = "$user", public, extensions');
