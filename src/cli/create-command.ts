@@ -12,7 +12,7 @@ import type { Plan } from '../plan/types.js';
 import { formatHumanReport, toJsonReport, type GenerateOutcome, type InstallOutcome } from '../report/generate-report.js';
 import { EXIT, exitCodeFor } from './exit-codes.js';
 import { installDependencies } from './install.js';
-import { packageVersion } from './package-version.js';
+import { packageVersion } from '../package-version.js';
 import { parseCommandLine } from './parse-command-line.js';
 
 export interface CliIo {

@@ -1,6 +1,6 @@
 import type { ProjectFacts } from '../detect/facts.js';
-import { relativeImport } from '../plan/artifacts.js';
-import type { PhaseLayout } from '../plan/layout.js';
+import { relativeImport } from '../phase-04/artifacts.js';
+import type { PhaseLayout } from '../phase-04/layout.js';
 import { STRIPE_SUBSCRIPTION_STATUSES, type EnvAccess, type RenderContext } from '../render/context.js';
 import type { ResolvedConfig } from './resolve-config.js';
 

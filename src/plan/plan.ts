@@ -1,7 +1,7 @@
 import type { ProjectFacts } from '../detect/facts.js';
-import type { Artifact } from './artifacts.js';
-import { relativeImport } from './artifacts.js';
-import type { PhaseLayout } from './layout.js';
+import type { Artifact } from '../phase-04/artifacts.js';
+import { relativeImport } from '../phase-04/artifacts.js';
+import type { PhaseLayout } from '../phase-04/layout.js';
 import type { ArtifactGroup, Plan, PlannedFile } from './types.js';
 
 export interface DependencyEdit {

@@ -11,7 +11,7 @@ import {
   ruleCases,
   runRlsMatrix,
   type RlsCaseResult,
-} from '../../src/db/rls-matrix.js';
+} from '../../src/phase-04/rls-matrix.js';
 import type { GrantDefaults } from '../../src/db/standin.js';
 import type { EngineKind, TestDatabase } from '../helpers/db-postgres.js';
 import { renderSchema } from '../helpers/db-schema.js';

@@ -1,7 +1,7 @@
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { isDirectory, isFile, readText } from '../../detect/fs-probe.js';
-import { migrationName } from '../../plan/artifacts.js';
+import { migrationName } from '../../phase-04/artifacts.js';
 import { templatesDir } from '../../render/templates-dir.js';
 import { failIfAny, plural } from '../outcome.js';
 import type { RepoCheck } from '../phase.js';

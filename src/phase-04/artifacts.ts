@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { PhaseLayout } from './layout.js';
-import type { ArtifactGroup } from './types.js';
+import type { ArtifactGroup } from '../plan/types.js';
 
 /** One file the phase produces: which template renders it and where it goes. */
 export interface Artifact {

@@ -5,7 +5,7 @@
  */
 import type { Fixture, FixtureUser, MatrixTable } from './rls-fixture.js';
 import { MATRIX_TABLES } from './rls-fixture.js';
-import { INSUFFICIENT_PRIVILEGE } from './sql-error.js';
+import { INSUFFICIENT_PRIVILEGE } from '../db/sql-error.js';
 
 export type Actor = 'anon' | 'user A' | 'user B' | 'service_role' | 'auth service';
 export const MATRIX_ACTORS = ['anon', 'user A', 'user B', 'service_role'] as const satisfies readonly Actor[];

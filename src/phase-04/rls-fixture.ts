@@ -4,7 +4,7 @@
  * caller's transaction, with fresh ids, so they never collide with existing data.
  */
 import { randomUUID } from 'node:crypto';
-import type { SqlEngine } from './engine.js';
+import type { SqlEngine } from '../db/engine.js';
 
 export const MATRIX_TABLES = ['users', 'subscriptions', 'jobs', 'assets', 'subscription_audit'] as const;
 export type MatrixTable = (typeof MATRIX_TABLES)[number];
