@@ -19,7 +19,10 @@ export interface PhaseLayout {
   readonly typesFile: string;
 }
 
-export const WEB_CLIENT_MODULES = ['client', 'server', 'admin', 'config'] as const;
+/** The spec's web modules under lib/supabase; verify requires these (and the session module). */
+export const SPEC_WEB_MODULES = ['client', 'server', 'admin'] as const;
+/** What generate writes there besides the session module: the spec's modules and their shared config. */
+export const WEB_CLIENT_MODULES = [...SPEC_WEB_MODULES, 'config'] as const;
 
 export function sessionFileFor(nextMajor: number): 'proxy' | 'middleware' {
   return nextMajor >= 16 ? 'proxy' : 'middleware';

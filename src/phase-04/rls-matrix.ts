@@ -12,7 +12,6 @@ import { enterRequest, inRolledBackTransaction, keyClaims, resetRequest, userCla
 
 export type { RlsCase, Actor } from './rls-cases.js';
 export { matrixCases, ruleCases, expectedMatrixOutcome, MATRIX_ACTORS, MATRIX_OPERATIONS } from './rls-cases.js';
-export { MATRIX_TABLES, type MatrixTable } from './rls-fixture.js';
 
 export interface RlsCaseResult {
   readonly name: string;

@@ -1,4 +1,4 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { detectProject } from '../detect/index.js';
 import type { ProjectFacts } from '../detect/facts.js';
@@ -6,15 +6,16 @@ import { readText } from '../detect/fs-probe.js';
 import { normaliseRelative } from '../detect/web-app.js';
 import { CliError } from '../errors.js';
 import type { GenerateOptions } from '../options/schema.js';
-import { listArtifacts, type TemplateInventory } from '../phase-04/artifacts.js';
+import { listArtifacts } from '../phase-04/artifacts.js';
+import { readInventory } from '../phase-04/inventory.js';
+import { phaseLayout, type PhaseLayout } from '../phase-04/layout.js';
+import { migrationsSkipReason } from '../phase-04/migrations.js';
 import { addPackageJsonDependencies, addPyprojectDependency } from '../plan/dependency-edits.js';
 import { PYTHON_SUPABASE_REQUIREMENT, WEB_DEPENDENCIES } from '../plan/dependency-versions.js';
-import { phaseLayout, type PhaseLayout } from '../phase-04/layout.js';
 import { nextMigrationVersions } from '../plan/migration-versions.js';
 import { buildPlan, type DependencyEdit } from '../plan/plan.js';
 import type { Plan } from '../plan/types.js';
 import { renderTemplate } from '../render/render.js';
-import { templatesDir } from '../render/templates-dir.js';
 import { migrationsCreatingPhaseTables } from './existing-tables.js';
 import { buildRenderContext } from './render-context.js';
 import { resolveConfig, type ResolvedConfig } from './resolve-config.js';
@@ -51,7 +52,7 @@ export async function preparePlan(request: PrepareRequest): Promise<Prepared> {
   const inventory = await readInventory();
   const versions = nextMigrationVersions(options.append ? existingMigrations : [], config.naming, inventory.migrations.length, request.now);
   const artifacts = listArtifacts(layout, inventory, versions);
-  const migrationsSkipped = facts.supabase.migrations.length + facts.supabase.ignoredMigrationFiles.length > 0 && !options.append;
+  const migrationsSkipped = migrationsSkipReason(facts.supabase, layout, options.append) !== null;
 
   const renderAll = (typedClients: boolean) => {
     const context = buildRenderContext(facts, layout, config, { typedClients });
@@ -118,16 +119,6 @@ async function refuseDuplicateTables(facts: ProjectFacts): Promise<void> {
   if (clashes.length === 0) return;
   const list = clashes.map((c) => `${c.file} (${c.tables.join(', ')})`);
   throw new CliError('refused', `--append refused: existing migrations already create phase tables: ${list.join('; ')}`, list);
-}
-
-async function readInventory(): Promise<TemplateInventory> {
-  const list = async (dir: string) => (await readdir(path.join(templatesDir, dir)).catch(() => [])).filter((n) => n.endsWith('.hbs')).sort();
-  const [migrations, dbTests, webLib] = await Promise.all([
-    list('supabase/migrations'),
-    list('supabase/tests/database'),
-    list('web/lib/supabase'),
-  ]);
-  return { migrations, dbTests, webLib };
 }
 
 async function readMigrations(facts: ProjectFacts): Promise<Array<{ name: string; sql: string }>> {

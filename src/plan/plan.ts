@@ -1,7 +1,8 @@
 import type { ProjectFacts } from '../detect/facts.js';
 import type { Artifact } from '../phase-04/artifacts.js';
-import { relativeImport } from '../phase-04/artifacts.js';
 import type { PhaseLayout } from '../phase-04/layout.js';
+import { migrationsSkipReason } from '../phase-04/migrations.js';
+import { relativeImport } from './relative-import.js';
 import type { ArtifactGroup, Plan, PlannedFile } from './types.js';
 
 export interface DependencyEdit {
@@ -99,10 +100,8 @@ export const isMigration = (path: string) => path.startsWith('supabase/migration
 function groupSkips(input: PlanInput): Map<ArtifactGroup, string> {
   const { facts, layout } = input;
   const skips = new Map<ArtifactGroup, string>();
-  const existingSql = facts.supabase.migrations.length + facts.supabase.ignoredMigrationFiles.length;
-  if (existingSql > 0 && !input.options.append) {
-    skips.set('migrations', `${layout.migrationsDir}/ already holds ${existingSql} migration file(s); pass --append to add ours after them`);
-  }
+  const migrationsSkip = migrationsSkipReason(facts.supabase, layout, input.options.append);
+  if (migrationsSkip) skips.set('migrations', migrationsSkip);
   if (facts.web.hasSupabaseLib) {
     skips.set('web', `${layout.webLibDir}/ already exists; the web client files are only generated into a new one`);
   }
