@@ -47,7 +47,7 @@ export async function preparePlan(request: PrepareRequest): Promise<Prepared> {
   const config = await resolveConfig(options, facts, cwd);
   const layout = phaseLayout(facts, { backend: options.backend });
   const existingMigrations = facts.supabase.migrations;
-  if (options.append && existingMigrations.length > 0) await refuseDuplicateTables(facts);
+  if (options.append && existingMigrations.length > 0) await refuseDuplicateTables(facts, layout);
 
   const inventory = await readInventory();
   const versions = nextMigrationVersions(options.append ? existingMigrations : [], config.naming, inventory.migrations.length, request.now);
@@ -64,7 +64,7 @@ export async function preparePlan(request: PrepareRequest): Promise<Prepared> {
   if (options.types && request.generateTypes) {
     const ours = migrationsSkipped ? [] : rendered.filter((r) => r.artifact.group === 'migrations');
     const migrations = [
-      ...(await readMigrations(facts)),
+      ...(await readMigrations(facts, layout)),
       ...ours.map((r) => ({ name: path.posix.basename(r.artifact.path), sql: r.content })),
     ];
     try {
@@ -114,15 +114,15 @@ function assertUsable(facts: ProjectFacts): void {
   }
 }
 
-async function refuseDuplicateTables(facts: ProjectFacts): Promise<void> {
-  const clashes = await migrationsCreatingPhaseTables(path.join(facts.root, 'supabase', 'migrations'), facts.supabase.migrations);
+async function refuseDuplicateTables(facts: ProjectFacts, layout: PhaseLayout): Promise<void> {
+  const clashes = await migrationsCreatingPhaseTables(path.join(facts.root, layout.migrationsDir), facts.supabase.migrations);
   if (clashes.length === 0) return;
   const list = clashes.map((c) => `${c.file} (${c.tables.join(', ')})`);
   throw new CliError('refused', `--append refused: existing migrations already create phase tables: ${list.join('; ')}`, list);
 }
 
-async function readMigrations(facts: ProjectFacts): Promise<Array<{ name: string; sql: string }>> {
-  const dir = path.join(facts.root, 'supabase', 'migrations');
+async function readMigrations(facts: ProjectFacts, layout: PhaseLayout): Promise<Array<{ name: string; sql: string }>> {
+  const dir = path.join(facts.root, layout.migrationsDir);
   return Promise.all(facts.supabase.migrations.map(async (m) => ({ name: m.name, sql: await readFile(path.join(dir, m.name), 'utf8') })));
 }
 

@@ -1,6 +1,6 @@
 import type { ProjectFacts } from '../detect/facts.js';
 import type { Artifact } from '../phase-04/artifacts.js';
-import type { PhaseLayout } from '../phase-04/layout.js';
+import { MIGRATIONS_DIR, type PhaseLayout } from '../phase-04/layout.js';
 import { migrationsSkipReason } from '../phase-04/migrations.js';
 import { relativeImport } from './relative-import.js';
 import type { ArtifactGroup, Plan, PlannedFile } from './types.js';
@@ -95,7 +95,7 @@ function compare(
   return { ...base, status: 'conflict', reason: forceable ? 'differs from the generated file' : 'an existing migration is never modified', forceable };
 }
 
-export const isMigration = (path: string) => path.startsWith('supabase/migrations/');
+export const isMigration = (path: string) => path.startsWith(`${MIGRATIONS_DIR}/`);
 
 function groupSkips(input: PlanInput): Map<ArtifactGroup, string> {
   const { facts, layout } = input;
