@@ -6,13 +6,14 @@ import { findWebAppCandidates } from '../detect/web-app.js';
 import { readJson } from '../detect/fs-probe.js';
 import { CliError, isCliError } from '../errors.js';
 import { describeOptionsError, generateOptionsSchema, parseTierList, tiersSchema, type GenerateOptions } from '../options/schema.js';
+import { DEFAULT_TIERS } from '../phase-04/spec.js';
 import { detectTarget, preparePlan, type TypesGenerator } from '../pipeline/prepare.js';
 import { overwriteConflict } from '../plan/plan.js';
 import type { Plan } from '../plan/types.js';
 import { formatHumanReport, toJsonReport, type GenerateOutcome, type InstallOutcome } from '../report/generate-report.js';
 import { EXIT, exitCodeFor } from './exit-codes.js';
 import { installDependencies } from './install.js';
-import { packageVersion } from './package-version.js';
+import { packageVersion } from '../package-version.js';
 import { parseCommandLine } from './parse-command-line.js';
 
 export interface CliIo {
@@ -109,7 +110,7 @@ async function askMissing(options: GenerateOptions, facts: ProjectFacts): Promis
   const prompts = await import('./prompts.js');
   let next = options;
   if (!options.tiers && !options.config && !facts.scaffoldConfig?.tiers) {
-    const answer = await prompts.askTiers(['free', 'pro', 'studio', 'enterprise'], (value) => {
+    const answer = await prompts.askTiers(DEFAULT_TIERS, (value) => {
       const result = tiersSchema.safeParse(parseTierList(value));
       return result.success ? undefined : result.error.issues[0]?.message;
     });
@@ -154,7 +155,7 @@ function parseArgs(argv: string[], io: CliIo): Record<string, unknown> | null {
     .option('--web-dir <dir>', 'Next.js app directory inside the target (default: detected, else apps/web)')
     .option('--backend-dir <dir>', 'Python backend directory inside the target (default: packages/backend)')
     .option('--no-backend', 'do not generate the Python database module')
-    .option('--tiers <list>', 'subscription tiers, comma separated (default: free,pro,studio,enterprise)')
+    .option('--tiers <list>', `subscription tiers, comma separated (default: ${DEFAULT_TIERS.join(',')})`)
     .option('--naming <style>', 'migration names: sequential (00001_…) or timestamp (YYYYMMDDHHMMSS_…)')
     .option('--config <file>', "the guide's scaffold-config.json (payments.tiers[].id → tiers)")
     .option('--append', 'add the migrations after existing ones, in the repo’s naming')

@@ -15,7 +15,7 @@ import { mkdir, open, readdir, rename, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { packageVersion } from '../cli/package-version.js';
+import { packageVersion } from '../package-version.js';
 import { packageRoot } from '../package-root.js';
 import { createEmbeddedEngine, type EmbeddedSqlEngine } from './engine.js';
 import { grantDefaultsSql, installStandInWithoutGrantDefaults, type GrantDefaults } from './standin.js';

@@ -1,8 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { MigrationFile } from '../detect/facts.js';
-
-export const PHASE_TABLES = ['users', 'subscriptions', 'jobs', 'assets', 'subscription_audit'] as const;
+import { PHASE_TABLES } from '../phase-04/spec.js';
 
 /** Which existing migrations already create one of the phase's tables in `public`. */
 export async function migrationsCreatingPhaseTables(

@@ -1,4 +1,4 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { detectProject } from '../detect/index.js';
 import type { ProjectFacts } from '../detect/facts.js';
@@ -6,15 +6,16 @@ import { readText } from '../detect/fs-probe.js';
 import { normaliseRelative } from '../detect/web-app.js';
 import { CliError } from '../errors.js';
 import type { GenerateOptions } from '../options/schema.js';
-import { listArtifacts, type TemplateInventory } from '../plan/artifacts.js';
+import { listArtifacts } from '../phase-04/artifacts.js';
+import { readInventory } from '../phase-04/inventory.js';
+import { phaseLayout, type PhaseLayout } from '../phase-04/layout.js';
+import { migrationsSkipReason } from '../phase-04/migrations.js';
 import { addPackageJsonDependencies, addPyprojectDependency } from '../plan/dependency-edits.js';
 import { PYTHON_SUPABASE_REQUIREMENT, WEB_DEPENDENCIES } from '../plan/dependency-versions.js';
-import { phaseLayout, type PhaseLayout } from '../plan/layout.js';
 import { nextMigrationVersions } from '../plan/migration-versions.js';
 import { buildPlan, type DependencyEdit } from '../plan/plan.js';
 import type { Plan } from '../plan/types.js';
 import { renderTemplate } from '../render/render.js';
-import { templatesDir } from '../render/templates-dir.js';
 import { migrationsCreatingPhaseTables } from './existing-tables.js';
 import { buildRenderContext } from './render-context.js';
 import { resolveConfig, type ResolvedConfig } from './resolve-config.js';
@@ -46,12 +47,12 @@ export async function preparePlan(request: PrepareRequest): Promise<Prepared> {
   const config = await resolveConfig(options, facts, cwd);
   const layout = phaseLayout(facts, { backend: options.backend });
   const existingMigrations = facts.supabase.migrations;
-  if (options.append && existingMigrations.length > 0) await refuseDuplicateTables(facts);
+  if (options.append && existingMigrations.length > 0) await refuseDuplicateTables(facts, layout);
 
   const inventory = await readInventory();
   const versions = nextMigrationVersions(options.append ? existingMigrations : [], config.naming, inventory.migrations.length, request.now);
   const artifacts = listArtifacts(layout, inventory, versions);
-  const migrationsSkipped = facts.supabase.migrations.length + facts.supabase.ignoredMigrationFiles.length > 0 && !options.append;
+  const migrationsSkipped = migrationsSkipReason(facts.supabase, layout, options.append) !== null;
 
   const renderAll = (typedClients: boolean) => {
     const context = buildRenderContext(facts, layout, config, { typedClients });
@@ -63,7 +64,7 @@ export async function preparePlan(request: PrepareRequest): Promise<Prepared> {
   if (options.types && request.generateTypes) {
     const ours = migrationsSkipped ? [] : rendered.filter((r) => r.artifact.group === 'migrations');
     const migrations = [
-      ...(await readMigrations(facts)),
+      ...(await readMigrations(facts, layout)),
       ...ours.map((r) => ({ name: path.posix.basename(r.artifact.path), sql: r.content })),
     ];
     try {
@@ -113,25 +114,15 @@ function assertUsable(facts: ProjectFacts): void {
   }
 }
 
-async function refuseDuplicateTables(facts: ProjectFacts): Promise<void> {
-  const clashes = await migrationsCreatingPhaseTables(path.join(facts.root, 'supabase', 'migrations'), facts.supabase.migrations);
+async function refuseDuplicateTables(facts: ProjectFacts, layout: PhaseLayout): Promise<void> {
+  const clashes = await migrationsCreatingPhaseTables(path.join(facts.root, layout.migrationsDir), facts.supabase.migrations);
   if (clashes.length === 0) return;
   const list = clashes.map((c) => `${c.file} (${c.tables.join(', ')})`);
   throw new CliError('refused', `--append refused: existing migrations already create phase tables: ${list.join('; ')}`, list);
 }
 
-async function readInventory(): Promise<TemplateInventory> {
-  const list = async (dir: string) => (await readdir(path.join(templatesDir, dir)).catch(() => [])).filter((n) => n.endsWith('.hbs')).sort();
-  const [migrations, dbTests, webLib] = await Promise.all([
-    list('supabase/migrations'),
-    list('supabase/tests/database'),
-    list('web/lib/supabase'),
-  ]);
-  return { migrations, dbTests, webLib };
-}
-
-async function readMigrations(facts: ProjectFacts): Promise<Array<{ name: string; sql: string }>> {
-  const dir = path.join(facts.root, 'supabase', 'migrations');
+async function readMigrations(facts: ProjectFacts, layout: PhaseLayout): Promise<Array<{ name: string; sql: string }>> {
+  const dir = path.join(facts.root, layout.migrationsDir);
   return Promise.all(facts.supabase.migrations.map(async (m) => ({ name: m.name, sql: await readFile(path.join(dir, m.name), 'utf8') })));
 }
 

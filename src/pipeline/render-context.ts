@@ -1,7 +1,8 @@
 import type { ProjectFacts } from '../detect/facts.js';
-import { relativeImport } from '../plan/artifacts.js';
-import type { PhaseLayout } from '../plan/layout.js';
-import { STRIPE_SUBSCRIPTION_STATUSES, type EnvAccess, type RenderContext } from '../render/context.js';
+import type { PhaseLayout } from '../phase-04/layout.js';
+import { BACKEND_SETTINGS, DEFAULT_TIERS, STRIPE_SUBSCRIPTION_STATUSES } from '../phase-04/spec.js';
+import { relativeImport } from '../plan/relative-import.js';
+import type { EnvAccess, RenderContext } from '../render/context.js';
 import type { ResolvedConfig } from './resolve-config.js';
 
 /** Turns facts and config into the values templates substitute. */
@@ -14,7 +15,7 @@ export function buildRenderContext(
   const libFile = `${layout.webLibDir}/client.ts`;
   return {
     tiers: config.tiers,
-    defaultTier: config.tiers[0] ?? 'free',
+    defaultTier: config.tiers[0] ?? DEFAULT_TIERS[0],
     subscriptionStatuses: STRIPE_SUBSCRIPTION_STATUSES,
     projectName: config.projectName,
     web: {
@@ -24,7 +25,7 @@ export function buildRenderContext(
       env: envAccess(facts, libFile),
       databaseTypesImport: options.typedClients ? relativeImport(libFile, layout.typesFile.replace(/\.ts$/, '')) : null,
     },
-    python: { configModule: 'src.config', urlSetting: 'SUPABASE_URL', keySetting: 'SUPABASE_SERVICE_ROLE_KEY' },
+    python: BACKEND_SETTINGS,
   };
 }
 

@@ -3,7 +3,7 @@ import { CliError } from '../errors.js';
 import type { MigrationNaming, ProjectFacts } from '../detect/facts.js';
 import { readScaffoldConfig } from '../detect/scaffold-config.js';
 import { tiersSchema, type GenerateOptions } from '../options/schema.js';
-import { DEFAULT_TIERS } from '../render/context.js';
+import { DEFAULT_TIERS } from '../phase-04/spec.js';
 
 export interface ResolvedConfig {
   readonly tiers: readonly string[];

@@ -1,7 +1,8 @@
 import type { ProjectFacts } from '../detect/facts.js';
-import type { Artifact } from './artifacts.js';
-import { relativeImport } from './artifacts.js';
-import type { PhaseLayout } from './layout.js';
+import type { Artifact } from '../phase-04/artifacts.js';
+import { MIGRATIONS_DIR, type PhaseLayout } from '../phase-04/layout.js';
+import { migrationsSkipReason } from '../phase-04/migrations.js';
+import { relativeImport } from './relative-import.js';
 import type { ArtifactGroup, Plan, PlannedFile } from './types.js';
 
 export interface DependencyEdit {
@@ -94,15 +95,13 @@ function compare(
   return { ...base, status: 'conflict', reason: forceable ? 'differs from the generated file' : 'an existing migration is never modified', forceable };
 }
 
-export const isMigration = (path: string) => path.startsWith('supabase/migrations/');
+export const isMigration = (path: string) => path.startsWith(`${MIGRATIONS_DIR}/`);
 
 function groupSkips(input: PlanInput): Map<ArtifactGroup, string> {
   const { facts, layout } = input;
   const skips = new Map<ArtifactGroup, string>();
-  const existingSql = facts.supabase.migrations.length + facts.supabase.ignoredMigrationFiles.length;
-  if (existingSql > 0 && !input.options.append) {
-    skips.set('migrations', `${layout.migrationsDir}/ already holds ${existingSql} migration file(s); pass --append to add ours after them`);
-  }
+  const migrationsSkip = migrationsSkipReason(facts.supabase, layout, input.options.append);
+  if (migrationsSkip) skips.set('migrations', migrationsSkip);
   if (facts.web.hasSupabaseLib) {
     skips.set('web', `${layout.webLibDir}/ already exists; the web client files are only generated into a new one`);
   }

@@ -1,4 +1,6 @@
-export type ArtifactGroup = 'migrations' | 'seed' | 'db-tests' | 'web' | 'backend' | 'types' | 'dependencies';
+import type { TemplateGroup } from '../phase-04/artifacts.js';
+
+export type ArtifactGroup = TemplateGroup | 'types' | 'dependencies';
 
 /**
  * create: absent, will be written · unchanged: identical already · update: an edit we own (a

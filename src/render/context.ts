@@ -2,6 +2,8 @@
  * Everything a template may read. Built in TypeScript by the planner from options and detected
  * facts; templates only substitute values and choose between a few named variants.
  */
+import { BACKEND_SETTINGS, DEFAULT_TIERS, STRIPE_SUBSCRIPTION_STATUSES } from '../phase-04/spec.js';
+
 export interface RenderContext {
   /** Subscription tiers, lowercase identifiers; the first is the default tier. */
   readonly tiers: readonly string[];
@@ -50,24 +52,11 @@ export interface PythonContext {
   readonly keySetting: string; // SUPABASE_SERVICE_ROLE_KEY
 }
 
-export const STRIPE_SUBSCRIPTION_STATUSES = [
-  'active',
-  'past_due',
-  'canceled',
-  'incomplete',
-  'incomplete_expired',
-  'trialing',
-  'unpaid',
-  'paused',
-] as const;
-
-export const DEFAULT_TIERS = ['free', 'pro', 'studio', 'enterprise'] as const;
-
 /** The spec's monorepo: Next 16, the guide's env module and backend. Used by tests and examples. */
 export function exampleContext(overrides: Partial<RenderContext> = {}): RenderContext {
   return {
     tiers: [...DEFAULT_TIERS],
-    defaultTier: 'free',
+    defaultTier: DEFAULT_TIERS[0],
     subscriptionStatuses: [...STRIPE_SUBSCRIPTION_STATUSES],
     projectName: 'example',
     web: {
@@ -83,7 +72,7 @@ export function exampleContext(overrides: Partial<RenderContext> = {}): RenderCo
       },
       databaseTypesImport: null,
     },
-    python: { configModule: 'src.config', urlSetting: 'SUPABASE_URL', keySetting: 'SUPABASE_SERVICE_ROLE_KEY' },
+    python: BACKEND_SETTINGS,
     ...overrides,
   };
 }

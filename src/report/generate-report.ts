@@ -1,6 +1,6 @@
 import type { ApplyResult } from '../apply/apply.js';
 import type { ProjectFacts } from '../detect/facts.js';
-import type { PhaseLayout } from '../plan/layout.js';
+import type { PhaseLayout } from '../phase-04/layout.js';
 import type { FileStatus, Plan } from '../plan/types.js';
 import { unifiedDiff } from './unified-diff.js';
 

@@ -3,7 +3,7 @@
  * outcome; the runner turns outcomes into timed results; reporters format the report.
  */
 import type { ProjectFacts } from '../detect/facts.js';
-import type { PhaseLayout } from '../plan/layout.js';
+import type { PhaseLayout } from '../phase-04/layout.js';
 
 export type CheckStatus = 'pass' | 'fail' | 'skip';
 

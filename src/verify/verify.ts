@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { detectProject } from '../detect/index.js';
 import { CliError } from '../errors.js';
-import { phaseLayout } from '../plan/layout.js';
+import { phaseLayout } from '../phase-04/layout.js';
 import type { Cleanups } from './cleanup.js';
 import { databaseProviderFor } from './database/provider.js';
 import { writeCompletionMarker } from './marker.js';

@@ -7,11 +7,11 @@ import {
   matrixCases,
   MATRIX_ACTORS,
   MATRIX_OPERATIONS,
-  MATRIX_TABLES,
   ruleCases,
   runRlsMatrix,
   type RlsCaseResult,
-} from '../../src/db/rls-matrix.js';
+} from '../../src/phase-04/rls-matrix.js';
+import { PHASE_TABLES } from '../../src/phase-04/spec.js';
 import type { GrantDefaults } from '../../src/db/standin.js';
 import type { EngineKind, TestDatabase } from '../helpers/db-postgres.js';
 import { renderSchema } from '../helpers/db-schema.js';
@@ -29,12 +29,12 @@ const failures = (results: readonly RlsCaseResult[]) =>
 describe('the matrix itself', () => {
   it('covers 4 actors × 5 tables × 4 operations', () => {
     const names = matrixCases().map((c) => c.name);
-    expect(new Set(names).size).toBe(MATRIX_ACTORS.length * MATRIX_TABLES.length * MATRIX_OPERATIONS.length);
+    expect(new Set(names).size).toBe(MATRIX_ACTORS.length * PHASE_TABLES.length * MATRIX_OPERATIONS.length);
     expect(names).toContain('user B update users');
   });
 
   it('expects anon to be refused everywhere and service_role to reach every row', () => {
-    for (const table of MATRIX_TABLES) {
+    for (const table of PHASE_TABLES) {
       for (const op of MATRIX_OPERATIONS) {
         expect(expectedMatrixOutcome('anon', table, op)).toBe('error 42501');
         expect(expectedMatrixOutcome('service_role', table, op)).toBe(op === 'insert' ? 'rows: A' : 'rows: A,B');

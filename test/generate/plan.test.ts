@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ProjectFacts } from '../../src/detect/facts.js';
-import { listArtifacts } from '../../src/plan/artifacts.js';
-import { phaseLayout } from '../../src/plan/layout.js';
+import { listArtifacts } from '../../src/phase-04/artifacts.js';
+import { phaseLayout } from '../../src/phase-04/layout.js';
 import { nextMigrationVersions } from '../../src/plan/migration-versions.js';
 import { buildPlan, overwriteConflict, type PlanInput } from '../../src/plan/plan.js';
 

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { PackageManager } from '../../src/detect/facts.js';
 import { detectProject } from '../../src/detect/index.js';
-import { phaseLayout } from '../../src/plan/layout.js';
+import { phaseLayout } from '../../src/phase-04/layout.js';
 import { filesCheck } from '../../src/verify/phase-04/files-check.js';
 import { pythonCheck } from '../../src/verify/phase-04/python-check.js';
 import { typescriptCheck } from '../../src/verify/phase-04/typescript-check.js';

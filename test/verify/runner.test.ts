@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEmbeddedEngine, type EmbeddedSqlEngine } from '../../src/db/engine.js';
 import { detectProject } from '../../src/detect/index.js';
-import { phaseLayout } from '../../src/plan/layout.js';
+import { phaseLayout } from '../../src/phase-04/layout.js';
 import type { DatabaseProvider } from '../../src/verify/database/session.js';
 import { failed, passed, skipped } from '../../src/verify/outcome.js';
 import type { CheckDefinition, DatabaseCheck, PhaseDefinition, RepoCheck } from '../../src/verify/phase.js';

@@ -1,8 +1,8 @@
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { isDirectory, isFile, readText } from '../../detect/fs-probe.js';
-import { migrationName } from '../../plan/artifacts.js';
-import { templatesDir } from '../../render/templates-dir.js';
+import { phaseMigrationNames } from '../../phase-04/inventory.js';
+import { SPEC_WEB_MODULES } from '../../phase-04/layout.js';
 import { failIfAny, plural } from '../outcome.js';
 import type { RepoCheck } from '../phase.js';
 import type { Finding, RepoContext } from '../types.js';
@@ -27,9 +27,6 @@ export const filesCheck: RepoCheck = {
     return failIfAny((n) => `${plural(n, 'problem')} with the phase's files`, groups.flat(), warnings);
   },
 };
-
-/** The spec's web modules; helpers the generator adds beside them (config.ts) are not required. */
-const SPEC_WEB_MODULES = ['client', 'server', 'admin'] as const;
 
 async function requiredFiles(ctx: RepoContext): Promise<Finding[]> {
   const { layout } = ctx;
@@ -82,12 +79,6 @@ async function migrationFindings(ctx: RepoContext): Promise<Finding[]> {
 }
 
 const isTimestamp = (version: string) => /^\d{14}$/.test(version);
-
-/** Names (without version) of the migrations the phase generates, from the templates. */
-export async function phaseMigrationNames(): Promise<string[]> {
-  const names = await readdir(path.join(templatesDir, 'supabase', 'migrations'));
-  return names.filter((n) => n.endsWith('.sql.hbs')).sort().map(migrationName);
-}
 
 async function testFindings(ctx: RepoContext): Promise<Finding[]> {
   const dir = ctx.layout.testsDir;

@@ -1,4 +1,4 @@
-import { runRlsMatrix, type RlsCaseResult } from '../../db/rls-matrix.js';
+import { runRlsMatrix, type RlsCaseResult } from '../../phase-04/rls-matrix.js';
 import { failIfAny, plural } from '../outcome.js';
 import type { DatabaseCheck } from '../phase.js';
 import type { Finding } from '../types.js';

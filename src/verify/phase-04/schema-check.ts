@@ -2,7 +2,7 @@ import type { SqlEngine } from '../../db/engine.js';
 import { failIfAny, plural } from '../outcome.js';
 import type { DatabaseCheck } from '../phase.js';
 import type { Finding } from '../types.js';
-import { EXPECTED_TABLES, UPDATED_AT_TABLES } from './expected-schema.js';
+import { EXPECTED_TABLES, UPDATED_AT_TABLES } from '../../phase-04/expected-schema.js';
 
 /**
  * After the migrations: the five tables with the spec's columns, RLS enabled on every `public`

@@ -19,7 +19,13 @@ export interface PhaseLayout {
   readonly typesFile: string;
 }
 
-export const WEB_CLIENT_MODULES = ['client', 'server', 'admin', 'config'] as const;
+/** Where the Supabase CLI keeps migrations; the phase's land there too. */
+export const MIGRATIONS_DIR = 'supabase/migrations';
+
+/** The spec's web modules under lib/supabase; verify requires these (and the session module). */
+export const SPEC_WEB_MODULES = ['client', 'server', 'admin'] as const;
+/** What generate writes there besides the session module: the spec's modules and their shared config. */
+export const WEB_CLIENT_MODULES = [...SPEC_WEB_MODULES, 'config'] as const;
 
 export function sessionFileFor(nextMajor: number): 'proxy' | 'middleware' {
   return nextMajor >= 16 ? 'proxy' : 'middleware';
@@ -31,7 +37,7 @@ export function phaseLayout(facts: ProjectFacts, options: { backend?: boolean } 
   const webLibDir = inCode('lib/supabase');
   const wantsBackend = options.backend ?? true;
   return {
-    migrationsDir: 'supabase/migrations',
+    migrationsDir: MIGRATIONS_DIR,
     seedFile: 'supabase/seed.sql',
     testsDir: 'supabase/tests/database',
     webLibDir,

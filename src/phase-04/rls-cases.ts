@@ -3,9 +3,9 @@
  * privilege rules a policy alone cannot express (column limits, forged jobs, sign-ups without
  * an email, email sync, cascades).
  */
-import type { Fixture, FixtureUser, MatrixTable } from './rls-fixture.js';
-import { MATRIX_TABLES } from './rls-fixture.js';
-import { INSUFFICIENT_PRIVILEGE } from './sql-error.js';
+import { INSUFFICIENT_PRIVILEGE } from '../db/sql-error.js';
+import type { Fixture, FixtureUser } from './rls-fixture.js';
+import { PHASE_TABLES, type PhaseTable } from './spec.js';
 
 export type Actor = 'anon' | 'user A' | 'user B' | 'service_role' | 'auth service';
 export const MATRIX_ACTORS = ['anon', 'user A', 'user B', 'service_role'] as const satisfies readonly Actor[];
@@ -36,11 +36,11 @@ export interface RlsCase {
 
 const DENIED = `error ${INSUFFICIENT_PRIVILEGE}`;
 const ids = (...values: string[]): string => `{${values.join(',')}}`;
-const owner = (table: MatrixTable): string => (table === 'users' ? 'id' : 'user_id');
-const both = (f: Fixture, table: MatrixTable): string => ids(f.a.rows[table], f.b.rows[table]);
+const owner = (table: PhaseTable): string => (table === 'users' ? 'id' : 'user_id');
+const both = (f: Fixture, table: PhaseTable): string => ids(f.a.rows[table], f.b.rows[table]);
 
 /** A harmless change per table: a column the owner's policies would allow, when any. */
-const UPDATE_SET: Record<MatrixTable, string> = {
+const UPDATE_SET: Record<PhaseTable, string> = {
   users: `name = 'rls matrix'`,
   subscriptions: 'cancel_at_period_end = not cancel_at_period_end',
   jobs: 'progress = progress',
@@ -49,7 +49,7 @@ const UPDATE_SET: Record<MatrixTable, string> = {
 };
 
 /** Inserts a row owned by user A, after `INSERT_SETUP` made room for it. */
-const INSERT: Record<MatrixTable, (f: Fixture) => Statement> = {
+const INSERT: Record<PhaseTable, (f: Fixture) => Statement> = {
   users: (f) => ({ sql: `insert into public.users (id, email) values ($1, $2) returning id as owner`, params: [f.a.id, f.a.email] }),
   subscriptions: (f) => ({
     sql: `insert into public.subscriptions
@@ -76,12 +76,12 @@ const INSERT: Record<MatrixTable, (f: Fixture) => Statement> = {
 };
 
 /** user A's existing profile or subscription would collide with the inserted one. */
-const INSERT_SETUP: Partial<Record<MatrixTable, (f: Fixture) => Statement>> = {
+const INSERT_SETUP: Partial<Record<PhaseTable, (f: Fixture) => Statement>> = {
   users: (f) => ({ sql: `delete from public.users where id = $1`, params: [f.a.id] }),
   subscriptions: (f) => ({ sql: `delete from public.subscriptions where user_id = $1`, params: [f.a.id] }),
 };
 
-function matrixStatement(table: MatrixTable, operation: MatrixOperation): (f: Fixture) => Statement {
+function matrixStatement(table: PhaseTable, operation: MatrixOperation): (f: Fixture) => Statement {
   const t = `public.${table}`;
   switch (operation) {
     case 'select':
@@ -99,7 +99,7 @@ function matrixStatement(table: MatrixTable, operation: MatrixOperation): (f: Fi
 }
 
 /** The intended access: anon nothing; users read their own rows, edit their profile, queue jobs; service_role all. */
-export function expectedMatrixOutcome(actor: (typeof MATRIX_ACTORS)[number], table: MatrixTable, operation: MatrixOperation): string {
+export function expectedMatrixOutcome(actor: (typeof MATRIX_ACTORS)[number], table: PhaseTable, operation: MatrixOperation): string {
   if (actor === 'anon') return DENIED;
   if (actor === 'service_role') return operation === 'insert' ? 'rows: A' : 'rows: A,B';
   const self = actor === 'user A' ? 'A' : 'B';
@@ -118,7 +118,7 @@ export function expectedMatrixOutcome(actor: (typeof MATRIX_ACTORS)[number], tab
 
 export function matrixCases(): RlsCase[] {
   return MATRIX_ACTORS.flatMap((actor) =>
-    MATRIX_TABLES.flatMap((table) =>
+    PHASE_TABLES.flatMap((table) =>
       MATRIX_OPERATIONS.map((operation) => {
         const setup = operation === 'insert' ? INSERT_SETUP[table] : undefined;
         return {

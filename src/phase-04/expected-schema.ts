@@ -1,8 +1,10 @@
+import type { PhaseTable } from './spec.js';
+
 /**
  * The spec's five tables and their columns, with the types the generated schema uses
  * (`assets.file_size` is bigint: integer overflows at 2 GiB). Columns the repo adds are fine.
  */
-export const EXPECTED_TABLES: Readonly<Record<string, Readonly<Record<string, readonly string[]>>>> = {
+export const EXPECTED_TABLES: Readonly<Record<PhaseTable, Readonly<Record<string, readonly string[]>>>> = {
   users: {
     id: ['uuid'],
     email: ['text', 'character varying'],
@@ -64,4 +66,4 @@ export const EXPECTED_TABLES: Readonly<Record<string, Readonly<Record<string, re
 };
 
 /** Tables whose `updated_at` a BEFORE UPDATE row trigger maintains. */
-export const UPDATED_AT_TABLES = ['users', 'subscriptions', 'jobs'] as const;
+export const UPDATED_AT_TABLES = ['users', 'subscriptions', 'jobs'] as const satisfies readonly PhaseTable[];

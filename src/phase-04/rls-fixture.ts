@@ -4,10 +4,8 @@
  * caller's transaction, with fresh ids, so they never collide with existing data.
  */
 import { randomUUID } from 'node:crypto';
-import type { SqlEngine } from './engine.js';
-
-export const MATRIX_TABLES = ['users', 'subscriptions', 'jobs', 'assets', 'subscription_audit'] as const;
-export type MatrixTable = (typeof MATRIX_TABLES)[number];
+import type { SqlEngine } from '../db/engine.js';
+import type { PhaseTable } from './spec.js';
 
 export type FixtureUserLabel = 'A' | 'B';
 
@@ -16,7 +14,7 @@ export interface FixtureUser {
   readonly id: string;
   readonly email: string;
   /** Row id in each table (for `users`, the user id). */
-  readonly rows: Readonly<Record<MatrixTable, string>>;
+  readonly rows: Readonly<Record<PhaseTable, string>>;
 }
 
 export interface Fixture {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { packageRoot } from '../package-root.js';
+import { packageRoot } from './package-root.js';
 
 let cached: string | null = null;
 

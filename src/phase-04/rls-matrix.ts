@@ -3,16 +3,15 @@
  * applied: fixtures and every case live in one transaction that is rolled back, each case in a
  * savepoint, acting through the same role switch and JWT claims PostgREST uses.
  */
-import type { SqlEngine } from './engine.js';
-import { toSqlError } from './sql-error.js';
-import { insideOuterTransaction } from './transaction.js';
+import type { SqlEngine } from '../db/engine.js';
+import { toSqlError } from '../db/sql-error.js';
+import { insideOuterTransaction } from '../db/transaction.js';
 import { createFixture, type Fixture } from './rls-fixture.js';
 import { matrixCases, ruleCases, type Actor, type RlsCase } from './rls-cases.js';
-import { enterRequest, inRolledBackTransaction, keyClaims, resetRequest, userClaims, type ApiRole, type JwtClaims } from './standin.js';
+import { enterRequest, inRolledBackTransaction, keyClaims, resetRequest, userClaims, type ApiRole, type JwtClaims } from '../db/standin.js';
 
 export type { RlsCase, Actor } from './rls-cases.js';
 export { matrixCases, ruleCases, expectedMatrixOutcome, MATRIX_ACTORS, MATRIX_OPERATIONS } from './rls-cases.js';
-export { MATRIX_TABLES, type MatrixTable } from './rls-fixture.js';
 
 export interface RlsCaseResult {
   readonly name: string;

@@ -1,15 +1,16 @@
-import path from 'node:path';
 import type { PhaseLayout } from './layout.js';
-import type { ArtifactGroup } from './types.js';
+
+/** The groups of files rendered from templates (the plan adds `types` and `dependencies`). */
+export type TemplateGroup = 'migrations' | 'seed' | 'db-tests' | 'web' | 'backend';
 
 /** One file the phase produces: which template renders it and where it goes. */
 export interface Artifact {
-  readonly group: ArtifactGroup;
+  readonly group: TemplateGroup;
   readonly template: string;
   readonly path: string;
 }
 
-/** Template names found under templates/ (read by the pipeline, so this stays pure). */
+/** Template names found under templates/ (read by inventory.ts, so this stays pure). */
 export interface TemplateInventory {
   /** Files in templates/supabase/migrations, e.g. `01_initial_schema.sql.hbs`, sorted. */
   readonly migrations: readonly string[];
@@ -18,6 +19,13 @@ export interface TemplateInventory {
   /** Files in templates/web/lib/supabase. */
   readonly webLib: readonly string[];
 }
+
+/** Directories under templates/ whose every template the phase renders. */
+export const TEMPLATE_DIRS = {
+  migrations: 'supabase/migrations',
+  dbTests: 'supabase/tests/database',
+  webLib: 'web/lib/supabase',
+} as const;
 
 export const SESSION_TEMPLATE = 'session.ts.hbs';
 
@@ -28,17 +36,17 @@ export function listArtifacts(
 ): Artifact[] {
   const migrations = inventory.migrations.map((template, i) => ({
     group: 'migrations' as const,
-    template: `supabase/migrations/${template}`,
+    template: `${TEMPLATE_DIRS.migrations}/${template}`,
     path: `${layout.migrationsDir}/${migrationVersions[i]}_${migrationName(template)}`,
   }));
   const dbTests = inventory.dbTests.map((template) => ({
     group: 'db-tests' as const,
-    template: `supabase/tests/database/${template}`,
+    template: `${TEMPLATE_DIRS.dbTests}/${template}`,
     path: `${layout.testsDir}/${stripHbs(template)}`,
   }));
   const webLib = inventory.webLib.map((template) => ({
     group: 'web' as const,
-    template: `web/lib/supabase/${template}`,
+    template: `${TEMPLATE_DIRS.webLib}/${template}`,
     path: `${layout.webLibDir}/${template === SESSION_TEMPLATE ? `${layout.sessionFile}.ts` : stripHbs(template)}`,
   }));
   const root = { group: 'web' as const, template: 'web/root/session-root.ts.hbs', path: layout.rootSessionFile };
@@ -55,9 +63,3 @@ export function migrationName(template: string): string {
 }
 
 const stripHbs = (name: string) => name.replace(/\.hbs$/, '');
-
-/** Relative import specifier from one generated file to another (no extension). */
-export function relativeImport(fromFile: string, toFileWithoutExt: string): string {
-  const rel = path.posix.relative(path.posix.dirname(fromFile), toFileWithoutExt);
-  return rel.startsWith('.') ? rel : `./${rel}`;
-}
