@@ -2,12 +2,17 @@
  * Applies SQL files the way the Supabase CLI does: in the order given, each file in one
  * transaction, stopping at the first failure, reported as file, line and server message.
  * On an engine inside an outer transaction, each file is a savepoint instead.
+ *
+ * Extensions the engine does not have but Supabase does (pg_net, pg_cron, supabase_vault…) are
+ * created through their stand-in (see emulation/extensions.ts): the `create extension` statement
+ * is replaced by the stand-in's SQL, and the result names them so reports can say so.
  */
 import { commitDependence } from './commit-dependent.js';
 import type { SqlEngine } from './engine.js';
 import { lineOfPosition, SqlError, toSqlError } from './sql-error.js';
 import { splitStatements } from './split-statements.js';
 import { unitOfWork } from './transaction.js';
+import { planExtensionStatements, type EmulatedExtension, type ScriptPiece } from './extension-substitution.js';
 
 export interface SqlFile {
   /** Shown in errors, e.g. `supabase/migrations/20260101000000_initial_schema.sql`. */
@@ -45,50 +50,98 @@ export class NeedsOwnTransactionError extends Error {
   }
 }
 
-export async function applyMigrations(engine: SqlEngine, files: readonly SqlFile[]): Promise<void> {
-  for (const file of files) await applySqlFile(engine, file);
+export type { EmulatedExtension } from './extension-substitution.js';
+
+export interface ApplyResult {
+  /**
+   * Extensions created through their stand-in ("DDL only: behaviour not verified"), each once,
+   * in the order first created.
+   */
+  readonly emulatedExtensions: readonly EmulatedExtension[];
+}
+
+export async function applyMigrations(engine: SqlEngine, files: readonly SqlFile[]): Promise<ApplyResult> {
+  const emulated = new Map<string, EmulatedExtension>();
+  for (const file of files) {
+    for (const extension of (await applySqlFile(engine, file)).emulatedExtensions) {
+      if (!emulated.has(extension.name)) emulated.set(extension.name, extension);
+    }
+  }
+  return { emulatedExtensions: [...emulated.values()] };
 }
 
 /** One file in one transaction (also how seed.sql is applied). */
-export async function applySqlFile(engine: SqlEngine, file: SqlFile): Promise<void> {
+export async function applySqlFile(engine: SqlEngine, file: SqlFile): Promise<ApplyResult> {
   const dependence = engine.insideTransaction ? commitDependence(file.sql) : null;
   if (dependence) throw new NeedsOwnTransactionError(file.name, dependence);
-  const error = await runInTransaction(engine, file.sql);
-  if (!error) return;
-  const line = error.lineIn(file.sql) ?? (await locateFailingStatement(engine, file.sql));
+  const plan = await planExtensionStatements(engine, file.sql);
+  const pieces: readonly ScriptPiece[] = plan?.pieces ?? [{ kind: 'sql', sql: file.sql, offset: 0 }];
+  const failure = await runInTransaction(engine, pieces);
+  if (!failure) return { emulatedExtensions: plan?.emulated ?? [] };
+  const { error, index } = failure;
+  const piece = pieces[index]!;
+  const line =
+    piece.kind === 'sql'
+      ? lineInPiece(file.sql, piece, error) ?? (await locateFailingStatement(engine, file.sql, pieces, index))
+      : lineOfOffset(file.sql, piece.offset);
   throw new MigrationError(file.name, line, error);
 }
 
-/** Runs the script in a transaction; returns the error instead of throwing it, rolled back. */
-async function runInTransaction(engine: SqlEngine, sql: string): Promise<SqlError | null> {
+/** Runs the pieces in one transaction; returns the error and the piece that raised it, rolled back. */
+async function runInTransaction(
+  engine: SqlEngine,
+  pieces: readonly ScriptPiece[],
+): Promise<{ error: SqlError; index: number } | null> {
   const unit = unitOfWork(engine);
   await engine.exec(unit.begin);
+  let index = 0;
   try {
-    await engine.exec(sql);
+    for (; index < pieces.length; index += 1) await runPiece(engine, pieces[index]!);
+    index = pieces.length - 1;
     await engine.exec(unit.commit);
     return null;
   } catch (error) {
     await engine.exec(unit.rollback).catch(() => {});
-    return toSqlError(error);
+    return { error: toSqlError(error), index };
   }
+}
+
+function runPiece(engine: SqlEngine, piece: ScriptPiece): Promise<void> {
+  return piece.kind === 'sql' ? engine.exec(piece.sql) : piece.run(engine);
+}
+
+/** The line in the file of an error that has a position in a piece of it. */
+function lineInPiece(script: string, piece: ScriptPiece & { kind: 'sql' }, error: SqlError): number | undefined {
+  const line = error.lineIn(piece.sql);
+  return line === undefined ? undefined : lineOfOffset(script, piece.offset) + line - 1;
 }
 
 /**
  * Errors raised while executing (a constraint, a division by zero) carry no position. Replays
- * the file statement by statement in a transaction that is rolled back, to find the line of
- * the first statement that fails.
+ * the pieces before the failing one, then that one statement by statement, in a transaction that
+ * is rolled back, to find the line of the first statement that fails.
  */
-async function locateFailingStatement(engine: SqlEngine, script: string): Promise<number | undefined> {
+async function locateFailingStatement(
+  engine: SqlEngine,
+  script: string,
+  pieces: readonly ScriptPiece[],
+  failing: number,
+): Promise<number | undefined> {
   const unit = unitOfWork(engine);
   await engine.exec(unit.begin);
   try {
-    for (const statement of splitStatements(script)) {
+    for (const piece of pieces.slice(0, failing)) await runPiece(engine, piece);
+    const piece = pieces[failing]!;
+    if (piece.kind !== 'sql') return lineOfOffset(script, piece.offset);
+    for (const statement of splitStatements(piece.sql)) {
       try {
         await engine.exec(statement.sql);
       } catch (error) {
-        return lineInStatement(script, statement.offset, statement.sql, toSqlError(error));
+        return lineInStatement(script, piece.offset + statement.offset, statement.sql, toSqlError(error));
       }
     }
+    return undefined;
+  } catch {
     return undefined;
   } finally {
     await engine.exec(unit.rollback).catch(() => {});

@@ -7,6 +7,7 @@ import { pgcrypto } from '@electric-sql/pglite/contrib/pgcrypto';
 import { uuid_ossp } from '@electric-sql/pglite/contrib/uuid_ossp';
 import v8 from 'node:v8';
 import type pg from 'pg';
+import { loadEmbeddedExtensions } from '../emulation/extensions.js';
 import { toSqlError } from './sql-error.js';
 
 export interface SqlEngine {
@@ -31,6 +32,12 @@ export interface EmbeddedEngineOptions {
   loadDataDir?: Blob | File;
   /** How initdb makes a new data directory (ignored with `loadDataDir`). */
   initdb?: InitdbOptions;
+  /**
+   * Extensions to load beyond uuid-ossp and pgcrypto, by name (`vector`, `pg_trgm`…; see
+   * `embeddedExtensionsFor`). PGlite takes its extension modules when it starts, so the names
+   * must be known then; an engine booted from an image may load any.
+   */
+  extensions?: readonly string[];
 }
 
 export interface InitdbOptions {
@@ -70,9 +77,10 @@ function useBaselineWasmCompiler(): void {
 
 export async function createEmbeddedEngine(options: EmbeddedEngineOptions = {}): Promise<EmbeddedSqlEngine> {
   useBaselineWasmCompiler();
+  const extra = options.extensions?.length ? await loadEmbeddedExtensions(options.extensions) : {};
   const db = await asSqlErrors(() =>
     PGlite.create({
-      extensions: { uuid_ossp, pgcrypto },
+      extensions: { ...extra, uuid_ossp, pgcrypto },
       ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
       ...(options.initdb ? { initDbStartParams: initdbArgs(options.initdb) } : {}),
     }),

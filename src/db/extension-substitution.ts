@@ -1,0 +1,228 @@
+/**
+ * Statement-level substitution of extension statements a database cannot run as written: a
+ * `create extension` of an extension Supabase has but this database does not (pg_net, pg_cron…)
+ * runs the extension's stand-in SQL instead; `drop`, `alter` and `comment on extension` of one
+ * created that way act on the stand-in. An extension the server really has, and can create in
+ * this database, is always used for real (pg_cron, say, lives in one database only, so a
+ * temporary one gets the stand-in).
+ */
+import type { SqlEngine } from './engine.js';
+import { SqlError, toSqlError } from './sql-error.js';
+import { unitOfWork } from './transaction.js';
+import {
+  extensionStatements,
+  extensionSupport,
+  standInScripts,
+  withExtensionSchema,
+  type EmulatedExtension,
+  type ExtensionStatement,
+} from '../emulation/extensions.js';
+
+export type { EmulatedExtension } from '../emulation/extensions.js';
+
+/** A run of the file's own SQL, or what replaces one of its statements. */
+export type ScriptPiece =
+  | { readonly kind: 'sql'; readonly sql: string; readonly offset: number }
+  | { readonly kind: 'substituted'; readonly offset: number; readonly run: (engine: SqlEngine) => Promise<void> };
+
+export interface SubstitutionPlan {
+  /** The file in order: its SQL between substituted statements, and the substitutes. */
+  readonly pieces: readonly ScriptPiece[];
+  /** The stand-ins the file creates. */
+  readonly emulated: readonly EmulatedExtension[];
+}
+
+/** Null when the file has no statement to substitute: it then runs exactly as written. */
+export async function planExtensionStatements(engine: SqlEngine, script: string): Promise<SubstitutionPlan | null> {
+  const statements = extensionStatements(script);
+  if (statements.length === 0) return null;
+  const pieces: ScriptPiece[] = [];
+  const emulated: EmulatedExtension[] = [];
+  let cursor = 0;
+  for (const statement of statements) {
+    const run = await substitute(engine, statement, emulated);
+    if (!run) continue;
+    if (statement.offset > cursor) pieces.push({ kind: 'sql', sql: script.slice(cursor, statement.offset), offset: cursor });
+    pieces.push({ kind: 'substituted', offset: statement.offset, run });
+    const end = script.indexOf(';', statement.offset + statement.sql.length);
+    cursor = end === -1 ? script.length : end + 1;
+  }
+  if (pieces.length === 0) return null;
+  if (cursor < script.length) pieces.push({ kind: 'sql', sql: script.slice(cursor), offset: cursor });
+  return { pieces, emulated };
+}
+
+type Run = (engine: SqlEngine) => Promise<void>;
+
+async function substitute(engine: SqlEngine, statement: ExtensionStatement, emulated: EmulatedExtension[]): Promise<Run | null> {
+  if (statement.action === 'create') {
+    const support = extensionSupport(statement.name);
+    if (support?.kind === 'stand-in') {
+      if (await usableForReal(engine, statement.name)) return null;
+      if (!emulated.some((e) => e.name === statement.name)) emulated.push({ name: statement.name, note: support.note });
+      for (const required of support.requires ?? []) {
+        const requirement = extensionSupport(required);
+        if (requirement?.kind === 'stand-in' && !emulated.some((e) => e.name === required)) {
+          emulated.push({ name: required, note: requirement.note });
+        }
+      }
+      return (target) => installStandIn(target, statement);
+    }
+    if (support?.kind === 'unsupported') {
+      if (await usableForReal(engine, statement.name)) return null;
+      return () =>
+        Promise.reject(
+          new SqlError(`extension "${statement.name}" is not available`, '0A000', undefined, undefined, support.reason),
+        );
+    }
+    return null;
+  }
+  const names = statement.action === 'drop' ? statement.names : [statement.name];
+  const standIns: string[] = [];
+  for (const name of names) if (await isStandIn(engine, name)) standIns.push(name);
+  if (standIns.length === 0) return null;
+  if (statement.action === 'other') return async () => {};
+  const real = names.filter((name) => !standIns.includes(name));
+  return async (target) => {
+    if (real.length > 0) {
+      const list = real.map(quoteIdent).join(', ');
+      await target.exec(`drop extension ${statement.ifExists ? 'if exists ' : ''}${list}${/\bcascade\s*$/i.test(statement.sql) ? ' cascade' : ''}`);
+    }
+    for (const name of standIns) await dropStandIn(target, name, statement.ifExists);
+  };
+}
+
+/** Whether an extension with a stand-in is installed as one (a stand-in, not in pg_extension). */
+async function isStandIn(engine: SqlEngine, name: string): Promise<boolean> {
+  if (extensionSupport(name)?.kind !== 'stand-in') return false;
+  const [row] = await engine.query<{ installed: boolean }>(
+    'select exists (select from pg_catalog.pg_extension where extname = $1) as installed',
+    [name],
+  );
+  return !row?.installed;
+}
+
+const decisions = new WeakMap<SqlEngine, Map<string, boolean>>();
+
+/**
+ * Whether the database has the extension itself: created already, or available and creatable
+ * here (tried in a unit that is rolled back). Asked once per engine and extension.
+ */
+async function usableForReal(engine: SqlEngine, name: string): Promise<boolean> {
+  let known = decisions.get(engine);
+  if (!known) decisions.set(engine, (known = new Map()));
+  const cached = known.get(name);
+  if (cached !== undefined) return cached;
+  const [row] = await engine.query<{ installed: boolean; available: boolean }>(
+    `select exists (select from pg_catalog.pg_extension where extname = $1) as installed,
+            exists (select from pg_catalog.pg_available_extensions where name = $1) as available`,
+    [name],
+  );
+  let usable = Boolean(row?.installed);
+  if (!usable && row?.available) usable = await creatable(engine, name);
+  known.set(name, usable);
+  return usable;
+}
+
+async function creatable(engine: SqlEngine, name: string): Promise<boolean> {
+  const unit = unitOfWork(engine);
+  await engine.exec(unit.begin);
+  try {
+    await engine.exec(`create extension if not exists ${quoteIdent(name)} cascade`);
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await engine.exec(unit.rollback).catch(() => undefined);
+  }
+}
+
+async function installStandIn(engine: SqlEngine, statement: ExtensionStatement & { action: 'create' }): Promise<void> {
+  const support = extensionSupport(statement.name);
+  if (support?.kind !== 'stand-in') return;
+  const { install } = standInScripts(statement.name);
+  const schema = await creationSchema(engine, statement.schema, install);
+  for (const required of support.requires ?? []) {
+    const requirement = extensionSupport(required);
+    if (requirement?.kind === 'stand-in') {
+      await installStandIn(engine, { ...statement, name: required });
+      continue;
+    }
+    const [row] = await engine.query<{ installed: boolean }>(
+      'select exists (select from pg_catalog.pg_extension where extname = $1) as installed',
+      [required],
+    );
+    if (row?.installed) continue;
+    if (!statement.cascade) {
+      throw new SqlError(
+        `required extension "${required}" is not installed`,
+        '42704',
+        undefined,
+        undefined,
+        'Use CREATE EXTENSION ... CASCADE to install required extensions too.',
+      );
+    }
+    await engine.exec(`create extension if not exists ${quoteIdent(required)} with schema ${quoteIdent(schema)}`);
+  }
+  await engine.exec(withExtensionSchema(install, schema));
+}
+
+/**
+ * Where `create extension` puts an extension: the schema it names, else the current schema. A
+ * named schema must exist, unless it is the extension's own (vault, cron…), which it creates.
+ */
+async function creationSchema(engine: SqlEngine, named: string | null, install: string): Promise<string> {
+  if (named !== null) {
+    if (new RegExp(String.raw`create\s+schema\s+if\s+not\s+exists\s+${named.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\s*;`, 'i').test(install)) return named;
+    const [row] = await engine.query<{ exists: boolean }>(
+      'select exists (select from pg_catalog.pg_namespace where nspname = $1) as exists',
+      [named],
+    );
+    if (!row?.exists) throw new SqlError(`schema "${named}" does not exist`, '3F000', undefined);
+    return named;
+  }
+  const [row] = await engine.query<{ schema: string | null }>('select current_schema() as schema');
+  if (!row?.schema) throw new SqlError('no schema has been selected to create in', '3F000', undefined);
+  return row.schema;
+}
+
+async function dropStandIn(engine: SqlEngine, name: string, ifExists: boolean): Promise<void> {
+  const { install, drop } = standInScripts(name);
+  const schema = await installedSchema(engine, install);
+  if (schema === undefined) {
+    if (ifExists) return;
+    throw new SqlError(`extension "${name}" does not exist`, '42704', undefined);
+  }
+  try {
+    await engine.exec(withExtensionSchema(drop, schema ?? 'public'));
+  } catch (error) {
+    throw toSqlError(error);
+  }
+}
+
+/**
+ * The schema a stand-in was installed in (null: it has a fixed schema), or undefined when it is
+ * not installed: found from the first function its install script creates.
+ */
+async function installedSchema(engine: SqlEngine, install: string): Promise<string | null | undefined> {
+  const placed = /create\s+or\s+replace\s+function\s+@extschema@\.([a-z_0-9]+)/i.exec(install)?.[1];
+  if (placed) {
+    const [row] = await engine.query<{ schema: string }>(
+      `select n.nspname as schema from pg_catalog.pg_proc p join pg_catalog.pg_namespace n on n.oid = p.pronamespace
+        where p.proname = $1 order by array_position(current_schemas(false), n.nspname) nulls last limit 1`,
+      [placed],
+    );
+    return row?.schema;
+  }
+  const fixed = /create\s+schema\s+if\s+not\s+exists\s+([a-z_0-9]+)/i.exec(install)?.[1];
+  if (!fixed) return null;
+  const [row] = await engine.query<{ exists: boolean }>(
+    'select exists (select from pg_catalog.pg_namespace where nspname = $1) as exists',
+    [fixed],
+  );
+  return row?.exists ? null : undefined;
+}
+
+function quoteIdent(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
