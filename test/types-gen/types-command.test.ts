@@ -2,7 +2,8 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { runTypesCli, type TypesCliIo } from '../../src/cli/types-command.js';
+import type { CliIo } from '../../src/cli/io.js';
+import { runTypesCli } from '../../src/cli/types-command.js';
 import { typesForMigrations } from '../../src/types-gen/index.js';
 import { ADD_COLUMN_MIGRATION, INIT_MIGRATION } from './support/migrations.js';
 
@@ -15,7 +16,7 @@ interface Run {
 async function run(argv: string[], cwd: string): Promise<Run> {
   let stdout = '';
   let stderr = '';
-  const io: TypesCliIo = { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), cwd };
+  const io: CliIo = { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), isTTY: false, env: {}, cwd };
   const code = await runTypesCli(argv, io);
   return { code, stdout, stderr };
 }
