@@ -92,6 +92,7 @@ describe('create-saas-db types', () => {
     const drift = await run(['--check'], root);
     expect(drift.code).toBe(1);
     expect(drift.stderr).toContain(`${WEB_TYPES} differs from the types the migrations produce`);
+    expect(drift.stderr).toContain(`--- a/${WEB_TYPES}\n+++ b/${WEB_TYPES}\n@@ -`);
     expect(drift.stderr).toMatch(/^\+ {10}nickname: string \| null$/m);
     expect(drift.stderr.split('\n').length).toBeLessThan(50);
     // --check never writes.
@@ -121,6 +122,16 @@ describe('create-saas-db types', () => {
     expect(empty.stderr).toMatch(/no <version>_<name>\.sql files/);
     await rm(path.join(root, 'supabase'), { recursive: true });
     expect((await run([], root)).stderr).toMatch(/no supabase\/migrations directory/);
+  });
+
+  it('refuses a --web-dir outside the repo, and exits 1 when the file cannot be written', async () => {
+    const root = await makeRepo([INIT_MIGRATION]);
+    const outside = await run(['--web-dir', '../elsewhere'], root);
+    expect(outside).toMatchObject({ code: 2, stderr: 'create-saas-db types: --web-dir ../elsewhere: must be a path inside the target directory\n' });
+    await writeFile(path.join(root, 'a-file'), '');
+    const blocked = await run(['--out', 'a-file/db.ts'], root);
+    expect(blocked.code).toBe(1);
+    expect(blocked.stderr).toMatch(/^create-saas-db types: could not write: .*; every change of this run was undone\n$/);
   });
 
   it('exits 1 naming the migration when one fails to apply', async () => {
