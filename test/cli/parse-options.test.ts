@@ -52,7 +52,13 @@ describe('parseOptions', () => {
   });
 
   it('refuses a declaration whose key is not the name commander gives the flag', () => {
-    const wrong = defineCommand({ ...demo, options: { web: field('--web-dir <dir>', 'x', z.optional(z.string())) } });
+    const wrong = defineCommand({
+      name: 'wrong',
+      description: 'a key that is not the flag',
+      arguments: {},
+      options: { web: field('--web-dir <dir>', 'x', z.optional(z.string())) },
+      helpAfter: '',
+    });
     expect(() => parseOptions(wrong, [], captureIo())).toThrow(/--web-dir <dir> is declared as web, not webDir/);
   });
 });
