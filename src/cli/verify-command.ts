@@ -32,13 +32,9 @@ export async function runVerifyCli(argv: string[], io: CliIo = processIo()): Pro
 async function runAndReport(options: VerifyCliOptions, io: CliIo): Promise<number> {
   const cleanups = new Cleanups();
   const root = path.resolve(io.cwd, options.dir);
-  let aborted: AbortSignal | null = null;
   try {
     const outcome = await runInterruptible(
-      (signal) => {
-        aborted = signal;
-        return verifyPhase(options.phase, toVerifyOptions(options, root, signal), cleanups);
-      },
+      (signal) => verifyPhase(options.phase, toVerifyOptions(options, root, signal), cleanups),
       () => cleanups.runAll(),
     );
     if (outcome.kind === 'interrupted') {
@@ -64,7 +60,6 @@ async function runAndReport(options: VerifyCliOptions, io: CliIo): Promise<numbe
     }
     return report.ok ? EXIT.ok : EXIT.failure;
   } catch (error) {
-    if ((aborted as AbortSignal | null)?.aborted) return EXIT.cancelled;
     io.stderr(`verify-phase: ${errorLine(error)}\n`);
     return exitCodeFor(error, VERIFY_EXITS);
   }
