@@ -12,6 +12,7 @@ export type CliErrorCode =
   | 'refused' // --append with migrations that already create our tables
   | 'install' // package manager failed
   | 'cancelled' // prompt cancelled or signal received
+  | 'migration' // a migration failed to apply (file, line and the server's message)
   | 'io'; // write failed (rolled back)
 
 export class CliError extends Error {

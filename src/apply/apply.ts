@@ -4,32 +4,26 @@ import { CliError } from '../errors.js';
 import { isMigration } from '../plan/plan.js';
 import type { Plan, PlannedFile } from '../plan/types.js';
 import { WRITES } from '../plan/types.js';
+import { nodeAtomicFs, writeFileAtomic, type AtomicWriteFs } from './atomic-write.js';
 import { assertInsideRoot, assertWritable } from './safe-path.js';
 
 /** The filesystem calls apply makes; tests swap one to inject a failure mid-run. */
-export interface ApplyFs {
+export interface ApplyFs extends AtomicWriteFs {
   mkdir(dir: string): Promise<unknown>;
-  writeFile(file: string, data: string | Buffer): Promise<void>;
-  rename(from: string, to: string): Promise<void>;
   copyFile(from: string, to: string): Promise<void>;
   readFile(file: string): Promise<Buffer>;
-  rm(file: string): Promise<void>;
   rmdir(dir: string): Promise<void>;
   stat(file: string): Promise<{ mode: number } | null>;
-  chmod(file: string, mode: number): Promise<void>;
   exists(file: string): Promise<boolean>;
 }
 
 export const realFs: ApplyFs = {
+  ...nodeAtomicFs,
   mkdir: (dir) => nodeFs.mkdir(dir),
-  writeFile: (file, data) => nodeFs.writeFile(file, data, { flag: 'wx' }),
-  rename: (from, to) => nodeFs.rename(from, to),
   copyFile: (from, to) => nodeFs.copyFile(from, to, nodeFs.constants.COPYFILE_EXCL),
   readFile: (file) => nodeFs.readFile(file),
-  rm: (file) => nodeFs.rm(file, { force: true }),
   rmdir: (dir) => nodeFs.rmdir(dir),
   stat: (file) => nodeFs.stat(file).catch(() => null),
-  chmod: (file, mode) => nodeFs.chmod(file, mode),
   exists: (file) => nodeFs.access(file).then(() => true, () => false),
 };
 
@@ -45,8 +39,7 @@ type JournalEntry =
   | { kind: 'replaced'; abs: string; original: Buffer; mode: number | null; backup: string | null };
 
 /**
- * The only code that writes. Each file goes to a temp file in its own directory and is renamed
- * into place; a journal records every step so that an error or an abort (SIGINT/SIGTERM via
+ * The only code that writes a plan. Each file is written atomically (writeFileAtomic); a journal records every step so that an error or an abort (SIGINT/SIGTERM via
  * `signal`) removes what this run created and restores what it replaced.
  */
 export async function applyPlan(plan: Plan, options: { signal?: AbortSignal; fs?: ApplyFs } = {}): Promise<ApplyResult> {
@@ -79,43 +72,22 @@ async function writeOne(root: string, file: PlannedFile, fs: ApplyFs, journal: J
   const abs = path.join(root, file.path);
   await ensureDir(path.dirname(abs), fs, journal);
   let backup: string | null = null;
+  let mode: number | null = null;
   if (file.status === 'create') {
     if (await fs.exists(abs)) throw new CliError('io', `${file.path} appeared while writing; nothing was overwritten`);
+    // Recorded first: if the rename lands and a later step fails, the rollback removes the file.
+    journal.push({ kind: 'created', abs });
   } else {
     const original = await fs.readFile(abs);
-    const mode = (await fs.stat(abs))?.mode ?? null;
+    mode = (await fs.stat(abs))?.mode ?? null;
     if (file.status === 'overwrite') {
       backup = await freeBackupName(abs, fs);
       await fs.copyFile(abs, backup);
     }
     journal.push({ kind: 'replaced', abs, original, mode, backup });
   }
-  const temp = await writeTemp(abs, file.content ?? '', fs);
-  const previous = journal.at(-1);
-  if (file.status !== 'create' && previous?.kind === 'replaced' && previous.mode !== null) await fs.chmod(temp, previous.mode & 0o7777);
-  if (file.status === 'create') journal.push({ kind: 'created', abs });
-  await renameOrDiscard(temp, abs, fs);
+  await writeFileAtomic(abs, file.content ?? '', { mode, fs });
   return backup ? path.relative(root, backup).split(path.sep).join('/') : null;
-}
-
-async function writeTemp(abs: string, content: string | Buffer, fs: ApplyFs): Promise<string> {
-  const temp = path.join(path.dirname(abs), `.${path.basename(abs)}.${process.pid}.${Date.now()}.tmp`);
-  try {
-    await fs.writeFile(temp, content);
-  } catch (error) {
-    await fs.rm(temp).catch(() => undefined);
-    throw error;
-  }
-  return temp;
-}
-
-async function renameOrDiscard(temp: string, abs: string, fs: ApplyFs): Promise<void> {
-  try {
-    await fs.rename(temp, abs);
-  } catch (error) {
-    await fs.rm(temp).catch(() => undefined);
-    throw error;
-  }
 }
 
 async function ensureDir(dir: string, fs: ApplyFs, journal: JournalEntry[]): Promise<void> {
@@ -139,9 +111,7 @@ async function rollback(journal: JournalEntry[], fs: ApplyFs): Promise<void> {
       if (entry.kind === 'created') await fs.rm(entry.abs);
       else if (entry.kind === 'dir') await fs.rmdir(entry.abs);
       else {
-        const temp = await writeTemp(entry.abs, entry.original, fs);
-        if (entry.mode !== null) await fs.chmod(temp, entry.mode & 0o7777);
-        await renameOrDiscard(temp, entry.abs, fs);
+        await writeFileAtomic(entry.abs, entry.original, { mode: entry.mode, fs });
         if (entry.backup) await fs.rm(entry.backup);
       }
     } catch {

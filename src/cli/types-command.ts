@@ -1,115 +1,98 @@
 import path from 'node:path';
-import { Command } from 'commander';
-import { parseCommandLine } from './parse-command-line.js';
-import { z } from 'zod';
-import { assertInsideRoot } from '../apply/safe-path.js';
+import { applyPlan } from '../apply/apply.js';
+import { isMigrationError } from '../db/apply-migrations.js';
+import type { ProjectFacts } from '../detect/facts.js';
+import { readText } from '../detect/fs-probe.js';
 import { detectProject } from '../detect/index.js';
-import { CliError, isCliError } from '../errors.js';
-import { describeOptionsError } from '../options/schema.js';
+import { CliError } from '../errors.js';
+import { typesCommand, type TypesOptions } from '../options/types.js';
+import { phaseLayout } from '../phase-04/layout.js';
+import { typesFilePlan, type TypesFileTarget } from '../plan/types-file.js';
+import type { Plan } from '../plan/types.js';
+import { unifiedDiff } from '../report/unified-diff.js';
 import { introspectMigrations } from '../types-gen/from-migrations.js';
-import { shortLineDiff } from '../types-gen/line-diff.js';
 import type { SchemaModel } from '../types-gen/model.js';
-import { typesOutputPath } from '../types-gen/output-path.js';
 import { readRepoMigrations } from '../types-gen/read-migrations.js';
 import { renderDatabaseTypes } from '../types-gen/render.js';
-import { readTextIfExists, writeFileAtomic } from '../types-gen/write-file.js';
+import { errorLine, EXIT, exitCodeFor, TYPES_EXITS } from './exit-codes.js';
+import { runInterruptible } from './interrupt.js';
+import { processIo, type CliIo } from './io.js';
+import { parseOptions } from './parse-options.js';
 
-/** 0 written or up to date · 1 drift (--check), a migration failed, or the write failed · 2 bad input. */
-export const TYPES_EXIT = { ok: 0, failure: 1, usage: 2 } as const;
-
-export interface TypesCliIo {
-  readonly stdout: (text: string) => void;
-  readonly stderr: (text: string) => void;
-  readonly cwd: string;
-}
-
-const processIo: TypesCliIo = {
-  stdout: (text) => void process.stdout.write(text),
-  stderr: (text) => void process.stderr.write(text),
-  cwd: process.cwd(),
-};
-
-const optionsSchema = z.object({
-  dir: z.string().min(1),
-  out: z.string().min(1).optional(),
-  check: z.boolean().default(false),
-  literalUnions: z.boolean().default(true),
-  webDir: z.string().min(1).optional(),
-});
-
-type TypesOptions = z.infer<typeof optionsSchema>;
+/** Lines of diff `--check` prints at most: a large drift stays readable in CI logs. */
+const CHECK_DIFF_LINES = 40;
 
 /**
  * `create-saas-db types [dir] [--out <file>] [--check] [--no-literal-unions] [--web-dir <dir>]`:
- * applies the repo's migrations on the embedded engine and writes (or checks) the `Database`
- * types file. `argv` is what follows `types`. Returns the exit code.
+ * applies the repo's migrations on the embedded engine and plans the `Database` types file;
+ * apply writes it, or `--check` reports the plan. `argv` is what follows `types`. Returns the exit code.
  */
-export async function runTypesCli(argv: string[], io: TypesCliIo = processIo): Promise<number> {
-  let raw: Record<string, unknown> | null;
-  try {
-    raw = parseArgs(argv, io);
-  } catch (error) {
-    io.stderr(`create-saas-db types: ${(error as Error).message}\n`);
-    return TYPES_EXIT.usage;
+export async function runTypesCli(argv: string[], io: CliIo = processIo()): Promise<number> {
+  const parsed = parseOptions(typesCommand, argv, io);
+  if (parsed.kind === 'printed') return EXIT.ok;
+  if (parsed.kind === 'usage') {
+    io.stderr(`create-saas-db types: ${parsed.message}\n`);
+    return EXIT.usage;
   }
-  if (raw === null) return TYPES_EXIT.ok;
-  const parsed = optionsSchema.safeParse(raw);
-  if (!parsed.success) {
-    io.stderr(`create-saas-db types: ${describeOptionsError(parsed.error)}\n`);
-    return TYPES_EXIT.usage;
-  }
-
+  const { options } = parsed;
   try {
-    return await runTypes(parsed.data, io);
+    // The run notices the abort before it writes; a write under way is undone by apply.
+    const run = await runInterruptible((signal) => runTypes(options, io, signal));
+    if (run.kind === 'finished') return run.value;
+    io.stderr('create-saas-db types: interrupted again; not waiting for the write to be undone\n');
+    return EXIT.cancelled;
   } catch (error) {
-    if (isCliError(error)) {
-      io.stderr(`create-saas-db types: ${error.message}\n${error.details.map((d) => `  ${d}\n`).join('')}`);
-      return error.code === 'io' ? TYPES_EXIT.failure : TYPES_EXIT.usage;
-    }
-    io.stderr(`create-saas-db types: ${(error as Error)?.message ?? String(error)}\n`);
-    return TYPES_EXIT.failure;
+    io.stderr(`create-saas-db types: ${errorLine(error)}\n`);
+    return exitCodeFor(error, TYPES_EXITS);
   }
 }
 
-async function runTypes(options: TypesOptions, io: TypesCliIo): Promise<number> {
-  const root = path.resolve(io.cwd, options.dir);
-  const facts = await detectProject(root, { webDir: options.webDir });
+async function runTypes(options: TypesOptions, io: CliIo, signal: AbortSignal): Promise<number> {
+  const facts = await detectProject(path.resolve(io.cwd, options.dir), { webDir: options.webDir });
   if (!facts.exists) throw new CliError('target', `${options.dir} does not exist`);
-
   const migrations = await readRepoMigrations(facts);
-  const model = await introspectMigrations(migrations);
+  const model = await introspectMigrations(migrations).catch((error: unknown) => {
+    throw isMigrationError(error) ? new CliError('migration', error.message) : error;
+  });
+  if (signal.aborted) throw new CliError('cancelled', 'interrupted: nothing was written');
+
+  const target = outputTarget(options, facts, io.cwd);
+  const abs = path.join(target.root, target.path);
   const content = renderDatabaseTypes(model, { literalUnions: options.literalUnions });
+  const plan = typesFilePlan(target, content, await readText(abs));
+  const shown = path.relative(io.cwd, abs) || abs;
+  if (options.check) return reportCheck(plan, shown, migrations.length, io);
 
-  const target = options.out ? path.resolve(io.cwd, options.out) : path.join(facts.root, typesOutputPath(facts));
-  const shown = path.relative(io.cwd, target) || target;
-  const onDisk = await readTextIfExists(target);
-
-  if (options.check) {
-    if (onDisk === content) {
-      io.stdout(`${shown} is up to date with ${migrations.length} migration${plural(migrations.length)}\n`);
-      return TYPES_EXIT.ok;
-    }
-    io.stderr(
-      onDisk === null
-        ? `${shown} is missing: run create-saas-db types\n`
-        : `${shown} differs from the types the migrations produce (- on disk, + expected):\n` +
-            `${shortLineDiff(content, onDisk).join('\n')}\nRun create-saas-db types to update it.\n`,
-    );
-    return TYPES_EXIT.failure;
-  }
-
-  if (onDisk === content) {
+  if (plan.files[0]?.status === 'unchanged') {
     io.stdout(`${shown} unchanged (${summary(model)})\n`);
-    return TYPES_EXIT.ok;
+    return EXIT.ok;
   }
-  if (!options.out) await assertInsideRoot(facts.root, path.relative(facts.root, target));
-  try {
-    await writeFileAtomic(target, content);
-  } catch (error) {
-    throw new CliError('io', `could not write ${shown}: ${(error as Error).message}`);
-  }
+  await applyPlan(plan, { signal });
   io.stdout(`wrote ${shown} (${summary(model)})\n`);
-  return TYPES_EXIT.ok;
+  return EXIT.ok;
+}
+
+/** The repo's types file (its layout decides where), or the --out file, relative to the working directory. */
+function outputTarget(options: TypesOptions, facts: ProjectFacts, cwd: string): TypesFileTarget {
+  if (!options.out) return { root: facts.root, path: phaseLayout(facts).typesFile };
+  const abs = path.resolve(cwd, options.out);
+  return { root: path.dirname(abs), path: path.basename(abs) };
+}
+
+/** `--check`: the plan as a dry run; anything but `unchanged` fails. */
+function reportCheck(plan: Plan, shown: string, migrationCount: number, io: CliIo): number {
+  const file = plan.files[0];
+  if (file?.status === 'unchanged') {
+    io.stdout(`${shown} is up to date with ${migrationCount} migration${plural(migrationCount)}\n`);
+    return EXIT.ok;
+  }
+  if (!file || file.previous === null) {
+    io.stderr(`${shown} is missing: run create-saas-db types\n`);
+    return EXIT.failure;
+  }
+  const diff = unifiedDiff(shown, file.previous, file.content ?? '', { maxLines: CHECK_DIFF_LINES });
+  io.stderr(`${shown} differs from the types the migrations produce (- on disk, + expected):\n${diff}Run create-saas-db types to update it.\n`);
+  return EXIT.failure;
 }
 
 function summary(model: SchemaModel): string {
@@ -124,21 +107,3 @@ function summary(model: SchemaModel): string {
 }
 
 const plural = (n: number): string => (n === 1 ? '' : 's');
-
-/** Commander reads the flags; zod validates them. Null means help was printed. */
-function parseArgs(argv: string[], io: TypesCliIo): Record<string, unknown> | null {
-  const program = new Command('create-saas-db types')
-    .description("Write the Database types for the repo's Supabase migrations, applied on an embedded engine (no Docker).")
-    .argument('[dir]', 'target repo', '.')
-    .option('--out <file>', 'write here instead of packages/types/src/database.ts or <web>/lib/supabase/database.types.ts')
-    .option('--check', 'write nothing; exit 1 with a diff when the file differs from what the migrations produce')
-    .option('--no-literal-unions', "keep CHECK (col IN (…)) text columns as string, exactly like supabase gen types")
-    .option('--web-dir <dir>', 'Next.js app directory inside the target (default: detected)')
-    .helpOption('-h, --help')
-    .addHelpText('after', '\nExit codes: 0 written or up to date · 1 drift, failed migration or write · 2 bad input')
-    .exitOverride()
-    .configureOutput({ writeOut: io.stdout, writeErr: () => undefined });
-  if (!parseCommandLine(program, argv)) return null;
-  if (program.args.length > 1) throw new Error(`expected one directory, got ${program.args.length} (see --help)`);
-  return { ...program.opts<Record<string, unknown>>(), dir: program.args[0] ?? '.' };
-}

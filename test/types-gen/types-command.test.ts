@@ -2,7 +2,8 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { runTypesCli, type TypesCliIo } from '../../src/cli/types-command.js';
+import type { CliIo } from '../../src/cli/io.js';
+import { runTypesCli } from '../../src/cli/types-command.js';
 import { typesForMigrations } from '../../src/types-gen/index.js';
 import { ADD_COLUMN_MIGRATION, INIT_MIGRATION } from './support/migrations.js';
 
@@ -15,7 +16,7 @@ interface Run {
 async function run(argv: string[], cwd: string): Promise<Run> {
   let stdout = '';
   let stderr = '';
-  const io: TypesCliIo = { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), cwd };
+  const io: CliIo = { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), isTTY: false, env: {}, cwd };
   const code = await runTypesCli(argv, io);
   return { code, stdout, stderr };
 }
@@ -91,6 +92,7 @@ describe('create-saas-db types', () => {
     const drift = await run(['--check'], root);
     expect(drift.code).toBe(1);
     expect(drift.stderr).toContain(`${WEB_TYPES} differs from the types the migrations produce`);
+    expect(drift.stderr).toContain(`--- a/${WEB_TYPES}\n+++ b/${WEB_TYPES}\n@@ -`);
     expect(drift.stderr).toMatch(/^\+ {10}nickname: string \| null$/m);
     expect(drift.stderr.split('\n').length).toBeLessThan(50);
     // --check never writes.
@@ -120,6 +122,16 @@ describe('create-saas-db types', () => {
     expect(empty.stderr).toMatch(/no <version>_<name>\.sql files/);
     await rm(path.join(root, 'supabase'), { recursive: true });
     expect((await run([], root)).stderr).toMatch(/no supabase\/migrations directory/);
+  });
+
+  it('refuses a --web-dir outside the repo, and exits 1 when the file cannot be written', async () => {
+    const root = await makeRepo([INIT_MIGRATION]);
+    const outside = await run(['--web-dir', '../elsewhere'], root);
+    expect(outside).toMatchObject({ code: 2, stderr: 'create-saas-db types: --web-dir ../elsewhere: must be a path inside the target directory\n' });
+    await writeFile(path.join(root, 'a-file'), '');
+    const blocked = await run(['--out', 'a-file/db.ts'], root);
+    expect(blocked.code).toBe(1);
+    expect(blocked.stderr).toMatch(/^create-saas-db types: could not write: .*; every change of this run was undone\n$/);
   });
 
   it('exits 1 naming the migration when one fails to apply', async () => {

@@ -2,12 +2,13 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runVerifyCli, type CliIo } from '../../src/cli/verify-command.js';
+import type { CliIo } from '../../src/cli/io.js';
+import { runVerifyCli } from '../../src/cli/verify-command.js';
 
 function captureIo(cwd = process.cwd()): CliIo & { out: string[]; err: string[] } {
   const out: string[] = [];
   const err: string[] = [];
-  return { out, err, stdout: (t) => void out.push(t), stderr: (t) => void err.push(t), env: {}, cwd };
+  return { out, err, stdout: (t) => void out.push(t), stderr: (t) => void err.push(t), isTTY: false, env: {}, cwd };
 }
 
 describe('verify-phase usage errors exit 2 with a one-line reason', () => {

@@ -1,0 +1,49 @@
+import type { CleanupFailure } from '../verify/cleanup.js';
+
+export type Interruptible<T> =
+  | { readonly kind: 'finished'; readonly value: T }
+  /** The first signal's cleanup ran; the task was not waited for. */
+  | { readonly kind: 'interrupted'; readonly failures: readonly CleanupFailure[] }
+  /** A second signal while waiting (for the cleanup, or for the task to undo its writes): the user will not wait. */
+  | { readonly kind: 'interrupted-again' };
+
+/**
+ * Runs `task` under SIGINT/SIGTERM. The first signal aborts the task's signal; with `cleanup`
+ * it also runs it and the result is `interrupted` once it is done (the task itself may hang, say
+ * in a query), without, the task is waited for: it notices the abort, undoes its writes and
+ * settles. A second signal ends any wait. A task that throws rejects, unless a cleanup has begun.
+ */
+export async function runInterruptible<T>(
+  task: (signal: AbortSignal) => Promise<T>,
+  cleanup?: () => Promise<readonly CleanupFailure[]>,
+): Promise<Interruptible<T>> {
+  const controller = new AbortController();
+  let onSignal: () => void = () => undefined;
+  const interruption = new Promise<Interruptible<never>>((resolve) => {
+    onSignal = () => {
+      if (controller.signal.aborted) {
+        resolve({ kind: 'interrupted-again' });
+        return;
+      }
+      controller.abort();
+      cleanup?.().then(
+        (failures) => resolve({ kind: 'interrupted', failures }),
+        (error: unknown) => resolve({ kind: 'interrupted', failures: [{ label: 'cleanup', error }] }),
+      );
+    };
+  });
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    // Once the cleanup has begun, its outcome is the run's, whatever the abandoned task does.
+    const cleaningUp = () => controller.signal.aborted && cleanup !== undefined;
+    const finished = task(controller.signal).then(
+      (value): Interruptible<T> | Promise<Interruptible<T>> => (cleaningUp() ? interruption : { kind: 'finished', value }),
+      (error: unknown): Promise<Interruptible<T>> => (cleaningUp() ? interruption : Promise.reject(error)),
+    );
+    return await Promise.race<Interruptible<T>>([finished, interruption]);
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}

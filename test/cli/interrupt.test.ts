@@ -1,0 +1,70 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { runInterruptible } from '../../src/cli/interrupt.js';
+
+const listeners = () => process.listenerCount('SIGINT') + process.listenerCount('SIGTERM');
+const tick = () => new Promise((resolve) => setTimeout(resolve, 5));
+const baseline = listeners();
+
+afterEach(() => {
+  expect(listeners()).toBe(baseline);
+});
+
+describe('runInterruptible', () => {
+  it('without a signal: the task result', async () => {
+    expect(await runInterruptible(async (signal) => signal.aborted)).toEqual({ kind: 'finished', value: false });
+  });
+
+  it('without a cleanup, the first signal aborts the task and waits for it to settle', async () => {
+    const run = runInterruptible(async (signal) => {
+      await tick();
+      process.emit('SIGTERM');
+      await tick();
+      if (signal.aborted) throw new Error('undone');
+      return 'done';
+    });
+    await expect(run).rejects.toThrow('undone');
+  });
+
+  it('with a cleanup, the first signal runs it and stops waiting for a task that hangs', async () => {
+    const cleaned: string[] = [];
+    const run = runInterruptible(
+      () => new Promise<never>(() => process.emit('SIGINT')),
+      async () => {
+        cleaned.push('database');
+        return [{ label: 'role anon', error: new Error('busy') }];
+      },
+    );
+    expect(await run).toEqual({ kind: 'interrupted', failures: [{ label: 'role anon', error: new Error('busy') }] });
+    expect(cleaned).toEqual(['database']);
+  });
+
+  it('with a cleanup under way, what the abandoned task does no longer counts', async () => {
+    let finishCleanup: () => void = () => undefined;
+    const run = runInterruptible(
+      async () => {
+        process.emit('SIGINT');
+        throw new Error('connection terminated');
+      },
+      () => new Promise((resolve) => (finishCleanup = () => resolve([]))),
+    );
+    await tick();
+    finishCleanup();
+    expect(await run).toEqual({ kind: 'interrupted', failures: [] });
+  });
+
+  it('a second signal ends the wait, for the cleanup or for the task', async () => {
+    const hanging = runInterruptible(
+      () => new Promise<never>(() => undefined),
+      () => new Promise<never>(() => undefined),
+    );
+    process.emit('SIGINT');
+    process.emit('SIGINT');
+    expect(await hanging).toEqual({ kind: 'interrupted-again' });
+
+    const undoing = runInterruptible(() => new Promise<never>(() => undefined));
+    process.emit('SIGTERM');
+    await tick();
+    process.emit('SIGTERM');
+    expect(await undoing).toEqual({ kind: 'interrupted-again' });
+  });
+});
