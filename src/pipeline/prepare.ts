@@ -3,9 +3,8 @@ import path from 'node:path';
 import { detectProject } from '../detect/index.js';
 import type { ProjectFacts } from '../detect/facts.js';
 import { readText } from '../detect/fs-probe.js';
-import { normaliseRelative } from '../detect/web-app.js';
 import { CliError } from '../errors.js';
-import type { GenerateOptions } from '../options/schema.js';
+import type { GenerateOptions } from '../options/generate.js';
 import { listArtifacts } from '../phase-04/artifacts.js';
 import { readInventory } from '../phase-04/inventory.js';
 import { phaseLayout, type PhaseLayout } from '../phase-04/layout.js';
@@ -89,20 +88,9 @@ export async function preparePlan(request: PrepareRequest): Promise<Prepared> {
   return { facts, layout, config, plan: { ...plan, notes: [...plan.notes, ...notes] } };
 }
 
-/** Detection with the directory hints from the options, validated to stay inside the target. */
+/** Detection with the directory hints from the options (validated and normalised by their schema). */
 export function detectTarget(options: GenerateOptions, cwd: string): Promise<ProjectFacts> {
-  return detectProject(path.resolve(cwd, options.dir), {
-    webDir: options.webDir === undefined ? undefined : insideTarget(options.webDir, '--web-dir'),
-    backendDir: options.backendDir === undefined ? undefined : insideTarget(options.backendDir, '--backend-dir'),
-  });
-}
-
-function insideTarget(dir: string, flag: string): string {
-  const normal = normaliseRelative(dir);
-  if (path.isAbsolute(dir) || normal === '..' || normal.startsWith('../')) {
-    throw new CliError('usage', `${flag} ${dir}: must be a path inside the target directory`);
-  }
-  return normal;
+  return detectProject(path.resolve(cwd, options.dir), { webDir: options.webDir, backendDir: options.backendDir });
 }
 
 function assertUsable(facts: ProjectFacts): void {

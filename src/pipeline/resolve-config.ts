@@ -2,7 +2,8 @@ import path from 'node:path';
 import { CliError } from '../errors.js';
 import type { MigrationNaming, ProjectFacts } from '../detect/facts.js';
 import { readScaffoldConfig } from '../detect/scaffold-config.js';
-import { tiersSchema, type GenerateOptions } from '../options/schema.js';
+import type { GenerateOptions } from '../options/generate.js';
+import { tiersSchema } from '../options/tiers.js';
 import { DEFAULT_TIERS } from '../phase-04/spec.js';
 
 export interface ResolvedConfig {
