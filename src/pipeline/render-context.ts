@@ -1,7 +1,7 @@
 import type { ProjectFacts } from '../detect/facts.js';
 import { relativeImport } from '../plan/artifacts.js';
 import type { PhaseLayout } from '../plan/layout.js';
-import { STRIPE_SUBSCRIPTION_STATUSES, type EnvAccess, type RenderContext } from '../render/context.js';
+import { databaseTypesContext, STRIPE_SUBSCRIPTION_STATUSES, type EnvAccess, type RenderContext } from '../render/context.js';
 import type { ResolvedConfig } from './resolve-config.js';
 
 /** Turns facts and config into the values templates substitute. */
@@ -22,7 +22,7 @@ export function buildRenderContext(
       sessionFile: layout.sessionFile,
       sessionImport: relativeImport(layout.rootSessionFile, `${layout.webLibDir}/${layout.sessionFile}`),
       env: envAccess(facts, libFile),
-      databaseTypesImport: options.typedClients ? relativeImport(libFile, layout.typesFile.replace(/\.ts$/, '')) : null,
+      ...databaseTypesContext(options.typedClients ? relativeImport(libFile, layout.typesFile.replace(/\.ts$/, '')) : null),
     },
     python: { configModule: 'src.config', urlSetting: 'SUPABASE_URL', keySetting: 'SUPABASE_SERVICE_ROLE_KEY' },
   };

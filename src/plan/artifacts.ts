@@ -1,4 +1,5 @@
 import path from 'node:path';
+import type { EnvAccess } from '../render/context.js';
 import type { PhaseLayout } from './layout.js';
 import type { ArtifactGroup } from './types.js';
 
@@ -15,16 +16,28 @@ export interface TemplateInventory {
   readonly migrations: readonly string[];
   /** Files in templates/supabase/tests/database. */
   readonly dbTests: readonly string[];
-  /** Files in templates/web/lib/supabase. */
+  /** Files in templates/web/lib/supabase (its env-* folders aside). */
   readonly webLib: readonly string[];
 }
 
 export const SESSION_TEMPLATE = 'session.ts.hbs';
 
+/**
+ * lib/supabase modules written one way per way the app reads its environment: their templates
+ * are in web/lib/supabase/env-module/ and web/lib/supabase/env-process/.
+ */
+export const ENV_WEB_TEMPLATES: readonly string[] = ['admin.ts.hbs', 'config.ts.hbs'];
+
+/** The template of one lib/supabase module (`config.ts.hbs`) for the app's env kind. */
+export function webLibTemplate(name: string, envKind: EnvAccess['kind']): string {
+  return ENV_WEB_TEMPLATES.includes(name) ? `web/lib/supabase/env-${envKind}/${name}` : `web/lib/supabase/${name}`;
+}
+
 export function listArtifacts(
   layout: PhaseLayout,
   inventory: TemplateInventory,
   migrationVersions: readonly string[],
+  envKind: EnvAccess['kind'],
 ): Artifact[] {
   const migrations = inventory.migrations.map((template, i) => ({
     group: 'migrations' as const,
@@ -36,9 +49,9 @@ export function listArtifacts(
     template: `supabase/tests/database/${template}`,
     path: `${layout.testsDir}/${stripHbs(template)}`,
   }));
-  const webLib = inventory.webLib.map((template) => ({
+  const webLib = [...inventory.webLib, ...ENV_WEB_TEMPLATES].sort().map((template) => ({
     group: 'web' as const,
-    template: `web/lib/supabase/${template}`,
+    template: webLibTemplate(template, envKind),
     path: `${layout.webLibDir}/${template === SESSION_TEMPLATE ? `${layout.sessionFile}.ts` : stripHbs(template)}`,
   }));
   const root = { group: 'web' as const, template: 'web/root/session-root.ts.hbs', path: layout.rootSessionFile };

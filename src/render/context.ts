@@ -27,6 +27,8 @@ export interface WebContext {
    * when no types file is generated; the clients are then untyped.
    */
   readonly databaseTypesImport: string | null;
+  /** The clients' type argument: `<Database>` when the types are imported, else empty. */
+  readonly databaseGeneric: '<Database>' | '';
 }
 
 export type EnvAccess =
@@ -41,6 +43,13 @@ export type EnvAccess =
       readonly secretKeyKey: string; // SUPABASE_SECRET_KEY or SUPABASE_SERVICE_ROLE_KEY
     }
   | { readonly kind: 'process' };
+
+/** The web context's two `Database` values, from the import of the types (null: untyped clients). */
+export function databaseTypesContext(
+  databaseTypesImport: string | null,
+): Pick<WebContext, 'databaseTypesImport' | 'databaseGeneric'> {
+  return { databaseTypesImport, databaseGeneric: databaseTypesImport === null ? '' : '<Database>' };
+}
 
 export interface PythonContext {
   /** Python module the settings object is imported from, e.g. `src.config`. */
@@ -81,7 +90,7 @@ export function exampleContext(overrides: Partial<RenderContext> = {}): RenderCo
         publicKeyKey: 'NEXT_PUBLIC_SUPABASE_ANON_KEY',
         secretKeyKey: 'SUPABASE_SERVICE_ROLE_KEY',
       },
-      databaseTypesImport: null,
+      ...databaseTypesContext(null),
     },
     python: { configModule: 'src.config', urlSetting: 'SUPABASE_URL', keySetting: 'SUPABASE_SERVICE_ROLE_KEY' },
     ...overrides,
