@@ -20,7 +20,7 @@ export interface WebContext {
   readonly sessionFile: 'proxy' | 'middleware';
   /** Relative import from the root proxy/middleware file to lib/supabase/<sessionFile> (no extension). */
   readonly sessionImport: string;
-  /** How the clients obtain URL and keys. */
+  /** How the clients obtain URL and keys; its kind picks the admin and config templates (plan/artifacts.ts). */
   readonly env: EnvAccess;
   /**
    * Relative import from lib/supabase/* to the generated `Database` types (no extension), or null
