@@ -1,3 +1,4 @@
+import type { EnvAccess } from '../render/context.js';
 import type { PhaseLayout } from './layout.js';
 
 /** The groups of files rendered from templates (the plan adds `types` and `dependencies`). */
@@ -16,7 +17,7 @@ export interface TemplateInventory {
   readonly migrations: readonly string[];
   /** Files in templates/supabase/tests/database. */
   readonly dbTests: readonly string[];
-  /** Files in templates/web/lib/supabase. */
+  /** Files in templates/web/lib/supabase (its env-* folders aside). */
   readonly webLib: readonly string[];
 }
 
@@ -29,10 +30,22 @@ export const TEMPLATE_DIRS = {
 
 export const SESSION_TEMPLATE = 'session.ts.hbs';
 
+/**
+ * lib/supabase modules written one way per way the app reads its environment: their templates
+ * are in web/lib/supabase/env-module/ and web/lib/supabase/env-process/.
+ */
+export const ENV_WEB_TEMPLATES: readonly string[] = ['admin.ts.hbs', 'config.ts.hbs'];
+
+/** The template of one lib/supabase module (`config.ts.hbs`) for the app's env kind. */
+export function webLibTemplate(name: string, envKind: EnvAccess['kind']): string {
+  return ENV_WEB_TEMPLATES.includes(name) ? `${TEMPLATE_DIRS.webLib}/env-${envKind}/${name}` : `${TEMPLATE_DIRS.webLib}/${name}`;
+}
+
 export function listArtifacts(
   layout: PhaseLayout,
   inventory: TemplateInventory,
   migrationVersions: readonly string[],
+  envKind: EnvAccess['kind'],
 ): Artifact[] {
   const migrations = inventory.migrations.map((template, i) => ({
     group: 'migrations' as const,
@@ -44,9 +57,9 @@ export function listArtifacts(
     template: `${TEMPLATE_DIRS.dbTests}/${template}`,
     path: `${layout.testsDir}/${stripHbs(template)}`,
   }));
-  const webLib = inventory.webLib.map((template) => ({
+  const webLib = [...inventory.webLib, ...ENV_WEB_TEMPLATES].sort().map((template) => ({
     group: 'web' as const,
-    template: `${TEMPLATE_DIRS.webLib}/${template}`,
+    template: webLibTemplate(template, envKind),
     path: `${layout.webLibDir}/${template === SESSION_TEMPLATE ? `${layout.sessionFile}.ts` : stripHbs(template)}`,
   }));
   const root = { group: 'web' as const, template: 'web/root/session-root.ts.hbs', path: layout.rootSessionFile };

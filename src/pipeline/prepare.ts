@@ -50,11 +50,12 @@ export async function preparePlan(request: PrepareRequest): Promise<Prepared> {
 
   const inventory = await readInventory();
   const versions = nextMigrationVersions(options.append ? existingMigrations : [], config.naming, inventory.migrations.length, request.now);
-  const artifacts = listArtifacts(layout, inventory, versions);
+  const contextFor = (typedClients: boolean) => buildRenderContext(facts, layout, config, { typedClients });
+  const artifacts = listArtifacts(layout, inventory, versions, contextFor(false).web.env.kind);
   const migrationsSkipped = migrationsSkipReason(facts.supabase, layout, options.append) !== null;
 
   const renderAll = (typedClients: boolean) => {
-    const context = buildRenderContext(facts, layout, config, { typedClients });
+    const context = contextFor(typedClients);
     return Promise.all(artifacts.map(async (artifact) => ({ artifact, content: await renderTemplate(artifact.template, context) })));
   };
   let rendered = await renderAll(options.types && request.generateTypes !== undefined);

@@ -2,7 +2,7 @@ import type { ProjectFacts } from '../detect/facts.js';
 import type { PhaseLayout } from '../phase-04/layout.js';
 import { BACKEND_SETTINGS, DEFAULT_TIERS, STRIPE_SUBSCRIPTION_STATUSES } from '../phase-04/spec.js';
 import { relativeImport } from '../plan/relative-import.js';
-import type { EnvAccess, RenderContext } from '../render/context.js';
+import { databaseTypesContext, type EnvAccess, type RenderContext } from '../render/context.js';
 import type { ResolvedConfig } from './resolve-config.js';
 
 /** Turns facts and config into the values templates substitute. */
@@ -23,7 +23,7 @@ export function buildRenderContext(
       sessionFile: layout.sessionFile,
       sessionImport: relativeImport(layout.rootSessionFile, `${layout.webLibDir}/${layout.sessionFile}`),
       env: envAccess(facts, libFile),
-      databaseTypesImport: options.typedClients ? relativeImport(libFile, layout.typesFile.replace(/\.ts$/, '')) : null,
+      ...databaseTypesContext(options.typedClients ? relativeImport(libFile, layout.typesFile.replace(/\.ts$/, '')) : null),
     },
     python: BACKEND_SETTINGS,
   };

@@ -1,12 +1,17 @@
 import { execa } from 'execa';
 import path from 'node:path';
+import { packageRoot } from '../package-root.js';
 import { pythonCandidates, type PythonCandidate } from './find-python.js';
-import { PROBE_SOURCE, RESULT_MARKER } from './probe-source.js';
 import type { PythonCallMismatch, PythonProbeOptions, PythonProbeResult } from './types.js';
 
 const DEFAULT_MODULE = 'src/database.py';
 const PROBE_URL = 'http://127.0.0.1:54321';
 const PROBE_KEY = 'probe-service-role-key';
+
+/** The Python side of the probe, shipped with the package (see its docstring for the protocol). */
+export const PROBE_SCRIPT = path.join(packageRoot, 'resources', 'python', 'probe.py');
+/** Printed by probe.py before its one-line JSON answer (the same constant there). */
+export const RESULT_MARKER = '__CREATE_SAAS_DB_PYTHON_PROBE__';
 
 /**
  * Proves the backend's database module: it compiles; and, when a Python with `supabase` is
@@ -57,7 +62,7 @@ async function runProbe(
   input: string,
   settings: { urlSetting: string; keySetting: string },
 ): Promise<ProbeRun> {
-  const result = await execa(candidate.command, ['-B', '-c', PROBE_SOURCE, input], {
+  const result = await execa(candidate.command, ['-B', PROBE_SCRIPT, input], {
     cwd: backendDir,
     reject: false,
     // Settings modules validate required variables at import; the probe's values always win so a

@@ -22,13 +22,15 @@ export interface WebContext {
   readonly sessionFile: 'proxy' | 'middleware';
   /** Relative import from the root proxy/middleware file to lib/supabase/<sessionFile> (no extension). */
   readonly sessionImport: string;
-  /** How the clients obtain URL and keys. */
+  /** How the clients obtain URL and keys; its kind picks the admin and config templates (plan/artifacts.ts). */
   readonly env: EnvAccess;
   /**
    * Relative import from lib/supabase/* to the generated `Database` types (no extension), or null
    * when no types file is generated; the clients are then untyped.
    */
   readonly databaseTypesImport: string | null;
+  /** The clients' type argument: `<Database>` when the types are imported, else empty. */
+  readonly databaseGeneric: '<Database>' | '';
 }
 
 export type EnvAccess =
@@ -43,6 +45,13 @@ export type EnvAccess =
       readonly secretKeyKey: string; // SUPABASE_SECRET_KEY or SUPABASE_SERVICE_ROLE_KEY
     }
   | { readonly kind: 'process' };
+
+/** The web context's two `Database` values, from the import of the types (null: untyped clients). */
+export function databaseTypesContext(
+  databaseTypesImport: string | null,
+): Pick<WebContext, 'databaseTypesImport' | 'databaseGeneric'> {
+  return { databaseTypesImport, databaseGeneric: databaseTypesImport === null ? '' : '<Database>' };
+}
 
 export interface PythonContext {
   /** Python module the settings object is imported from, e.g. `src.config`. */
@@ -70,7 +79,7 @@ export function exampleContext(overrides: Partial<RenderContext> = {}): RenderCo
         publicKeyKey: 'NEXT_PUBLIC_SUPABASE_ANON_KEY',
         secretKeyKey: 'SUPABASE_SERVICE_ROLE_KEY',
       },
-      databaseTypesImport: null,
+      ...databaseTypesContext(null),
     },
     python: BACKEND_SETTINGS,
     ...overrides,

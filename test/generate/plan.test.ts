@@ -27,12 +27,12 @@ function facts(overrides: Partial<ProjectFacts> = {}, web: Partial<ProjectFacts[
 const inventory = {
   migrations: ['01_initial_schema.sql.hbs', '02_rls_policies.sql.hbs'],
   dbTests: ['rls.sql.hbs'],
-  webLib: ['admin.ts.hbs', 'client.ts.hbs', 'config.ts.hbs', 'server.ts.hbs', 'session.ts.hbs'],
+  webLib: ['client.ts.hbs', 'server.ts.hbs', 'session.ts.hbs'],
 };
 
 function input(f: ProjectFacts, existing: Record<string, string> = {}, options = { force: false, append: false }): PlanInput {
   const layout = phaseLayout(f);
-  const artifacts = listArtifacts(layout, inventory, ['00001', '00002']);
+  const artifacts = listArtifacts(layout, inventory, ['00001', '00002'], 'module');
   return {
     facts: f,
     layout,
@@ -48,7 +48,7 @@ const statusOf = (plan: ReturnType<typeof buildPlan>, path: string) => plan.file
 
 describe('listArtifacts + phaseLayout', () => {
   it('maps templates to the spec paths for Next 16 (proxy)', () => {
-    const paths = listArtifacts(phaseLayout(facts()), inventory, ['00001', '00002']).map((a) => a.path);
+    const paths = listArtifacts(phaseLayout(facts()), inventory, ['00001', '00002'], 'module').map((a) => a.path);
     expect(paths).toEqual([
       'supabase/migrations/00001_initial_schema.sql',
       'supabase/migrations/00002_rls_policies.sql',
@@ -61,6 +61,27 @@ describe('listArtifacts + phaseLayout', () => {
       'apps/web/lib/supabase/proxy.ts',
       'apps/web/proxy.ts',
       'packages/backend/src/database.py',
+    ]);
+  });
+
+  it("renders admin and config from the templates of the app's env kind, the other modules from one template", () => {
+    const webTemplates = (envKind: 'module' | 'process') =>
+      listArtifacts(phaseLayout(facts()), inventory, ['00001', '00002'], envKind)
+        .filter((a) => a.path.startsWith('apps/web/lib/'))
+        .map((a) => a.template);
+    expect(webTemplates('module')).toEqual([
+      'web/lib/supabase/env-module/admin.ts.hbs',
+      'web/lib/supabase/client.ts.hbs',
+      'web/lib/supabase/env-module/config.ts.hbs',
+      'web/lib/supabase/server.ts.hbs',
+      'web/lib/supabase/session.ts.hbs',
+    ]);
+    expect(webTemplates('process')).toEqual([
+      'web/lib/supabase/env-process/admin.ts.hbs',
+      'web/lib/supabase/client.ts.hbs',
+      'web/lib/supabase/env-process/config.ts.hbs',
+      'web/lib/supabase/server.ts.hbs',
+      'web/lib/supabase/session.ts.hbs',
     ]);
   });
 

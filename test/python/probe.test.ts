@@ -1,8 +1,11 @@
-import { readFile, readdir, rm, symlink, writeFile } from 'node:fs/promises';
+import { execa } from 'execa';
+import { mkdtemp, readFile, readdir, rm, symlink, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exampleContext } from '../../src/render/context.js';
 import { probePythonBackend } from '../../src/python/index.js';
+import { PROBE_SCRIPT, RESULT_MARKER } from '../../src/python/probe.js';
 import { barePython, editDatabaseModule, fixtureConfig, makeBackend, removeDir, venvPython } from './backend.js';
 
 let python: string;
@@ -162,5 +165,20 @@ describe('probePythonBackend reports what is wrong', () => {
     await rm(path.join(backendDir, 'src', 'database.py'));
 
     expect(await probePythonBackend({ backendDir, python })).toEqual({ status: 'missing-file', file: 'src/database.py' });
+  });
+});
+
+describe('the shipped probe script', () => {
+  it('compiles on its own, prints the marker probe.ts reads, and gains no bytecode beside it from the runs above', async () => {
+    const out = await mkdtemp(path.join(os.tmpdir(), 'csdb-probe-pyc-'));
+    dirs.push(out);
+    const compile = 'import py_compile, sys; py_compile.compile(sys.argv[1], cfile=sys.argv[2], doraise=True)';
+
+    const result = await execa(python, ['-B', '-c', compile, PROBE_SCRIPT, path.join(out, 'probe.pyc')], { reject: false });
+
+    expect(result.stderr).toBe('');
+    expect(result.exitCode).toBe(0);
+    expect(await readFile(PROBE_SCRIPT, 'utf8')).toContain(`RESULT_MARKER = "${RESULT_MARKER}"`);
+    expect(await readdir(path.dirname(PROBE_SCRIPT))).toEqual(['probe.py']);
   });
 });

@@ -7,7 +7,8 @@ import { copyFile, mkdir, mkdtemp, readdir, rm, symlink, writeFile } from 'node:
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { exampleContext, type RenderContext } from '../../src/render/context.js';
+import { ENV_WEB_TEMPLATES, webLibTemplate } from '../../src/phase-04/artifacts.js';
+import { databaseTypesContext, exampleContext, type RenderContext } from '../../src/render/context.js';
 import { renderTemplate } from '../../src/render/render.js';
 import { templatesDir } from '../../src/render/templates-dir.js';
 
@@ -42,7 +43,7 @@ export function variantContext(variant: Variant): RenderContext {
       sessionFile,
       sessionImport: `./lib/supabase/${sessionFile}`,
       env: variant.env === 'module' ? base.web.env : { kind: 'process' },
-      databaseTypesImport: variant.typed ? './database.types' : null,
+      ...databaseTypesContext(variant.typed ? './database.types' : null),
     },
   };
 }
@@ -62,8 +63,8 @@ export const removeAppDir = (appDir: string) => rm(appDir, { recursive: true, fo
  */
 export async function writeWebApp(appDir: string, context: RenderContext, options: { tsconfig?: boolean } = {}): Promise<string[]> {
   const libTemplates = (await readdir(path.join(templatesDir, 'web', 'lib', 'supabase'))).filter((f) => f.endsWith('.hbs'));
-  const planned = libTemplates.map((template) => ({
-    template: `web/lib/supabase/${template}`,
+  const planned = [...libTemplates, ...ENV_WEB_TEMPLATES].map((template) => ({
+    template: webLibTemplate(template, context.web.env.kind),
     file: `lib/supabase/${template === 'session.ts.hbs' ? context.web.sessionFile : template.replace(/\.ts\.hbs$/, '')}.ts`,
   }));
   planned.push({ template: 'web/root/session-root.ts.hbs', file: `${context.web.sessionFile}.ts` });

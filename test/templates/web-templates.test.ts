@@ -4,6 +4,7 @@
  */
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
+import { webLibTemplate } from '../../src/phase-04/artifacts.js';
 import { exampleContext } from '../../src/render/context.js';
 import { renderTemplate } from '../../src/render/render.js';
 import { variantContext, type Variant } from './web-app.js';
@@ -19,7 +20,7 @@ async function renderVariant(variant: Variant) {
   const context = variantContext(variant);
   const files: Record<string, ts.SourceFile> = {};
   for (const name of LIB) {
-    files[name] = parse(name, await renderTemplate(`web/lib/supabase/${name}.ts.hbs`, context));
+    files[name] = parse(name, await renderTemplate(webLibTemplate(`${name}.ts.hbs`, context.web.env.kind), context));
   }
   files['root'] = parse('root', await renderTemplate('web/root/session-root.ts.hbs', context));
   return files as Record<(typeof LIB)[number] | 'root', ts.SourceFile>;
@@ -194,8 +195,8 @@ it('uses the key names the env module defines', async () => {
     },
   });
 
-  const config = await renderTemplate('web/lib/supabase/config.ts.hbs', context);
-  const admin = await renderTemplate('web/lib/supabase/admin.ts.hbs', context);
+  const config = await renderTemplate('web/lib/supabase/env-module/config.ts.hbs', context);
+  const admin = await renderTemplate('web/lib/supabase/env-module/admin.ts.hbs', context);
 
   expect(config).toContain("import { publicEnv } from '../config/env';");
   expect(config).toContain('return publicEnv.NEXT_PUBLIC_SUPABASE_PUBLISHABLE_KEY;');

@@ -1,4 +1,6 @@
+import { readFile } from 'node:fs/promises';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { HELPER_TYPES_FILE } from '../../src/types-gen/helper-types.js';
 import { renderDatabaseTypes } from '../../src/types-gen/render.js';
 import { compileStrict, type CompileResult } from './support/typecheck.js';
 import { sampleModel } from './support/sample-types.js';
@@ -173,6 +175,31 @@ describe('generated types against the real @supabase/supabase-js, strict mode', 
   });
 
   it('compiles: every type expectation holds and every @ts-expect-error line is an error', () => {
+    expect(result.diagnostics).toEqual([]);
+    expect(result.ok).toBe(true);
+  });
+});
+
+describe('the shipped helper types file', () => {
+  it('typechecks on its own against a generated Database and types its tables, enums and composites', async () => {
+    const model = await sampleModel();
+    const result = await compileStrict({
+      'database.types.ts': renderDatabaseTypes(model, { literalUnions: true }),
+      'helper-types.ts': await readFile(HELPER_TYPES_FILE, 'utf8'),
+      'app.ts': `${PRELUDE}
+import type { CompositeTypes, Enums, Tables, TablesInsert, TablesUpdate } from './helper-types';
+expectType<Equal<Tables<'users'>['email'], string>>();
+expectType<Equal<Tables<{ schema: 'public' }, 'users'>, Tables<'users'>>>();
+expectType<Equal<Tables<'tier_counts'>['total'], number | null>>();
+expectType<Equal<TablesInsert<'users'>['name'], string | null | undefined>>();
+expectType<Equal<TablesUpdate<'users'>['email'], string | undefined>>();
+expectType<Equal<Enums<'job_status'>, 'queued' | 'running' | 'done'>>();
+expectType<Equal<CompositeTypes<'money_pair'>, { amount: number | null; currency: string | null }>>();
+// @ts-expect-error no such table
+export type Missing = Tables<'profiles'>;
+`,
+    });
+
     expect(result.diagnostics).toEqual([]);
     expect(result.ok).toBe(true);
   });

@@ -1,21 +1,28 @@
-/**
- * The Python side of `probePythonBackend`, run with `python -c`. Shipped as a string because the
- * TypeScript build copies no .py files.
- *
- * argv[1] is a JSON object: backendDir, moduleFile (relative, e.g. src/database.py), moduleName
- * (src.database), expectedUrl and expectedKey (what the settings should hand the client).
- * The result is printed as one JSON line after RESULT_MARKER, so output the imported module
- * prints itself cannot be mistaken for it.
- *
- * Steps: compile the module (no .pyc written); import supabase and httpx (else "no-supabase");
- * import the module; check its public names; then call every DatabaseService method on a client
- * whose HTTP transport is an httpx.MockTransport, comparing each PostgREST request (method, path,
- * query, JSON body, Prefer) with the expected one, the value returned, and, for the async
- * methods, that the request ran off the event loop's thread.
- */
-export const RESULT_MARKER = '__CREATE_SAAS_DB_PYTHON_PROBE__';
+"""Proves a backend's database module without a network: the Python side of `probePythonBackend`.
 
-export const PROBE_SOURCE = String.raw`
+Run by src/python/probe.ts as ``python -B probe.py CONFIG`` with the backend folder as working
+directory. CONFIG is a JSON object: backendDir, moduleFile (relative, e.g. src/database.py),
+moduleName (src.database), expectedUrl and expectedKey (what the settings should hand the client).
+To run it by hand from a backend folder whose settings read SUPABASE_URL and
+SUPABASE_SERVICE_ROLE_KEY:
+
+    SUPABASE_URL=http://127.0.0.1:54321 SUPABASE_SERVICE_ROLE_KEY=key python -B probe.py \
+      '{"backendDir": ".", "moduleFile": "src/database.py", "moduleName": "src.database",
+        "expectedUrl": "http://127.0.0.1:54321", "expectedKey": "key"}'
+
+The answer is printed as one JSON line after RESULT_MARKER, so output the imported module prints
+itself cannot be mistaken for it.
+
+Steps: compile the module (no .pyc written); import supabase and httpx (else "no-supabase");
+import the module; check its public names; then call every DatabaseService method on a client
+whose HTTP transport is an httpx.MockTransport, comparing each PostgREST request (method, path,
+query, JSON body, Prefer) with the expected one, the value returned, and, for the async methods,
+that the request ran off the event loop's thread.
+"""
+
+# Whatever the checked module raises is an answer to report, never a crash of the probe.
+# ruff: noqa: BLE001
+
 import asyncio
 import importlib
 import inspect
@@ -26,7 +33,8 @@ import threading
 import traceback
 from urllib.parse import parse_qsl
 
-RESULT_MARKER = "${RESULT_MARKER}"
+# The same marker as RESULT_MARKER in src/python/probe.ts, which looks for it.
+RESULT_MARKER = "__CREATE_SAAS_DB_PYTHON_PROBE__"
 
 USER_ID = "11111111-1111-4111-8111-111111111111"
 JOB_ID = "22222222-2222-4222-8222-222222222222"
@@ -40,7 +48,25 @@ JOB_ROW = {
     "progress": 0,
     "parameters": {"quality": "high"},
 }
-NEW_JOB = {"user_id": USER_ID, "job_type": "render", "parameters": {"quality": "high"}, "status": "queued", "progress": 0}
+NEW_JOB = {
+    "user_id": USER_ID,
+    "job_type": "render",
+    "parameters": {"quality": "high"},
+    "status": "queued",
+    "progress": 0,
+}
+
+CHECKED = [
+    "get_supabase_client",
+    "get_supabase",
+    "get_db",
+    "table",
+    "get_user",
+    "update_user",
+    "create_job",
+    "get_job",
+    "update_job",
+]
 
 
 def main():
@@ -76,19 +102,6 @@ def main():
     return {"status": "ok", "checked": CHECKED}
 
 
-CHECKED = [
-    "get_supabase_client",
-    "get_supabase",
-    "get_db",
-    "table",
-    "get_user",
-    "update_user",
-    "create_job",
-    "get_job",
-    "update_job",
-]
-
-
 def describe(error):
     return type(error).__name__ + ": " + str(error)
 
@@ -111,13 +124,24 @@ def check_names(module, config):
     except BaseException as error:
         return [mismatch("get_supabase_client", "raised " + describe(error))]
     if not isinstance(client, Client):
-        problems.append(mismatch("get_supabase_client", "does not return a supabase Client", "Client", type(client).__name__))
+        problems.append(
+            mismatch("get_supabase_client", "does not return a supabase Client", "Client", type(client).__name__)
+        )
     else:
         url = str(client.supabase_url).rstrip("/")
         if url != config["expectedUrl"].rstrip("/"):
-            problems.append(mismatch("get_supabase_client", "uses another URL than the settings give", config["expectedUrl"], url))
+            problems.append(
+                mismatch("get_supabase_client", "uses another URL than the settings give", config["expectedUrl"], url)
+            )
         if client.supabase_key != config["expectedKey"]:
-            problems.append(mismatch("get_supabase_client", "uses another key than the settings give", "the service role key setting", "another value"))
+            problems.append(
+                mismatch(
+                    "get_supabase_client",
+                    "uses another key than the settings give",
+                    "the service role key setting",
+                    "another value",
+                )
+            )
     if module.get_supabase_client() is not client:
         problems.append(mismatch("get_supabase_client", "creates a new client on every call instead of reusing one"))
     try:
@@ -161,26 +185,72 @@ class Recorder:
 
 def expected_calls():
     """(method name, args, rows answered, expected request, expected outcome)."""
+    grace = dict(USER_ROW, name="Grace")
+    completed = dict(JOB_ROW, status="completed", progress=100)
     return [
-        ("get_user", (USER_ID,), [USER_ROW],
-         request("GET", "/rest/v1/users", [("id", "eq." + USER_ID), ("select", "*")]), ("returns", USER_ROW)),
-        ("get_user", (MISSING_ID,), [],
-         request("GET", "/rest/v1/users", [("id", "eq." + MISSING_ID), ("select", "*")]), ("returns", None)),
-        ("update_user", (USER_ID, {"name": "Grace"}), [dict(USER_ROW, name="Grace")],
-         request("PATCH", "/rest/v1/users", [("id", "eq." + USER_ID)], {"name": "Grace"}), ("returns", dict(USER_ROW, name="Grace"))),
-        ("update_user", (MISSING_ID, {"name": "Grace"}), [],
-         request("PATCH", "/rest/v1/users", [("id", "eq." + MISSING_ID)], {"name": "Grace"}), ("raises", "ValueError")),
-        ("create_job", (NEW_JOB,), [JOB_ROW],
-         request("POST", "/rest/v1/jobs", [], NEW_JOB), ("returns", JOB_ROW)),
-        ("get_job", (JOB_ID,), [JOB_ROW],
-         request("GET", "/rest/v1/jobs", [("id", "eq." + JOB_ID), ("select", "*")]), ("returns", JOB_ROW)),
-        ("get_job", (MISSING_ID,), [],
-         request("GET", "/rest/v1/jobs", [("id", "eq." + MISSING_ID), ("select", "*")]), ("returns", None)),
-        ("update_job", (JOB_ID, {"status": "completed", "progress": 100}), [dict(JOB_ROW, status="completed", progress=100)],
-         request("PATCH", "/rest/v1/jobs", [("id", "eq." + JOB_ID)], {"status": "completed", "progress": 100}),
-         ("returns", dict(JOB_ROW, status="completed", progress=100))),
-        ("update_job", (MISSING_ID, {"status": "failed"}), [],
-         request("PATCH", "/rest/v1/jobs", [("id", "eq." + MISSING_ID)], {"status": "failed"}), ("raises", "ValueError")),
+        (
+            "get_user",
+            (USER_ID,),
+            [USER_ROW],
+            request("GET", "/rest/v1/users", [("id", "eq." + USER_ID), ("select", "*")]),
+            ("returns", USER_ROW),
+        ),
+        (
+            "get_user",
+            (MISSING_ID,),
+            [],
+            request("GET", "/rest/v1/users", [("id", "eq." + MISSING_ID), ("select", "*")]),
+            ("returns", None),
+        ),
+        (
+            "update_user",
+            (USER_ID, {"name": "Grace"}),
+            [grace],
+            request("PATCH", "/rest/v1/users", [("id", "eq." + USER_ID)], {"name": "Grace"}),
+            ("returns", grace),
+        ),
+        (
+            "update_user",
+            (MISSING_ID, {"name": "Grace"}),
+            [],
+            request("PATCH", "/rest/v1/users", [("id", "eq." + MISSING_ID)], {"name": "Grace"}),
+            ("raises", "ValueError"),
+        ),
+        (
+            "create_job",
+            (NEW_JOB,),
+            [JOB_ROW],
+            request("POST", "/rest/v1/jobs", [], NEW_JOB),
+            ("returns", JOB_ROW),
+        ),
+        (
+            "get_job",
+            (JOB_ID,),
+            [JOB_ROW],
+            request("GET", "/rest/v1/jobs", [("id", "eq." + JOB_ID), ("select", "*")]),
+            ("returns", JOB_ROW),
+        ),
+        (
+            "get_job",
+            (MISSING_ID,),
+            [],
+            request("GET", "/rest/v1/jobs", [("id", "eq." + MISSING_ID), ("select", "*")]),
+            ("returns", None),
+        ),
+        (
+            "update_job",
+            (JOB_ID, {"status": "completed", "progress": 100}),
+            [completed],
+            request("PATCH", "/rest/v1/jobs", [("id", "eq." + JOB_ID)], {"status": "completed", "progress": 100}),
+            ("returns", completed),
+        ),
+        (
+            "update_job",
+            (MISSING_ID, {"status": "failed"}),
+            [],
+            request("PATCH", "/rest/v1/jobs", [("id", "eq." + MISSING_ID)], {"status": "failed"}),
+            ("raises", "ValueError"),
+        ),
     ]
 
 
@@ -234,8 +304,11 @@ def check_table(db, recorder):
         return [mismatch(call, "raised " + describe(error))]
     expected = request("GET", "/rest/v1/jobs", [("select", "id,status"), ("user_id", "eq." + USER_ID)])
     problems = compare_requests(call, recorder.requests, expected)
-    if not problems and getattr(response, "data", None) != recorder.rows:
-        problems.append(mismatch(call, "returned other rows than PostgREST sent", recorder.rows, getattr(response, "data", None)))
+    if problems:
+        return problems
+    data = getattr(response, "data", None)
+    if data != recorder.rows:
+        problems.append(mismatch(call, "returned other rows than PostgREST sent", recorder.rows, data))
     return problems
 
 
@@ -244,25 +317,42 @@ def compare_call(call, requests, expected, outcome, result, loop_thread):
     if problems:
         return problems
     if requests[0]["thread"] == loop_thread:
-        problems.append(mismatch(call, "sends its request on the event loop's thread: the blocking client stalls every other task; run it in a worker thread (asyncio.to_thread)"))
+        problems.append(
+            mismatch(
+                call,
+                "sends its request on the event loop's thread: the blocking client stalls every other task;"
+                " run it in a worker thread (asyncio.to_thread)",
+            )
+        )
     if outcome[0] == "returns" and result != outcome:
         actual = result[1] if result[0] == "returns" else "raised " + result[1] + ": " + result[2]
         problems.append(mismatch(call, "returned something else", outcome[1], actual))
     if outcome[0] == "raises" and result[:2] != outcome:
-        actual = "returned " + json.dumps(result[1], default=repr) if result[0] == "returns" else "raised " + result[1]
+        if result[0] == "returns":
+            actual = "returned " + json.dumps(result[1], default=repr)
+        else:
+            actual = "raised " + result[1]
         problems.append(mismatch(call, "should raise " + outcome[1] + " when nothing matches", outcome[1], actual))
     return problems
 
 
 def compare_requests(call, requests, expected):
     if len(requests) != 1:
-        return [mismatch(call, "sent " + str(len(requests)) + " requests instead of 1", summary(expected), [summary(r) for r in requests])]
+        sent = "sent " + str(len(requests)) + " requests instead of 1"
+        return [mismatch(call, sent, summary(expected), [summary(r) for r in requests])]
     actual = requests[0]
     problems = []
     if summary(actual) != summary(expected):
         problems.append(mismatch(call, "sent another request than expected", summary(expected), summary(actual)))
     elif actual["method"] in ("POST", "PATCH") and "return=representation" not in actual["prefer"]:
-        problems.append(mismatch(call, "does not ask for the written rows back (Prefer: return=representation)", "return=representation", actual["prefer"]))
+        problems.append(
+            mismatch(
+                call,
+                "does not ask for the written rows back (Prefer: return=representation)",
+                "return=representation",
+                actual["prefer"],
+            )
+        )
     return problems
 
 
@@ -271,10 +361,14 @@ def summary(req):
     return {"method": req["method"], "path": req["path"] + ("?" + query if query else ""), "body": req["body"]}
 
 
-try:
-    outcome = main()
-except BaseException as error:
-    outcome = {"status": "probe-failed", "message": describe(error), "traceback": traceback.format_exc()}
-sys.stdout.write("\n" + RESULT_MARKER + json.dumps(outcome, default=repr) + "\n")
-sys.stdout.flush()
-`;
+def run():
+    try:
+        outcome = main()
+    except BaseException as error:
+        outcome = {"status": "probe-failed", "message": describe(error), "traceback": traceback.format_exc()}
+    sys.stdout.write("\n" + RESULT_MARKER + json.dumps(outcome, default=repr) + "\n")
+    sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    run()
