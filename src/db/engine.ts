@@ -31,6 +31,8 @@ export interface EmbeddedEngineOptions {
   loadDataDir?: Blob | File;
   /** How initdb makes a new data directory (ignored with `loadDataDir`). */
   initdb?: InitdbOptions;
+  /** The role the session logs in as (it must exist); PGlite's default is `postgres`. */
+  username?: string;
 }
 
 export interface InitdbOptions {
@@ -75,6 +77,7 @@ export async function createEmbeddedEngine(options: EmbeddedEngineOptions = {}):
       extensions: { uuid_ossp, pgcrypto },
       ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
       ...(options.initdb ? { initDbStartParams: initdbArgs(options.initdb) } : {}),
+      ...(options.username ? { username: options.username } : {}),
     }),
   );
   return {

@@ -3,6 +3,7 @@
  * applied: fixtures and every case live in one transaction that is rolled back, each case in a
  * savepoint, acting through the same role switch and JWT claims PostgREST uses.
  */
+import { asAuthService, type AuthAction } from '../emulation/auth-service.js';
 import type { SqlEngine } from './engine.js';
 import { toSqlError } from './sql-error.js';
 import { insideOuterTransaction } from './transaction.js';
@@ -62,7 +63,8 @@ async function outcome(engine: SqlEngine, fixture: Fixture, rlsCase: RlsCase): P
     const request = requestOf(rlsCase.actor, fixture);
     if (request) await enterRequest(engine, request.role, request.claims);
     const statement = rlsCase.statement(fixture);
-    const rows = await engine.query<{ owner: unknown }>(statement.sql, statement.params);
+    const run = () => engine.query<{ owner: unknown }>(statement.sql, statement.params);
+    const rows = rlsCase.actor === 'auth service' ? await asAuthService(engine, authAction(statement.sql), run) : await run();
     if (!rlsCase.check) return { actual: ownersOf(rows, fixture) };
     await resetRequest(engine);
     const check = rlsCase.check(fixture);
@@ -87,6 +89,11 @@ function requestOf(actor: Actor, f: Fixture): { role: ApiRole; claims: JwtClaims
     case 'auth service':
       return null;
   }
+}
+
+function authAction(sql: string): AuthAction {
+  if (/^\s*delete\b/i.test(sql)) return 'user deletion';
+  return /^\s*update\b/i.test(sql) ? 'email change' : 'sign-up';
 }
 
 function ownersOf(rows: readonly { owner: unknown }[], fixture: Fixture): string {
