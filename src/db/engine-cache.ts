@@ -1,12 +1,15 @@
 /**
- * The prepared embedded-engine image: a PGlite data directory with the Supabase stand-in already
- * installed but for the grant mode's default privileges (a few statements, applied per session).
+ * The prepared embedded-engine image: a PGlite data directory with the Supabase emulation
+ * (src/emulation/sql) already installed but for the grant mode's default privileges (a few
+ * statements, applied per session). Its bootstrap superuser is `supabase_admin`; sessions log in
+ * as it and run as the non-superuser `postgres` (SET SESSION AUTHORIZATION), as user SQL does on
+ * a project.
  * Booting from the image costs a fraction of a fresh initdb plus the stand-in, and far less
  * memory: PGlite's initdb runs a second PostgreSQL instance and copies its whole heap.
  *
  * The package ships the image, built with the PGlite version it pins (dist/engine-image). When
  * that one is missing or unusable, an image is built here and saved in a cache directory. Images
- * are keyed by this package's version, the PGlite version and the stand-in's SQL; a cached one is
+ * are keyed by this package's version, the PGlite version and the emulation's SQL files; a cached one is
  * rebuilt when missing or unreadable.
  */
 import { createHash } from 'node:crypto';
@@ -18,8 +21,7 @@ import { fileURLToPath } from 'node:url';
 import { packageVersion } from '../package-version.js';
 import { packageRoot } from '../package-root.js';
 import { createEmbeddedEngine, type EmbeddedSqlEngine } from './engine.js';
-import { grantDefaultsSql, installStandInWithoutGrantDefaults, type GrantDefaults } from './standin.js';
-import * as standInSql from './standin-sql.js';
+import { EMBEDDED_LOGIN_ROLE, USER_ROLE, embeddedBootstrapSql, emulationDigest, grantModeSql, installEmulation, type GrantMode } from '../emulation/install.js';
 
 export const CACHE_DIR_ENV = 'CREATE_SAAS_DB_CACHE_DIR';
 /** Set to `off` to ignore the image shipped with the package (and build or use a cached one). */
@@ -57,10 +59,10 @@ export function engineCacheDir(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 /** A fresh embedded database with the stand-in installed for `grants`, from a prepared image when possible. */
-export async function openPreparedEngine(grants: GrantDefaults, options: EngineCacheOptions = {}): Promise<PreparedEngine> {
+export async function openPreparedEngine(grants: GrantMode, options: EngineCacheOptions = {}): Promise<PreparedEngine> {
   const prepared = await openStandInWithoutGrantDefaults(options);
   try {
-    await prepared.engine.exec(grantDefaultsSql(grants));
+    await prepared.engine.exec(grantModeSql(grants));
   } catch (error) {
     await prepared.engine.close();
     throw error;
@@ -70,7 +72,7 @@ export async function openPreparedEngine(grants: GrantDefaults, options: EngineC
 
 /**
  * A fresh embedded database with the stand-in installed but no grant mode's default privileges
- * (see `grantDefaultsSql`): from the package's image, else the cache, else built (and cached).
+ * (see `grantModeSql`): from the package's image, else the cache, else built (and cached).
  */
 export async function openStandInWithoutGrantDefaults(options: EngineCacheOptions = {}): Promise<PreparedEngine> {
   const packaged = options.packagedImageDir === undefined ? packagedImageDir() : options.packagedImageDir;
@@ -113,14 +115,17 @@ export function imageFile(dir: string): string {
   return path.join(dir, `${IMAGE_PREFIX}${imageKey()}.tar`);
 }
 
-/** A fresh engine with the stand-in installed but no grant defaults, and its dumped data directory. */
+/** A fresh engine with the emulation installed but no grant defaults, and its dumped data directory. */
 async function buildImage(): Promise<{ engine: EmbeddedSqlEngine; image: Blob }> {
   const engine = await freshEngine();
   try {
-    await installStandInWithoutGrantDefaults(engine);
-    // Recycles the WAL the stand-in wrote: the image holds what a fresh engine needs, no more.
+    await engine.exec(embeddedBootstrapSql());
+    await installEmulation(engine, { loginRoles: true });
+    // Recycles the WAL the emulation wrote: the image holds what a fresh engine needs, no more.
     await engine.exec('checkpoint');
-    return { engine, image: await engine.pglite.dumpDataDir('none') };
+    const image = await engine.pglite.dumpDataDir('none');
+    await enterUserSession(engine);
+    return { engine, image };
   } catch (error) {
     await engine.close();
     throw error;
@@ -129,19 +134,16 @@ async function buildImage(): Promise<{ engine: EmbeddedSqlEngine; image: Blob }>
 
 const IMAGE_PREFIX = 'pglite-standin-';
 /** How `freshEngine` and `slimDataDir` shape the data directory; changing them changes this. */
-const IMAGE_LAYOUT = 'wal-segment-1MB, settings in postgresql.conf';
+const IMAGE_LAYOUT = 'wal-segment-1MB, settings in postgresql.conf, bootstrap user supabase_admin';
 
 let imageKeyCache: string | null = null;
 
 /** The same for the whole process: its inputs are this package's and PGlite's installed files. */
 function imageKey(): string {
   if (imageKeyCache) return imageKeyCache;
-  const standIn = Object.entries(standInSql as Record<string, unknown>)
-    .filter(([, value]) => typeof value === 'string')
-    .sort(([a], [b]) => a.localeCompare(b));
   const pglite = pgliteVersion();
   const hash = createHash('sha256')
-    .update(JSON.stringify({ pkg: packageVersion(), pglite, layout: IMAGE_LAYOUT, standIn }))
+    .update(JSON.stringify({ pkg: packageVersion(), pglite, layout: IMAGE_LAYOUT, emulation: emulationDigest() }))
     .digest('hex');
   return (imageKeyCache = `${packageVersion()}-${pglite}-${hash.slice(0, 12)}`);
 }
@@ -181,10 +183,10 @@ async function bootFromImage(file: string, { removeWhenUnusable }: { removeWhenU
 }
 
 async function bootImage(image: Blob): Promise<EmbeddedSqlEngine> {
-  const engine = await createEmbeddedEngine({ loadDataDir: image });
+  const engine = await createEmbeddedEngine({ loadDataDir: image, username: EMBEDDED_LOGIN_ROLE });
   try {
     await engine.query(`select 'auth.users'::regclass, 'service_role'::regrole`);
-    await applyLoginSettings(engine);
+    await enterUserSession(engine);
     return engine;
   } catch (error) {
     await engine.close().catch(() => undefined);
@@ -200,12 +202,23 @@ async function bootImage(image: Blob): Promise<EmbeddedSqlEngine> {
  */
 export async function resetSession(engine: EmbeddedSqlEngine): Promise<void> {
   await engine.exec('discard all');
+  await enterUserSession(engine);
+}
+
+
+/**
+ * From the bootstrap superuser's login to the session user SQL runs in: `postgres`, not a
+ * superuser, with its login settings. The login stays the superuser's, so the emulation can act
+ * as the platform's roles (the auth service) and return.
+ */
+async function enterUserSession(engine: EmbeddedSqlEngine): Promise<void> {
+  await engine.exec(`set session authorization ${USER_ROLE}`);
   await applyLoginSettings(engine);
 }
 
 /**
  * A booted image does not apply `alter role … set` settings as a PostgreSQL login does; the
- * stand-in relies on one (the postgres role's search_path includes `extensions`, as on
+ * emulation relies on one (the postgres role's search_path includes `extensions`, as on
  * Supabase). Applied in PostgreSQL's order: database, role, then role in database.
  */
 async function applyLoginSettings(engine: EmbeddedSqlEngine): Promise<void> {

@@ -38,6 +38,8 @@ export interface EmbeddedEngineOptions {
    * must be known then; an engine booted from an image may load any.
    */
   extensions?: readonly string[];
+  /** The role the session logs in as (it must exist); PGlite's default is `postgres`. */
+  username?: string;
 }
 
 export interface InitdbOptions {
@@ -83,6 +85,7 @@ export async function createEmbeddedEngine(options: EmbeddedEngineOptions = {}):
       extensions: { ...extra, uuid_ossp, pgcrypto },
       ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
       ...(options.initdb ? { initDbStartParams: initdbArgs(options.initdb) } : {}),
+      ...(options.username ? { username: options.username } : {}),
     }),
   );
   return {

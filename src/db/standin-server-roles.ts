@@ -5,11 +5,11 @@
  */
 import type pg from 'pg';
 import { DEPENDENT_OBJECTS_STILL_EXIST, toSqlError } from './sql-error.js';
-import { STANDIN_ROLES } from './standin-sql.js';
+import { emulationRoleNames } from '../emulation/install.js';
 import { DatabaseAccessError, withAdminClient } from './throwaway-database.js';
 
 /**
- * The stand-in roles the server lacks, in creation order. When there are some, the URL's role
+ * The emulation's roles (src/emulation/sql/00_roles.sql) the server lacks, in creation order. When there are some, the URL's role
  * must be able to create them.
  */
 export async function missingStandInRoles(adminUrl: string): Promise<string[]> {
@@ -19,13 +19,13 @@ export async function missingStandInRoles(adminUrl: string): Promise<string[]> {
               (select rolsuper or rolcreaterole from pg_catalog.pg_roles where rolname = current_user) as may_create
          from unnest($1::text[]) with ordinality as wanted(name, n)
          left join pg_catalog.pg_roles r on r.rolname = wanted.name`,
-      [STANDIN_ROLES.map((r) => r.name)],
+      [emulationRoleNames()],
     );
     const { missing, may_create: mayCreate } = rows[0]!;
     if (missing.length > 0 && !mayCreate) {
       throw new DatabaseAccessError(
         'cannot-create-roles',
-        `the server has no role ${missing.join(', ')} (Supabase's API roles) and the role in the database URL may not create roles (needs CREATEROLE): create them, or connect as a role that may`,
+        `the server has no role ${missing.join(', ')} (Supabase's roles) and the role in the database URL may not create roles (needs CREATEROLE): create them, or connect as a role that may`,
       );
     }
     return missing;

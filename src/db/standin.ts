@@ -2,44 +2,29 @@
  * The Supabase stand-in: installs on a plain PostgreSQL (or PGlite) what migrations expect to
  * find on Supabase, and emulates a PostgREST request for a given role and JWT.
  */
+import { grantModeSql, installEmulation, type GrantMode } from '../emulation/install.js';
 import type { SqlEngine } from './engine.js';
 import { unitOfWork } from './transaction.js';
-import {
-  AUTH_SQL,
-  CURRENT_GRANTS_SQL,
-  EXTENSIONS_SQL,
-  LEGACY_GRANTS_SQL,
-  PUBLIC_SCHEMA_SQL,
-  ROLES_SQL,
-} from './standin-sql.js';
 
-/**
- * `legacy`: Supabase's old defaults, every new `public` table, sequence and function granted to
- * the API roles. `current`: the 2026 defaults, nothing granted.
- */
-export type GrantDefaults = 'legacy' | 'current';
+/** See GrantMode (src/emulation/install.ts). */
+export type GrantDefaults = GrantMode;
 
 export interface StandInOptions {
   readonly grants: GrantDefaults;
 }
 
-export async function installSupabaseStandIn(engine: SqlEngine, options: StandInOptions): Promise<void> {
-  await installStandInWithoutGrantDefaults(engine);
-  await engine.exec(grantDefaultsSql(options.grants));
-}
-
 /**
- * Everything of the stand-in but the default privileges on `public`, which only apply to
- * objects created later: `grantDefaultsSql` completes it, e.g. inside a transaction.
+ * Installs the Supabase emulation on a fresh database of a server (a `--db-url` temporary
+ * database, a test database), then the grant mode. Roles are created NOLOGIN there.
  */
-export async function installStandInWithoutGrantDefaults(engine: SqlEngine): Promise<void> {
-  await engine.exec(ROLES_SQL);
-  await engine.exec([EXTENSIONS_SQL, AUTH_SQL, PUBLIC_SCHEMA_SQL].join('\n'));
+export async function installSupabaseStandIn(engine: SqlEngine, options: StandInOptions): Promise<void> {
+  await installEmulation(engine, { loginRoles: false });
+  await engine.exec(grantModeSql(options.grants));
 }
 
 /** The `alter default privileges` of a grant mode. */
 export function grantDefaultsSql(grants: GrantDefaults): string {
-  return grants === 'legacy' ? LEGACY_GRANTS_SQL : CURRENT_GRANTS_SQL;
+  return grantModeSql(grants);
 }
 
 export type ApiRole = 'anon' | 'authenticated' | 'service_role';

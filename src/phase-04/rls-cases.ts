@@ -19,7 +19,7 @@ export interface Statement {
 
 export interface RlsCase {
   readonly name: string;
-  /** `auth service`: the session's own role, standing in for Supabase Auth writing auth.users. */
+  /** `auth service`: Supabase Auth writing auth.users, as supabase_auth_admin (src/emulation/auth-service.ts). */
   readonly actor: Actor;
   /**
    * `rows: A,B` (owners of the rows returned, sorted; `rows: none`), `error <SQLSTATE>`, or, when

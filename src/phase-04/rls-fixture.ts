@@ -1,10 +1,11 @@
 /**
  * The rows the RLS matrix acts on: two signed-up users, A and B, each with a profile, a
- * subscription, a job, an asset and an audit row. Created as the session role inside the
- * caller's transaction, with fresh ids, so they never collide with existing data.
+ * subscription, a job, an asset and an audit row. The users sign up through the auth service,
+ * the rows are created as the session role, inside the caller's transaction, with fresh ids, so they never collide with existing data.
  */
 import { randomUUID } from 'node:crypto';
 import type { SqlEngine } from '../db/engine.js';
+import { signUp } from '../emulation/auth-service.js';
 import type { PhaseTable } from './spec.js';
 
 export type FixtureUserLabel = 'A' | 'B';
@@ -60,11 +61,7 @@ function plannedUser(label: FixtureUserLabel, tag: string): FixtureUser {
 }
 
 async function insertUser(engine: SqlEngine, user: FixtureUser, tag: string): Promise<void> {
-  await engine.query(
-    `insert into auth.users (id, aud, role, email, raw_app_meta_data, raw_user_meta_data, created_at, updated_at)
-     values ($1, 'authenticated', 'authenticated', $2, '{"provider": "email", "providers": ["email"]}', $3, now(), now())`,
-    [user.id, user.email, JSON.stringify({ name: `RLS ${user.label} ${tag}` })],
-  );
+  await signUp(engine, { id: user.id, email: user.email, userMetadata: { name: `RLS ${user.label} ${tag}` } });
 }
 
 async function insertOwnedRows(engine: SqlEngine, user: FixtureUser, tag: string, tier: string): Promise<void> {

@@ -6,6 +6,7 @@
 import type { SqlEngine } from '../db/engine.js';
 import { toSqlError } from '../db/sql-error.js';
 import { insideOuterTransaction } from '../db/transaction.js';
+import { asAuthService, type AuthAction } from '../emulation/auth-service.js';
 import { createFixture, type Fixture } from './rls-fixture.js';
 import { matrixCases, ruleCases, type Actor, type RlsCase } from './rls-cases.js';
 import { enterRequest, inRolledBackTransaction, keyClaims, resetRequest, userClaims, type ApiRole, type JwtClaims } from '../db/standin.js';
@@ -61,7 +62,8 @@ async function outcome(engine: SqlEngine, fixture: Fixture, rlsCase: RlsCase): P
     const request = requestOf(rlsCase.actor, fixture);
     if (request) await enterRequest(engine, request.role, request.claims);
     const statement = rlsCase.statement(fixture);
-    const rows = await engine.query<{ owner: unknown }>(statement.sql, statement.params);
+    const run = () => engine.query<{ owner: unknown }>(statement.sql, statement.params);
+    const rows = rlsCase.actor === 'auth service' ? await asAuthService(engine, authAction(statement.sql), run) : await run();
     if (!rlsCase.check) return { actual: ownersOf(rows, fixture) };
     await resetRequest(engine);
     const check = rlsCase.check(fixture);
@@ -86,6 +88,11 @@ function requestOf(actor: Actor, f: Fixture): { role: ApiRole; claims: JwtClaims
     case 'auth service':
       return null;
   }
+}
+
+function authAction(sql: string): AuthAction {
+  if (/^\s*delete\b/i.test(sql)) return 'user deletion';
+  return /^\s*update\b/i.test(sql) ? 'email change' : 'sign-up';
 }
 
 function ownersOf(rows: readonly { owner: unknown }[], fixture: Fixture): string {

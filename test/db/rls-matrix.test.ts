@@ -83,10 +83,13 @@ describe('the matrix catches the draft schema defects (embedded, current default
   afterAll(() => db.dispose());
 
   // The change and the matrix share one transaction; the matrix's closing rollback undoes both.
+  // Made as the platform's superuser: postgres may not drop a trigger on auth.users (hosted
+  // projects allow it through supautils, which the embedded engine does not have).
+  const asAdmin = (sql: string) => `set local session authorization supabase_admin; ${sql}; set local session authorization postgres;`;
   async function failingAfter(sql: string): Promise<string[]> {
     await engine.exec('begin');
     try {
-      await engine.exec(sql);
+      await engine.exec(asAdmin(sql));
       return (await runRlsMatrix(engine)).filter((r) => !r.pass).map((r) => r.name);
     } finally {
       await engine.exec('rollback');
@@ -129,7 +132,7 @@ describe('the matrix catches the draft schema defects (embedded, current default
   it('reports missing fixtures (no sign-up trigger) as one failing result', async () => {
     await engine.exec('begin');
     try {
-      await engine.exec('drop trigger on_auth_user_created on auth.users');
+      await engine.exec(asAdmin('drop trigger on_auth_user_created on auth.users'));
       const results = await runRlsMatrix(engine);
       expect(results).toHaveLength(1);
       expect(results[0]).toMatchObject({ name: FIXTURE_CASE, pass: false, actual: 'error 23503' });

@@ -1,17 +1,17 @@
 import { createPostgresEngine } from '../../src/db/engine.js';
-import { ROLES_SQL } from '../../src/db/standin-sql.js';
+import { rolesSql } from '../../src/emulation/install.js';
 import { ADMIN_URL } from './db-postgres.js';
 
 /**
  * The local PostgreSQL is shared by every test file at once, and roles belong to the server: a
- * `verify --db-url` run drops the API roles it created, which would pull them from under a test
- * running beside it. So, like a Supabase server, it has them before any test starts; the tests
+ * `verify --db-url` run drops the roles it created, which would pull them from under a test
+ * running beside it. So, like a Supabase server, it has them (NOLOGIN) before any test starts; the tests
  * on a server without them use a private one (private-postgres.ts).
  */
 export default async function setup(): Promise<void> {
   const engine = await createPostgresEngine(ADMIN_URL);
   try {
-    await engine.exec(ROLES_SQL);
+    await engine.exec(rolesSql());
   } finally {
     await engine.close();
   }

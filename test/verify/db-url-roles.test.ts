@@ -2,6 +2,7 @@ import { execa } from 'execa';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { emulationRoleNames } from '../../src/emulation/install.js';
 import { repoRoot } from '../helpers/fixtures.js';
 import { startPrivatePostgres, type PrivatePostgres } from '../helpers/private-postgres.js';
 import { check, copyRepo, generatedRepo, removeTempDirs, runVerifyJson, statusesOf, testCacheDir, writeRepoFile } from './helpers/repo.js';
@@ -13,6 +14,8 @@ import { check, copyRepo, generatedRepo, removeTempDirs, runVerifyJson, statuses
  */
 const createBin = path.join(repoRoot, 'bin', 'create-saas-db.js');
 const API_ROLES = ['anon', 'authenticated', 'service_role', 'authenticator'];
+/** The emulation's roles the private server lacks (it has postgres), in creation order. */
+const MISSING_ROLES = emulationRoleNames().filter((r) => r !== 'postgres');
 const SKIP = ['--skip', 'typescript,python'];
 
 let server: PrivatePostgres;
@@ -117,13 +120,13 @@ describe('verify-phase 04 --db-url on a server without the API roles', () => {
       expect(check(report, 'migrations').warnings).toEqual([
         {
           message:
-            'left role anon, authenticated, service_role, authenticator on the server: database verify_other may be using them; drop them once it is gone',
+            `left role ${MISSING_ROLES.join(', ')} on the server: database verify_other may be using them; drop them once it is gone`,
         },
       ]);
       expect(await existingApiRoles()).toEqual([...API_ROLES].sort());
     } finally {
       await admin.query('drop database verify_other');
-      for (const role of [...API_ROLES].reverse()) await admin.query(`drop role if exists ${role}`);
+      for (const role of [...MISSING_ROLES].reverse()) await admin.query(`drop role if exists ${role}`);
     }
   });
 
@@ -134,7 +137,7 @@ describe('verify-phase 04 --db-url on a server without the API roles', () => {
       const { exitCode, report } = await runVerifyJson(['04', repo, '--db-url', urlAs('verify_creator'), ...SKIP]);
       expect(exitCode).toBe(1);
       expect(check(report, 'migrations').reason).toBe(
-        "cannot prepare the database: the server has no role anon, authenticated, service_role, authenticator (Supabase's API roles) and the role in the database URL may not create roles (needs CREATEROLE): create them, or connect as a role that may",
+        `cannot prepare the database: the server has no role ${MISSING_ROLES.join(', ')} (Supabase's roles) and the role in the database URL may not create roles (needs CREATEROLE): create them, or connect as a role that may`,
       );
       expect(check(report, 'schema')).toMatchObject({ status: 'skip', reason: 'the database could not be prepared' });
       expect(await verifyDatabases()).toEqual([]);

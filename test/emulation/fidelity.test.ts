@@ -1,0 +1,240 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SqlEngine } from '../../src/db/engine.js';
+import { toSqlError } from '../../src/db/sql-error.js';
+import { asRole, inRolledBackTransaction } from '../../src/db/standin.js';
+import { changeEmail, deleteUser, signUp } from '../../src/emulation/auth-service.js';
+import type { TestDatabase } from '../helpers/db-postgres.js';
+import { openStandInDatabase } from '../helpers/db-standin.js';
+
+/**
+ * What a new Supabase project allows and refuses, each probe a small migration with the outcome
+ * it has there. The embedded engine runs user SQL as a postgres that is not a superuser, as a
+ * project does; on the local server (whose postgres is a superuser) only the probes that do not
+ * depend on the migration role's rights run.
+ */
+type Outcome = 'applies' | { readonly code: string; readonly message: RegExp };
+
+interface Probe {
+  readonly name: string;
+  readonly sql: string;
+  readonly outcome: Outcome;
+  /** A statement that cannot run in a transaction block (the CLI runs it alone). */
+  readonly outsideTransaction?: boolean;
+}
+
+const refused = (code: string, message: RegExp): Outcome => ({ code, message });
+const DENIED = '42501';
+
+/** Migrations as postgres: the platform's privilege model. */
+const PRIVILEGE_PROBES: readonly Probe[] = [
+  {
+    name: 'postgres is not a superuser, but may create roles and databases and bypasses RLS',
+    sql: `do $$ begin
+            if (select rolsuper or not rolcreaterole or not rolcreatedb or not rolbypassrls or not rolreplication
+                  from pg_roles where rolname = current_user) or current_user <> 'postgres' then
+              raise exception 'postgres has the wrong attributes';
+            end if;
+          end $$`,
+    outcome: 'applies',
+  },
+  { name: 'create function auth.x() is refused', sql: `create function auth.x() returns int language sql as 'select 1'`, outcome: refused(DENIED, /permission denied for schema auth/) },
+  { name: 'create table in auth is refused', sql: `create table auth.notes (id int)`, outcome: refused(DENIED, /permission denied for schema auth/) },
+  { name: 'alter table auth.users add column is refused', sql: `alter table auth.users add column plan text`, outcome: refused(DENIED, /must be owner of table users/) },
+  { name: 'create index on auth.users is refused', sql: `create index on auth.users (created_at)`, outcome: refused(DENIED, /must be owner of table users/) },
+  { name: 'a policy on auth.users is refused', sql: `create policy p on auth.users for select using (true)`, outcome: refused(DENIED, /must be owner of table users/) },
+  { name: 'disabling RLS on auth.users is refused', sql: `alter table auth.users disable row level security`, outcome: refused(DENIED, /must be owner of table users/) },
+  { name: 'drop table auth.users is refused', sql: `drop table auth.users`, outcome: refused(DENIED, /must be owner of table users/) },
+  { name: 'taking over the auth schema is refused', sql: `alter schema auth owner to postgres`, outcome: refused(DENIED, /must be owner of schema auth/) },
+  { name: 'create role … superuser is refused', sql: `create role intruder superuser`, outcome: refused(DENIED, /permission denied to create role/) },
+  { name: 'alter role postgres superuser is refused', sql: `alter role postgres superuser`, outcome: refused(DENIED, /permission denied to alter role/) },
+  { name: 'alter system is refused', sql: `alter system set work_mem = '64MB'`, outcome: refused(DENIED, /permission denied to set parameter/), outsideTransaction: true },
+  { name: 'copy … to program is refused', sql: `copy (select 1) to program 'true'`, outcome: refused(DENIED, /program/) },
+  { name: 'set role supabase_auth_admin is refused', sql: `set local role supabase_auth_admin`, outcome: refused(DENIED, /permission denied to set role/) },
+  { name: 'granting supabase_admin to postgres is refused', sql: `grant supabase_admin to postgres`, outcome: refused(DENIED, /permission denied to grant role/) },
+  { name: 'a foreign key to auth.users applies', sql: `create table public.profiles (id uuid primary key references auth.users (id) on delete cascade)`, outcome: 'applies' },
+  {
+    name: 'a trigger on auth.users applies',
+    sql: `create function public.on_signup() returns trigger language plpgsql security definer set search_path = '' as $$ begin return new; end $$;
+          create trigger on_signup after insert on auth.users for each row execute function public.on_signup()`,
+    outcome: 'applies',
+  },
+  {
+    name: "granting execute on an auth hook to supabase_auth_admin applies (Supabase's docs)",
+    sql: `create function public.custom_access_token_hook(event jsonb) returns jsonb language plpgsql stable as $$ begin return event; end $$;
+          grant usage on schema public to supabase_auth_admin;
+          grant execute on function public.custom_access_token_hook to supabase_auth_admin;
+          revoke execute on function public.custom_access_token_hook from authenticated, anon, public`,
+    outcome: 'applies',
+  },
+  { name: 'postgres reads auth.users', sql: `select count(*) from auth.users`, outcome: 'applies' },
+  { name: 'a view over auth.users applies (postgres holds select with grant option)', sql: `create view public.user_emails as select id, email from auth.users`, outcome: 'applies' },
+  { name: 'a schema of its own applies', sql: `create schema app; create table app.t (id int)`, outcome: 'applies' },
+  { name: 'a role of its own, granted an API role, applies', sql: `create role app_reader nologin; grant authenticated to app_reader`, outcome: 'applies' },
+  { name: 'uuid-ossp and pgcrypto resolve unqualified from extensions', sql: `select uuid_generate_v4(), gen_salt('bf'), crypt('x', gen_salt('bf'))`, outcome: 'applies' },
+];
+
+/** What the API roles may do with auth. */
+const API_PROBES: readonly (Probe & { readonly role: 'anon' | 'authenticated' | 'service_role' })[] = [
+  { name: 'anon cannot read auth.users', role: 'anon', sql: `select id from auth.users`, outcome: refused(DENIED, /permission denied for table users/) },
+  { name: 'authenticated cannot read auth.users', role: 'authenticated', sql: `select id from auth.users`, outcome: refused(DENIED, /permission denied for table users/) },
+  { name: 'service_role cannot read auth.identities', role: 'service_role', sql: `select id from auth.identities`, outcome: refused(DENIED, /permission denied for table identities/) },
+  { name: 'anon may call auth.uid()', role: 'anon', sql: `select auth.uid()`, outcome: 'applies' },
+];
+
+const PROFILES = `create table public.profiles (id uuid primary key references auth.users (id) on delete cascade, email text);`;
+
+/** A migration, then a sign-up performed by the auth service. */
+const SIGN_UP_PROBES: readonly Probe[] = [
+  {
+    name: 'a definer sign-up trigger with qualified names creates the profile',
+    sql: `${PROFILES}
+          create function public.handle_new_user() returns trigger language plpgsql security definer set search_path = ''
+          as $$ begin insert into public.profiles (id, email) values (new.id, new.email); return new; end $$;
+          create trigger on_auth_user_created after insert on auth.users for each row execute function public.handle_new_user();`,
+    outcome: 'applies',
+  },
+  {
+    name: 'a sign-up trigger that is not security definer makes sign-up fail',
+    sql: `${PROFILES}
+          create function public.handle_new_user() returns trigger language plpgsql
+          as $$ begin insert into public.profiles (id, email) values (new.id, new.email); return new; end $$;
+          create trigger on_auth_user_created after insert on auth.users for each row execute function public.handle_new_user();`,
+    outcome: refused(DENIED, /sign-up by the auth service \(as supabase_auth_admin\) failed: permission denied for table profiles — .*security definer/),
+  },
+  {
+    name: "an unqualified name in a definer function with search_path = '' makes sign-up fail",
+    sql: `${PROFILES}
+          create function public.handle_new_user() returns trigger language plpgsql security definer set search_path = ''
+          as $$ begin insert into profiles (id, email) values (new.id, new.email); return new; end $$;
+          create trigger on_auth_user_created after insert on auth.users for each row execute function public.handle_new_user();`,
+    outcome: refused('42P01', /relation "profiles" does not exist — .*qualify every name/),
+  },
+  {
+    name: "an unqualified name in a definer function without search_path resolves in the auth service's (auth) and fails",
+    sql: `${PROFILES}
+          create function public.handle_new_user() returns trigger language plpgsql security definer
+          as $$ begin insert into profiles (id, email) values (new.id, new.email); return new; end $$;
+          create trigger on_auth_user_created after insert on auth.users for each row execute function public.handle_new_user();`,
+    outcome: refused('42P01', /relation "profiles" does not exist/),
+  },
+];
+
+async function outcomeOf(run: () => Promise<unknown>): Promise<Outcome> {
+  try {
+    await run();
+    return 'applies';
+  } catch (error) {
+    const e = toSqlError(error);
+    return { code: e.code ?? 'none', message: new RegExp(e.message.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')) };
+  }
+}
+
+function expectOutcome(actual: Outcome, expected: Outcome): void {
+  if (expected === 'applies' || actual === 'applies') {
+    expect(actual === 'applies' ? 'applies' : `${actual.code}: ${actual.message.source}`).toBe(
+      expected === 'applies' ? 'applies' : `${expected.code}: ${expected.message.source}`,
+    );
+    return;
+  }
+  expect(actual.code).toBe(expected.code);
+  expect(actual.message.source.replace(/\\/g, '')).toMatch(expected.message);
+}
+
+describe.each(['embedded', 'postgres'] as const)('a new Supabase project, emulated on %s', (kind) => {
+  let db: TestDatabase;
+  let engine: SqlEngine;
+  beforeAll(async () => {
+    db = await openStandInDatabase(kind, 'legacy');
+    engine = db.engine;
+  });
+  afterAll(() => db.dispose());
+
+  const migration = (sql: string, outsideTransaction = false) => () =>
+    outsideTransaction ? engine.exec(sql) : inRolledBackTransaction(engine, () => engine.exec(sql));
+
+  describe.runIf(kind === 'embedded')('migrations run as postgres', () => {
+    it.each(PRIVILEGE_PROBES)('$name', async ({ sql, outcome, outsideTransaction }) => {
+      expectOutcome(await outcomeOf(migration(sql, outsideTransaction)), outcome);
+    });
+  });
+
+  it.each(API_PROBES)('$name', async ({ role, sql, outcome }) => {
+    expectOutcome(await outcomeOf(() => asRole(engine, role, null, sql)), outcome);
+  });
+
+  it.each(SIGN_UP_PROBES)('$name', async ({ sql, outcome }) => {
+    const result = await outcomeOf(() =>
+      inRolledBackTransaction(engine, async () => {
+        await engine.exec(sql);
+        await signUp(engine, { id: randomUUID(), email: 'new@example.test' });
+      }),
+    );
+    expectOutcome(result, outcome);
+  });
+
+  it('an email change and a deletion by the auth service reach the tables that reference auth.users', async () => {
+    const id = randomUUID();
+    const rows = await inRolledBackTransaction(engine, async () => {
+      await engine.exec(`${PROFILES}
+        create function public.sync_email() returns trigger language plpgsql security definer set search_path = ''
+        as $$ begin insert into public.profiles (id, email) values (new.id, new.email)
+                    on conflict (id) do update set email = excluded.email; return new; end $$;
+        create trigger on_auth_user_saved after insert or update of email on auth.users for each row execute function public.sync_email();`);
+      await signUp(engine, { id, email: 'before@example.test' });
+      await changeEmail(engine, id, 'after@example.test');
+      const [changed] = await engine.query<{ email: string }>(`select email from public.profiles where id = $1`, [id]);
+      await deleteUser(engine, id);
+      const [left] = await engine.query<{ n: number }>(`select count(*)::int as n from public.profiles where id = $1`, [id]);
+      return { changed: changed?.email, left: left?.n };
+    });
+    expect(rows).toEqual({ changed: 'after@example.test', left: 0 });
+  });
+
+  it('the auth service writes a user and its identity, as supabase_auth_admin with search_path auth, and leaves the session as it was', async () => {
+    const id = randomUUID();
+    const result = await inRolledBackTransaction(engine, async () => {
+      const [before] = await engine.query(`select session_user::text as s, current_user::text as c, current_setting('search_path') as p`);
+      await engine.exec(`create table public.seen (who text, path text);
+        create function public.record() returns trigger language plpgsql security definer set search_path = ''
+        as $$ begin insert into public.seen values (session_user || '/' || current_setting('role'), current_setting('search_path')); return new; end $$;
+        create trigger record after insert on auth.users for each row execute function public.record();`);
+      await signUp(engine, { id, email: 'who@example.test' });
+      const [after] = await engine.query(`select session_user::text as s, current_user::text as c, current_setting('search_path') as p`);
+      const [identity] = await engine.query(`select provider, user_id::text from auth.identities where user_id = $1`, [id]);
+      const [seen] = await engine.query<{ who: string }>(`select who from public.seen`);
+      return { same: JSON.stringify(before) === JSON.stringify(after), identity, role: seen?.who.split('/')[1] };
+    });
+    expect(result).toEqual({ same: true, identity: { provider: 'email', user_id: id }, role: 'supabase_auth_admin' });
+  });
+
+  it('auth belongs to the auth service: every table owned by supabase_auth_admin, with RLS on the service tables', async () => {
+    const rows = await engine.query<{ owner: string; n: number }>(
+      `select tableowner as owner, count(*)::int as n from pg_tables where schemaname = 'auth' group by 1`,
+    );
+    expect(rows).toEqual([{ owner: 'supabase_auth_admin', n: 22 }]);
+    const [rls] = await engine.query<{ missing: string[] }>(
+      `select coalesce(array_agg(c.relname::text order by c.relname) filter (where not c.relrowsecurity), '{}') as missing
+         from pg_class c where c.relnamespace = 'auth'::regnamespace and c.relkind = 'r'
+          and c.relname in ('users', 'identities', 'sessions', 'refresh_tokens', 'mfa_factors', 'mfa_challenges',
+                            'mfa_amr_claims', 'one_time_tokens', 'flow_state', 'sso_providers', 'sso_domains',
+                            'saml_providers', 'saml_relay_states', 'audit_log_entries', 'instances', 'schema_migrations')`,
+    );
+    expect(rls!.missing).toEqual([]);
+  });
+
+  it("has Supabase's roles with their attributes", async () => {
+    const roles = await engine.query<{ rolname: string; rolsuper: boolean; rolbypassrls: boolean; rolinherit: boolean }>(
+      `select rolname, rolsuper, rolbypassrls, rolinherit from pg_roles
+        where rolname in ('supabase_admin', 'anon', 'authenticated', 'service_role', 'authenticator', 'supabase_auth_admin',
+                          'supabase_storage_admin', 'supabase_realtime_admin', 'supabase_replication_admin',
+                          'supabase_read_only_user', 'dashboard_user', 'pgbouncer')
+        order by rolname`,
+    );
+    expect(roles.map((r) => r.rolname)).toHaveLength(12);
+    expect(roles.find((r) => r.rolname === 'supabase_admin')?.rolsuper).toBe(true);
+    expect(roles.find((r) => r.rolname === 'service_role')?.rolbypassrls).toBe(true);
+    expect(roles.find((r) => r.rolname === 'authenticator')?.rolinherit).toBe(false);
+    expect(roles.find((r) => r.rolname === 'supabase_auth_admin')?.rolinherit).toBe(false);
+  });
+});
