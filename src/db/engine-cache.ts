@@ -1,6 +1,6 @@
 /**
  * The prepared embedded-engine image: a PGlite data directory with the Supabase emulation
- * (src/emulation/sql) already installed but for the grant mode's default privileges (a few
+ * (resources/emulation/sql) already installed but for the grant mode's default privileges (a few
  * statements, applied per session). Its bootstrap superuser is `supabase_admin`; sessions log in
  * as it and run as the non-superuser `postgres` (SET SESSION AUTHORIZATION), as user SQL does on
  * a project.

@@ -9,7 +9,7 @@ import { emulationRoleNames } from '../emulation/install.js';
 import { DatabaseAccessError, withAdminClient } from './throwaway-database.js';
 
 /**
- * The emulation's roles (src/emulation/sql/00_roles.sql) the server lacks, in creation order. When there are some, the URL's role
+ * The emulation's roles (resources/emulation/sql/00_roles.sql) the server lacks, in creation order. When there are some, the URL's role
  * must be able to create them.
  */
 export async function missingStandInRoles(adminUrl: string): Promise<string[]> {

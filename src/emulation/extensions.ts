@@ -254,7 +254,7 @@ export async function loadEmbeddedExtensions(names: readonly string[]): Promise<
 // Stand-in SQL.
 
 /** Where the stand-ins' SQL files are, in the package. */
-export const STAND_IN_DIR = path.join(packageRoot, 'src', 'emulation', 'extensions');
+export const STAND_IN_DIR = path.join(packageRoot, 'resources', 'emulation', 'extensions');
 
 /** Separates a stand-in file's install script from its `drop extension` script. */
 const DROP_MARKER = /^-- @drop\s*$/m;

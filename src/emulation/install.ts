@@ -1,6 +1,6 @@
 /**
  * The emulation of a Supabase database before user migrations run: its SQL lives in
- * src/emulation/sql (shipped with the package), one file per concern, installed in file-name
+ * resources/emulation/sql (shipped with the package), one file per concern, installed in file-name
  * order. `NN_*.sql` files make up the database; `grants/<mode>.sql` is a grant mode's default
  * privileges, applied per session; `embedded/bootstrap.sql` runs once on a fresh embedded engine.
  */
@@ -23,7 +23,7 @@ export interface EmulationFile {
   readonly sql: string;
 }
 
-export const EMULATION_SQL_DIR = path.join(packageRoot, 'src', 'emulation', 'sql');
+export const EMULATION_SQL_DIR = path.join(packageRoot, 'resources', 'emulation', 'sql');
 
 const NUMBERED = /^\d+_[A-Za-z0-9_-]+\.sql$/;
 

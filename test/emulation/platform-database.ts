@@ -9,7 +9,7 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..', '..');
 
 /** The emulation files this branch owns, in install order. */
-const PLATFORM_FILES = ['src/emulation/sql/30_storage.sql', 'src/emulation/sql/40_realtime.sql'];
+const PLATFORM_FILES = ['resources/emulation/sql/30_storage.sql', 'resources/emulation/sql/40_realtime.sql'];
 
 /**
  * A database as the platform leaves it for storage and realtime: today's stand-in, the platform
