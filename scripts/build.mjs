@@ -4,7 +4,7 @@
 // Two builds: the generator alone, so its eager chunks hold only what generation needs, and the
 // verify/types commands, which it loads only when asked. Packages that load files of their own
 // (PGlite's WASM, the app's TypeScript) or serve only some paths stay external. tsc type-checks.
-import { rmSync } from 'node:fs';
+import { cpSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -40,3 +40,6 @@ await build({
   entryPoints: ['src/cli/verify-command.ts', 'src/cli/types-command.ts'],
   chunkNames: 'chunks/[name]-[hash]',
 });
+
+// The advisors' lint queries are .sql files read at run time.
+cpSync(path.join(root, 'src/db/advisors'), path.join(root, 'dist/db/advisors'), { recursive: true });
