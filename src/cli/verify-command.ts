@@ -39,7 +39,7 @@ const optionsSchema = z.object({
   grants: z.enum(['legacy', 'current', 'both'], { message: 'must be legacy, current or both' }).default('both'),
   skip: z.string().optional(),
   strict: z.boolean().default(false),
-  advisors: z.enum(['warn', 'error', 'off'], { message: 'must be warn, error or off' }).default('warn'),
+  advisors: z.enum(['warn', 'error', 'all', 'off'], { message: 'must be warn, error, all or off' }).default('warn'),
   python: z.string().min(1).optional(),
   webDir: z.string().min(1).optional(),
   backendDir: z.string().min(1).optional(),
@@ -159,7 +159,7 @@ function buildProgram(
     .option('--grants <mode>', 'Supabase default grants to verify under: legacy, current or both', 'both')
     .option('--skip <checks>', 'comma-separated checks to skip')
     .option('--strict', 'a skipped check fails the run')
-    .option('--advisors <level>', 'advisor findings that fail: warn (warnings and errors), error, or off', 'warn')
+    .option('--advisors <level>', "advisor findings that fail: warn (warnings and errors on the phase's objects), error, all (also the repo's own objects), or off", 'warn')
     .option('--python <path>', 'Python interpreter with supabase installed (default: the backend .venv)')
     .option('--web-dir <dir>', 'web app directory relative to the repo')
     .option('--backend-dir <dir>', 'Python backend directory relative to the repo')
