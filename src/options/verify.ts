@@ -46,8 +46,8 @@ export const verifyCommand = defineCommand({
     strict: field('--strict', 'a skipped check fails the run', flag(false)),
     advisors: field(
       '--advisors <level>',
-      'advisor findings that fail: warn (warnings and errors), error, or off',
-      z._default(z.enum(['warn', 'error', 'off'], { error: 'must be warn, error or off' }), 'warn'),
+      "advisor findings that fail: warn (warnings and errors on the phase's objects), error, all (also the repo's own objects), or off",
+      z._default(z.enum(['warn', 'error', 'all', 'off'], { error: 'must be warn, error, all or off' }), 'warn'),
       'warn',
     ),
     python: field('--python <path>', 'Python interpreter with supabase installed (default: the backend .venv)', z.optional(text())),

@@ -47,7 +47,7 @@ export interface CheckResult {
   readonly warnings: readonly Finding[];
 }
 
-export type AdvisorThreshold = 'warn' | 'error' | 'off';
+export type AdvisorThreshold = 'warn' | 'error' | 'all' | 'off';
 
 export interface VerifyOptions {
   /** Absolute path of the repo. */

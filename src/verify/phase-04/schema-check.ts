@@ -32,6 +32,8 @@ interface ColumnRow {
 interface TableRow {
   table_name: string;
   rls_enabled: boolean;
+  /** anon or authenticated holds a privilege on it: the API reaches it. */
+  api_reachable: boolean;
 }
 
 interface TriggerRow {
@@ -56,7 +58,10 @@ async function readColumns(engine: SqlEngine): Promise<ColumnRow[]> {
 
 async function readPublicTables(engine: SqlEngine): Promise<TableRow[]> {
   return engine.query<TableRow>(
-    `select c.relname::text as table_name, c.relrowsecurity as rls_enabled
+    `select c.relname::text as table_name, c.relrowsecurity as rls_enabled,
+            exists (select from pg_roles r
+                     where r.rolname in ('anon', 'authenticated')
+                       and has_table_privilege(r.oid, c.oid, 'select, insert, update, delete')) as api_reachable
        from pg_class c join pg_namespace n on n.oid = c.relnamespace
       where n.nspname = 'public' and c.relkind in ('r', 'p')
       order by 1`,
@@ -103,7 +108,9 @@ function rlsFindings(tables: readonly TableRow[]): Finding[] {
   return tables
     .filter((t) => !t.rls_enabled)
     .map((t) => ({
-      message: `row level security is disabled on public.${t.table_name}: every API role can read and write all of its rows`,
+      message: t.api_reachable
+        ? `row level security is disabled on public.${t.table_name}: every API role can read and write all of its rows`
+        : `row level security is disabled on public.${t.table_name}: no API role has privileges on it yet, but any grant would expose all of its rows`,
     }));
 }
 

@@ -1,0 +1,13 @@
+-- pgmq queue tables without RLS that anon or authenticated may select, when the API exposes
+-- pgmq_public (the schema of the queue functions).
+select format('rls_disabled_in_public_%s_%s', n.nspname, c.relname) as cache_key,
+       'table' as object_type, n.nspname::text as schema_name, c.relname::text as object_name,
+       format('%I.%I', n.nspname, c.relname) as object,
+       format('Table `%s.%s` is public, but RLS has not been enabled.', n.nspname, c.relname) as detail
+  from pg_catalog.pg_class c
+  join pg_catalog.pg_namespace n on n.oid = c.relnamespace
+ where c.relkind in ('r', 'I') and not c.relrowsecurity
+   and (pg_catalog.has_table_privilege('anon', c.oid, 'select')
+        or pg_catalog.has_table_privilege('authenticated', c.oid, 'select'))
+   and n.nspname = 'pgmq' and c.relname like 'q_%'
+   and 'pgmq_public' = any(:exposed_schemas)
