@@ -8,7 +8,8 @@ import { CliError, isCliError } from '../errors.js';
 import { describeOptionsError } from '../options/schema.js';
 import { introspectMigrations } from '../types-gen/from-migrations.js';
 import { shortLineDiff } from '../types-gen/line-diff.js';
-import type { SchemaModel } from '../types-gen/model.js';
+import type { DatabaseModel } from '../types-gen/model.js';
+import { typeSchemas } from '../types-gen/schemas.js';
 import { typesOutputPath } from '../types-gen/output-path.js';
 import { readRepoMigrations } from '../types-gen/read-migrations.js';
 import { renderDatabaseTypes } from '../types-gen/render.js';
@@ -77,7 +78,7 @@ async function runTypes(options: TypesOptions, io: TypesCliIo): Promise<number> 
   if (!facts.exists) throw new CliError('target', `${options.dir} does not exist`);
 
   const migrations = await readRepoMigrations(facts);
-  const model = await introspectMigrations(migrations);
+  const model = await introspectMigrations(migrations, await typeSchemas(facts.root));
   const content = renderDatabaseTypes(model, { literalUnions: options.literalUnions });
 
   const target = options.out ? path.resolve(io.cwd, options.out) : path.join(facts.root, typesOutputPath(facts));
@@ -112,13 +113,15 @@ async function runTypes(options: TypesOptions, io: TypesCliIo): Promise<number> 
   return TYPES_EXIT.ok;
 }
 
-function summary(model: SchemaModel): string {
+function summary(model: DatabaseModel): string {
+  const count = (of: (schema: DatabaseModel['schemas'][number]) => readonly unknown[]) =>
+    model.schemas.reduce((total, schema) => total + of(schema).length, 0);
   const counts: [number, string][] = [
-    [model.tables.length, 'table'],
-    [model.views.length, 'view'],
-    [model.functions.length, 'function'],
-    [model.enums.length, 'enum'],
-    [model.compositeTypes.length, 'composite type'],
+    [count((s) => s.tables), 'table'],
+    [count((s) => s.views), 'view'],
+    [count((s) => s.functions), 'function'],
+    [count((s) => s.enums), 'enum'],
+    [count((s) => s.compositeTypes), 'composite type'],
   ];
   return counts.map(([n, noun]) => `${n} ${noun}${plural(n)}`).join(', ');
 }
