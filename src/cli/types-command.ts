@@ -9,7 +9,7 @@ import { describeOptionsError } from '../options/schema.js';
 import { introspectMigrations } from '../types-gen/from-migrations.js';
 import { shortLineDiff } from '../types-gen/line-diff.js';
 import type { DatabaseModel } from '../types-gen/model.js';
-import { typeSchemas } from '../types-gen/schemas.js';
+import { introspectDatabaseUrl, parseSchemaList, typeSchemas } from '../types-gen/schemas.js';
 import { typesOutputPath } from '../types-gen/output-path.js';
 import { readRepoMigrations } from '../types-gen/read-migrations.js';
 import { renderDatabaseTypes } from '../types-gen/render.js';
@@ -36,6 +36,8 @@ const optionsSchema = z.object({
   check: z.boolean().default(false),
   literalUnions: z.boolean().default(true),
   webDir: z.string().min(1).optional(),
+  schema: z.string().min(1).optional(),
+  dbUrl: z.string().min(1).optional(),
 });
 
 type TypesOptions = z.infer<typeof optionsSchema>;
@@ -78,7 +80,10 @@ async function runTypes(options: TypesOptions, io: TypesCliIo): Promise<number> 
   if (!facts.exists) throw new CliError('target', `${options.dir} does not exist`);
 
   const migrations = await readRepoMigrations(facts);
-  const model = await introspectMigrations(migrations, await typeSchemas(facts.root));
+  const schemas = await typeSchemas(facts.root, options.schema ? parseSchemaList(options.schema) : undefined);
+  const model = options.dbUrl
+    ? await introspectDatabaseUrl(options.dbUrl, schemas)
+    : await introspectMigrations(migrations, schemas);
   const content = renderDatabaseTypes(model, { literalUnions: options.literalUnions });
 
   const target = options.out ? path.resolve(io.cwd, options.out) : path.join(facts.root, typesOutputPath(facts));
@@ -136,6 +141,8 @@ function parseArgs(argv: string[], io: TypesCliIo): Record<string, unknown> | nu
     .option('--out <file>', 'write here instead of packages/types/src/database.ts or <web>/lib/supabase/database.types.ts')
     .option('--check', 'write nothing; exit 1 with a diff when the file differs from what the migrations produce')
     .option('--no-literal-unions', "keep CHECK (col IN (…)) text columns as string, exactly like supabase gen types")
+    .option('--schema <list>', 'schemas to type, comma-separated (default: public and supabase/config.toml [api] schemas)')
+    .option('--db-url <url>', 'read the schema from this PostgreSQL database instead of applying the migrations')
     .option('--web-dir <dir>', 'Next.js app directory inside the target (default: detected)')
     .helpOption('-h, --help')
     .addHelpText('after', '\nExit codes: 0 written or up to date · 1 drift, failed migration or write · 2 bad input')
