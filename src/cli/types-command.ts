@@ -11,7 +11,8 @@ import { typesFilePlan, type TypesFileTarget } from '../plan/types-file.js';
 import type { Plan } from '../plan/types.js';
 import { unifiedDiff } from '../report/unified-diff.js';
 import { introspectMigrations } from '../types-gen/from-migrations.js';
-import type { SchemaModel } from '../types-gen/model.js';
+import type { DatabaseModel } from '../types-gen/model.js';
+import { introspectDatabaseUrl, parseSchemaList, typeSchemas } from '../types-gen/schemas.js';
 import { readRepoMigrations } from '../types-gen/read-migrations.js';
 import { renderDatabaseTypes } from '../types-gen/render.js';
 import { errorLine, EXIT, exitCodeFor, TYPES_EXITS } from './exit-codes.js';
@@ -51,9 +52,12 @@ async function runTypes(options: TypesOptions, io: CliIo, signal: AbortSignal): 
   const facts = await detectProject(path.resolve(io.cwd, options.dir), { webDir: options.webDir });
   if (!facts.exists) throw new CliError('target', `${options.dir} does not exist`);
   const migrations = await readRepoMigrations(facts);
-  const model = await introspectMigrations(migrations).catch((error: unknown) => {
-    throw isMigrationError(error) ? new CliError('migration', error.message) : error;
-  });
+  const schemas = await typeSchemas(facts.root, options.schema ? parseSchemaList(options.schema) : undefined);
+  const model = await (options.dbUrl ? introspectDatabaseUrl(options.dbUrl, schemas) : introspectMigrations(migrations, schemas)).catch(
+    (error: unknown) => {
+      throw isMigrationError(error) ? new CliError('migration', error.message) : error;
+    },
+  );
   if (signal.aborted) throw new CliError('cancelled', 'interrupted: nothing was written');
 
   const target = outputTarget(options, facts, io.cwd);
@@ -95,13 +99,15 @@ function reportCheck(plan: Plan, shown: string, migrationCount: number, io: CliI
   return EXIT.failure;
 }
 
-function summary(model: SchemaModel): string {
+function summary(model: DatabaseModel): string {
+  const count = (of: (schema: DatabaseModel['schemas'][number]) => readonly unknown[]) =>
+    model.schemas.reduce((total, schema) => total + of(schema).length, 0);
   const counts: [number, string][] = [
-    [model.tables.length, 'table'],
-    [model.views.length, 'view'],
-    [model.functions.length, 'function'],
-    [model.enums.length, 'enum'],
-    [model.compositeTypes.length, 'composite type'],
+    [count((s) => s.tables), 'table'],
+    [count((s) => s.views), 'view'],
+    [count((s) => s.functions), 'function'],
+    [count((s) => s.enums), 'enum'],
+    [count((s) => s.compositeTypes), 'composite type'],
   ];
   return counts.map(([n, noun]) => `${n} ${noun}${plural(n)}`).join(', ');
 }

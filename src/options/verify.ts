@@ -2,6 +2,7 @@ import * as z from 'zod/mini';
 import type { PhaseDefinition } from '../verify/phase.js';
 import { findPhase, knownPhaseIds } from '../verify/registry.js';
 import { dirInsideTarget, fileFromCwd, repoDir } from './paths.js';
+import { postgresUrl } from './urls.js';
 import { defineCommand, field, flag, text, type OptionsOf } from './spec.js';
 
 const phaseId = z.pipe(
@@ -12,10 +13,6 @@ const phaseId = z.pipe(
   ),
   z.transform((id: string) => findPhase(id) as PhaseDefinition),
 );
-
-const postgresUrl = z
-  .string()
-  .check(z.refine((value) => /^postgres(ql)?:\/\//.test(value) && URL.canParse(value), 'must be a postgres:// or postgresql:// URL'));
 
 const checkList = z.pipe(
   z.string(),
@@ -34,7 +31,7 @@ export const verifyCommand = defineCommand({
     dbUrl: field(
       '--db-url <url>',
       'run the database checks in a temporary database on this PostgreSQL server (default: embedded engine)',
-      z.optional(postgresUrl),
+      z.optional(postgresUrl()),
     ),
     grants: field(
       '--grants <mode>',

@@ -1,24 +1,27 @@
 import { applyMigrations } from '../db/apply-migrations.js';
 import { openPreparedEngine } from '../db/engine-cache.js';
-import { introspectSchema } from './introspect.js';
-import type { SchemaModel } from './model.js';
+import { introspectDatabase } from './introspect.js';
+import type { DatabaseModel } from './model.js';
 import type { MigrationSource } from './read-migrations.js';
 import { renderDatabaseTypes, type RenderTypesOptions } from './render.js';
 
 /**
- * The schema after the migrations ran, in a fresh embedded database over the Supabase stand-in
- * (roles, `auth`, `extensions`), the way `supabase db reset` would leave it. A failing migration
- * rejects with the project's `MigrationError` (file, line, server message).
+ * The exposed schemas after the migrations ran, in a fresh embedded database over the Supabase
+ * stand-in (roles, `auth`, `extensions`), the way `supabase db reset` would leave it. A failing
+ * migration rejects with the project's `MigrationError` (file, line, server message).
  */
 export async function introspectMigrations(
   migrations: readonly MigrationSource[],
-  schema = 'public',
-): Promise<SchemaModel> {
+  schemas: readonly string[] = ['public'],
+): Promise<DatabaseModel> {
   // Grants do not show in the types; the current (no auto-grant) defaults are the strictest.
   const { engine } = await openPreparedEngine('current');
   try {
     await applyMigrations(engine, migrations);
-    return await introspectSchema(engine, schema);
+    // A migration may have changed the session's search_path; names are printed as a fresh
+    // connection (the API's type generator) sees them.
+    await engine.exec('reset search_path');
+    return await introspectDatabase(engine, schemas);
   } finally {
     await engine.close();
   }
@@ -27,7 +30,7 @@ export async function introspectMigrations(
 /** `database.types.ts` for a list of migrations (name and SQL), applied in the order given. */
 export async function typesForMigrations(
   migrations: readonly MigrationSource[],
-  options: RenderTypesOptions,
+  options: RenderTypesOptions & { readonly schemas?: readonly string[] },
 ): Promise<string> {
-  return renderDatabaseTypes(await introspectMigrations(migrations), options);
+  return renderDatabaseTypes(await introspectMigrations(migrations, options.schemas), options);
 }

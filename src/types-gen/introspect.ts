@@ -1,19 +1,21 @@
 import {
+  CHECKS_SQL,
   COLUMNS_SQL,
-  COMPOSITE_ATTRIBUTES_SQL,
-  CONSTRAINTS_SQL,
+  FOREIGN_KEYS_SQL,
   FUNCTIONS_SQL,
   RELATIONS_SQL,
+  SCHEMAS_SQL,
   TYPES_SQL,
-  UNIQUE_KEYS_SQL,
+  VIEW_ATTRIBUTES_SQL,
   VIEW_QUERIES_SQL,
+  type CheckRow,
   type ColumnRow,
-  type CompositeAttributeRow,
-  type ConstraintRow,
+  type ForeignKeyRow,
   type FunctionRow,
   type RelationRow,
+  type SchemaRow,
   type TypeRow,
-  type UniqueKeyRow,
+  type ViewAttributeRow,
   type ViewQueryRow,
 } from './catalog-queries.js';
 import { allowedValuesFromCheck, intersectAllowedValues } from './check-values.js';
@@ -21,6 +23,7 @@ import type {
   ArgumentMode,
   ColumnModel,
   CompositeTypeModel,
+  DatabaseModel,
   EnumModel,
   FunctionArgumentModel,
   FunctionModel,
@@ -30,8 +33,8 @@ import type {
   ViewModel,
 } from './model.js';
 import { byName, compareNames } from './order.js';
-import { buildRelationships, columnKey, type ForeignKey, type ViewExposure } from './relationships.js';
-import { createTypeResolver } from './type-resolver.js';
+import { buildRelationships, columnKey, relationKey, type ViewExposure } from './relationships.js';
+import { createTypeResolver, type ExposedRelation, type TypeResolver } from './type-resolver.js';
 import { viewColumnSources } from './view-sources.js';
 
 /**
@@ -42,68 +45,99 @@ export interface CatalogReader {
   query<Row>(sql: string, params?: unknown[]): Promise<Row[]>;
 }
 
-/** Reads one schema's tables, views, functions, enums and composite types from the catalog. */
-export async function introspectSchema(reader: CatalogReader, schema = 'public'): Promise<SchemaModel> {
+/**
+ * Reads the given schemas' tables, views, functions, enums and composite types from the
+ * catalog. Schemas that do not exist (or that the role cannot see into) are left out.
+ */
+export async function introspectDatabase(
+  reader: CatalogReader,
+  schemas: readonly string[] = ['public'],
+): Promise<DatabaseModel> {
+  const wanted = [...new Set(schemas)];
   // Sequential on purpose: one connection, and the embedded engine runs one query at a time.
+  const schemaRows = await reader.query<SchemaRow>(SCHEMAS_SQL, [wanted]);
+  const exposed = schemaRows.map((row) => row.name).sort(compareNames);
   const types = await reader.query<TypeRow>(TYPES_SQL, []);
-  const relations = await reader.query<RelationRow>(RELATIONS_SQL, [schema]);
-  const columns = await reader.query<ColumnRow>(COLUMNS_SQL, [schema]);
-  const constraints = await reader.query<ConstraintRow>(CONSTRAINTS_SQL, [schema]);
-  const uniqueKeys = await reader.query<UniqueKeyRow>(UNIQUE_KEYS_SQL, [schema]);
-  const functions = await reader.query<FunctionRow>(FUNCTIONS_SQL, [schema]);
-  const attributes = await reader.query<CompositeAttributeRow>(COMPOSITE_ATTRIBUTES_SQL, [schema]);
-  const viewQueries = await reader.query<ViewQueryRow>(VIEW_QUERIES_SQL, [schema]);
+  const relations = await reader.query<RelationRow>(RELATIONS_SQL, [exposed]);
+  const columns = await reader.query<ColumnRow>(COLUMNS_SQL, [exposed]);
+  const checks = await reader.query<CheckRow>(CHECKS_SQL, [exposed]);
+  const foreignKeys = await reader.query<ForeignKeyRow>(FOREIGN_KEYS_SQL, [exposed]);
+  const functions = await reader.query<FunctionRow>(FUNCTIONS_SQL, [exposed]);
+  const viewQueries = await reader.query<ViewQueryRow>(VIEW_QUERIES_SQL, [exposed]);
+  const viewAttributes = await reader.query<ViewAttributeRow>(VIEW_ATTRIBUTES_SQL, [exposed]);
 
-  const resolveType = createTypeResolver(types);
+  const resolver = createTypeResolver(types, relations.map(toExposedRelation));
   const columnsByRelation = groupBy(columns, (column) => column.relation_oid);
-  const constraintsByRelation = groupBy(constraints, (constraint) => constraint.relation_oid);
-  const uniqueKeysByRelation = groupBy(uniqueKeys, (key) => key.relation_oid);
-  const relationships = buildRelationships(
-    toForeignKeys(constraints, uniqueKeysByRelation),
-    toViewExposures(relations, columns, viewQueries),
-    schema,
-  );
-
-  const tables: TableModel[] = [];
-  const views: ViewModel[] = [];
-  for (const relation of relations) {
-    const relationColumns = columnsByRelation.get(relation.oid) ?? [];
-    const relationConstraints = constraintsByRelation.get(relation.oid) ?? [];
-    if (relation.relkind === 'v' || relation.relkind === 'm') {
-      views.push({
-        name: relation.name,
-        materialized: relation.relkind === 'm',
-        updatable: relation.updatable,
-        columns: toColumns(relationColumns, [], resolveType),
-        relationships: relationships.get(relation.oid) ?? [],
-      });
-    } else {
-      tables.push({
-        name: relation.name,
-        columns: toColumns(relationColumns, relationConstraints, resolveType),
-        relationships: relationships.get(relation.oid) ?? [],
-      });
-    }
-  }
+  const checksByRelation = groupBy(checks, (check) => check.relation_oid);
+  const relationships = buildRelationships(foreignKeys, toViewExposures(relations, viewAttributes, viewQueries));
+  const relationsBySchema = groupBy(relations, (relation) => relation.schema);
+  const functionsBySchema = groupBy(functions, (fn) => fn.schema);
 
   return {
-    schema,
-    tables: tables.sort(byName),
-    views: views.sort(byName),
-    functions: toFunctions(functions, resolveType),
-    enums: toEnums(types, schema),
-    compositeTypes: toCompositeTypes(attributes, resolveType),
+    schemas: exposed.map((schema): SchemaModel => {
+      const tables: TableModel[] = [];
+      const views: ViewModel[] = [];
+      for (const relation of relationsBySchema.get(schema) ?? []) {
+        const relationColumns = toColumns(
+          columnsByRelation.get(relation.oid) ?? [],
+          checksByRelation.get(relation.oid) ?? [],
+          resolver,
+        );
+        const relationRelationships = relationships.get(relationKey(schema, relation.name)) ?? [];
+        if (relation.relkind === 'v' || relation.relkind === 'm') {
+          views.push({
+            name: relation.name,
+            materialized: relation.relkind === 'm',
+            insertable: relation.insert_enabled,
+            updatable: relation.update_enabled,
+            columns: relationColumns,
+            relationships: relationRelationships,
+          });
+        } else {
+          tables.push({
+            name: relation.name,
+            ...(relation.relkind === 'f' ? { foreign: true } : {}),
+            columns: relationColumns,
+            relationships: relationRelationships,
+          });
+        }
+      }
+      return {
+        schema,
+        tables: tables.sort(byName),
+        views: views.sort(byName),
+        functions: toFunctions(functionsBySchema.get(schema) ?? [], resolver),
+        enums: toEnums(types, schema),
+        compositeTypes: toCompositeTypes(types, schema, resolver),
+      };
+    }),
   };
 }
 
-function toColumns(
-  rows: readonly ColumnRow[],
-  constraints: readonly ConstraintRow[],
-  resolveType: (oid: string) => TypeRef,
-): ColumnModel[] {
+/** One schema of `introspectDatabase` (an empty one when it does not exist). */
+export async function introspectSchema(reader: CatalogReader, schema = 'public'): Promise<SchemaModel> {
+  const model = await introspectDatabase(reader, [schema]);
+  return (
+    model.schemas[0] ?? { schema, tables: [], views: [], functions: [], enums: [], compositeTypes: [] }
+  );
+}
+
+function toExposedRelation(row: RelationRow): ExposedRelation {
+  const kind =
+    row.relkind === 'v'
+      ? 'view'
+      : row.relkind === 'm'
+        ? 'materialized view'
+        : row.relkind === 'f'
+          ? 'foreign table'
+          : 'table';
+  return { schema: row.schema, name: row.name, kind };
+}
+
+function toColumns(rows: readonly ColumnRow[], checks: readonly CheckRow[], resolver: TypeResolver): ColumnModel[] {
   return rows
     .map((row): ColumnModel => {
-      const type = resolveType(row.type_oid);
+      const type = resolver.byName(row.type_name, row.type_schema);
       return {
         name: row.name,
         type,
@@ -112,7 +146,7 @@ function toColumns(
         identity: row.identity === 'a' ? 'always' : row.identity === 'd' ? 'by default' : null,
         generated: row.generated,
         updatable: row.updatable,
-        allowedValues: isPlainText(type) ? checkedValues(row.name, constraints) : null,
+        allowedValues: isPlainText(type) ? checkedValues(row.name, checks) : null,
       };
     })
     .sort(byName);
@@ -123,79 +157,49 @@ function isPlainText(type: TypeRef): boolean {
 }
 
 /** Values allowed by the validated single-column CHECK IN-lists on a column, or null. */
-function checkedValues(column: string, constraints: readonly ConstraintRow[]): string[] | null {
+function checkedValues(column: string, checks: readonly CheckRow[]): string[] | null {
   const lists: string[][] = [];
-  for (const constraint of constraints) {
-    if (constraint.kind !== 'c' || !constraint.validated || !constraint.definition) continue;
-    if (constraint.columns?.length !== 1 || constraint.columns[0] !== column) continue;
-    const values = allowedValuesFromCheck(constraint.definition, column);
+  for (const check of checks) {
+    if (check.column_name !== column) continue;
+    const values = allowedValuesFromCheck(check.definition, column);
     if (values) lists.push(values);
   }
   return lists.length > 0 ? intersectAllowedValues(lists) : null;
 }
 
-function toForeignKeys(
-  constraints: readonly ConstraintRow[],
-  uniqueKeysByRelation: ReadonlyMap<string, readonly UniqueKeyRow[]>,
-): ForeignKey[] {
-  return constraints
-    .filter((constraint) => constraint.kind === 'f')
-    .map((constraint): ForeignKey => {
-      const columns = constraint.columns ?? [];
-      const sortedKey = [...columns].sort().join('\u0000');
-      const uniqueKeys = uniqueKeysByRelation.get(constraint.relation_oid) ?? [];
-      return {
-        name: constraint.name,
-        relationOid: constraint.relation_oid,
-        columns,
-        referencedOid: constraint.referenced_oid,
-        referencedSchema: constraint.referenced_schema ?? '',
-        referencedRelation: constraint.referenced_relation ?? '',
-        referencedColumns: constraint.referenced_columns ?? [],
-        // The key columns are exactly a primary or unique key of the referencing table.
-        isOneToOne: uniqueKeys.some((key) => [...(key.columns ?? [])].sort().join('\u0000') === sortedKey),
-      };
-    });
-}
-
-/** For each view, the table columns it shows unchanged, followed through views of views. */
+/** For each view, the table columns each of its columns shows, followed through views of views. */
 function toViewExposures(
   relations: readonly RelationRow[],
-  columns: readonly ColumnRow[],
+  attributes: readonly ViewAttributeRow[],
   viewQueries: readonly ViewQueryRow[],
 ): ViewExposure[] {
-  const columnNames = new Map(columns.map((column) => [`${column.relation_oid}:${column.position}`, column.name]));
+  const attributeNames = new Map(attributes.map((a) => [columnKey(a.relation_oid, a.position), a.name]));
   const sourcesByView = new Map(viewQueries.map((row) => [row.view_oid, viewColumnSources(row.query_tree)]));
-  const resolved = new Map<string, Map<string, string>>();
 
-  // View column name -> `columnKey` of the base table column it shows.
-  const baseColumns = (viewOid: string, depth: number): Map<string, string> => {
-    const cached = resolved.get(viewOid);
-    if (cached) return cached;
-    const map = new Map<string, string>();
-    for (const source of sourcesByView.get(viewOid) ?? []) {
-      const sourceName = columnNames.get(`${source.relationOid}:${source.attnum}`);
-      if (sourceName === undefined) continue;
-      if (sourcesByView.has(source.relationOid)) {
-        if (depth > 16) continue;
-        const base = baseColumns(source.relationOid, depth + 1).get(sourceName);
-        if (base !== undefined) map.set(source.column, base);
-      } else {
-        map.set(source.column, columnKey(source.relationOid, sourceName));
-      }
-    }
-    resolved.set(viewOid, map);
-    return map;
+  // Every (relation, attnum) a view column shows: the direct source and, through views, theirs.
+  const origins = (viewOid: string, position: number, seen: ReadonlySet<string>): string[] => {
+    const source = sourcesByView.get(viewOid)?.find((s) => s.position === position);
+    if (!source) return [];
+    const direct = columnKey(source.relationOid, source.attnum);
+    if (!sourcesByView.has(source.relationOid) || seen.has(source.relationOid)) return [direct];
+    return [direct, ...origins(source.relationOid, source.attnum, new Set([...seen, source.relationOid]))];
   };
 
   return relations
     .filter((relation) => sourcesByView.has(relation.oid))
     .map((relation) => {
-      const columnFor = new Map<string, string>();
-      for (const [viewColumn, base] of baseColumns(relation.oid, 0)) {
-        if (!columnFor.has(base)) columnFor.set(base, viewColumn);
+      const columnsShowing = new Map<string, string[]>();
+      const positions = [...new Set((sourcesByView.get(relation.oid) ?? []).map((s) => s.position))].sort(
+        (a, b) => a - b,
+      );
+      for (const position of positions) {
+        const name = attributeNames.get(columnKey(relation.oid, position));
+        if (name === undefined) continue;
+        for (const origin of origins(relation.oid, position, new Set([relation.oid]))) {
+          columnsShowing.set(origin, [...(columnsShowing.get(origin) ?? []), name]);
+        }
       }
-      return { oid: relation.oid, name: relation.name, columnFor };
+      return { oid: relation.oid, schema: relation.schema, name: relation.name, columnsShowing };
     });
 }
 
@@ -207,57 +211,77 @@ const ARGUMENT_MODES: Readonly<Record<string, ArgumentMode>> = {
   t: 'table',
 };
 
-const INPUT_MODES: readonly ArgumentMode[] = ['in', 'inout', 'variadic'];
+export const INPUT_MODES: ReadonlySet<ArgumentMode> = new Set(['in', 'inout', 'variadic']);
 
-function toFunctions(rows: readonly FunctionRow[], resolveType: (oid: string) => TypeRef): FunctionModel[] {
+/** json, jsonb and text: the types PostgREST accepts an unnamed argument of (the request body). */
+const BODY_TYPE_OIDS = new Set([114, 3802, 25]);
+
+function toFunctions(rows: readonly FunctionRow[], resolver: TypeResolver): FunctionModel[] {
   const functions: FunctionModel[] = [];
   for (const row of rows) {
-    const returns = resolveType(row.return_type_oid);
+    const returnType = resolver.row(row.return_type_oid);
     // Trigger functions cannot be called over the API.
-    if (returns.kind === 'pseudo' && (returns.name === 'trigger' || returns.name === 'event_trigger')) continue;
+    if (returnType?.schema === 'pg_catalog' && (returnType.name === 'trigger' || returnType.name === 'event_trigger')) {
+      continue;
+    }
+    const args = row.args.map(
+      (arg): FunctionArgumentModel => ({
+        name: arg.name,
+        mode: ARGUMENT_MODES[arg.mode] ?? 'table',
+        type: resolver.byOid(arg.type_oid),
+        typeName: resolver.row(arg.type_oid)?.name ?? 'unknown',
+        typeOid: Number(arg.type_oid),
+        rowType: resolver.rowType(arg.type_oid),
+        hasDefault: arg.has_default,
+      }),
+    );
+    if (!isCallable(args.filter((arg) => INPUT_MODES.has(arg.mode)))) continue;
 
-    const args = toArguments(row, resolveType);
-    const inputs = args.filter((arg) => INPUT_MODES.includes(arg.mode));
-    // The API calls functions with named arguments, or with one unnamed argument as the body.
-    if (inputs.some((arg) => arg.name === '') && inputs.length > 1) continue;
-
-    functions.push({ name: row.name, signature: row.signature, args, returns, returnsSet: row.returns_set });
+    functions.push({
+      name: row.name,
+      signature: row.signature,
+      argumentTypes: row.argument_types,
+      resultType: row.result_type,
+      args,
+      returns: resolver.byOid(row.return_type_oid),
+      returnTypeName: returnType?.name ?? 'unknown',
+      returnRowType: resolver.rowType(row.return_type_oid),
+      returnsSet: row.returns_set,
+      rowsEstimate: row.rows_estimate,
+    });
   }
   return functions.sort((a, b) => compareNames(a.name, b.name) || compareNames(a.signature, b.signature));
 }
 
-function toArguments(row: FunctionRow, resolveType: (oid: string) => TypeRef): FunctionArgumentModel[] {
-  const modes = row.arg_type_oids.map((_, index) => ARGUMENT_MODES[row.arg_modes?.[index] ?? 'i'] ?? 'in');
-  const inputCount = modes.filter((mode) => INPUT_MODES.includes(mode)).length;
-  // Defaults belong to the last `pronargdefaults` input arguments.
-  const firstDefaulted = inputCount - row.default_count;
-  let inputIndex = 0;
-  return row.arg_type_oids.map((oid, index) => {
-    const mode = modes[index] ?? 'in';
-    const isInput = INPUT_MODES.includes(mode);
-    const hasDefault = isInput && inputIndex >= firstDefaulted;
-    if (isInput) inputIndex++;
-    return { name: row.arg_names?.[index] ?? '', mode, type: resolveType(oid), hasDefault };
-  });
+/**
+ * Whether the API can call the function: with named arguments only, with unnamed arguments
+ * that all have defaults and are json, jsonb or text, or with one unnamed argument that is the
+ * request body (json, jsonb, text) or a row (a computed field or relationship).
+ */
+function isCallable(inputs: readonly FunctionArgumentModel[]): boolean {
+  const unnamed = inputs.filter((arg) => arg.name === '');
+  if (unnamed.length === 0) return true;
+  if (unnamed.every((arg) => arg.hasDefault && BODY_TYPE_OIDS.has(arg.typeOid))) return true;
+  const [only] = inputs;
+  return inputs.length === 1 && only !== undefined && (BODY_TYPE_OIDS.has(only.typeOid) || only.rowType !== null);
 }
 
 function toEnums(types: readonly TypeRow[], schema: string): EnumModel[] {
   return types
-    .filter((type) => type.schema === schema && type.typtype === 'e')
-    .map((type) => ({ name: type.name, values: type.enum_values ?? [] }))
+    .filter((type) => type.schema === schema && type.enum_values.length > 0)
+    .map((type) => ({ name: type.name, values: type.enum_values }))
     .sort(byName);
 }
 
-function toCompositeTypes(
-  rows: readonly CompositeAttributeRow[],
-  resolveType: (oid: string) => TypeRef,
-): CompositeTypeModel[] {
-  return [...groupBy(rows, (row) => row.type_name)]
-    .map(([name, attributes]) => ({
-      name,
-      attributes: [...attributes]
-        .sort((a, b) => a.position - b.position)
-        .map((attribute) => ({ name: attribute.name, type: resolveType(attribute.type_oid) })),
+function toCompositeTypes(types: readonly TypeRow[], schema: string, resolver: TypeResolver): CompositeTypeModel[] {
+  return types
+    .filter((type) => type.schema === schema && (type.attributes?.length ?? 0) > 0)
+    .map((type) => ({
+      name: type.name,
+      attributes: (type.attributes ?? []).map((attribute) => ({
+        name: attribute.name,
+        type: resolver.byOid(attribute.type_oid),
+      })),
     }))
     .sort(byName);
 }

@@ -1,93 +1,122 @@
+import type { ForeignKeyRow } from './catalog-queries.js';
 import type { RelationshipModel } from './model.js';
 import { compareNames } from './order.js';
 
-/** A foreign key of a table in the introspected schema. */
-export interface ForeignKey {
-  readonly name: string;
-  readonly relationOid: string;
-  readonly columns: readonly string[];
-  readonly referencedOid: string;
-  readonly referencedSchema: string;
-  readonly referencedRelation: string;
-  readonly referencedColumns: readonly string[];
-  readonly isOneToOne: boolean;
-}
-
-/** A view of the schema and, for each table column it shows unchanged, the view column's name. */
+/** A view of an exposed schema: for each of its columns, the table columns it shows. */
 export interface ViewExposure {
   readonly oid: string;
+  readonly schema: string;
   readonly name: string;
-  /** Key: `<table oid>\u0000<table column>`; value: the view column showing it. */
-  readonly columnFor: ReadonlyMap<string, string>;
+  /**
+   * Key: `columnKey(table oid, attnum)`; value: the names of the view's columns showing that
+   * column, directly or through other views, in column order.
+   */
+  readonly columnsShowing: ReadonlyMap<string, readonly string[]>;
 }
 
-export const columnKey = (relationOid: string, column: string): string => `${relationOid}\u0000${column}`;
+export const columnKey = (relationOid: string, attnum: number): string => `${relationOid}:${attnum}`;
+
+/** A relationship and the relation (`schema.name`) it belongs to. */
+interface Placed extends RelationshipModel {
+  readonly schema: string;
+  readonly relation: string;
+}
 
 /**
- * Relationships of every table and view, by relation OID: each foreign key as declared, and,
- * like PostgREST, the same key again wherever a view shows all of its columns, on either side.
+ * Relationships by relation (`relationKey(schema, name)`): each foreign key as declared, then,
+ * like PostgREST, the same key for every view showing all of its columns: from the view, to the
+ * view, and from view to view, one per combination of view columns. Sorted (stably) by key
+ * name, referenced relation and referenced columns, like `supabase gen types`.
  */
 export function buildRelationships(
-  foreignKeys: readonly ForeignKey[],
+  foreignKeys: readonly ForeignKeyRow[],
   views: readonly ViewExposure[],
-  schema: string,
 ): Map<string, RelationshipModel[]> {
-  const byRelation = new Map<string, RelationshipModel[]>();
-  const add = (oid: string, relationship: RelationshipModel) => {
-    const list = byRelation.get(oid) ?? [];
-    if (!list.some((existing) => sameRelationship(existing, relationship))) list.push(relationship);
-    byRelation.set(oid, list);
-  };
+  const all: Placed[] = foreignKeys.map((fk) => ({
+    foreignKeyName: fk.name,
+    schema: fk.schema,
+    relation: fk.relation,
+    columns: fk.columns,
+    isOneToOne: fk.is_one_to_one,
+    referencedSchema: fk.referenced_schema,
+    referencedRelation: fk.referenced_relation,
+    referencedColumns: fk.referenced_columns,
+  }));
 
   for (const fk of foreignKeys) {
-    const sources = [{ oid: fk.relationOid, columns: fk.columns }, ...showing(views, fk.relationOid, fk.columns)];
-    const targets = [
-      { schema: fk.referencedSchema, name: fk.referencedRelation, columns: fk.referencedColumns },
-      ...(fk.referencedSchema === schema
-        ? showing(views, fk.referencedOid, fk.referencedColumns).map((view) => ({ schema, ...view }))
-        : []),
-    ];
-    for (const source of sources) {
-      for (const target of targets) {
-        add(source.oid, {
-          foreignKeyName: fk.name,
-          columns: source.columns,
-          isOneToOne: fk.isOneToOne,
-          referencedSchema: target.schema,
-          referencedRelation: target.name,
-          referencedColumns: target.columns,
+    const base = { foreignKeyName: fk.name, isOneToOne: fk.is_one_to_one };
+    const fromViews = showing(views, fk.relation_oid, fk.column_numbers);
+    const toViews = showing(views, fk.referenced_oid, fk.referenced_column_numbers);
+    for (const from of fromViews) {
+      for (const columns of from.combinations) {
+        all.push({
+          ...base,
+          schema: from.view.schema,
+          relation: from.view.name,
+          columns,
+          referencedSchema: fk.referenced_schema,
+          referencedRelation: fk.referenced_relation,
+          referencedColumns: fk.referenced_columns,
         });
+      }
+    }
+    for (const to of toViews) {
+      for (const referencedColumns of to.combinations) {
+        all.push({
+          ...base,
+          schema: fk.schema,
+          relation: fk.relation,
+          columns: fk.columns,
+          referencedSchema: to.view.schema,
+          referencedRelation: to.view.name,
+          referencedColumns,
+        });
+      }
+    }
+    for (const from of fromViews) {
+      for (const columns of from.combinations) {
+        for (const to of toViews) {
+          for (const referencedColumns of to.combinations) {
+            all.push({
+              ...base,
+              schema: from.view.schema,
+              relation: from.view.name,
+              columns,
+              referencedSchema: to.view.schema,
+              referencedRelation: to.view.name,
+              referencedColumns,
+            });
+          }
+        }
       }
     }
   }
 
-  for (const list of byRelation.values()) {
-    list.sort(
-      (a, b) =>
-        compareNames(a.foreignKeyName, b.foreignKeyName) ||
-        compareNames(a.referencedRelation, b.referencedRelation) ||
-        compareNames(a.columns.join(','), b.columns.join(',')),
-    );
+  all.sort(
+    (a, b) =>
+      compareNames(a.foreignKeyName, b.foreignKeyName) ||
+      compareNames(a.referencedRelation, b.referencedRelation) ||
+      compareNames(JSON.stringify(a.referencedColumns), JSON.stringify(b.referencedColumns)),
+  );
+  const byRelation = new Map<string, RelationshipModel[]>();
+  for (const { schema, relation, ...relationship } of all) {
+    const key = relationKey(schema, relation);
+    byRelation.set(key, [...(byRelation.get(key) ?? []), relationship]);
   }
   return byRelation;
 }
 
-/** Views showing every one of `columns` of a relation, with the view's names for them. */
-function showing(views: readonly ViewExposure[], relationOid: string, columns: readonly string[]) {
-  return views.flatMap((view) => {
-    const names = columns.map((column) => view.columnFor.get(columnKey(relationOid, column)));
-    return names.every((name): name is string => name !== undefined)
-      ? [{ oid: view.oid, name: view.name, columns: names }]
-      : [];
-  });
-}
+export const relationKey = (schema: string, name: string): string => `${schema}\u0000${name}`;
 
-function sameRelationship(a: RelationshipModel, b: RelationshipModel): boolean {
-  return (
-    a.foreignKeyName === b.foreignKeyName &&
-    a.referencedSchema === b.referencedSchema &&
-    a.referencedRelation === b.referencedRelation &&
-    a.columns.join('\u0000') === b.columns.join('\u0000') &&
-    a.referencedColumns.join('\u0000') === b.referencedColumns.join('\u0000')
-  );
+/** Views showing every one of the key's columns, with each combination of their columns. */
+function showing(views: readonly ViewExposure[], relationOid: string, attnums: readonly number[]) {
+  return views.flatMap((view) => {
+    const perColumn = attnums.map((attnum) => view.columnsShowing.get(columnKey(relationOid, attnum)) ?? []);
+    if (perColumn.some((names) => names.length === 0)) return [];
+    const combinations = perColumn.reduce<string[][]>(
+      (partial, names) => partial.flatMap((prefix) => names.map((name) => [...prefix, name])),
+      [[]],
+    );
+    return [{ view, combinations }];
+  });
 }

@@ -1,12 +1,14 @@
 import { group, hardline, ifBreak, indent, join, line, printDoc, softline, type Doc } from './doc.js';
 import { helperTypesSource } from './helper-types.js';
+import { INPUT_MODES } from './introspect.js';
 import type {
   ColumnModel,
+  DatabaseModel,
+  FunctionArgumentModel,
   FunctionModel,
   RelationshipModel,
   SchemaModel,
   TableModel,
-  TypeRef,
   ViewModel,
 } from './model.js';
 import { compareNames } from './order.js';
@@ -14,8 +16,9 @@ import { stringLiteral, tsTypeMembers } from './ts-type.js';
 
 export interface RenderTypesOptions {
   /**
-   * Text columns constrained by `CHECK (col IN (…))` become unions of those literals. Off gives
-   * the exact types `supabase gen types` produces (`string`).
+   * Text columns constrained by `CHECK (col IN (…))` become unions of those literals, and the
+   * file starts with a header saying where it comes from. Off gives byte for byte what
+   * `supabase gen types typescript` prints.
    */
   readonly literalUnions: boolean;
   /**
@@ -38,88 +41,103 @@ const JSON_TYPE = `export type Json =
   | Json[]
 `;
 
-const NO_ENTRIES = '[_ in never]: never';
-const INPUT_MODES = new Set(['in', 'inout', 'variadic']);
+/** The schema the helper types (`Tables<'users'>`…) default to, as in `supabase gen types`. */
+const DEFAULT_SCHEMA = 'public';
 
-/** Renders the model as a `database.types.ts` in the shape of `supabase gen types typescript`. */
-export function renderDatabaseTypes(model: SchemaModel, options: RenderTypesOptions): string {
-  const renderer = new SchemaRenderer(model, options);
+const NO_ENTRIES = '[_ in never]: never';
+
+/**
+ * Renders the model as a `database.types.ts` in the shape of `supabase gen types typescript`
+ * (which ends its output with an empty line).
+ */
+export function renderDatabaseTypes(model: DatabaseModel | SchemaModel, options: RenderTypesOptions): string {
+  const database: DatabaseModel = 'schemas' in model ? model : { schemas: [model] };
+  const exposed = new Set(database.schemas.map((schema) => schema.schema));
+  const schemas = database.schemas.map((schema) => new SchemaRenderer(schema, exposed, options));
   return [
-    HEADER,
+    options.literalUnions ? HEADER : '',
     JSON_TYPE,
     '\n',
-    printDoc(renderer.databaseType()),
+    printDoc(databaseType(schemas, options)),
     '\n\n',
-    helperTypesSource(model.schema),
+    helperTypesSource(DEFAULT_SCHEMA),
     '\n',
-    printDoc(renderer.constants()),
-    '\n',
+    printDoc(constants(database.schemas)),
+    '\n\n',
   ].join('');
 }
 
+function databaseType(schemas: readonly SchemaRenderer[], options: RenderTypesOptions): Doc {
+  const entries: Doc[] = [];
+  if (options.postgrestVersion !== undefined) {
+    entries.push(
+      prop('__InternalSupabase', block([prop('PostgrestVersion', stringLiteral(options.postgrestVersion))])),
+    );
+  }
+  entries.push(...schemas.map((schema) => schema.schemaType()));
+  return ['export type Database = ', block(entries, '{}')];
+}
+
+function constants(schemas: readonly SchemaModel[]): Doc {
+  const entries = schemas.map((schema) => [
+    propertyKey(schema.schema),
+    ': ',
+    valueObject([
+      [
+        'Enums: ',
+        valueObject(schema.enums.map((e) => [propertyKey(e.name), ': ', tuple(e.values.map(stringLiteral))])),
+      ],
+    ]),
+  ]);
+  return ['export const Constants = ', valueObject(entries), ' as const'];
+}
+
 class SchemaRenderer {
+  private readonly name: string;
+
   constructor(
     private readonly model: SchemaModel,
+    private readonly exposed: ReadonlySet<string>,
     private readonly options: RenderTypesOptions,
-  ) {}
+  ) {
+    this.name = model.schema;
+  }
 
-  databaseType(): Doc {
-    const entries: Doc[] = [];
-    if (this.options.postgrestVersion !== undefined) {
-      entries.push(
-        prop('__InternalSupabase', block([prop('PostgrestVersion', stringLiteral(this.options.postgrestVersion))])),
-      );
-    }
-    entries.push(
-      prop(
-        this.model.schema,
-        block([
-          prop('Tables', block(this.model.tables.map((table) => this.table(table)))),
-          prop('Views', block(this.model.views.map((view) => this.view(view)))),
-          prop('Functions', block(this.functions())),
-          prop(
-            'Enums',
-            block(this.model.enums.map((e) => prop(e.name, union(e.values.map(stringLiteral))))),
+  schemaType(): Doc {
+    return prop(
+      this.name,
+      block([
+        prop('Tables', block(this.model.tables.map((table) => this.table(table)), NO_ENTRIES)),
+        prop('Views', block(this.model.views.map((view) => this.view(view)), NO_ENTRIES)),
+        prop('Functions', block(this.functions(), NO_ENTRIES)),
+        prop(
+          'Enums',
+          block(
+            this.model.enums.map((e) => prop(e.name, union(e.values.map(stringLiteral)))),
+            NO_ENTRIES,
           ),
-          prop(
-            'CompositeTypes',
-            block(
-              this.model.compositeTypes.map((composite) =>
-                prop(
-                  composite.name,
-                  block(
-                    composite.attributes.map((attribute) =>
-                      prop(attribute.name, union([...this.members(attribute.type), 'null'])),
-                    ),
+        ),
+        prop(
+          'CompositeTypes',
+          block(
+            this.model.compositeTypes.map((composite) =>
+              prop(
+                composite.name,
+                block(
+                  composite.attributes.map((attribute) =>
+                    prop(attribute.name, union(nullable(this.members(attribute.type), true))),
                   ),
                 ),
               ),
             ),
+            NO_ENTRIES,
           ),
-        ]),
-      ),
+        ),
+      ]),
     );
-    return ['export type Database = ', block(entries)];
-  }
-
-  constants(): Doc {
-    const enums = this.model.enums.map((e) => [
-      propertyKey(e.name),
-      ': ',
-      tuple(e.values.map(stringLiteral)),
-    ]);
-    return [
-      'export const Constants = ',
-      valueObject([[propertyKey(this.model.schema), ': ', valueObject([['Enums: ', valueObject(enums)]])]]),
-      ' as const',
-    ];
   }
 
   private table(table: TableModel): Doc {
-    const row = [
-      ...table.columns.map((column) => prop(column.name, this.columnType(column))),
-      ...this.computedFields(table).map((fn) => prop(fn.name, union([...this.returnMembers(fn), 'null']))),
-    ];
     const insert = table.columns.map((column) => {
       if (isNeverWritten(column)) return prop(column.name, 'never', true);
       const optional = column.nullable || column.identity !== null || column.defaultExpression !== null;
@@ -131,7 +149,7 @@ class SchemaRenderer {
     return prop(
       table.name,
       block([
-        prop('Row', block(row)),
+        prop('Row', this.row(table.name, table.columns)),
         prop('Insert', block(insert)),
         prop('Update', block(update)),
         prop('Relationships', this.relationships(table.relationships)),
@@ -140,22 +158,31 @@ class SchemaRenderer {
   }
 
   private view(view: ViewModel): Doc {
-    const members: Doc[] = [prop('Row', block(view.columns.map((column) => prop(column.name, this.columnType(column)))))];
-    if (view.updatable && !view.materialized) {
-      const writable = view.columns.map((column) =>
-        column.updatable
-          ? prop(column.name, union([...this.columnMembers(column), 'null']), true)
-          : prop(column.name, 'never', true),
-      );
-      members.push(prop('Insert', block(writable)), prop('Update', block(writable)));
-    }
+    const writable = view.columns.map((column) =>
+      column.updatable
+        ? prop(column.name, union(nullable(this.columnMembers(column), true)), true)
+        : prop(column.name, 'never', true),
+    );
+    const members: Doc[] = [prop('Row', this.row(view.name, view.columns))];
+    if (view.insertable && !view.materialized) members.push(prop('Insert', block(writable)));
+    if (view.updatable && !view.materialized) members.push(prop('Update', block(writable)));
     members.push(prop('Relationships', this.relationships(view.relationships)));
     return prop(view.name, block(members));
   }
 
+  /** The relation's columns, then the functions PostgREST exposes as its computed fields. */
+  private row(relation: string, columns: readonly ColumnModel[]): Doc {
+    return block([
+      ...columns.map((column) => prop(column.name, this.columnType(column))),
+      ...this.model.functions
+        .filter((fn) => isComputedFieldOf(fn, this.name, relation))
+        .map((fn) => prop(fn.name, orNull(this.functionResult(fn)))),
+    ]);
+  }
+
   private relationships(relationships: readonly RelationshipModel[]): Doc {
     // Only relations of this schema can be embedded through its API.
-    const local = relationships.filter((r) => r.referencedSchema === this.model.schema);
+    const local = relationships.filter((r) => r.referencedSchema === this.name);
     if (local.length === 0) return '[]';
     const objects = local.map((r) =>
       block([
@@ -175,32 +202,42 @@ class SchemaRenderer {
       byFunctionName.set(fn.name, [...(byFunctionName.get(fn.name) ?? []), fn]);
     }
     return [...byFunctionName].map(([name, overloads]) => {
-      const signatures = overloads
-        .map((fn) => this.functionSignature(fn))
-        .map((doc) => ({ doc, key: printDoc(doc, Number.POSITIVE_INFINITY) }))
-        .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
-        .map(({ doc }) => doc);
-      return prop(name, union(signatures));
+      const sorted = [...overloads].sort(
+        (a, b) => compareNames(a.argumentTypes, b.argumentTypes) || compareNames(a.resultType, b.resultType),
+      );
+      return prop(name, union(sorted.map((fn) => this.functionSignature(fn, sorted))));
     });
   }
 
-  private functionSignature(fn: FunctionModel): Doc {
-    const inputs = fn.args.filter((arg) => INPUT_MODES.has(arg.mode));
+  private functionSignature(fn: FunctionModel, overloads: readonly FunctionModel[]): Doc {
+    const inputs = inputArguments(fn);
     const args =
       inputs.length === 0
-        ? 'never'
+        ? 'Record<PropertyKey, never>'
         : inlineObject(inputs.map((arg) => prop(arg.name, union(this.members(arg.type)), arg.hasDefault)));
-    const members: Doc[] = [prop('Args', args), prop('Returns', this.returns(fn))];
-    const target = this.setofTarget(fn);
-    if (target !== undefined) {
+
+    const error = this.conflictError(fn, inputs, overloads) ?? this.rowArgumentError(fn, inputs);
+    const setof = setofOptions(fn);
+    // A set of rows estimated at one row is typed as one row when SetofOptions says so.
+    const asArray = fn.returnsSet && (isMultiRow(fn) || fn.returnRowType === null);
+    let returns: Doc;
+    if (error !== undefined) {
+      returns = group([inlineObject(['error: true']), ' & ', stringLiteral(error) + (asArray ? '[]' : '')]);
+    } else {
+      const result = this.functionResult(fn);
+      returns = asArray ? arrayOf(result) : result.doc;
+    }
+
+    const members: Doc[] = [prop('Args', args), prop('Returns', returns)];
+    if (setof !== undefined) {
       members.push(
         prop(
           'SetofOptions',
           block([
-            prop('from', stringLiteral(this.setofSource(fn))),
-            prop('to', stringLiteral(target)),
-            prop('isOneToOne', String(!fn.returnsSet)),
-            prop('isSetofReturn', String(fn.returnsSet)),
+            prop('from', stringLiteral(setof.from)),
+            prop('to', stringLiteral(setof.to)),
+            prop('isOneToOne', String(setof.isOneToOne)),
+            prop('isSetofReturn', String(setof.isSetofReturn)),
           ]),
         ),
       );
@@ -208,85 +245,75 @@ class SchemaRenderer {
     return inlineObject(members);
   }
 
-  private returns(fn: FunctionModel): Doc {
-    const tableColumns = fn.args.filter((arg) => arg.mode === 'table');
-    if (tableColumns.length > 0) {
-      return [block(tableColumns.map((arg) => prop(arg.name, union(this.members(arg.type))))), '[]'];
+  /** Overloads PostgREST cannot choose between, with the message it answers calls with. */
+  private conflictError(
+    fn: FunctionModel,
+    inputs: readonly FunctionArgumentModel[],
+    overloads: readonly FunctionModel[],
+  ): string | undefined {
+    if (overloads.length <= 1) return undefined;
+    const qualified = `${this.name}.${fn.name}`;
+    const others = overloads.filter((other) => other !== fn);
+    const [only] = inputs;
+    if (only === undefined) {
+      const defaulted = others.find((other) => {
+        const otherInputs = inputArguments(other);
+        return otherInputs.length === 1 && otherInputs[0]?.name === '' && otherInputs[0].hasDefault;
+      });
+      if (defaulted === undefined) return undefined;
+      return cannotChoose(`${qualified}(), ${qualified}( => ${defaulted.returnTypeName})`);
     }
-    const outputs = fn.args.filter((arg) => arg.mode === 'out' || arg.mode === 'inout');
-    if (outputs.length > 1) {
-      const object = block(outputs.map((arg) => prop(arg.name, union([...this.members(arg.type), 'null']))));
-      return fn.returnsSet ? [object, '[]'] : object;
+    if (inputs.length === 1 && only.name !== '') {
+      const conflicting = others.filter((other) => {
+        const otherInputs = inputArguments(other);
+        return otherInputs.length === 1 && otherInputs[0]?.name === only.name && otherInputs[0].typeOid !== only.typeOid;
+      });
+      if (conflicting.length === 0) return undefined;
+      const list = [fn, ...conflicting]
+        .map((candidate) => inputArguments(candidate))
+        .sort((a, b) => (a[0]?.typeOid ?? 0) - (b[0]?.typeOid ?? 0))
+        .map((args) => `${qualified}(${args.map((arg) => `${arg.name} => ${arg.typeName}`).join(', ')})`)
+        .join(', ');
+      return cannotChoose(list);
+    }
+    return undefined;
+  }
+
+  /** A function over one unnamed row argument that returns no rows is not callable. */
+  private rowArgumentError(fn: FunctionModel, inputs: readonly FunctionArgumentModel[]): string | undefined {
+    const [only] = inputs;
+    if (inputs.length !== 1 || only?.name !== '' || only.rowType === null || fn.returnRowType !== null) return undefined;
+    return (
+      `the function ${this.name}.${fn.name} with parameter or with a single unnamed json/jsonb parameter, ` +
+      'but no matches were found in the schema cache'
+    );
+  }
+
+  /** What one call (or one row of a set) returns. */
+  private functionResult(fn: FunctionModel): Result {
+    const tableColumns = fn.args
+      .filter((arg) => arg.mode === 'table')
+      .sort((a, b) => compareNames(a.name, b.name));
+    if (tableColumns.length > 0) {
+      return { kind: 'object', doc: block(tableColumns.map((arg) => prop(arg.name, union(this.members(arg.type))))) };
     }
     const relation = this.returnedRelation(fn);
     if (relation) {
-      const object = block(relation.columns.map((column) => prop(column.name, this.columnType(column))));
-      return fn.returnsSet ? [object, '[]'] : object;
+      return { kind: 'object', doc: block(relation.columns.map((column) => prop(column.name, this.columnType(column)))) };
     }
-    return union(this.returnMembers(fn));
-  }
-
-  /** Members of a scalar return type, `[]` appended for set-returning functions. */
-  private returnMembers(fn: FunctionModel): string[] {
     const members = this.members(fn.returns);
-    if (!fn.returnsSet) return members;
-    return [members.length === 1 ? `${members[0]}[]` : `(${members.join(' | ')})[]`];
-  }
-
-  /**
-   * The relation or composite type of the schema whose rows the function returns: supabase-js
-   * reads it from `SetofOptions` to type selects and embeds on the function's result.
-   */
-  private setofTarget(fn: FunctionModel): string | undefined {
-    if (fn.args.some((arg) => arg.mode === 'table')) return undefined;
-    const relation = this.returnedRelation(fn);
-    if (relation) return relation.name;
-    const type = fn.returns;
-    return type.kind === 'composite' && type.schema === this.model.schema ? type.name : undefined;
-  }
-
-  /** A function taking one row of a relation can be embedded from it (computed relationship). */
-  private setofSource(fn: FunctionModel): string {
-    const inputs = fn.args.filter((arg) => INPUT_MODES.has(arg.mode));
-    const only = inputs[0];
-    if (inputs.length === 1 && only?.type.kind === 'row' && only.type.schema === this.model.schema) {
-      return only.type.relation;
-    }
-    return '*';
+    return { kind: 'members', members, doc: union(members) };
   }
 
   private returnedRelation(fn: FunctionModel): TableModel | ViewModel | undefined {
-    const type = fn.returns;
-    if (type.kind !== 'row' || type.schema !== this.model.schema) return undefined;
-    const relations: readonly (TableModel | ViewModel)[] =
-      type.relationKind === 'table' ? this.model.tables : this.model.views;
-    return relations.find((relation) => relation.name === type.relation);
-  }
-
-  /**
-   * Functions taking one row of `table` and returning a value: PostgREST exposes them as
-   * computed columns. Those returning rows are computed relationships (see `setofSource`).
-   */
-  private computedFields(table: TableModel): FunctionModel[] {
-    return this.model.functions
-      .filter((fn) => {
-        if (this.setofTarget(fn) !== undefined || fn.returnsSet) return false;
-        const inputs = fn.args.filter((arg) => INPUT_MODES.has(arg.mode));
-        const only = inputs[0];
-        return (
-          inputs.length === 1 &&
-          only?.type.kind === 'row' &&
-          only.type.relationKind === 'table' &&
-          only.type.schema === this.model.schema &&
-          only.type.relation === table.name
-        );
-      })
-      .sort((a, b) => compareNames(a.name, b.name))
-      .filter((fn, index, list) => list.findIndex((other) => other.name === fn.name) === index);
+    const row = fn.returnRowType;
+    if (row === null || row.kind === 'composite' || row.schema !== this.name) return undefined;
+    const relations: readonly (TableModel | ViewModel)[] = row.kind === 'table' ? this.model.tables : this.model.views;
+    return relations.find((relation) => relation.name === row.name);
   }
 
   private columnType(column: ColumnModel): Doc {
-    return union(column.nullable ? [...this.columnMembers(column), 'null'] : this.columnMembers(column));
+    return union(nullable(this.columnMembers(column), column.nullable));
   }
 
   private columnMembers(column: ColumnModel): string[] {
@@ -296,9 +323,83 @@ class SchemaRenderer {
     return this.members(column.type);
   }
 
-  private members(type: TypeRef): string[] {
-    return tsTypeMembers(type, this.model.schema);
+  private members(type: ColumnModel['type']): string[] {
+    return tsTypeMembers(type, this.exposed);
   }
+}
+
+type Result =
+  | { readonly kind: 'object'; readonly doc: Doc }
+  | { readonly kind: 'members'; readonly members: readonly string[]; readonly doc: Doc };
+
+function arrayOf(result: Result): Doc {
+  if (result.kind === 'object') return [result.doc, '[]'];
+  // `[]` binds to the last member of a union, as in the generated text it is appended to.
+  const members = [...result.members];
+  members[members.length - 1] = `${members[members.length - 1] ?? 'unknown'}[]`;
+  return union(members);
+}
+
+/** `T | null` for a computed field: an object stays hugged (`{ … } | null`). */
+function orNull(result: Result): Doc {
+  if (result.kind === 'object') return [result.doc, ' | null'];
+  return union(nullable(result.members, true));
+}
+
+/**
+ * Adds `null` to a nullable type; `unknown` already holds it, and a NOT NULL json column
+ * cannot hold the JSON null the `Json` type includes.
+ */
+function nullable(members: readonly string[], isNullable: boolean): string[] {
+  const single = members.length === 1 ? members[0] : undefined;
+  if (single === 'Json' && !isNullable) return ['NonNullable<Json>'];
+  if (single === 'unknown' || !isNullable) return [...members];
+  return [...members, 'null'];
+}
+
+function inputArguments(fn: FunctionModel): FunctionArgumentModel[] {
+  return fn.args.filter((arg) => INPUT_MODES.has(arg.mode)).sort((a, b) => compareNames(a.name, b.name));
+}
+
+function isMultiRow(fn: FunctionModel): boolean {
+  return fn.rowsEstimate !== null && fn.rowsEstimate > 1;
+}
+
+const cannotChoose = (candidates: string): string =>
+  `Could not choose the best candidate function between: ${candidates}. ` +
+  'Try renaming the parameters or the function itself in the database so function overloading can be resolved';
+
+interface SetofOptions {
+  readonly from: string;
+  readonly to: string;
+  readonly isOneToOne: boolean;
+  readonly isSetofReturn: boolean;
+}
+
+/**
+ * For functions returning rows of a table, view or composite type: what supabase-js needs to
+ * type selects on the result, and embeds from a row when the function takes one (a computed
+ * relationship).
+ */
+function setofOptions(fn: FunctionModel): SetofOptions | undefined {
+  const target = fn.returnRowType?.name;
+  if (target === undefined) return undefined;
+  const [onlyArgument, ...more] = fn.args;
+  const source = more.length === 0 ? onlyArgument?.rowType : undefined;
+  if (source) {
+    return fn.returnsSet
+      ? { from: source.qualifiedName, to: target, isOneToOne: !isMultiRow(fn), isSetofReturn: true }
+      : { from: source.qualifiedName, to: target, isOneToOne: true, isSetofReturn: false };
+  }
+  return { from: '*', to: target, isOneToOne: !isMultiRow(fn), isSetofReturn: fn.returnsSet };
+}
+
+/** A function PostgREST shows as a column of `relation`: it takes one row of it. */
+function isComputedFieldOf(fn: FunctionModel, schema: string, relation: string): boolean {
+  const inputs = inputArguments(fn);
+  const rowType = inputs.length === 1 ? inputs[0]?.rowType : null;
+  if (rowType) return rowType.kind !== 'composite' && rowType.schema === schema && rowType.name === relation;
+  return fn.argumentTypes === relation;
 }
 
 function isNeverWritten(column: ColumnModel): boolean {
@@ -314,9 +415,10 @@ function propertyKey(name: string): string {
   return /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(name) ? name : stringLiteral(name);
 }
 
-/** A type literal always laid out one member per line; empty sections get the never-mapping. */
-function block(members: readonly Doc[]): Doc {
-  return ['{', indent([hardline, members.length === 0 ? NO_ENTRIES : join(hardline, members)]), hardline, '}'];
+/** A type literal always laid out one member per line. */
+function block(members: readonly Doc[], empty: string = '{}'): Doc {
+  if (members.length === 0) return empty === '{}' ? '{}' : ['{', indent([hardline, empty]), hardline, '}'];
+  return ['{', indent([hardline, join(hardline, members)]), hardline, '}'];
 }
 
 /** A type literal kept on one line (`{ a: string; b: number }`) while it fits. */
@@ -329,7 +431,7 @@ function union(members: readonly Doc[]): Doc {
   const [only] = members;
   if (only === undefined) return 'never';
   if (members.length === 1) return only;
-  return group(indent([softline, ifBreak('| '), join([line, '| '], members)]));
+  return group(indent([softline, ifBreak('| '), join([line, '| '], members.map((member) => indent(member)))]));
 }
 
 /** `["a", "b"]`, one item per line with a trailing comma when it does not fit. */

@@ -1,15 +1,14 @@
 import type { TypeRef } from './model.js';
 
 /**
- * TypeScript for a PostgreSQL type as PostgREST serialises it to JSON, as a list of union
- * members (`['string']`, `['"a"', '"b"']`). Types of the rendered schema are referenced through
- * `Database[...]`; an enum of another schema becomes its literal union.
- *
- * Same mapping as `supabase gen types`, except that types it leaves `unknown` although their
- * JSON form is a string (interval, inet, cidr, macaddr, money, tsvector, ranges…) are `string`.
+ * TypeScript for a PostgreSQL type, exactly as `supabase gen types` writes it, as a list of
+ * union members (`['string']`, `['"a"', '"b"']`). Types it has no mapping for (inet, money,
+ * ranges, domains…) are `unknown`. Enums and composite types of exposed schemas are referenced
+ * through `Database[...]`; an enum of another schema becomes its literal union, a composite
+ * type of another schema `unknown`.
  */
-const NUMBER_TYPES = new Set(['int2', 'int4', 'int8', 'float4', 'float8', 'numeric', 'oid']);
-const STRING_TYPES = new Set([
+export const NUMBER_TYPES: readonly string[] = ['int2', 'int4', 'int8', 'float4', 'float8', 'numeric'];
+export const STRING_TYPES: readonly string[] = [
   'bytea',
   'bpchar',
   'varchar',
@@ -23,50 +22,50 @@ const STRING_TYPES = new Set([
   'uuid',
   'vector',
   'interval',
-  'inet',
-  'cidr',
-  'macaddr',
-  'macaddr8',
-  'money',
-  'name',
-  'char',
-  'bit',
-  'varbit',
-  'tsvector',
-  'tsquery',
-  'xml',
-]);
+];
 
-export function tsTypeMembers(type: TypeRef, schema: string): string[] {
+export function tsTypeMembers(type: TypeRef, exposedSchemas: ReadonlySet<string>): string[] {
   switch (type.kind) {
     case 'base':
       if (type.name === 'bool') return ['boolean'];
-      if (NUMBER_TYPES.has(type.name)) return ['number'];
-      if (STRING_TYPES.has(type.name)) return ['string'];
+      if (NUMBER_TYPES.includes(type.name)) return ['number'];
+      if (STRING_TYPES.includes(type.name)) return ['string'];
       if (type.name === 'json' || type.name === 'jsonb') return ['Json'];
-      return ['unknown'];
-    case 'range':
-      return ['string'];
-    case 'pseudo':
       if (type.name === 'void') return ['undefined'];
       if (type.name === 'record') return ['Record<string, unknown>'];
       return ['unknown'];
     case 'enum':
-      if (type.schema === schema) return [schemaPath(schema, 'Enums', type.name)];
-      return type.values.length > 0 ? type.values.map(stringLiteral) : ['string'];
+      if (exposedSchemas.has(type.schema)) return [schemaPath(type.schema, 'Enums', type.name)];
+      return type.values.map(stringLiteral);
     case 'composite':
-      return type.schema === schema ? [schemaPath(schema, 'CompositeTypes', type.name)] : ['unknown'];
+      return exposedSchemas.has(type.schema) ? [schemaPath(type.schema, 'CompositeTypes', type.name)] : ['unknown'];
     case 'row':
-      if (type.schema !== schema) return ['unknown'];
-      return [`${schemaPath(schema, type.relationKind === 'table' ? 'Tables' : 'Views', type.relation)}["Row"]`];
+      return [`${schemaPath(type.schema, type.relationKind === 'table' ? 'Tables' : 'Views', type.relation)}["Row"]`];
     case 'array': {
-      const element = tsTypeMembers(type.element, schema);
+      const element = tsTypeMembers(type.element, exposedSchemas);
       return [element.length === 1 ? `${element[0]}[]` : `(${element.join(' | ')})[]`];
     }
   }
 }
 
-export const stringLiteral = (value: string): string => JSON.stringify(value);
+/**
+ * A string literal the way the Prettier-style formatter behind `supabase gen types` writes it:
+ * double quotes, unless the text holds more double quotes than single quotes.
+ */
+export function stringLiteral(value: string): string {
+  const content = JSON.stringify(value).slice(1, -1);
+  const doubles = content.split('"').length - 1;
+  const singles = content.split("'").length - 1;
+  const quote = doubles > singles ? "'" : '"';
+  const other = quote === '"' ? "'" : '"';
+  const body = content.replace(/\\(.)|(["'])/gs, (match: string, escaped?: string, bare?: string) => {
+    if (escaped === other) return escaped;
+    if (bare === quote) return `\\${bare}`;
+    if (bare !== undefined) return bare;
+    return match;
+  });
+  return `${quote}${body}${quote}`;
+}
 
 function schemaPath(schema: string, section: string, name: string): string {
   return `Database[${stringLiteral(schema)}][${stringLiteral(section)}][${stringLiteral(name)}]`;

@@ -7,12 +7,14 @@
 
 export interface ViewColumnSource {
   readonly column: string;
+  /** The view column's position (`resno`). */
+  readonly position: number;
   readonly relationOid: string;
   readonly attnum: number;
 }
 
 const TARGET_ENTRY_TAIL =
-  /:resno \d+ :resname ((?:\\.|[^\s\\])+) :ressortgroupref \d+ :resorigtbl (\d+) :resorigcol (\d+) :resjunk (true|false)\}$/;
+  /:resno (\d+) :resname ((?:\\.|[^\s\\])+) :ressortgroupref \d+ :resorigtbl (\d+) :resorigcol (\d+) :resjunk (true|false)\}$/;
 
 /** Output columns of the view's top-level query that come straight from a relation column. */
 export function viewColumnSources(queryTree: string): ViewColumnSource[] {
@@ -20,9 +22,9 @@ export function viewColumnSources(queryTree: string): ViewColumnSource[] {
   for (const entry of topLevelTargetEntries(queryTree)) {
     const match = TARGET_ENTRY_TAIL.exec(entry);
     if (!match) continue;
-    const [, name = '', relationOid = '0', attnum = '0', junk] = match;
+    const [, position = '0', name = '', relationOid = '0', attnum = '0', junk] = match;
     if (junk === 'true' || relationOid === '0') continue;
-    sources.push({ column: unescapeToken(name), relationOid, attnum: Number(attnum) });
+    sources.push({ column: unescapeToken(name), position: Number(position), relationOid, attnum: Number(attnum) });
   }
   return sources;
 }

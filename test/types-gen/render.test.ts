@@ -137,6 +137,7 @@ const TEAM_CONSTANTS = `export const Constants = {
     },
   },
 } as const
+
 `;
 
 describe('renderDatabaseTypes', () => {
@@ -168,18 +169,18 @@ describe('renderDatabaseTypes', () => {
     expect(slice(database, '      job_counts: {', '\n      }')).not.toContain('Insert');
     expect(slice(database, '    Functions: {', '\n    }')).toBe(`    Functions: {
       ping:
-        | { Args: never; Returns: undefined }
+        | { Args: Record<PropertyKey, never>; Returns: undefined }
         | { Args: { message: string }; Returns: string }
       tier_of: { Args: { p_user: string }; Returns: string }
       usage_stats: {
-        Args: never
+        Args: Record<PropertyKey, never>
         Returns: {
-          total: number
           tiers: string[]
+          total: number
         }[]
       }
       user_jobs: {
-        Args: { p_user: string; p_limit?: number }
+        Args: { p_limit?: number; p_user: string }
         Returns: {
           history: Database["public"]["Enums"]["job_status"][] | null
           id: number
@@ -253,10 +254,11 @@ describe('renderDatabaseTypes', () => {
     expect(output).toContain('export const Constants = {\n  public: {\n    Enums: {},\n  },\n} as const\n');
   });
 
-  it('renders an enum without labels as never', async () => {
+  it('leaves an enum without labels out, as supabase gen types does', async () => {
     const output = await renderSql('create type public.nothing as enum ();');
-    expect(output).toContain('    Enums: {\n      nothing: never\n    }');
-    expect(output).toContain('      nothing: [],\n');
+    expect(output).toContain('    Enums: {\n      [_ in never]: never\n    }');
+    expect(output).toContain('    Enums: {},\n');
+    expect(output).not.toContain('nothing');
   });
 
   it('quotes names that are not identifiers', async () => {
@@ -295,7 +297,7 @@ describe('renderDatabaseTypes for functions over rows and composite types', () =
         Returns: string
       }
       make_pair: {
-        Args: never
+        Args: Record<PropertyKey, never>
         Returns: Database["public"]["CompositeTypes"]["pair"]
         SetofOptions: {
           from: "*"
@@ -318,12 +320,18 @@ describe('renderDatabaseTypes for functions over rows and composite types', () =
         }
       }
     }`);
-    // label takes a teams row: PostgREST shows it as a column of teams.
-    expect(slice(output, '      teams: {', '\n        }')).toBe(`      teams: {
+    // label takes a teams row: PostgREST shows it as a column of teams, and roster, which
+    // returns players rows, as a computed relationship.
+    expect(slice(output, '      teams: {', '\n        }\n')).toBe(`      teams: {
         Row: {
           id: number
           name: string
           label: string | null
-        }`);
+          roster: {
+            id: number
+            team_id: number
+          } | null
+        }
+`);
   });
 });

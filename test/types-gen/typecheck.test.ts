@@ -52,7 +52,7 @@ export async function selects() {
     expectType<Equal<typeof sub.tags, string[]>>();
     expectType<Equal<typeof sub.meta, Json | null>>();
     expectType<Equal<typeof sub.billing_email, string | null>>();
-    expectType<Equal<typeof sub.period, string | null>>();
+    expectType<Equal<typeof sub.period, unknown>>();
   }
   // Views embed through the foreign keys of the tables they show.
   const { data: counts } = await supabase.from('job_counts').select('total, users(email)');

@@ -3,7 +3,7 @@ import type { SqlEngine } from '../../db/engine.js';
 import { failIfAny, plural, skipped } from '../outcome.js';
 import type { DatabaseCheck } from '../phase.js';
 import type { AdvisorThreshold, Finding } from '../types.js';
-import { EXPECTED_TABLES } from './expected-schema.js';
+import { EXPECTED_TABLES } from '../../phase-04/expected-schema.js';
 
 /**
  * Supabase's database advisor lints, at Supabase's levels. The verdict covers the phase's
