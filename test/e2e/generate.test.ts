@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { changedFiles, hashTree, removeTempDirs, tempCopy } from '../helpers/fixtures.js';
+import { changedFiles, hashTree, removeTempDirs, snapshotTree, tempCopy } from '../helpers/fixtures.js';
 import { runBin, runJson, statuses } from '../helpers/run-bin.js';
 
 afterAll(removeTempDirs);
@@ -190,6 +190,21 @@ describe('conflicts', () => {
     const after = await hashTree(target);
     expect(after.has('proxy.ts')).toBe(false);
     expect(after.has('lib/supabase/proxy.ts')).toBe(true);
+  });
+
+  it('--force never overwrites a root proxy.ts of the user\'s own: conflict, advice printed, exit 3', async () => {
+    const target = await tempCopy('own-middleware');
+    await rename(path.join(target, 'middleware.ts'), path.join(target, 'proxy.ts'));
+    const before = await snapshotTree(target);
+    const { result, report } = await runJson([target, '--yes', '--no-install', '--no-types', '--force']);
+    expect(result.exitCode, result.stderr).toBe(3);
+    const proxy = report.files.find((f) => f.path === 'proxy.ts');
+    expect(proxy?.status).toBe('conflict');
+    expect(proxy?.advice?.join('\n')).toContain("import { updateSession } from './lib/supabase/proxy';");
+    expect(report.backups).toEqual([]);
+    const after = await snapshotTree(target);
+    expect(after.get('proxy.ts')).toBe(before.get('proxy.ts'));
+    expect(after.has('proxy.ts.bak')).toBe(false);
   });
 
   it('skips the web client files when lib/supabase already exists', async () => {
