@@ -26,7 +26,7 @@ export async function detectProject(rootInput: string, hints: DetectHints = {}):
   if (kind === 'file' || kind === 'other') {
     throw new CliError('target', `${rootInput} is a file, not a directory: pass a directory to scaffold into`);
   }
-  const rootManifest = await readJson(path.join(root, 'package.json'));
+  const rootManifest = await readJson(path.join(root, 'package.json'), { display: 'package.json' });
   const webDir = await resolveWebDir(root, rootManifest, hints.webDir);
   const [packageManager, globs, web, detectedBackend, supabase, scaffoldConfig, hasTypesPackage] = await Promise.all([
     detectPackageManager(root, rootManifest as Record<string, unknown> | null),
@@ -60,7 +60,7 @@ function newBackend() {
 
 async function detectWeb(root: string, dir: string): Promise<WebFacts> {
   const appDir = path.join(root, dir);
-  const manifest = await readJson(path.join(appDir, 'package.json'));
+  const manifest = await readJson(path.join(appDir, 'package.json'), { display: dir ? `${dir}/package.json` : 'package.json' });
   const usesSrcDir = (await isDirectory(path.join(appDir, 'src', 'app'))) && !(await isDirectory(path.join(appDir, 'app')));
   const codeDir = usesSrcDir ? path.posix.join(dir, 'src') : dir;
   const rel = (name: string) => (codeDir ? path.posix.join(codeDir, name) : name);

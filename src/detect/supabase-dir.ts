@@ -11,7 +11,7 @@ export async function detectSupabase(root: string): Promise<SupabaseFacts> {
   const migrationsDir = path.join(supabaseDir, 'migrations');
   const [escapesRoot, configToml, migrationsKind] = await Promise.all([
     symlinkEscapes(root, supabaseDir),
-    readText(path.join(supabaseDir, 'config.toml')),
+    readText(path.join(supabaseDir, 'config.toml'), { display: 'supabase/config.toml' }),
     pathKind(migrationsDir),
   ]);
   const names = migrationsKind === 'directory' ? await listSqlFiles(migrationsDir) : [];

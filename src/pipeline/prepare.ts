@@ -75,7 +75,7 @@ export async function preparePlan(request: PrepareRequest): Promise<Prepared> {
   }
 
   const paths = [...artifacts.map((a) => a.path), ...(types ? [types.path] : [])];
-  const existing = new Map(await Promise.all(paths.map(async (p) => [p, await readText(path.join(facts.root, p))] as const)));
+  const existing = new Map(await Promise.all(paths.map(async (p) => [p, await readText(path.join(facts.root, p), { display: p })] as const)));
   const plan = buildPlan({
     facts,
     layout,
@@ -138,7 +138,7 @@ async function readMigrations(facts: ProjectFacts): Promise<Array<{ name: string
 async function dependencyEdits(facts: ProjectFacts, layout: PhaseLayout): Promise<DependencyEdit[]> {
   const edits: DependencyEdit[] = [];
   const manifestPath = facts.web.dir ? `${facts.web.dir}/package.json` : 'package.json';
-  const manifest = facts.web.hasPackageJson ? await readText(path.join(facts.root, manifestPath)) : null;
+  const manifest = facts.web.hasPackageJson ? await readText(path.join(facts.root, manifestPath), { display: manifestPath }) : null;
   const npmEdit = manifest === null ? null : addPackageJsonDependencies(manifest, WEB_DEPENDENCIES);
   if (manifest !== null && npmEdit && npmEdit.added.length > 0) {
     edits.push({ path: manifestPath, content: npmEdit.content, previous: manifest, added: npmEdit.added, ecosystem: 'npm' });
@@ -146,7 +146,7 @@ async function dependencyEdits(facts: ProjectFacts, layout: PhaseLayout): Promis
   const backend = facts.backend;
   if (layout.backendFile && backend?.hasPyproject && !backend.dependsOnSupabase) {
     const pyprojectPath = `${backend.dir}/pyproject.toml`;
-    const pyproject = (await readText(path.join(facts.root, pyprojectPath))) ?? '';
+    const pyproject = (await readText(path.join(facts.root, pyprojectPath), { display: pyprojectPath })) ?? '';
     const edited = addPyprojectDependency(pyproject, PYTHON_SUPABASE_REQUIREMENT, 'supabase', '^2.31');
     if (edited !== null) edits.push({ path: pyprojectPath, content: edited, previous: pyproject, added: ['supabase'], ecosystem: 'python' });
   }
