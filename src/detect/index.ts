@@ -4,6 +4,7 @@ import { DEFAULT_BACKEND_DIR, detectBackend } from './backend.js';
 import { detectEnvModule } from './env-module.js';
 import type { ProjectFacts, WebFacts } from './facts.js';
 import { isDirectory, isFile, pathKind, readJson } from './fs-probe.js';
+import { assertUsablePath } from './path-limits.js';
 import { LATEST_NEXT_MAJOR, installedNextMajor, majorFromRange } from './next-version.js';
 import { detectPackageManager } from './package-manager.js';
 import { readScaffoldConfig, SCAFFOLD_CONFIG_FILE } from './scaffold-config.js';
@@ -22,6 +23,10 @@ export const TYPES_PACKAGE_FILE = 'packages/types/src/database.ts';
 /** Everything generate, verify and types need to know about a repo, read once and never written. */
 export async function detectProject(rootInput: string, hints: DetectHints = {}): Promise<ProjectFacts> {
   const root = path.resolve(rootInput);
+  await assertUsablePath(root, rootInput);
+  for (const [flag, dir] of [['--web-dir', hints.webDir], ['--backend-dir', hints.backendDir]] as const) {
+    if (dir !== undefined) await assertUsablePath(path.join(root, dir), `${flag} ${dir}`);
+  }
   const kind = await pathKind(root);
   if (kind === 'file' || kind === 'other') {
     throw new CliError('target', `${rootInput} is a file, not a directory: pass a directory to scaffold into`);

@@ -152,4 +152,28 @@ describe('bad input: one line, non-zero exit, nothing written', () => {
     const line = await expectRejected(dir, ['--yes', '--no-install', '--no-types'], 2, /apps\/web\/package\.json is not valid JSON \(line 3, column 39: /);
     expect(line).not.toContain('next');
   });
+
+  it('a target under a file', async () => {
+    const dir = await tempCopy(null);
+    await writeFile(path.join(dir, 'a-file'), 'x');
+    const before = await snapshotTree(dir);
+    const run = await runBin([path.join(dir, 'a-file', 'app'), '--yes', '--no-types']);
+    expect(run.exitCode, run.stderr).toBe(2);
+    expect(run.stderr.trim()).toMatch(/^create-saas-db: \S*a-file\/app: \S*a-file is a file, not a directory$/);
+    expect(await snapshotTree(dir)).toEqual(before);
+  });
+
+  it.each([
+    ['a directory name over 255 bytes', (dir: string) => [path.join(dir, 'd'.repeat(256))], /: a path component is longer than 255 bytes$/],
+    ['a 5,000-byte path', (dir: string) => [path.join(dir, ...Array.from({ length: 50 }, () => 'p'.repeat(99)))], /: longer than 4095 bytes$/],
+    ['an overlong --web-dir', (dir: string) => [dir, '--web-dir', 'w'.repeat(300)], /^create-saas-db: --web-dir w+: a path component is longer than 255 bytes$/],
+  ])('%s: exit 2, one line', async (_, args, message) => {
+    const dir = await tempCopy(null);
+    const before = await snapshotTree(dir);
+    const run = await runBin([...args(dir), '--yes', '--no-types']);
+    expect(run.exitCode, run.stderr).toBe(2);
+    expect(run.stderr.trim().split('\n')).toHaveLength(1);
+    expect(run.stderr.trim()).toMatch(message);
+    expect(await snapshotTree(dir)).toEqual(before);
+  });
 });
