@@ -32,10 +32,13 @@ export async function detectSupabase(root: string): Promise<SupabaseFacts> {
   };
 }
 
-/** `*.sql` files (symlinks to files included); one readdir, a stat only for symlinks. */
+/**
+ * `*.sql` files, the extension in any case (symlinks to files included); one readdir, a stat only
+ * for symlinks. `00001_init.SQL` is listed so that it is reported as ignored.
+ */
 async function listSqlFiles(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
-  const sql = entries.filter((e) => e.name.endsWith('.sql') && (e.isFile() || e.isSymbolicLink()));
+  const sql = entries.filter((e) => e.name.toLowerCase().endsWith('.sql') && (e.isFile() || e.isSymbolicLink()));
   const checks = await Promise.all(sql.map(async (e) => e.isFile() || (await isFile(path.join(dir, e.name)))));
   return sql.filter((_, i) => checks[i]).map((e) => e.name);
 }

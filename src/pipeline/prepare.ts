@@ -10,7 +10,7 @@ import { listArtifacts, type TemplateInventory } from '../plan/artifacts.js';
 import { addPackageJsonDependencies, addPyprojectDependency } from '../plan/dependency-edits.js';
 import { PYTHON_SUPABASE_REQUIREMENT, WEB_DEPENDENCIES } from '../plan/dependency-versions.js';
 import { phaseLayout, type PhaseLayout } from '../plan/layout.js';
-import { nextMigrationVersions } from '../plan/migration-versions.js';
+import { nextMigrationVersions, versionsOfIgnoredFiles } from '../plan/migration-versions.js';
 import { buildPlan, type DependencyEdit } from '../plan/plan.js';
 import type { Plan } from '../plan/types.js';
 import { renderTemplate } from '../render/render.js';
@@ -49,7 +49,8 @@ export async function preparePlan(request: PrepareRequest): Promise<Prepared> {
   if (options.append && existingMigrations.length > 0) await refuseDuplicateTables(facts);
 
   const inventory = await readInventory();
-  const versions = nextMigrationVersions(options.append ? existingMigrations : [], config.naming, inventory.migrations.length, request.now);
+  const taken = options.append ? [...existingMigrations, ...versionsOfIgnoredFiles(facts.supabase.ignoredMigrationFiles)] : [];
+  const versions = nextMigrationVersions(taken, config.naming, inventory.migrations.length, request.now);
   const artifacts = listArtifacts(layout, inventory, versions);
   const migrationsSkipped = facts.supabase.migrations.length + facts.supabase.ignoredMigrationFiles.length > 0 && !options.append;
 

@@ -134,6 +134,23 @@ describe('existing migrations are never modified', () => {
     ]);
   });
 
+  it('--append never reuses the version of an ignored 00003_init.SQL, and names it in the report', async () => {
+    const target = await tempCopy('migrations-sequential');
+    await writeFile(path.join(target, 'supabase/migrations/00003_init.SQL'), 'select 1;\n');
+    const before = await migrationHashes(target);
+    const human = await runBin([target, '--yes', '--append', '--dry-run', '--no-install', '--no-types']);
+    expect(human.stdout).toMatch(/00003_init\.SQL does not match/);
+    const { result, report } = await runJson([target, '--yes', '--append', '--no-install', '--no-types']);
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(report.files.filter((f) => f.group === 'migrations').map((f) => f.path)).toEqual([
+      'supabase/migrations/00004_initial_schema.sql',
+      'supabase/migrations/00005_rls_policies.sql',
+    ]);
+    expect(report.notes.join('\n')).toMatch(/supabase\/migrations\/00003_init\.SQL does not match <version>_<name>\.sql: the Supabase CLI ignores it/);
+    const after = await migrationHashes(target);
+    for (const [file, hash] of before) expect(after.get(file), file).toBe(hash);
+  });
+
   it('--append uses UTC timestamps after the newest timestamped migration', async () => {
     const target = await tempCopy('migrations-timestamp');
     const before = await hashTree(target);

@@ -48,6 +48,14 @@ describe('detectProject', () => {
     expect(seq.supabase.ignoredMigrationFiles).toEqual(['README.sql']);
   });
 
+  it('reports an upper-case .SQL migration as ignored (the CLI ignores it too)', async () => {
+    const dir = await tempCopy('migrations-sequential');
+    await writeFile(path.join(dir, 'supabase/migrations/00003_init.SQL'), 'select 1;');
+    const facts = await detectProject(dir);
+    expect(facts.supabase.ignoredMigrationFiles).toEqual(['00003_init.SQL', 'README.sql']);
+    expect(facts.supabase.migrations.map((m) => m.name)).toEqual(['00001_teams.sql', '00002_team_slug.sql']);
+  });
+
   it('detects yarn and bun from lockfiles, and packageManager over lockfiles', async () => {
     expect((await detectProject(await tempCopy('yarn-app'))).packageManager).toBe('yarn');
     expect((await detectProject(await tempCopy('bun-app'))).packageManager).toBe('bun');
