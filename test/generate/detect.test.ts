@@ -117,4 +117,16 @@ describe('config.toml seed paths', () => {
     expect(seedSqlPaths('[db]\nport = 1\n')).toBeNull();
     expect(seedSqlPaths('[db.seed]\nsql_paths = []\n')).toEqual([]);
   });
+
+  it('reads config.toml with a TOML parser: a [db.seed] followed by 100,000 blank lines, quotes and comments', () => {
+    expect(seedSqlPaths(`[db.seed]${'\n'.repeat(100_000)}sql_paths = ['./seeds/a.sql'] # ours\n`)).toEqual(['./seeds/a.sql']);
+    expect(seedSqlPaths('[db.seed]\nenabled = true\n# sql_paths = ["./commented.sql"]\n')).toBeNull();
+    expect(seedSqlPaths('[db]\nseed = { sql_paths = ["./inline.sql"] }\n')).toEqual(['./inline.sql']);
+    expect(seedSqlPaths('[db.seed]\nsql_paths = [\n  "./a.sql",\n  "./b\\"q.sql",\n]\n')).toEqual(['./a.sql', './b"q.sql']);
+  });
+
+  it('a config.toml that is not TOML is an error with the position, not its content', () => {
+    expect(() => seedSqlPaths('[db.seed\nsecret = "hunter2"\n')).toThrow(/^supabase\/config\.toml is not valid TOML \(line 1, column \d+: [^)]*\): fix it and run again$/);
+    expect(() => seedSqlPaths('[db.seed\nsecret = "hunter2"\n')).not.toThrow(/hunter2|db\.seed/);
+  });
 });
