@@ -4,6 +4,7 @@ import { CliError } from '../errors.js';
 import { isMigration } from '../plan/plan.js';
 import type { Plan, PlannedFile } from '../plan/types.js';
 import { WRITES } from '../plan/types.js';
+import { assertUnchangedSincePlan, resolveWriteTarget, writeInPlace, type WriteTarget } from './file-identity.js';
 import { assertInsideRoot, assertWritable } from './safe-path.js';
 
 /** The filesystem calls apply makes; tests swap one to inject a failure mid-run. */
@@ -42,7 +43,7 @@ export interface ApplyResult {
 type JournalEntry =
   | { kind: 'dir'; abs: string }
   | { kind: 'created'; abs: string }
-  | { kind: 'replaced'; abs: string; original: Buffer; mode: number | null; backup: string | null };
+  | { kind: 'replaced'; abs: string; original: Buffer; mode: number | null; backup: string | null; inPlace: boolean };
 
 /**
  * The only code that writes. Each file goes to a temp file in its own directory and is renamed
@@ -52,19 +53,21 @@ type JournalEntry =
 export async function applyPlan(plan: Plan, options: { signal?: AbortSignal; fs?: ApplyFs } = {}): Promise<ApplyResult> {
   const fs = options.fs ?? realFs;
   const toWrite = plan.files.filter((file) => WRITES.has(file.status));
+  const targets = new Map<string, WriteTarget>();
   for (const file of toWrite) {
     if (isMigration(file.path) && file.status !== 'create') {
       throw new CliError('io', `refusing to modify the existing migration ${file.path}`);
     }
     await assertInsideRoot(plan.root, file.path);
     await assertWritable(plan.root, file.path);
+    targets.set(file.path, await resolveWriteTarget(plan.root, file));
   }
   const journal: JournalEntry[] = [];
   const backups: Array<{ path: string; backup: string }> = [];
   try {
     for (const file of toWrite) {
       if (options.signal?.aborted) throw new CliError('cancelled', 'interrupted: every change of this run was undone');
-      const backup = await writeOne(plan.root, file, fs, journal);
+      const backup = await writeOne(plan.root, file, targets.get(file.path)!, fs, journal);
       if (backup) backups.push({ path: file.path, backup });
     }
   } catch (error) {
@@ -75,26 +78,32 @@ export async function applyPlan(plan: Plan, options: { signal?: AbortSignal; fs?
   return { written: toWrite.map((f) => f.path), backups };
 }
 
-async function writeOne(root: string, file: PlannedFile, fs: ApplyFs, journal: JournalEntry[]): Promise<string | null> {
+async function writeOne(root: string, file: PlannedFile, target: WriteTarget, fs: ApplyFs, journal: JournalEntry[]): Promise<string | null> {
   const abs = path.join(root, file.path);
   await ensureDir(path.dirname(abs), fs, journal);
   let backup: string | null = null;
   if (file.status === 'create') {
     if (await fs.exists(abs)) throw new CliError('io', `${file.path} appeared while writing; nothing was overwritten`);
   } else {
-    const original = await fs.readFile(abs);
-    const mode = (await fs.stat(abs))?.mode ?? null;
+    const original = await fs.readFile(target.dest);
+    assertUnchangedSincePlan(file, original);
+    const mode = (await fs.stat(target.dest))?.mode ?? null;
     if (file.status === 'overwrite') {
       backup = await freeBackupName(abs, fs);
-      await fs.copyFile(abs, backup);
+      await fs.copyFile(target.dest, backup);
     }
-    journal.push({ kind: 'replaced', abs, original, mode, backup });
+    journal.push({ kind: 'replaced', abs: target.dest, original, mode, backup, inPlace: target.inPlace });
+    if (target.inPlace) {
+      await writeInPlace(target.dest, file.content ?? '');
+      return backup ? path.relative(root, backup).split(path.sep).join('/') : null;
+    }
   }
-  const temp = await writeTemp(abs, file.content ?? '', fs);
+  const dest = target.dest;
+  const temp = await writeTemp(dest, file.content ?? '', fs);
   const previous = journal.at(-1);
   if (file.status !== 'create' && previous?.kind === 'replaced' && previous.mode !== null) await fs.chmod(temp, previous.mode & 0o7777);
   if (file.status === 'create') journal.push({ kind: 'created', abs });
-  await renameOrDiscard(temp, abs, fs);
+  await renameOrDiscard(temp, dest, fs);
   return backup ? path.relative(root, backup).split(path.sep).join('/') : null;
 }
 
@@ -138,7 +147,10 @@ async function rollback(journal: JournalEntry[], fs: ApplyFs): Promise<void> {
     try {
       if (entry.kind === 'created') await fs.rm(entry.abs);
       else if (entry.kind === 'dir') await fs.rmdir(entry.abs);
-      else {
+      else if (entry.inPlace) {
+        await writeInPlace(entry.abs, entry.original);
+        if (entry.backup) await fs.rm(entry.backup);
+      } else {
         const temp = await writeTemp(entry.abs, entry.original, fs);
         if (entry.mode !== null) await fs.chmod(temp, entry.mode & 0o7777);
         await renameOrDiscard(temp, entry.abs, fs);
