@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { Command } from 'commander';
 import { applyPlan } from '../apply/apply.js';
+import { withTargetLock } from '../apply/lock.js';
 import type { ProjectFacts } from '../detect/facts.js';
 import { findWebAppCandidates } from '../detect/web-app.js';
 import { readJson } from '../detect/fs-probe.js';
@@ -56,7 +57,7 @@ export async function runCreateCli(argv: string[], io: CliIo = processIo()): Pro
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
-    const outcome = await generate(options, io, interactive, abort.signal);
+    const outcome = await withTargetLock(path.resolve(io.cwd, options.dir), () => generate(options, io, interactive, abort.signal));
     io.stdout(options.json ? `${JSON.stringify(toJsonReport(outcome), null, 2)}\n` : formatHumanReport(outcome, { diff: options.diff }));
     return outcome.exitCode;
   } catch (error) {

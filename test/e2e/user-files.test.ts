@@ -1,6 +1,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { chmod, chown, link, lstat, mkdir, readFile, readlink, rename, stat, symlink, writeFile } from 'node:fs/promises';
+import { execa } from 'execa';
+import { chmod, chown, link, lstat, mkdir, readFile, readlink, rename, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { lockPathFor } from '../../src/apply/lock.js';
 import { removeTempDirs, snapshotTree, tempCopy } from '../helpers/fixtures.js';
 import { runBin, runJson } from '../helpers/run-bin.js';
 
@@ -134,5 +136,45 @@ describe('generate never damages a user file', () => {
       'db/migrations/00003_initial_schema.sql',
       'db/migrations/00004_rls_policies.sql',
     ]);
+  });
+});
+
+describe('one generator at a time on a target', () => {
+  it('a run finding the target locked by a live process waits briefly, then exits with a clear message', async () => {
+    const dir = await tempCopy('phase03-monorepo');
+    const lock = lockPathFor(dir);
+    await writeFile(lock, `${process.pid}\n`, { flag: 'wx' });
+    try {
+      const before = await snapshotTree(dir);
+      const run = await runBin([dir, ...flags]);
+      expect(run.exitCode, run.stderr).toBe(2);
+      expect(run.stderr.trim().split('\n')).toHaveLength(1);
+      expect(run.stderr.trim()).toBe(`create-saas-db: another create-saas-db run (pid ${process.pid}) is working on ${dir}: wait for it to end and run again (lock: ${lock})`);
+      expect(await snapshotTree(dir)).toEqual(before);
+      expect(await readFile(lock, 'utf8')).toBe(`${process.pid}\n`);
+    } finally {
+      await rm(lock, { force: true });
+    }
+  });
+
+  it('a stale lock left by a dead process is taken over, and released at the end', async () => {
+    const dir = await tempCopy('phase03-monorepo');
+    const dead = await execa(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']);
+    await writeFile(lockPathFor(dir), `${dead.stdout}\n`, { flag: 'wx' });
+    const run = await runBin([dir, ...flags]);
+    expect(run.exitCode, run.stderr).toBe(0);
+    await expect(stat(lockPathFor(dir))).rejects.toThrow();
+  });
+
+  it('two runs at once on the same target leave one complete tree', async () => {
+    const parent = await tempCopy(null);
+    const dir = path.join(parent, 'app');
+    const runs = await Promise.all([runBin([dir, ...flags]), runBin([dir, ...flags])]);
+    for (const run of runs) expect([0, 2], run.stderr).toContain(run.exitCode);
+    expect(runs.some((run) => run.exitCode === 0)).toBe(true);
+    const again = await runJson([dir, ...flags]);
+    expect(again.result.exitCode, again.result.stderr).toBe(0);
+    for (const f of again.report.files) expect(['unchanged', 'skip'], f.path).toContain(f.status);
+    await expect(stat(lockPathFor(dir))).rejects.toThrow();
   });
 });
