@@ -5,6 +5,7 @@ import { isMigration } from '../plan/plan.js';
 import type { Plan, PlannedFile } from '../plan/types.js';
 import { WRITES } from '../plan/types.js';
 import { nodeAtomicFs, writeFileAtomic, type AtomicWriteFs } from './atomic-write.js';
+import { assertUnchangedSincePlan, resolveWriteTarget, writeInPlace, type WriteTarget } from './file-identity.js';
 import { assertInsideRoot, assertWritable } from './safe-path.js';
 
 /** The filesystem calls apply makes; tests swap one to inject a failure mid-run. */
@@ -36,7 +37,7 @@ export interface ApplyResult {
 type JournalEntry =
   | { kind: 'dir'; abs: string }
   | { kind: 'created'; abs: string }
-  | { kind: 'replaced'; abs: string; original: Buffer; mode: number | null; backup: string | null };
+  | { kind: 'replaced'; abs: string; original: Buffer; mode: number | null; backup: string | null; inPlace: boolean };
 
 /**
  * The only code that writes a plan. Each file is written atomically (writeFileAtomic); a journal records every step so that an error or an abort (SIGINT/SIGTERM via
@@ -45,19 +46,21 @@ type JournalEntry =
 export async function applyPlan(plan: Plan, options: { signal?: AbortSignal; fs?: ApplyFs } = {}): Promise<ApplyResult> {
   const fs = options.fs ?? realFs;
   const toWrite = plan.files.filter((file) => WRITES.has(file.status));
+  const targets = new Map<string, WriteTarget>();
   for (const file of toWrite) {
     if (isMigration(file.path) && file.status !== 'create') {
       throw new CliError('io', `refusing to modify the existing migration ${file.path}`);
     }
     await assertInsideRoot(plan.root, file.path);
     await assertWritable(plan.root, file.path);
+    targets.set(file.path, await resolveWriteTarget(plan.root, file));
   }
   const journal: JournalEntry[] = [];
   const backups: Array<{ path: string; backup: string }> = [];
   try {
     for (const file of toWrite) {
       if (options.signal?.aborted) throw new CliError('cancelled', 'interrupted: every change of this run was undone');
-      const backup = await writeOne(plan.root, file, fs, journal);
+      const backup = await writeOne(plan.root, file, targets.get(file.path)!, fs, journal);
       if (backup) backups.push({ path: file.path, backup });
     }
   } catch (error) {
@@ -68,7 +71,7 @@ export async function applyPlan(plan: Plan, options: { signal?: AbortSignal; fs?
   return { written: toWrite.map((f) => f.path), backups };
 }
 
-async function writeOne(root: string, file: PlannedFile, fs: ApplyFs, journal: JournalEntry[]): Promise<string | null> {
+async function writeOne(root: string, file: PlannedFile, target: WriteTarget, fs: ApplyFs, journal: JournalEntry[]): Promise<string | null> {
   const abs = path.join(root, file.path);
   await ensureDir(path.dirname(abs), fs, journal);
   let backup: string | null = null;
@@ -78,15 +81,20 @@ async function writeOne(root: string, file: PlannedFile, fs: ApplyFs, journal: J
     // Recorded first: if the rename lands and a later step fails, the rollback removes the file.
     journal.push({ kind: 'created', abs });
   } else {
-    const original = await fs.readFile(abs);
-    mode = (await fs.stat(abs))?.mode ?? null;
+    const original = await fs.readFile(target.dest);
+    assertUnchangedSincePlan(file, original);
+    mode = (await fs.stat(target.dest))?.mode ?? null;
     if (file.status === 'overwrite') {
       backup = await freeBackupName(abs, fs);
-      await fs.copyFile(abs, backup);
+      await fs.copyFile(target.dest, backup);
     }
-    journal.push({ kind: 'replaced', abs, original, mode, backup });
+    journal.push({ kind: 'replaced', abs: target.dest, original, mode, backup, inPlace: target.inPlace });
+    if (target.inPlace) {
+      await writeInPlace(target.dest, file.content ?? '');
+      return backup ? path.relative(root, backup).split(path.sep).join('/') : null;
+    }
   }
-  await writeFileAtomic(abs, file.content ?? '', { mode, fs });
+  await writeFileAtomic(target.dest, file.content ?? '', { mode, fs });
   return backup ? path.relative(root, backup).split(path.sep).join('/') : null;
 }
 
@@ -110,7 +118,10 @@ async function rollback(journal: JournalEntry[], fs: ApplyFs): Promise<void> {
     try {
       if (entry.kind === 'created') await fs.rm(entry.abs);
       else if (entry.kind === 'dir') await fs.rmdir(entry.abs);
-      else {
+      else if (entry.inPlace) {
+        await writeInPlace(entry.abs, entry.original);
+        if (entry.backup) await fs.rm(entry.backup);
+      } else {
         await writeFileAtomic(entry.abs, entry.original, { mode: entry.mode, fs });
         if (entry.backup) await fs.rm(entry.backup);
       }

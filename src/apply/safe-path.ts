@@ -1,5 +1,6 @@
 import { access, constants, realpath } from 'node:fs/promises';
 import path from 'node:path';
+import { assertUsablePath } from '../detect/path-limits.js';
 import { CliError } from '../errors.js';
 
 /**
@@ -34,6 +35,7 @@ const escape = (relative: string) =>
 
 /** The nearest existing directory on the way to `relative` must be writable (checked before any write). */
 export async function assertWritable(root: string, relative: string): Promise<void> {
+  await assertUsablePath(path.resolve(root, relative), relative);
   let dir = path.dirname(path.resolve(root, relative));
   while ((await access(dir).then(() => false, () => true)) && path.dirname(dir) !== dir) dir = path.dirname(dir);
   try {

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { applyPlan } from '../apply/apply.js';
+import { withTargetLock } from '../apply/lock.js';
 import type { ProjectFacts } from '../detect/facts.js';
 import { findWebAppCandidates } from '../detect/web-app.js';
 import { readJson } from '../detect/fs-probe.js';
@@ -32,7 +33,8 @@ export async function runCreateCli(argv: string[], io: CliIo = processIo()): Pro
   const interactive = io.isTTY && !options.yes && !options.json && !isCi(io.env);
   try {
     // The run notices the abort between steps and undoes what it wrote before it settles.
-    const run = await runInterruptible((signal) => generate(options, io, interactive, signal));
+    const target = path.resolve(io.cwd, options.dir);
+    const run = await runInterruptible((signal) => withTargetLock(target, () => generate(options, io, interactive, signal)));
     if (run.kind !== 'finished') {
       io.stderr('create-saas-db: interrupted again; not waiting for this run to undo its changes\n');
       return EXIT.cancelled;

@@ -9,7 +9,7 @@ export async function detectBackend(root: string, explicit: string | undefined):
   const dir = explicit ?? DEFAULT_BACKEND_DIR;
   const abs = path.join(root, dir);
   if (explicit === undefined && !(await isDirectory(abs))) return null;
-  const pyproject = await readText(path.join(abs, 'pyproject.toml'));
+  const pyproject = await readText(path.join(abs, 'pyproject.toml'), { display: `${dir}/pyproject.toml` });
   return {
     dir,
     hasPyproject: pyproject !== null,

@@ -4,6 +4,7 @@ import { DEFAULT_BACKEND_DIR, detectBackend } from './backend.js';
 import { detectEnvModule } from './env-module.js';
 import type { ProjectFacts, WebFacts } from './facts.js';
 import { isDirectory, isFile, pathKind, readJson } from './fs-probe.js';
+import { assertUsablePath } from './path-limits.js';
 import { LATEST_NEXT_MAJOR, installedNextMajor, majorFromRange } from './next-version.js';
 import { detectPackageManager } from './package-manager.js';
 import { readScaffoldConfig, SCAFFOLD_CONFIG_FILE } from './scaffold-config.js';
@@ -22,11 +23,15 @@ export const TYPES_PACKAGE_FILE = 'packages/types/src/database.ts';
 /** Everything generate, verify and types need to know about a repo, read once and never written. */
 export async function detectProject(rootInput: string, hints: DetectHints = {}): Promise<ProjectFacts> {
   const root = path.resolve(rootInput);
+  await assertUsablePath(root, rootInput);
+  for (const [flag, dir] of [['--web-dir', hints.webDir], ['--backend-dir', hints.backendDir]] as const) {
+    if (dir !== undefined) await assertUsablePath(path.join(root, dir), `${flag} ${dir}`);
+  }
   const kind = await pathKind(root);
   if (kind === 'file' || kind === 'other') {
     throw new CliError('target', `${rootInput} is a file, not a directory: pass a directory to scaffold into`);
   }
-  const rootManifest = await readJson(path.join(root, 'package.json'));
+  const rootManifest = await readJson(path.join(root, 'package.json'), { display: 'package.json' });
   const webDir = await resolveWebDir(root, rootManifest, hints.webDir);
   const [packageManager, globs, web, detectedBackend, supabase, scaffoldConfig, hasTypesPackage] = await Promise.all([
     detectPackageManager(root, rootManifest as Record<string, unknown> | null),
@@ -60,7 +65,7 @@ function newBackend() {
 
 async function detectWeb(root: string, dir: string): Promise<WebFacts> {
   const appDir = path.join(root, dir);
-  const manifest = await readJson(path.join(appDir, 'package.json'));
+  const manifest = await readJson(path.join(appDir, 'package.json'), { display: dir ? `${dir}/package.json` : 'package.json' });
   const usesSrcDir = (await isDirectory(path.join(appDir, 'src', 'app'))) && !(await isDirectory(path.join(appDir, 'app')));
   const codeDir = usesSrcDir ? path.posix.join(dir, 'src') : dir;
   const rel = (name: string) => (codeDir ? path.posix.join(codeDir, name) : name);

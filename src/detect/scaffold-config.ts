@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import { CliError } from '../errors.js';
 import type { ScaffoldConfigFacts } from './facts.js';
-import { readText } from './fs-probe.js';
+import { parseJsonText, readText } from './fs-probe.js';
 
 export const SCAFFOLD_CONFIG_FILE = 'scaffold-config.json';
 
@@ -12,19 +12,17 @@ const scaffoldConfigSchema = z.looseObject({
   payments: z.optional(z.looseObject({ tiers: z.optional(z.array(z.looseObject({ id: z.string() }))) })),
 });
 
+/** A config file is small; anything bigger is not one (and is not read). */
+export const MAX_CONFIG_BYTES = 1024 * 1024;
+
 /**
- * The guide's scaffold-config.json. Absent → null; unreadable, not JSON or of the wrong shape →
- * a `config` error naming the file and the first problem.
+ * The guide's scaffold-config.json. Absent → null; not a regular file, too big, not JSON or of
+ * the wrong shape → a `config` error naming the file and the first problem (never its content).
  */
-export async function readScaffoldConfig(file: string, displayName = file): Promise<ScaffoldConfigFacts | null> {
-  const text = await readText(file);
+export async function readScaffoldConfig(file: string, displayName = file, readLabel = displayName): Promise<ScaffoldConfigFacts | null> {
+  const text = await readText(file, { display: readLabel, maxBytes: MAX_CONFIG_BYTES, code: 'config' });
   if (text === null) return null;
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new CliError('config', `${displayName} is not valid JSON (${(error as Error).message}): fix or remove it`);
-  }
+  const json = parseJsonText(text, displayName, 'config');
   const parsed = scaffoldConfigSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];

@@ -1,5 +1,7 @@
 import { readdir, realpath } from 'node:fs/promises';
 import path from 'node:path';
+import { parse as parseToml, TomlError } from 'smol-toml';
+import { CliError } from '../errors.js';
 import type { MigrationFile, MigrationNaming, SupabaseFacts } from './facts.js';
 import { isFile, isSymlink, pathKind, readText } from './fs-probe.js';
 
@@ -11,7 +13,7 @@ export async function detectSupabase(root: string): Promise<SupabaseFacts> {
   const migrationsDir = path.join(supabaseDir, 'migrations');
   const [escapesRoot, configToml, migrationsKind] = await Promise.all([
     symlinkEscapes(root, supabaseDir),
-    readText(path.join(supabaseDir, 'config.toml')),
+    readText(path.join(supabaseDir, 'config.toml'), { display: 'supabase/config.toml' }),
     pathKind(migrationsDir),
   ]);
   const names = migrationsKind === 'directory' ? await listSqlFiles(migrationsDir) : [];
@@ -32,10 +34,13 @@ export async function detectSupabase(root: string): Promise<SupabaseFacts> {
   };
 }
 
-/** `*.sql` files (symlinks to files included); one readdir, a stat only for symlinks. */
+/**
+ * `*.sql` files, the extension in any case (symlinks to files included); one readdir, a stat only
+ * for symlinks. `00001_init.SQL` is listed so that it is reported as ignored.
+ */
 async function listSqlFiles(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
-  const sql = entries.filter((e) => e.name.endsWith('.sql') && (e.isFile() || e.isSymbolicLink()));
+  const sql = entries.filter((e) => e.name.toLowerCase().endsWith('.sql') && (e.isFile() || e.isSymbolicLink()));
   const checks = await Promise.all(sql.map(async (e) => e.isFile() || (await isFile(path.join(dir, e.name)))));
   return sql.filter((_, i) => checks[i]).map((e) => e.name);
 }
@@ -59,11 +64,24 @@ async function symlinkEscapes(root: string, p: string): Promise<boolean> {
   return relative.startsWith('..') || path.isAbsolute(relative);
 }
 
-/** `[db.seed] sql_paths = [...]` from config.toml; null when the key is not set. */
+/**
+ * `[db.seed] sql_paths = [...]` from config.toml, read with a TOML parser; null when the key is
+ * not set. A file that is not TOML is an error giving the position (never the content: the file
+ * may hold secrets).
+ */
 export function seedSqlPaths(toml: string): string[] | null {
-  const section = /^\[db\.seed\][^\n]*\n([\s\S]*?)(?=^\[|$(?![\s\S]))/m.exec(toml);
-  if (!section) return null;
-  const value = /^\s*sql_paths\s*=\s*\[([\s\S]*?)\]/m.exec(section[1] ?? '');
-  if (!value) return null;
-  return [...(value[1] ?? '').matchAll(/["']([^"']+)["']/g)].map((m) => m[1] ?? '');
+  let document: Record<string, unknown>;
+  try {
+    document = parseToml(toml);
+  } catch (error) {
+    if (!(error instanceof TomlError)) throw error;
+    const reason = /^Invalid TOML document: ([^\n]*)/.exec(error.message)?.[1] ?? 'invalid';
+    throw new CliError('layout', `supabase/config.toml is not valid TOML (line ${error.line}, column ${error.column}: ${reason}): fix it and run again`);
+  }
+  const paths = tableAt(tableAt(document['db'])?.['seed'])?.['sql_paths'];
+  if (!Array.isArray(paths)) return null;
+  return paths.filter((p): p is string => typeof p === 'string');
 }
+
+const tableAt = (value: unknown): Record<string, unknown> | null =>
+  value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : null;

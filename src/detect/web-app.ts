@@ -65,14 +65,15 @@ export async function findWebAppCandidates(root: string, rootManifest: unknown):
   const dirs = globs ? await expandGlobs(root, globs) : [];
   const candidates: string[] = [];
   for (const dir of dirs) {
-    if (await looksLikeNextApp(path.join(root, dir))) candidates.push(dir);
+    if (await looksLikeNextApp(root, dir)) candidates.push(dir);
   }
-  if (candidates.length === 0 && (await looksLikeNextApp(root))) candidates.push('');
+  if (candidates.length === 0 && (await looksLikeNextApp(root, ''))) candidates.push('');
   return candidates;
 }
 
-async function looksLikeNextApp(dir: string): Promise<boolean> {
-  const manifest = await readJson(path.join(dir, 'package.json'));
+async function looksLikeNextApp(root: string, relative: string): Promise<boolean> {
+  const dir = path.join(root, relative);
+  const manifest = await readJson(path.join(dir, 'package.json'), { display: relative ? `${relative}/package.json` : 'package.json' });
   if (manifest && 'next' in dependenciesOf(manifest)) return true;
   return (await isFile(path.join(dir, 'next.config.ts'))) || (await isFile(path.join(dir, 'next.config.js'))) || (await isFile(path.join(dir, 'next.config.mjs')));
 }

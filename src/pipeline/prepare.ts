@@ -11,7 +11,7 @@ import { phaseLayout, type PhaseLayout } from '../phase-04/layout.js';
 import { migrationsSkipReason } from '../phase-04/migrations.js';
 import { addPackageJsonDependencies, addPyprojectDependency } from '../plan/dependency-edits.js';
 import { PYTHON_SUPABASE_REQUIREMENT, WEB_DEPENDENCIES } from '../plan/dependency-versions.js';
-import { nextMigrationVersions } from '../plan/migration-versions.js';
+import { nextMigrationVersions, versionsOfIgnoredFiles } from '../plan/migration-versions.js';
 import { buildPlan, type DependencyEdit } from '../plan/plan.js';
 import type { Plan } from '../plan/types.js';
 import { renderTemplate } from '../render/render.js';
@@ -49,7 +49,8 @@ export async function preparePlan(request: PrepareRequest): Promise<Prepared> {
   if (options.append && existingMigrations.length > 0) await refuseDuplicateTables(facts, layout);
 
   const inventory = await readInventory();
-  const versions = nextMigrationVersions(options.append ? existingMigrations : [], config.naming, inventory.migrations.length, request.now);
+  const taken = options.append ? [...existingMigrations, ...versionsOfIgnoredFiles(facts.supabase.ignoredMigrationFiles)] : [];
+  const versions = nextMigrationVersions(taken, config.naming, inventory.migrations.length, request.now);
   const contextFor = (typedClients: boolean) => buildRenderContext(facts, layout, config, { typedClients });
   const artifacts = listArtifacts(layout, inventory, versions, contextFor(false).web.env.kind);
   const migrationsSkipped = migrationsSkipReason(facts.supabase, layout, options.append) !== null;
@@ -76,7 +77,7 @@ export async function preparePlan(request: PrepareRequest): Promise<Prepared> {
   }
 
   const paths = [...artifacts.map((a) => a.path), ...(types ? [types.path] : [])];
-  const existing = new Map(await Promise.all(paths.map(async (p) => [p, await readText(path.join(facts.root, p))] as const)));
+  const existing = new Map(await Promise.all(paths.map(async (p) => [p, await readText(path.join(facts.root, p), { display: p })] as const)));
   const plan = buildPlan({
     facts,
     layout,
@@ -118,7 +119,7 @@ async function readMigrations(facts: ProjectFacts, layout: PhaseLayout): Promise
 async function dependencyEdits(facts: ProjectFacts, layout: PhaseLayout): Promise<DependencyEdit[]> {
   const edits: DependencyEdit[] = [];
   const manifestPath = facts.web.dir ? `${facts.web.dir}/package.json` : 'package.json';
-  const manifest = facts.web.hasPackageJson ? await readText(path.join(facts.root, manifestPath)) : null;
+  const manifest = facts.web.hasPackageJson ? await readText(path.join(facts.root, manifestPath), { display: manifestPath }) : null;
   const npmEdit = manifest === null ? null : addPackageJsonDependencies(manifest, WEB_DEPENDENCIES);
   if (manifest !== null && npmEdit && npmEdit.added.length > 0) {
     edits.push({ path: manifestPath, content: npmEdit.content, previous: manifest, added: npmEdit.added, ecosystem: 'npm' });
@@ -126,7 +127,7 @@ async function dependencyEdits(facts: ProjectFacts, layout: PhaseLayout): Promis
   const backend = facts.backend;
   if (layout.backendFile && backend?.hasPyproject && !backend.dependsOnSupabase) {
     const pyprojectPath = `${backend.dir}/pyproject.toml`;
-    const pyproject = (await readText(path.join(facts.root, pyprojectPath))) ?? '';
+    const pyproject = (await readText(path.join(facts.root, pyprojectPath), { display: pyprojectPath })) ?? '';
     const edited = addPyprojectDependency(pyproject, PYTHON_SUPABASE_REQUIREMENT, 'supabase', '^2.31');
     if (edited !== null) edits.push({ path: pyprojectPath, content: edited, previous: pyproject, added: ['supabase'], ecosystem: 'python' });
   }

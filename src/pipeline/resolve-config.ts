@@ -37,7 +37,7 @@ export async function resolveConfig(options: GenerateOptions, facts: ProjectFact
 }
 
 async function readExplicitConfig(file: string, display: string) {
-  const config = await readScaffoldConfig(file, display);
+  const config = await readScaffoldConfig(file, display, `--config ${display}`);
   if (config === null) throw new CliError('config', `--config ${display}: file not found`);
   return config;
 }

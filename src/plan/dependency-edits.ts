@@ -6,9 +6,12 @@ export function addPackageJsonDependencies(
   text: string,
   wanted: Readonly<Record<string, string>>,
 ): { content: string; added: string[] } | null {
+  // A UTF-8 BOM is accepted and kept.
+  const bom = text.charCodeAt(0) === 0xfeff ? '\ufeff' : '';
+  const body = text.slice(bom.length);
   let manifest: Record<string, unknown>;
   try {
-    manifest = JSON.parse(text) as Record<string, unknown>;
+    manifest = JSON.parse(body) as Record<string, unknown>;
   } catch {
     return null;
   }
@@ -18,9 +21,9 @@ export function addPackageJsonDependencies(
   const dependencies = { ...((manifest['dependencies'] as Record<string, string> | undefined) ?? {}) };
   for (const name of added) dependencies[name] = wanted[name] ?? '*';
   manifest['dependencies'] = Object.fromEntries(Object.entries(dependencies).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-  const eol = text.includes('\r\n') ? '\r\n' : '\n';
-  const json = JSON.stringify(manifest, null, detectIndent(text)).replace(/\n/g, eol);
-  return { content: /\r?\n$/.test(text) ? json + eol : json, added };
+  const eol = body.includes('\r\n') ? '\r\n' : '\n';
+  const json = bom + JSON.stringify(manifest, null, detectIndent(body)).replace(/\n/g, eol);
+  return { content: /\r?\n$/.test(body) ? json + eol : json, added };
 }
 
 function detectIndent(text: string): string | number {

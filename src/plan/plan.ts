@@ -45,8 +45,8 @@ export function buildPlan(input: PlanInput): Plan {
         advice: sessionAdvice(otherSession, layout),
       };
     }
-    const advice = artifact.path === layout.rootSessionFile ? sessionAdvice(artifact.path, layout) : undefined;
-    return compare(artifact.path, artifact.group, content, previous, input.options.force, advice);
+    if (artifact.path === layout.rootSessionFile) return ownSessionFile(compare(artifact.path, artifact.group, content, previous, false, sessionAdvice(artifact.path, layout)));
+    return compare(artifact.path, artifact.group, content, previous, input.options.force);
   });
   if (input.types) {
     const previous = input.existing.get(input.types.path) ?? null;
@@ -93,6 +93,12 @@ function compare(
   const forceable = !isMigration(path);
   if (force && forceable) return { ...base, status: 'overwrite', reason: 'differs; --force (backup kept)', forceable };
   return { ...base, status: 'conflict', reason: forceable ? 'differs from the generated file' : 'an existing migration is never modified', forceable };
+}
+
+/** A root proxy/middleware that differs from ours is the user's own: never overwritten, --force included. */
+function ownSessionFile(file: PlannedFile): PlannedFile {
+  if (file.status !== 'conflict') return file;
+  return { ...file, reason: `${file.path} is your own: it is left alone; add the session refresh by hand`, forceable: false };
 }
 
 export const isMigration = (path: string) => path.startsWith(`${MIGRATIONS_DIR}/`);

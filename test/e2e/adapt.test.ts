@@ -107,4 +107,15 @@ describe('adapting to existing repos', () => {
     expect(run.stdout).toMatch(/sql_paths \(\.\/seeds\/base\.sql\) does not include seed\.sql/);
     expect(run.stdout).not.toMatch(/supabase init/);
   });
+
+  it('a package.json with a UTF-8 BOM gets its dependencies, and keeps the BOM', async () => {
+    const target = await tempCopy('yarn-app');
+    const manifest = path.join(target, 'package.json');
+    await writeFile(manifest, `\ufeff${await readFile(manifest, 'utf8')}`);
+    const run = await runBin([target, '--yes', '--no-install', '--no-types']);
+    expect(run.exitCode, run.stderr).toBe(0);
+    const text = await readFile(manifest, 'utf8');
+    expect(text.startsWith('\ufeff')).toBe(true);
+    expect(Object.keys(JSON.parse(text.slice(1)).dependencies)).toEqual(expect.arrayContaining(['@supabase/ssr', '@supabase/supabase-js']));
+  });
 });

@@ -1,8 +1,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { execa } from 'execa';
-import { cp, mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { hashTree, removeTempDirs, repoRoot, tempCopy } from '../helpers/fixtures.js';
+import { hashTree, removeTempDirs, repoRoot, snapshotTree, tempCopy } from '../helpers/fixtures.js';
 import { runBin } from '../helpers/run-bin.js';
 
 afterAll(async () => {
@@ -11,14 +11,15 @@ afterAll(async () => {
 
 /** Runs, then asserts: one-line error on stderr, the exit code, and the tree untouched. */
 async function expectRejected(dir: string, args: string[], exitCode: number, message: RegExp) {
-  const before = await hashTree(dir);
+  const before = await snapshotTree(dir);
   const run = await runBin([dir, ...args]);
   expect(run.exitCode, run.stdout + run.stderr).toBe(exitCode);
   const lines = run.stderr.trim().split('\n');
   expect(lines, run.stderr).toHaveLength(1);
   expect(lines[0]).toMatch(/^create-saas-db: /);
   expect(lines[0]).toMatch(message);
-  expect(await hashTree(dir)).toEqual(before);
+  expect(await snapshotTree(dir)).toEqual(before);
+  return lines[0] ?? '';
 }
 
 describe('bad input: one line, non-zero exit, nothing written', () => {
@@ -117,5 +118,62 @@ describe('bad input: one line, non-zero exit, nothing written', () => {
     expect(String(run.stderr).trim()).toMatch(/^create-saas-db: template supabase\/seed\.sql\.hbs failed to render: /);
     expect(String(run.stderr).trim().split('\n')).toHaveLength(1);
     expect((await hashTree(target)).size).toBe(0);
+  });
+
+  it('--config /etc/passwd: the parse error gives a position, never the file\'s content', async () => {
+    const line = await expectRejected(await tempCopy(null), ['--yes', '--config', '/etc/passwd'], 2, /\/etc\/passwd is not valid JSON \(line 1, column 1: /);
+    expect(line).not.toMatch(/root|:x:/);
+  });
+
+  it('--config /dev/zero and a config over 1 MiB are refused before reading', async () => {
+    await expectRejected(await tempCopy(null), ['--yes', '--config', '/dev/zero'], 2, /--config \/dev\/zero: not a regular file/);
+    const dir = await tempCopy(null);
+    const big = path.join(await tempCopy(null), 'big.json');
+    await writeFile(big, `{"pad": "${'x'.repeat(1100 * 1024)}"}`);
+    await expectRejected(dir, ['--yes', '--config', big], 2, /big\.json: larger than 1 MiB/);
+  });
+
+  it.each([
+    ['scaffold-config.json', 'phase03-monorepo'],
+    ['package.json', 'own-middleware'],
+    ['apps/web/package.json', 'phase03-monorepo'],
+    ['packages/backend/pyproject.toml', 'phase03-monorepo'],
+    ['supabase/config.toml', 'phase03-monorepo'],
+  ])('a FIFO as %s: exit 2, no hang', async (file, fixture) => {
+    const dir = await tempCopy(fixture);
+    await rm(path.join(dir, file), { force: true });
+    await execa('mkfifo', [path.join(dir, file)]);
+    await expectRejected(dir, ['--yes', '--no-install', '--no-types'], 2, new RegExp(`${file.replace(/\./g, '\\.')}: not a regular file`));
+  });
+
+  it('a package.json that is not valid JSON: exit 2 before any write, the file and the position named', async () => {
+    const dir = await tempCopy('phase03-monorepo');
+    await writeFile(path.join(dir, 'apps/web/package.json'), '{\n  "name": "web",\n  "dependencies": { "next": "16.0.0", }\n}\n');
+    const line = await expectRejected(dir, ['--yes', '--no-install', '--no-types'], 2, /apps\/web\/package\.json is not valid JSON \(line 3, column 39: /);
+    expect(line).not.toContain('next');
+  });
+
+  it('a target under a file', async () => {
+    const dir = await tempCopy(null);
+    await writeFile(path.join(dir, 'a-file'), 'x');
+    const before = await snapshotTree(dir);
+    const run = await runBin([path.join(dir, 'a-file', 'app'), '--yes', '--no-types']);
+    expect(run.exitCode, run.stderr).toBe(2);
+    expect(run.stderr.trim()).toMatch(/^create-saas-db: \S*a-file\/app: \S*a-file is a file, not a directory$/);
+    expect(await snapshotTree(dir)).toEqual(before);
+  });
+
+  it.each([
+    ['a directory name over 255 bytes', (dir: string) => [path.join(dir, 'd'.repeat(256))], /: a path component is longer than 255 bytes$/],
+    ['a 5,000-byte path', (dir: string) => [path.join(dir, ...Array.from({ length: 50 }, () => 'p'.repeat(99)))], /: longer than 4095 bytes$/],
+    ['an overlong --web-dir', (dir: string) => [dir, '--web-dir', 'w'.repeat(300)], /^create-saas-db: --web-dir w+: a path component is longer than 255 bytes$/],
+  ])('%s: exit 2, one line', async (_, args, message) => {
+    const dir = await tempCopy(null);
+    const before = await snapshotTree(dir);
+    const run = await runBin([...args(dir), '--yes', '--no-types']);
+    expect(run.exitCode, run.stderr).toBe(2);
+    expect(run.stderr.trim().split('\n')).toHaveLength(1);
+    expect(run.stderr.trim()).toMatch(message);
+    expect(await snapshotTree(dir)).toEqual(before);
   });
 });

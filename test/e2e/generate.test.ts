@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { changedFiles, hashTree, removeTempDirs, tempCopy } from '../helpers/fixtures.js';
+import { changedFiles, hashTree, removeTempDirs, snapshotTree, tempCopy } from '../helpers/fixtures.js';
 import { runBin, runJson, statuses } from '../helpers/run-bin.js';
 
 afterAll(removeTempDirs);
@@ -134,6 +134,23 @@ describe('existing migrations are never modified', () => {
     ]);
   });
 
+  it('--append never reuses the version of an ignored 00003_init.SQL, and names it in the report', async () => {
+    const target = await tempCopy('migrations-sequential');
+    await writeFile(path.join(target, 'supabase/migrations/00003_init.SQL'), 'select 1;\n');
+    const before = await migrationHashes(target);
+    const human = await runBin([target, '--yes', '--append', '--dry-run', '--no-install', '--no-types']);
+    expect(human.stdout).toMatch(/00003_init\.SQL does not match/);
+    const { result, report } = await runJson([target, '--yes', '--append', '--no-install', '--no-types']);
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(report.files.filter((f) => f.group === 'migrations').map((f) => f.path)).toEqual([
+      'supabase/migrations/00004_initial_schema.sql',
+      'supabase/migrations/00005_rls_policies.sql',
+    ]);
+    expect(report.notes.join('\n')).toMatch(/supabase\/migrations\/00003_init\.SQL does not match <version>_<name>\.sql: the Supabase CLI ignores it/);
+    const after = await migrationHashes(target);
+    for (const [file, hash] of before) expect(after.get(file), file).toBe(hash);
+  });
+
   it('--append uses UTC timestamps after the newest timestamped migration', async () => {
     const target = await tempCopy('migrations-timestamp');
     const before = await hashTree(target);
@@ -190,6 +207,21 @@ describe('conflicts', () => {
     const after = await hashTree(target);
     expect(after.has('proxy.ts')).toBe(false);
     expect(after.has('lib/supabase/proxy.ts')).toBe(true);
+  });
+
+  it('--force never overwrites a root proxy.ts of the user\'s own: conflict, advice printed, exit 3', async () => {
+    const target = await tempCopy('own-middleware');
+    await rename(path.join(target, 'middleware.ts'), path.join(target, 'proxy.ts'));
+    const before = await snapshotTree(target);
+    const { result, report } = await runJson([target, '--yes', '--no-install', '--no-types', '--force']);
+    expect(result.exitCode, result.stderr).toBe(3);
+    const proxy = report.files.find((f) => f.path === 'proxy.ts');
+    expect(proxy?.status).toBe('conflict');
+    expect(proxy?.advice?.join('\n')).toContain("import { updateSession } from './lib/supabase/proxy';");
+    expect(report.backups).toEqual([]);
+    const after = await snapshotTree(target);
+    expect(after.get('proxy.ts')).toBe(before.get('proxy.ts'));
+    expect(after.has('proxy.ts.bak')).toBe(false);
   });
 
   it('skips the web client files when lib/supabase already exists', async () => {

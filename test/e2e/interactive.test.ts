@@ -1,8 +1,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { execa } from 'execa';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { builtBin, hashTree, removeTempDirs, repoRoot, tempCopy } from '../helpers/fixtures.js';
+import { builtBin, hashTree, removeTempDirs, repoRoot, snapshotTree, tempCopy } from '../helpers/fixtures.js';
 
 afterAll(removeTempDirs);
 
@@ -44,5 +44,24 @@ describe('interactive mode (a real pseudo-terminal)', () => {
     const overwrite = await drive(['differs from the generated file', '\\x1b[B\\r'], [target, '--no-types', '--tiers', 'free,pro,studio,enterprise']);
     expect(overwrite.exitCode, overwrite.screen).toBe(0);
     expect((await hashTree(target)).has('supabase/seed.sql.bak')).toBe(true);
+  });
+
+  it('a file changed by another program while a prompt waits is not overwritten: exit 3, the run undone', async () => {
+    const target = await tempCopy('phase03-monorepo');
+    await writeFile(path.join(target, 'supabase/seed.sql'), '-- mine\n');
+    const manifest = path.join(target, 'apps/web/package.json');
+    const edited = `${(await readFile(manifest, 'utf8')).trimEnd()}\n\n`;
+    const before = await snapshotTree(target);
+    const { exitCode, screen } = await drive(
+      ['differs from the generated file', `!sh printf '%s' '${edited}' > ${manifest}`, '', '\\r'],
+      [target, '--no-types', '--no-install', '--tiers', 'free,pro', '--naming', 'sequential'],
+    );
+    expect(exitCode, screen).toBe(3);
+    expect(screen).toContain('apps/web/package.json changed since the plan was made (by another program?): nothing was written; run again');
+    expect(await readFile(manifest, 'utf8')).toBe(edited);
+    const after = await snapshotTree(target);
+    after.delete('apps/web/package.json');
+    before.delete('apps/web/package.json');
+    expect(after).toEqual(before);
   });
 });

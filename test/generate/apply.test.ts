@@ -3,7 +3,7 @@ import { mkdir, readFile, readdir, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { applyPlan, realFs, type ApplyFs } from '../../src/apply/apply.js';
 import type { Plan, PlannedFile } from '../../src/plan/types.js';
-import { hashTree, removeTempDirs, tempCopy } from '../helpers/fixtures.js';
+import { hashTree, removeTempDirs, snapshotTree, tempCopy } from '../helpers/fixtures.js';
 
 afterAll(removeTempDirs);
 
@@ -47,10 +47,11 @@ describe('applyPlan', () => {
     const root = await tempCopy('phase03-monorepo');
     const before = await hashTree(root);
     const listing = await listAll(root);
+    const onDisk = (p: string) => readFile(path.join(root, p), 'utf8');
     const files = [
       file('supabase/migrations/00001_initial_schema.sql', 'create', 'one'),
-      file('apps/web/package.json', 'update', '{}', 'x'),
-      file('supabase/config.toml', 'overwrite', 'changed', 'x'),
+      file('apps/web/package.json', 'update', '{}', await onDisk('apps/web/package.json')),
+      file('supabase/config.toml', 'overwrite', 'changed', await onDisk('supabase/config.toml')),
       file('apps/web/lib/supabase/client.ts', 'create', 'two'),
       file('packages/backend/src/database.py', 'create', 'three'),
     ];
@@ -67,6 +68,23 @@ describe('applyPlan', () => {
     const fs: ApplyFs = { ...realFs, rename: async (from, to) => { await realFs.rename(from, to); controller.abort(); } };
     await expect(applyPlan(plan(root, [file('one.txt', 'create', '1'), file('two.txt', 'create', '2')]), { fs, signal: controller.signal })).rejects.toMatchObject({ code: 'cancelled' });
     expect(await listAll(root)).toEqual([]);
+  });
+
+  it('a file changed since the plan was made is a conflict: nothing of the run stays written', async () => {
+    const root = await tempCopy(null);
+    await writeFile(path.join(root, 'package.json'), '{"edited":"by another program"}\n');
+    const before = await snapshotTree(root);
+    const run = applyPlan(plan(root, [file('new.txt', 'create', 'x'), file('package.json', 'update', '{"a":1}\n', '{}\n')]));
+    await expect(run).rejects.toMatchObject({ code: 'conflict', message: 'package.json changed since the plan was made (by another program?): nothing was written; run again' });
+    expect(await snapshotTree(root)).toEqual(before);
+  });
+
+  it('a file that appears after the plan was made is never overwritten', async () => {
+    const root = await tempCopy(null);
+    await writeFile(path.join(root, 'seed.sql'), '-- written meanwhile\n');
+    const before = await snapshotTree(root);
+    await expect(applyPlan(plan(root, [file('a.txt', 'create', 'x'), file('seed.sql', 'create', 'ours')]))).rejects.toThrow(/seed\.sql appeared while writing; nothing was overwritten/);
+    expect(await snapshotTree(root)).toEqual(before);
   });
 
   it('refuses to modify an existing migration before writing anything', async () => {

@@ -48,6 +48,14 @@ describe('detectProject', () => {
     expect(seq.supabase.ignoredMigrationFiles).toEqual(['README.sql']);
   });
 
+  it('reports an upper-case .SQL migration as ignored (the CLI ignores it too)', async () => {
+    const dir = await tempCopy('migrations-sequential');
+    await writeFile(path.join(dir, 'supabase/migrations/00003_init.SQL'), 'select 1;');
+    const facts = await detectProject(dir);
+    expect(facts.supabase.ignoredMigrationFiles).toEqual(['00003_init.SQL', 'README.sql']);
+    expect(facts.supabase.migrations.map((m) => m.name)).toEqual(['00001_teams.sql', '00002_team_slug.sql']);
+  });
+
   it('detects yarn and bun from lockfiles, and packageManager over lockfiles', async () => {
     expect((await detectProject(await tempCopy('yarn-app'))).packageManager).toBe('yarn');
     expect((await detectProject(await tempCopy('bun-app'))).packageManager).toBe('bun');
@@ -108,5 +116,17 @@ describe('config.toml seed paths', () => {
     expect(seedSqlPaths('[db]\nport = 1\n[db.seed]\nenabled = true\nsql_paths = ["./seed.sql", "./more/*.sql"]\n[api]\n')).toEqual(['./seed.sql', './more/*.sql']);
     expect(seedSqlPaths('[db]\nport = 1\n')).toBeNull();
     expect(seedSqlPaths('[db.seed]\nsql_paths = []\n')).toEqual([]);
+  });
+
+  it('reads config.toml with a TOML parser: a [db.seed] followed by 100,000 blank lines, quotes and comments', () => {
+    expect(seedSqlPaths(`[db.seed]${'\n'.repeat(100_000)}sql_paths = ['./seeds/a.sql'] # ours\n`)).toEqual(['./seeds/a.sql']);
+    expect(seedSqlPaths('[db.seed]\nenabled = true\n# sql_paths = ["./commented.sql"]\n')).toBeNull();
+    expect(seedSqlPaths('[db]\nseed = { sql_paths = ["./inline.sql"] }\n')).toEqual(['./inline.sql']);
+    expect(seedSqlPaths('[db.seed]\nsql_paths = [\n  "./a.sql",\n  "./b\\"q.sql",\n]\n')).toEqual(['./a.sql', './b"q.sql']);
+  });
+
+  it('a config.toml that is not TOML is an error with the position, not its content', () => {
+    expect(() => seedSqlPaths('[db.seed\nsecret = "hunter2"\n')).toThrow(/^supabase\/config\.toml is not valid TOML \(line 1, column \d+: [^)]*\): fix it and run again$/);
+    expect(() => seedSqlPaths('[db.seed\nsecret = "hunter2"\n')).not.toThrow(/hunter2|db\.seed/);
   });
 });

@@ -160,11 +160,42 @@ describe('nextMigrationVersions', () => {
   it('numbers sequentially after the existing ones, keeping their width', () => {
     expect(nextMigrationVersions([], 'sequential', 2, now)).toEqual(['00001', '00002']);
     expect(nextMigrationVersions([{ name: '00007_a.sql', version: '00007' }, { name: '00012_b.sql', version: '00012' }], 'sequential', 2, now)).toEqual(['00013', '00014']);
-    expect(nextMigrationVersions([{ name: '0009_a.sql', version: '0009' }], 'sequential', 1, now)).toEqual(['00010']);
+    expect(nextMigrationVersions([{ name: '0009_a.sql', version: '0009' }], 'sequential', 1, now)).toEqual(['0010']);
   });
   it('uses UTC timestamps strictly after the newest existing version', () => {
     expect(nextMigrationVersions([], 'timestamp', 2, now)).toEqual(['20261125102030', '20261125102031']);
     const future = [{ name: '20301231235959_x.sql', version: '20301231235959' }];
     expect(nextMigrationVersions(future, 'timestamp', 2, now)).toEqual(['20310101000000', '20310101000001']);
+  });
+
+  const m = (...names: string[]) => names.map((name) => ({ name, version: /^\d+/.exec(name)![0] }));
+  const sortsAfterAll = (existing: string[], versions: string[]) => {
+    for (const v of versions) {
+      expect(v).toMatch(/^[0-9]+$/);
+      for (const e of existing) expect(v > e, `${v} > ${e}`).toBe(true);
+    }
+    expect([...versions].sort()).toEqual(versions);
+    expect(new Set(versions).size).toBe(versions.length);
+  };
+
+  it('keeps the repo\'s width when that still sorts after: 0001_ → 0002_, 1_ → 2_', () => {
+    expect(nextMigrationVersions(m('0001_init.sql'), 'sequential', 2, now)).toEqual(['0002', '0003']);
+    expect(nextMigrationVersions(m('1_init.sql'), 'sequential', 2, now)).toEqual(['2', '3']);
+    const mixed = m('1_init.sql', '00003_b.sql');
+    sortsAfterAll(['1', '00003'], nextMigrationVersions(mixed, 'sequential', 2, now));
+  });
+
+  it('after the widest number of its width, appends digits so the string still sorts after', () => {
+    expect(nextMigrationVersions(m('99999_last.sql'), 'sequential', 2, now)).toEqual(['999991', '999992']);
+    expect(nextMigrationVersions(m('9_last.sql'), 'sequential', 2, now)).toEqual(['91', '92']);
+    const ten = nextMigrationVersions(m('99998_last.sql'), 'sequential', 10, now);
+    sortsAfterAll(['99998'], ten);
+  });
+
+  it('a timestamp stays a valid 14-digit timestamp, or the run is refused with the reason', () => {
+    expect(() => nextMigrationVersions(m('99991231235959_end.sql'), 'timestamp', 2, now)).toThrow(
+      /no valid 14-digit timestamp sorts after 99991231235959/,
+    );
+    sortsAfterAll(['20301231235959'], nextMigrationVersions(m('20301231235959_x.sql'), 'timestamp', 2, now));
   });
 });

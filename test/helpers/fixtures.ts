@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { cp, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { cp, lstat, mkdtemp, readdir, readFile, readlink, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -42,4 +42,28 @@ export async function hashTree(dir: string): Promise<Map<string, string>> {
 /** Every file of `before` still has the same hash in `after`. */
 export function changedFiles(before: Map<string, string>, after: Map<string, string>): string[] {
   return [...before].filter(([file, hash]) => after.get(file) !== hash).map(([file]) => file);
+}
+
+/**
+ * Everything about a tree a run could damage: per entry (files, directories, symlinks, others)
+ * its kind, mode, owner, link count, symlink target and file content hash.
+ */
+export async function snapshotTree(dir: string): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  async function walk(current: string): Promise<void> {
+    for (const entry of await readdir(current, { withFileTypes: true })) {
+      const abs = path.join(current, entry.name);
+      const rel = path.relative(dir, abs).split(path.sep).join('/');
+      const s = await lstat(abs);
+      const identity = `mode=${s.mode.toString(8)} uid=${s.uid} gid=${s.gid} nlink=${s.nlink}`;
+      if (s.isSymbolicLink()) out.set(rel, `symlink -> ${await readlink(abs)} ${identity}`);
+      else if (s.isFile()) out.set(rel, `file ${createHash('sha256').update(await readFile(abs)).digest('hex')} ${identity}`);
+      else if (s.isDirectory()) {
+        out.set(rel, `dir ${identity}`);
+        if (entry.name !== 'node_modules') await walk(abs);
+      } else out.set(rel, `other ${identity}`);
+    }
+  }
+  await walk(dir);
+  return out;
 }

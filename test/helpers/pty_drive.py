@@ -2,6 +2,8 @@
 
 Usage: pty_drive.py <expect-regex> <keys> [<expect-regex> <keys> ...] -- command args...
 Each <keys> is sent once its regex is seen on the screen; escapes like \\x03 (Ctrl-C) and \\r work.
+Keys starting with "!sh " are a shell command run at that moment instead (another program acting
+while a prompt waits); an empty regex matches at once.
 Prints the transcript to stderr and the exit code as the last line of stdout.
 """
 import fcntl
@@ -10,6 +12,7 @@ import pty
 import re
 import select
 import struct
+import subprocess
 import sys
 import termios
 import time
@@ -44,7 +47,11 @@ while True:
             break
         buffer += chunk
     if step < len(steps) and re.search(steps[step][0], buffer.decode("utf-8", "replace")):
-        os.write(fd, steps[step][1].encode().decode("unicode_escape").encode())
+        keys = steps[step][1]
+        if keys.startswith("!sh "):
+            subprocess.run(keys[4:], shell=True, check=True)
+        else:
+            os.write(fd, keys.encode().decode("unicode_escape").encode())
         step += 1
         buffer = b""
 

@@ -13,6 +13,8 @@ export async function runBin(args: string[], options: { cwd?: string; env?: Reco
     cwd: options.cwd,
     reject: false,
     stdin: 'ignore',
+    // A hang is a failure, not a stuck test run.
+    timeout: 100_000,
     env: { CI: 'true', ...options.env },
   });
   return { exitCode: result.exitCode ?? -1, stdout: String(result.stdout), stderr: String(result.stderr) };
