@@ -1,12 +1,45 @@
 import { defineConfig } from 'vitest/config';
 
+/**
+ * Three tiers (CONTRIBUTING.md): `unit` needs neither PostgreSQL, the embedded engine, the
+ * network nor installed web dependencies and runs in seconds; `db` runs on the local PostgreSQL 15
+ * and the embedded engine; `e2e` runs the built binaries in temporary repos.
+ */
+const UNIT = [
+  'test/cli/**/*.test.ts',
+  'test/report/**/*.test.ts',
+  'test/generate/apply.test.ts',
+  'test/generate/atomic-write.test.ts',
+  'test/generate/detect.test.ts',
+  'test/generate/plan.test.ts',
+  'test/generate/types-file-path.test.ts',
+  'test/templates/web-templates.test.ts',
+  'test/types-gen/check-values.test.ts',
+  'test/types-gen/doc.test.ts',
+  'test/verify/cleanup.test.ts',
+  'test/verify/merge-modes.test.ts',
+  'test/verify/tap.test.ts',
+];
+const E2E = ['test/e2e/**/*.test.ts'];
+const ALWAYS_EXCLUDED = ['test/fixtures/**', 'test/.cache/**', '**/node_modules/**'];
+
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
-    exclude: ['test/fixtures/**', 'test/.cache/**', '**/node_modules/**'],
     testTimeout: 120_000,
     hookTimeout: 300_000,
     pool: 'forks',
-    globalSetup: ['test/helpers/global-setup.ts'],
+    projects: [
+      { extends: true, test: { name: 'unit', include: UNIT, exclude: ALWAYS_EXCLUDED } },
+      {
+        extends: true,
+        test: {
+          name: 'db',
+          include: ['test/**/*.test.ts'],
+          exclude: [...ALWAYS_EXCLUDED, ...UNIT, ...E2E],
+          globalSetup: ['test/helpers/global-setup.ts'],
+        },
+      },
+      { extends: true, test: { name: 'e2e', include: E2E, exclude: ALWAYS_EXCLUDED, globalSetup: ['test/helpers/global-setup.ts'] } },
+    ],
   },
 });
