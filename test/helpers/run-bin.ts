@@ -10,7 +10,7 @@ export interface BinResult {
 /** Runs the built create-saas-db non-interactively (CI=true, no TTY), as CI would. */
 export async function runBin(args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): Promise<BinResult> {
   const result = await execa(process.execPath, [builtBin, ...args], {
-    cwd: options.cwd,
+    ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
     reject: false,
     stdin: 'ignore',
     // A hang is a failure, not a stuck test run.

@@ -8,7 +8,6 @@ import { cachedWebDeps } from '../templates/web-app.js';
 import {
   check,
   copyRepo,
-  editRepoFile,
   failingChecks,
   generatedRepo,
   removeTempDirs,
