@@ -32,6 +32,8 @@ export interface RlsCase {
   readonly statement: (f: Fixture) => Statement;
   /** Runs as the session role after a successful statement; returns one row `{ result: text }`. */
   readonly check?: (f: Fixture) => Statement;
+  /** When the case fails: what is then wrong on the project, and the fix. */
+  readonly violation?: string;
 }
 
 const DENIED = `error ${INSUFFICIENT_PRIVILEGE}`;
@@ -149,30 +151,42 @@ const profileOf = (id: (f: Fixture) => string) => (f: Fixture): Statement => ({
   params: [id(f)],
 });
 
+const QUEUE_REFUSED =
+  "users cannot queue jobs through the Data API: grant insert (user_id, job_type, parameters, status, progress) on public.jobs to authenticated, with an insert policy for their own queued jobs";
+
+const FORGED_JOB =
+  "forged jobs: a signed-in user can insert a job as if the worker had run it; grant insert on public.jobs to authenticated only on (user_id, job_type, parameters, status, progress), and require status = 'queued' and progress = 0 in its policy";
+
 const NEW_USER = '00000000-0000-4000-8000-00000000c0de';
 
 export function ruleCases(): RlsCase[] {
   return [
     // Item 1: a profile update is limited to name and avatar_url.
     ...['subscription_tier = subscription_tier', "subscription_status = 'active'", 'monthly_usage = 0', 'usage_reset_at = now()', "email = 'other@example.test'", 'id = id'].map(
-      (assignment): RlsCase => ({
-        name: `user A cannot set own ${assignment.split(' ')[0]}`,
-        actor: 'user A',
-        expected: DENIED,
-        statement: updateOwnProfile(assignment),
-      }),
+      (assignment): RlsCase => {
+        const column = assignment.split(' ')[0]!;
+        return {
+          name: `user A cannot set own ${column}`,
+          actor: 'user A',
+          expected: DENIED,
+          statement: updateOwnProfile(assignment),
+          violation: `privilege escalation: a signed-in user can change their own ${column} through the Data API; grant update on public.users to authenticated on (name, avatar_url) only`,
+        };
+      },
     ),
     {
       name: 'user A updates own name and avatar_url',
       actor: 'user A',
       expected: 'rows: A',
       statement: updateOwnProfile(`name = 'A renamed', avatar_url = 'https://example.com/a.png'`),
+      violation: 'users cannot edit their own profile: grant update (name, avatar_url) on public.users to authenticated, with an update policy for their own row',
     },
     {
       name: "user A cannot update user B's name",
       actor: 'user A',
       expected: 'rows: none',
       statement: (f) => ({ sql: `update public.users set name = 'taken over' where id = $1 returning id as owner`, params: [f.b.id] }),
+      violation: "a signed-in user can edit another user's profile: the update policy on public.users must be using ((select auth.uid()) = id)",
     },
     // Item 2: a user only queues jobs.
     {
@@ -180,24 +194,39 @@ export function ruleCases(): RlsCase[] {
       actor: 'user A',
       expected: 'rows: A',
       statement: queueJob('parameters, status, progress', `'{"n": 1}', 'queued', 0`),
+      violation: QUEUE_REFUSED,
     },
-    { name: 'user A queues a job with defaults only', actor: 'user A', expected: 'rows: A', statement: queueJob('parameters', `'{}'`) },
+    {
+      name: 'user A queues a job with defaults only',
+      actor: 'user A',
+      expected: 'rows: A',
+      statement: queueJob('parameters', `'{}'`),
+      violation: QUEUE_REFUSED,
+    },
     {
       name: 'user A cannot insert a completed job with a result',
       actor: 'user A',
       expected: DENIED,
       statement: queueJob('status, progress, result, completed_at', `'completed', 100, '{"forged": true}', now()`),
+      violation: FORGED_JOB,
     },
-    { name: 'user A cannot insert a job as completed', actor: 'user A', expected: DENIED, statement: queueJob('status', `'completed'`) },
-    { name: 'user A cannot insert a job as processing', actor: 'user A', expected: DENIED, statement: queueJob('status', `'processing'`) },
-    { name: 'user A cannot insert a job with progress', actor: 'user A', expected: DENIED, statement: queueJob('progress', '50') },
-    { name: 'user A cannot insert a job with an error', actor: 'user A', expected: DENIED, statement: queueJob('error_message', `'x'`) },
-    { name: 'user A cannot insert a job for user B', actor: 'user A', expected: DENIED, statement: queueJob('status', `'queued'`, (f) => f.b) },
+    { name: 'user A cannot insert a job as completed', actor: 'user A', expected: DENIED, statement: queueJob('status', `'completed'`), violation: FORGED_JOB },
+    { name: 'user A cannot insert a job as processing', actor: 'user A', expected: DENIED, statement: queueJob('status', `'processing'`), violation: FORGED_JOB },
+    { name: 'user A cannot insert a job with progress', actor: 'user A', expected: DENIED, statement: queueJob('progress', '50'), violation: FORGED_JOB },
+    { name: 'user A cannot insert a job with an error', actor: 'user A', expected: DENIED, statement: queueJob('error_message', `'x'`), violation: FORGED_JOB },
+    {
+      name: 'user A cannot insert a job for user B',
+      actor: 'user A',
+      expected: DENIED,
+      statement: queueJob('status', `'queued'`, (f) => f.b),
+      violation: "a signed-in user can queue jobs in another user's name: the insert policy on public.jobs must check (select auth.uid()) = user_id",
+    },
     {
       name: 'user A cannot complete own job',
       actor: 'user A',
       expected: DENIED,
       statement: (f) => ({ sql: `update public.jobs set status = 'completed' where id = $1 returning user_id as owner`, params: [f.a.rows.jobs] }),
+      violation: 'a signed-in user can change their own job (status, result) through the Data API: grant authenticated no update on public.jobs; only the worker, as service_role, writes progress',
     },
     // Item 5: trigger functions stay off the API.
     ...(['anon', 'user A'] as const).flatMap((actor) =>
@@ -207,6 +236,7 @@ export function ruleCases(): RlsCase[] {
           actor,
           expected: DENIED,
           statement: () => ({ sql: `select public.${fn}()`, params: [] }),
+          violation: `trigger function public.${fn}() is callable over the API (/rest/v1/rpc): revoke execute on it from public, anon, authenticated and service_role`,
         }),
       ),
     ),

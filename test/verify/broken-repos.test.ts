@@ -81,29 +81,6 @@ describe('broken repos fail in the right check', () => {
     );
   });
 
-  it('RLS disabled on one table by a later migration: schema', async () => {
-    const repo = await copyRepo(good, 'rls-disabled');
-    await writeRepoFile(repo, 'supabase/migrations/00003_speed_up_jobs.sql', 'alter table public.jobs disable row level security;\n');
-    const { exitCode, report } = await runVerifyJson(['04', repo, ...DB_ONLY]);
-    expect(exitCode).toBe(1);
-    expect(check(report, 'schema').findings).toEqual([
-      { message: 'row level security is disabled on public.jobs: every API role can read and write all of its rows' },
-    ]);
-    expect(failingChecks(report)).toContain('schema');
-    expect(failingChecks(report).every((name) => ['schema', 'rls', 'advisors'].includes(name))).toBe(true);
-    expect(check(report, 'advisors').findings.map((f) => f.message).join('\n')).toMatch(/rls_disabled_in_public \(error\) on public\.jobs/);
-  });
-
-  it('the tier escalation reintroduced by a later migration: rls', async () => {
-    const repo = await copyRepo(good, 'tier-escalation');
-    await writeRepoFile(repo, 'supabase/migrations/00003_profile_edits.sql', 'grant update on public.users to authenticated;\n');
-    const { exitCode, report } = await runVerifyJson(['04', repo, ...DB_ONLY]);
-    expect(exitCode).toBe(1);
-    expect(failingChecks(report)).toEqual(['rls']);
-    const messages = check(report, 'rls').findings.map((f) => f.message);
-    expect(messages).toContain('user A cannot set own subscription_tier: expected error 42501, got rows: A');
-  });
-
   it('a grant missing from the policies migration: rls', async () => {
     const repo = await copyRepo(good, 'grant-missing');
     await editRepoFile(
@@ -116,8 +93,8 @@ describe('broken repos fail in the right check', () => {
     expect(exitCode).toBe(1);
     expect(failingChecks(report)).toEqual(['rls']);
     const messages = check(report, 'rls').findings.map((f) => f.message);
-    expect(messages).toContainEqual(
-      expect.stringMatching(/^user A queues a job with the jobs API payload: expected rows: A, got error 42501 \(permission denied for table jobs\)$/),
+    expect(messages).toContain(
+      'user A queues a job with the jobs API payload: expected rows: A, got error 42501 (permission denied for table jobs) — users cannot queue jobs through the Data API: grant insert (user_id, job_type, parameters, status, progress) on public.jobs to authenticated, with an insert policy for their own queued jobs',
     );
   });
 
