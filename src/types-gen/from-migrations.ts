@@ -1,5 +1,6 @@
 import { applyMigrations } from '../db/apply-migrations.js';
 import { openPreparedEngine } from '../db/engine-cache.js';
+import { embeddedExtensionsFor } from '../emulation/extensions.js';
 import { introspectSchema } from './introspect.js';
 import type { SchemaModel } from './model.js';
 import type { MigrationSource } from './read-migrations.js';
@@ -15,7 +16,8 @@ export async function introspectMigrations(
   schema = 'public',
 ): Promise<SchemaModel> {
   // Grants do not show in the types; the current (no auto-grant) defaults are the strictest.
-  const { engine } = await openPreparedEngine('current');
+  const extensions = embeddedExtensionsFor(migrations.map((m) => m.sql));
+  const { engine } = await openPreparedEngine('current', { extensions });
   try {
     await applyMigrations(engine, migrations);
     return await introspectSchema(engine, schema);
