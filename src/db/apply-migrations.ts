@@ -12,7 +12,7 @@ import type { SqlEngine } from './engine.js';
 import { lineOfPosition, SqlError, toSqlError } from './sql-error.js';
 import { splitStatements } from './split-statements.js';
 import { unitOfWork } from './transaction.js';
-import { planExtensionStatements, type EmulatedExtension, type ScriptPiece } from './extension-substitution.js';
+import { planStatements, type EmulatedExtension, type ScriptPiece } from './extension-substitution.js';
 
 export interface SqlFile {
   /** Shown in errors, e.g. `supabase/migrations/20260101000000_initial_schema.sql`. */
@@ -74,10 +74,14 @@ export async function applyMigrations(engine: SqlEngine, files: readonly SqlFile
 export async function applySqlFile(engine: SqlEngine, file: SqlFile): Promise<ApplyResult> {
   const dependence = engine.insideTransaction ? commitDependence(file.sql) : null;
   if (dependence) throw new NeedsOwnTransactionError(file.name, dependence);
-  const plan = await planExtensionStatements(engine, file.sql);
+  const plan = await planStatements(engine, file.sql);
   const pieces: readonly ScriptPiece[] = plan?.pieces ?? [{ kind: 'sql', sql: file.sql, offset: 0 }];
+  const identity = await sessionIdentity(engine);
   const failure = await runInTransaction(engine, pieces);
-  if (!failure) return { emulatedExtensions: plan?.emulated ?? [] };
+  if (!failure) {
+    await requireSameIdentity(engine, file, identity);
+    return { emulatedExtensions: plan?.emulated ?? [] };
+  }
   const { error, index } = failure;
   const piece = pieces[index]!;
   const line =
@@ -85,6 +89,46 @@ export async function applySqlFile(engine: SqlEngine, file: SqlFile): Promise<Ap
       ? lineInPiece(file.sql, piece, error) ?? (await locateFailingStatement(engine, file.sql, pieces, index))
       : lineOfOffset(file.sql, piece.offset);
   throw new MigrationError(file.name, line, error);
+}
+
+interface SessionIdentity {
+  readonly session: string;
+  readonly current: string;
+}
+
+async function sessionIdentity(engine: SqlEngine): Promise<SessionIdentity> {
+  const [row] = await engine.query<SessionIdentity>('select session_user::text as session, current_user::text as current');
+  return row!;
+}
+
+/**
+ * A file must leave the session as the role it started as (postgres on the embedded engine): on
+ * a project a migration cannot become another session user, and a role it sets and keeps would
+ * run the files after it. The session is put back, and the file fails.
+ */
+async function requireSameIdentity(engine: SqlEngine, file: SqlFile, before: SessionIdentity): Promise<void> {
+  const after = await sessionIdentity(engine);
+  if (after.session === before.session && after.current === before.current) return;
+  if (after.session !== before.session) await engine.exec(`set session authorization ${quoteIdent(before.session)}`).catch(() => undefined);
+  await engine
+    .exec(before.current === before.session ? 'reset role' : `set role ${quoteIdent(before.current)}`)
+    .catch(() => undefined);
+  const now = after.session === after.current ? after.session : `${after.current} (session user ${after.session})`;
+  throw new MigrationError(
+    file.name,
+    undefined,
+    new SqlError(
+      `the file leaves the session as ${now}, not ${before.current}: changing the session's role for the files after it is not allowed on Supabase`,
+      '42501',
+      undefined,
+      undefined,
+      'Reset the role before the file ends (reset role), or use set local role inside a transaction.',
+    ),
+  );
+}
+
+function quoteIdent(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
 }
 
 /** Runs the pieces in one transaction; returns the error and the piece that raised it, rolled back. */

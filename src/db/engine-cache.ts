@@ -14,13 +14,15 @@
  */
 import { createHash } from 'node:crypto';
 import { openAsBlob, readFileSync } from 'node:fs';
-import { mkdir, open, readdir, rename, rm } from 'node:fs/promises';
+import { mkdir, open, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { packageVersion } from '../package-version.js';
 import { packageRoot } from '../package-root.js';
+import { writeFileAtomic } from '../apply/atomic-write.js';
 import { createEmbeddedEngine, type EmbeddedSqlEngine } from './engine.js';
+import { loadEmbeddedExtensions } from '../emulation/extensions.js';
 import { EMBEDDED_LOGIN_ROLE, USER_ROLE, embeddedBootstrapSql, emulationDigest, grantModeSql, installEmulation, type GrantMode } from '../emulation/install.js';
 
 export const CACHE_DIR_ENV = 'CREATE_SAAS_DB_CACHE_DIR';
@@ -41,6 +43,11 @@ export interface EngineCacheOptions {
   readonly cacheDir?: string;
   /** Where the package's own image is; `null`: not used. Defaults to `packagedImageDir()`. */
   readonly packagedImageDir?: string | null;
+  /**
+   * Extensions the engine must be able to create for real (`vector`, `pg_trgm`…; see
+   * `embeddedExtensionsFor`): their modules are loaded when it boots. None by default.
+   */
+  readonly extensions?: readonly string[];
 }
 
 /** The package's image directory, or null when `$CREATE_SAAS_DB_PACKAGED_IMAGE` is `off`. */
@@ -75,26 +82,33 @@ export async function openPreparedEngine(grants: GrantMode, options: EngineCache
  * (see `grantModeSql`): from the package's image, else the cache, else built (and cached).
  */
 export async function openStandInWithoutGrantDefaults(options: EngineCacheOptions = {}): Promise<PreparedEngine> {
+  const extensions = options.extensions ?? [];
+  // Fails here for a name no engine can load, before an image could be taken for unusable.
+  if (extensions.length > 0) await loadEmbeddedExtensions(extensions);
   const packaged = options.packagedImageDir === undefined ? packagedImageDir() : options.packagedImageDir;
   if (packaged) {
     // Never removed when unusable: the package's files are not this code's to change.
-    const engine = await bootFromImage(imageFile(packaged), { removeWhenUnusable: false });
+    const engine = await bootFromImage(imageFile(packaged), { removeWhenUnusable: false, extensions });
     if (engine) return { engine, source: 'package' };
   }
 
   const file = imageFile(options.cacheDir ?? engineCacheDir());
-  const cached = await bootFromImage(file, { removeWhenUnusable: true });
+  const cached = await bootFromImage(file, { removeWhenUnusable: true, extensions });
   if (cached) return { engine: cached, source: 'cache' };
-  if (unsaved?.file === file) return { engine: await bootImage(unsaved.image), source: 'built' };
+  if (unsaved?.file === file) return { engine: await bootImage(unsaved.image, extensions), source: 'built' };
 
-  const { engine, image } = await buildImage();
+  const built = await buildImage();
+  const { image } = built;
   // A cache directory that cannot be written only costs speed.
   await saveImage(image, file)
     .then(() => removeStaleImages(file))
     .catch(() => {
       unsaved = { file, image };
     });
-  return { engine, source: 'built' };
+  if (extensions.length === 0) return { engine: built.engine, source: 'built' };
+  // The engine that built the image has no extension module loaded: boot one that has.
+  await built.engine.close();
+  return { engine: await bootImage(image, extensions), source: 'built' };
 }
 
 /**
@@ -164,7 +178,10 @@ function pgliteVersion(): string {
 }
 
 /** Boots from a saved image, or returns null (removing the file if asked) when it is not a usable one. */
-async function bootFromImage(file: string, { removeWhenUnusable }: { removeWhenUnusable: boolean }): Promise<EmbeddedSqlEngine | null> {
+async function bootFromImage(
+  file: string,
+  { removeWhenUnusable, extensions }: { removeWhenUnusable: boolean; extensions: readonly string[] },
+): Promise<EmbeddedSqlEngine | null> {
   const unusable = async (): Promise<null> => {
     if (removeWhenUnusable) await rm(file, { force: true });
     return null;
@@ -176,14 +193,14 @@ async function bootFromImage(file: string, { removeWhenUnusable }: { removeWhenU
   if (!valid) return unusable();
   try {
     // File-backed: the image is not copied into memory before PGlite unpacks it.
-    return await bootImage(await openAsBlob(file));
+    return await bootImage(await openAsBlob(file), extensions);
   } catch {
     return unusable();
   }
 }
 
-async function bootImage(image: Blob): Promise<EmbeddedSqlEngine> {
-  const engine = await createEmbeddedEngine({ loadDataDir: image, username: EMBEDDED_LOGIN_ROLE });
+async function bootImage(image: Blob, extensions: readonly string[]): Promise<EmbeddedSqlEngine> {
+  const engine = await createEmbeddedEngine({ loadDataDir: image, username: EMBEDDED_LOGIN_ROLE, extensions });
   try {
     await engine.query(`select 'auth.users'::regclass, 'service_role'::regrole`);
     await enterUserSession(engine);
@@ -276,24 +293,10 @@ async function slimDataDir(engine: EmbeddedSqlEngine): Promise<void> {
   await engine.exec('checkpoint');
 }
 
-/** Written beside its final name, flushed, then renamed: readers see a whole image or none. */
+/** Readers see a whole image or none (see writeFileAtomic). */
 async function saveImage(image: Blob, file: string): Promise<void> {
-  const bytes = new Uint8Array(await image.arrayBuffer());
   await mkdir(path.dirname(file), { recursive: true });
-  const temporary = `${file}.${process.pid}.${Date.now()}.tmp`;
-  try {
-    const handle = await open(temporary, 'w');
-    try {
-      await handle.writeFile(bytes);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(temporary, file);
-  } catch (error) {
-    await rm(temporary, { force: true });
-    throw error;
-  }
+  await writeFileAtomic(file, new Uint8Array(await image.arrayBuffer()));
 }
 
 /** Images of other keys in the image's directory (older package or PGlite versions). */

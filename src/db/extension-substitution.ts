@@ -1,22 +1,37 @@
 /**
- * Statement-level substitution of extension statements a database cannot run as written: a
- * `create extension` of an extension Supabase has but this database does not (pg_net, pg_cron…)
- * runs the extension's stand-in SQL instead; `drop`, `alter` and `comment on extension` of one
- * created that way act on the stand-in. An extension the server really has, and can create in
- * this database, is always used for real (pg_cron, say, lives in one database only, so a
- * temporary one gets the stand-in).
+ * Statement-level handling of user SQL (migrations, seed) where a statement cannot run as
+ * written on this database, or would not behave as on a project:
+ * - a `create extension` of an extension Supabase has but this database does not (pg_net,
+ *   pg_cron…) runs the extension's stand-in SQL instead; `drop`, `alter` and `comment on
+ *   extension` of one created that way act on the stand-in. An extension the server really has,
+ *   and can create in this database, is always used for real (pg_cron, say, lives in one
+ *   database only, so a temporary one gets the stand-in);
+ * - what supautils allows `postgres` on a project (privileged extensions, triggers and policies
+ *   on some platform tables, publications for all tables…) runs elevated on the embedded
+ *   engine, and what it or the platform refuses (reserved roles, changing the session user) is
+ *   refused on every engine (see emulation/supautils.ts).
  */
 import type { SqlEngine } from './engine.js';
 import { SqlError, toSqlError } from './sql-error.js';
+import { splitStatements, type ScriptStatement } from './split-statements.js';
 import { unitOfWork } from './transaction.js';
 import {
-  extensionStatements,
+  extensionStatement,
   extensionSupport,
   standInScripts,
   withExtensionSchema,
   type EmulatedExtension,
   type ExtensionStatement,
 } from '../emulation/extensions.js';
+import {
+  asPlatformSuperuser,
+  canElevate,
+  isGrantedTable,
+  isPrivilegedExtension,
+  resolveTable,
+  runElevated,
+  supautilsRule,
+} from '../emulation/supautils.js';
 
 export type { EmulatedExtension } from '../emulation/extensions.js';
 
@@ -32,15 +47,19 @@ export interface SubstitutionPlan {
   readonly emulated: readonly EmulatedExtension[];
 }
 
-/** Null when the file has no statement to substitute: it then runs exactly as written. */
-export async function planExtensionStatements(engine: SqlEngine, script: string): Promise<SubstitutionPlan | null> {
-  const statements = extensionStatements(script);
-  if (statements.length === 0) return null;
+/** Cheap test before splitting a script: the words every handled statement has. */
+const MAY_NEED_HANDLING = /\b(?:extension|trigger|policy|publication|authorization|role|user|wrapper|grant)\b/i;
+
+/** Null when the file has no statement to handle: it then runs exactly as written. */
+export async function planStatements(engine: SqlEngine, script: string): Promise<SubstitutionPlan | null> {
+  if (!MAY_NEED_HANDLING.test(script)) return null;
   const pieces: ScriptPiece[] = [];
   const emulated: EmulatedExtension[] = [];
+  let elevation: Promise<boolean> | null = null;
+  const elevated = (): Promise<boolean> => (elevation ??= canElevate(engine));
   let cursor = 0;
-  for (const statement of statements) {
-    const run = await substitute(engine, statement, emulated);
+  for (const statement of splitStatements(script)) {
+    const run = await handle(engine, statement, emulated, elevated);
     if (!run) continue;
     if (statement.offset > cursor) pieces.push({ kind: 'sql', sql: script.slice(cursor, statement.offset), offset: cursor });
     pieces.push({ kind: 'substituted', offset: statement.offset, run });
@@ -52,9 +71,38 @@ export async function planExtensionStatements(engine: SqlEngine, script: string)
   return { pieces, emulated };
 }
 
+async function handle(
+  engine: SqlEngine,
+  statement: ScriptStatement,
+  emulated: EmulatedExtension[],
+  elevated: () => Promise<boolean>,
+): Promise<Run | null> {
+  const extension = extensionStatement(statement.sql, statement.offset);
+  if (extension) {
+    const run = await substitute(engine, extension, emulated, elevated);
+    if (run) return run;
+    const names = extension.action === 'drop' ? extension.names : [extension.name];
+    if (names.some(isPrivilegedExtension) && (await elevated())) return (target) => runElevated(target, statement.sql);
+    return null;
+  }
+  const rule = supautilsRule(statement.sql);
+  if (!rule) return null;
+  if (rule.kind === 'refuse') return () => Promise.reject(rule.error);
+  if (!(await elevated())) return null;
+  if (rule.kind === 'elevate') return (target) => runElevated(target, statement.sql, rule.handOver);
+  const table = await resolveTable(engine, rule.table);
+  if (!table || !isGrantedTable(rule.grant, table)) return null;
+  return (target) => runElevated(target, statement.sql);
+}
+
 type Run = (engine: SqlEngine) => Promise<void>;
 
-async function substitute(engine: SqlEngine, statement: ExtensionStatement, emulated: EmulatedExtension[]): Promise<Run | null> {
+async function substitute(
+  engine: SqlEngine,
+  statement: ExtensionStatement,
+  emulated: EmulatedExtension[],
+  elevated: () => Promise<boolean>,
+): Promise<Run | null> {
   if (statement.action === 'create') {
     const support = extensionSupport(statement.name);
     if (support?.kind === 'stand-in') {
@@ -65,6 +113,10 @@ async function substitute(engine: SqlEngine, statement: ExtensionStatement, emul
         if (requirement?.kind === 'stand-in' && !emulated.some((e) => e.name === required)) {
           emulated.push({ name: required, note: requirement.note });
         }
+      }
+      // Run as supautils runs a privileged extension's script: its objects belong to the superuser.
+      if (isPrivilegedExtension(statement.name) && (await elevated())) {
+        return (target) => asPlatformSuperuser(target, () => installStandIn(target, statement));
       }
       return (target) => installStandIn(target, statement);
     }
@@ -83,13 +135,15 @@ async function substitute(engine: SqlEngine, statement: ExtensionStatement, emul
   if (standIns.length === 0) return null;
   if (statement.action === 'other') return async () => {};
   const real = names.filter((name) => !standIns.includes(name));
-  return async (target) => {
+  const asSuperuser = names.some(isPrivilegedExtension) && (await elevated());
+  const drop = async (target: SqlEngine): Promise<void> => {
     if (real.length > 0) {
       const list = real.map(quoteIdent).join(', ');
       await target.exec(`drop extension ${statement.ifExists ? 'if exists ' : ''}${list}${/\bcascade\s*$/i.test(statement.sql) ? ' cascade' : ''}`);
     }
     for (const name of standIns) await dropStandIn(target, name, statement.ifExists);
   };
+  return asSuperuser ? (target) => asPlatformSuperuser(target, () => drop(target)) : drop;
 }
 
 /** Whether an extension with a stand-in is installed as one (a stand-in, not in pg_extension). */

@@ -166,31 +166,35 @@ export function extensionStatements(script: string): ExtensionStatement[] {
   if (!MENTIONS_EXTENSION.test(script)) return [];
   const found: ExtensionStatement[] = [];
   for (const { sql, offset } of splitStatements(script)) {
-    const create = CREATE.exec(sql);
-    if (create) {
-      const options = create[3] ?? '';
-      const schema = new RegExp(String.raw`\bschema\s+(${IDENT})`, 'i').exec(options)?.[1];
-      found.push({
-        action: 'create',
-        name: identifier(create[2]!),
-        ifNotExists: Boolean(create[1]),
-        schema: schema ? identifier(schema) : null,
-        cascade: /\bcascade\s*$/i.test(options),
-        offset,
-        sql,
-      });
-      continue;
-    }
-    const drop = DROP.exec(sql);
-    if (drop) {
-      const names = drop[2]!.match(new RegExp(IDENT, 'g'))!.map(identifier);
-      found.push({ action: 'drop', names, ifExists: Boolean(drop[1]), offset, sql });
-      continue;
-    }
-    const other = OTHER.exec(sql);
-    if (other) found.push({ action: 'other', name: identifier(other[1]!), offset, sql });
+    const statement = extensionStatement(sql, offset);
+    if (statement) found.push(statement);
   }
   return found;
+}
+
+/** One statement (as splitStatements gives it) read as an extension statement, or null. */
+export function extensionStatement(sql: string, offset: number): ExtensionStatement | null {
+  const create = CREATE.exec(sql);
+  if (create) {
+    const options = create[3] ?? '';
+    const schema = new RegExp(String.raw`\bschema\s+(${IDENT})`, 'i').exec(options)?.[1];
+    return {
+      action: 'create',
+      name: identifier(create[2]!),
+      ifNotExists: Boolean(create[1]),
+      schema: schema ? identifier(schema) : null,
+      cascade: /\bcascade\s*$/i.test(options),
+      offset,
+      sql,
+    };
+  }
+  const drop = DROP.exec(sql);
+  if (drop) {
+    const names = drop[2]!.match(new RegExp(IDENT, 'g'))!.map(identifier);
+    return { action: 'drop', names, ifExists: Boolean(drop[1]), offset, sql };
+  }
+  const other = OTHER.exec(sql);
+  return other ? { action: 'other', name: identifier(other[1]!), offset, sql } : null;
 }
 
 /** `"uuid-ossp"` → `uuid-ossp`; an unquoted name folds to lower case, as PostgreSQL does. */

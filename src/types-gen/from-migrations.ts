@@ -1,5 +1,6 @@
 import { applyMigrations } from '../db/apply-migrations.js';
 import { openPreparedEngine } from '../db/engine-cache.js';
+import { embeddedExtensionsFor } from '../emulation/extensions.js';
 import { introspectDatabase } from './introspect.js';
 import type { DatabaseModel } from './model.js';
 import type { MigrationSource } from './read-migrations.js';
@@ -15,7 +16,8 @@ export async function introspectMigrations(
   schemas: readonly string[] = ['public'],
 ): Promise<DatabaseModel> {
   // Grants do not show in the types; the current (no auto-grant) defaults are the strictest.
-  const { engine } = await openPreparedEngine('current');
+  const extensions = embeddedExtensionsFor(migrations.map((m) => m.sql));
+  const { engine } = await openPreparedEngine('current', { extensions });
   try {
     await applyMigrations(engine, migrations);
     // A migration may have changed the session's search_path; names are printed as a fresh

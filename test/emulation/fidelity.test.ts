@@ -6,6 +6,9 @@ import { asRole, inRolledBackTransaction } from '../../src/db/standin.js';
 import { changeEmail, deleteUser, signUp } from '../../src/emulation/auth-service.js';
 import type { TestDatabase } from '../helpers/db-postgres.js';
 import { openStandInDatabase } from '../helpers/db-standin.js';
+import { applySqlFile, isMigrationError } from '../../src/db/apply-migrations.js';
+import { openPreparedEngine } from '../../src/db/engine-cache.js';
+import { insideOuterTransaction } from '../../src/db/transaction.js';
 
 /**
  * What a new Supabase project allows and refuses, each probe a small migration with the outcome
@@ -42,7 +45,7 @@ const PRIVILEGE_PROBES: readonly Probe[] = [
   { name: 'create table in auth is refused', sql: `create table auth.notes (id int)`, outcome: refused(DENIED, /permission denied for schema auth/) },
   { name: 'alter table auth.users add column is refused', sql: `alter table auth.users add column plan text`, outcome: refused(DENIED, /must be owner of table users/) },
   { name: 'create index on auth.users is refused', sql: `create index on auth.users (created_at)`, outcome: refused(DENIED, /must be owner of table users/) },
-  { name: 'a policy on auth.users is refused', sql: `create policy p on auth.users for select using (true)`, outcome: refused(DENIED, /must be owner of table users/) },
+  { name: 'a policy on auth.users is refused to plain postgres (a migration gets it through supautils)', sql: `create policy p on auth.users for select using (true)`, outcome: refused(DENIED, /must be owner of table users/) },
   { name: 'disabling RLS on auth.users is refused', sql: `alter table auth.users disable row level security`, outcome: refused(DENIED, /must be owner of table users/) },
   { name: 'drop table auth.users is refused', sql: `drop table auth.users`, outcome: refused(DENIED, /must be owner of table users/) },
   { name: 'taking over the auth schema is refused', sql: `alter schema auth owner to postgres`, outcome: refused(DENIED, /must be owner of schema auth/) },
@@ -236,5 +239,91 @@ describe.each(['embedded', 'postgres'] as const)('a new Supabase project, emulat
     expect(roles.find((r) => r.rolname === 'service_role')?.rolbypassrls).toBe(true);
     expect(roles.find((r) => r.rolname === 'authenticator')?.rolinherit).toBe(false);
     expect(roles.find((r) => r.rolname === 'supabase_auth_admin')?.rolinherit).toBe(false);
+  });
+});
+
+const SIGN_UP_TRIGGER = `create function public.on_signup() returns trigger language plpgsql security definer set search_path = '' as $$ begin return new; end $$;
+  create trigger on_signup after insert on auth.users for each row execute function public.on_signup();`;
+
+/**
+ * Migrations as a project applies them: what supautils lets postgres do runs (as the platform
+ * superuser, objects owned as there), what it and the platform refuse is refused. `check` is a
+ * query in the migration's transaction whose rows must equal `rows`.
+ */
+const SUPAUTILS_PROBES: readonly (Probe & { readonly check?: string; readonly rows?: unknown[] })[] = [
+  { name: 'dropping a trigger on auth.users applies (drop_trigger_grants)', sql: `${SIGN_UP_TRIGGER}\ndrop trigger on_signup on auth.users;`, outcome: 'applies' },
+  { name: 'drop trigger if exists on auth.users applies', sql: `drop trigger if exists on_signup on auth.users;`, outcome: 'applies' },
+  { name: 'a policy on auth.users applies (policy_grants)', sql: `create policy "own row" on auth.users for select to authenticated using (id = (select auth.uid()));`, outcome: 'applies' },
+  { name: 'a policy on storage.objects, altered and dropped, applies', sql: `create policy p on storage.objects for select using (bucket_id = 'a');\nalter policy p on storage.objects using (bucket_id = 'b');\ndrop policy p on storage.objects;`, outcome: 'applies' },
+  { name: 'a policy on an auth table off the list is refused', sql: `create policy p on auth.mfa_factors for select using (true);`, outcome: refused(DENIED, /must be owner of table mfa_factors/) },
+  {
+    name: 'create extension of a privileged extension applies, its objects owned by supabase_admin',
+    sql: `create extension if not exists vector with schema extensions;\ncreate extension pg_trgm with schema extensions;`,
+    outcome: 'applies',
+    check: `select pg_get_userbyid(p.proowner) as owner from pg_proc p where p.proname in ('vector_in', 'similarity') group by 1`,
+    rows: [{ owner: 'supabase_admin' }],
+  },
+  {
+    name: "a stand-in's objects are owned by supabase_admin and postgres manages its jobs",
+    sql: `create extension pg_cron with schema pg_catalog;\ngrant usage on schema cron to authenticated;\nselect cron.schedule('j', '0 3 * * *', 'select 1');`,
+    outcome: 'applies',
+    check: `select pg_get_userbyid(relowner) as owner from pg_class where oid = 'cron.job'::regclass`,
+    rows: [{ owner: 'supabase_admin' }],
+  },
+  {
+    name: 'create publication for all tables applies, owned by postgres',
+    sql: `create publication everything for all tables;`,
+    outcome: 'applies',
+    check: `select pg_get_userbyid(pubowner) as owner from pg_publication where pubname = 'everything'`,
+    rows: [{ owner: 'postgres' }],
+  },
+  {
+    name: 'an event trigger applies, owned by postgres',
+    sql: `create function public.on_ddl() returns event_trigger language plpgsql as $$ begin end $$;\ncreate event trigger on_ddl on ddl_command_end execute function public.on_ddl();`,
+    outcome: 'applies',
+    check: `select pg_get_userbyid(evtowner) as owner from pg_event_trigger where evtname = 'on_ddl'`,
+    rows: [{ owner: 'postgres' }],
+  },
+  { name: 'set session authorization supabase_admin is refused', sql: `select 1;\nset session authorization supabase_admin;`, outcome: refused(DENIED, /:2: SET\/RESET SESSION AUTHORIZATION is not allowed on Supabase/) },
+  { name: 'reset session authorization is refused', sql: `reset session authorization;`, outcome: refused(DENIED, /not allowed on Supabase/) },
+  { name: 'set role supabase_admin is refused', sql: `set role supabase_admin;`, outcome: refused(DENIED, /SET ROLE supabase_admin is not allowed on Supabase/) },
+  {
+    name: 'a file that becomes another session user in a DO block fails',
+    sql: `do $$ begin execute 'set session authorization supabase_admin'; end $$;`,
+    outcome: refused(DENIED, /leaves the session as supabase_admin, not postgres: .*not allowed on Supabase/),
+  },
+  { name: 'a file that sets a role and keeps it fails', sql: `set role authenticated;`, outcome: refused(DENIED, /leaves the session as authenticated \(session user postgres\)/) },
+  { name: 'a role set and reset applies', sql: `set role authenticated;\nselect 1;\nreset role;`, outcome: 'applies' },
+  { name: "changing authenticator's settings applies", sql: `alter role authenticator set statement_timeout = '10s';`, outcome: 'applies' },
+  { name: 'altering a reserved role is refused', sql: `alter role supabase_auth_admin nologin;`, outcome: refused(DENIED, /"supabase_auth_admin" is a reserved role, only superusers can modify it/) },
+  { name: 'renaming a reserved role is refused', sql: `alter role anon rename to visitor;`, outcome: refused(DENIED, /"anon" is a reserved role/) },
+  { name: 'dropping a reserved role is refused', sql: `drop role if exists app_role, service_role;`, outcome: refused(DENIED, /"service_role" is a reserved role/) },
+  { name: 'granting a reserved membership is refused', sql: `grant supabase_auth_admin to postgres;`, outcome: refused(DENIED, /"supabase_auth_admin" role memberships are reserved, only superusers can grant them/) },
+  { name: 'granting an API role to a role of its own applies', sql: `create role app_writer nologin;\ngrant authenticated, anon to app_writer;`, outcome: 'applies' },
+];
+
+describe('a migration on the embedded engine, with supautils', () => {
+  let engine: SqlEngine;
+  beforeAll(async () => {
+    engine = (await openPreparedEngine('legacy', { extensions: ['pg_trgm', 'vector'] })).engine;
+  });
+  afterAll(() => engine?.close());
+
+  it.each(SUPAUTILS_PROBES)('$name', async ({ sql, outcome, check, rows }) => {
+    await engine.exec('begin');
+    let actual: Outcome = 'applies';
+    try {
+      const inner = insideOuterTransaction(engine);
+      await applySqlFile(inner, { name: 'supabase/migrations/1_probe.sql', sql });
+      if (check) expect(await inner.query(check)).toEqual(rows);
+    } catch (error) {
+      if (!isMigrationError(error)) throw error;
+      actual = { code: error.sqlError.code ?? 'none', message: new RegExp(error.message.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')) };
+    } finally {
+      await engine.exec('rollback');
+    }
+    expectOutcome(actual, outcome);
+    const [who] = await engine.query(`select session_user::text as session, current_user::text as current`);
+    expect(who).toEqual({ session: 'postgres', current: 'postgres' });
   });
 });

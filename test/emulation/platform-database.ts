@@ -1,29 +1,26 @@
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createEmbeddedEngine } from '../../src/db/engine.js';
+import { openPreparedEngine } from '../../src/db/engine-cache.js';
 import { installSupabaseStandIn } from '../../src/db/standin.js';
 import { openTestDatabase, type EngineKind, type TestDatabase } from '../helpers/db-postgres.js';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const root = path.resolve(here, '..', '..');
-
-/** The emulation files this branch owns, in install order. */
-const PLATFORM_FILES = ['resources/emulation/sql/30_storage.sql', 'resources/emulation/sql/40_realtime.sql'];
+/** The image cache the database tests share (see test/helpers/db-embedded.ts). */
+const CACHE_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '.cache', 'db-engines');
 
 /**
- * A database as the platform leaves it for storage and realtime: today's stand-in, the platform
- * roles when missing, then the storage and realtime SQL. The embedded engine loads `extensions`.
+ * A new project's database, legacy grants, as the emulation installs it. Embedded: the prepared
+ * image with `extensions` loaded; its session is the non-superuser `postgres` under the
+ * platform superuser's login, as verify runs user SQL. On the local server: a temporary database
+ * with the emulation installed, the session being the test's role (a superuser there).
  */
 export async function openPlatformDatabase(kind: EngineKind, extensions: readonly string[] = []): Promise<TestDatabase> {
-  const db =
-    kind === 'embedded'
-      ? await createEmbeddedEngine({ extensions }).then((engine) => ({ engine, url: null, dispose: () => engine.close() }))
-      : await openTestDatabase('postgres');
+  if (kind === 'embedded') {
+    const { engine } = await openPreparedEngine('legacy', { cacheDir: CACHE_DIR, extensions });
+    return { engine, url: null, dispose: () => engine.close() };
+  }
+  const db = await openTestDatabase('postgres');
   try {
     await installSupabaseStandIn(db.engine, { grants: 'legacy' });
-    await db.engine.exec(readFileSync(path.join(here, 'platform-roles.sql'), 'utf8'));
-    for (const file of PLATFORM_FILES) await db.engine.exec(readFileSync(path.join(root, file), 'utf8'));
   } catch (error) {
     await db.dispose();
     throw error;

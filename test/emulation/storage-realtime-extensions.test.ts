@@ -3,9 +3,10 @@
  * Supabase project gives them, on the embedded engine and on a temporary database of the local
  * PostgreSQL 15. Each probe is applied as a migration file and rolled back.
  *
- * The probes run as the session's role (a superuser on both engines here). Once the platform
- * roles exist (00_roles.sql), those marked `asPostgres` must also pass as the non-superuser
- * `postgres` role: bucket insert, storage policy, publication, realtime.send, every extension.
+ * On the embedded engine every probe runs as verify runs user SQL: as the non-superuser
+ * `postgres`, with what supautils allows it run as `supabase_admin` (privileged extensions and
+ * their stand-ins, policies on platform tables). On the local server the probes run as the
+ * test's role, `postgres`, which is a superuser there: they prove the SQL, not the privileges.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applySqlFile, isMigrationError, type ApplyResult } from '../../src/db/apply-migrations.js';
@@ -25,6 +26,13 @@ describe.each(ENGINE_KINDS)('a Supabase project on %s', (kind: EngineKind) => {
   beforeAll(async () => {
     db = await openPlatformDatabase(kind, EMBEDDED_EXTENSIONS);
     engine = db.engine;
+  });
+
+  it(kind === 'embedded' ? 'runs the probes as the non-superuser postgres' : 'runs the probes as the test role', async () => {
+    const [row] = await engine.query<{ who: string; superuser: boolean }>(
+      `select current_user::text as who, current_setting('is_superuser') = 'on' as superuser`,
+    );
+    expect(row).toEqual(kind === 'embedded' ? { who: 'postgres', superuser: false } : { who: 'postgres', superuser: true });
   });
   afterAll(async () => {
     await db?.dispose();
@@ -68,7 +76,7 @@ describe.each(ENGINE_KINDS)('a Supabase project on %s', (kind: EngineKind) => {
   };
 
   describe('storage', () => {
-    it('a migration inserts a bucket (asPostgres)', async () => {
+    it('a migration inserts a bucket', async () => {
       const { checked } = await probe(
         `insert into storage.buckets (id, name, public, file_size_limit, allowed_mime_types)
          values ('avatars', 'avatars', true, 5242880, array['image/png']);`,
@@ -77,7 +85,7 @@ describe.each(ENGINE_KINDS)('a Supabase project on %s', (kind: EngineKind) => {
       expect(checked).toEqual([{ id: 'avatars', type: 'STANDARD' }]);
     });
 
-    it('a migration creates policies on storage.objects the way the docs write them (asPostgres)', async () => {
+    it('a migration creates policies on storage.objects the way the docs write them', async () => {
       const { checked } = await probe(
         `create policy "Avatar images are publicly accessible" on storage.objects
            for select using (bucket_id = 'avatars');
@@ -158,7 +166,7 @@ describe.each(ENGINE_KINDS)('a Supabase project on %s', (kind: EngineKind) => {
   });
 
   describe('realtime', () => {
-    it('a migration adds a table to supabase_realtime (asPostgres)', async () => {
+    it('a migration adds a table to supabase_realtime', async () => {
       const { checked } = await probe(
         `create table public.messages (id bigint generated always as identity primary key, body text);
          alter publication supabase_realtime add table public.messages;`,
@@ -176,7 +184,7 @@ describe.each(ENGINE_KINDS)('a Supabase project on %s', (kind: EngineKind) => {
       ).toEqual([{ owner: 'postgres', tables: 0 }]);
     });
 
-    it('a migration calls realtime.send, which stores the broadcast (asPostgres)', async () => {
+    it('a migration calls realtime.send, which stores the broadcast', async () => {
       const { checked } = await probe(
         `select realtime.send(jsonb_build_object('hello', 'world'), 'greeting', 'room:1', false);`,
         (e) => e.query(`select topic, event, extension, private from realtime.messages`),

@@ -39,7 +39,7 @@ describe('verify-phase 04 on a freshly generated repo (embedded engine)', () => 
     const { exitCode, stdout } = await runVerify(['4', repo, '--grants', 'current', '--skip', 'typescript,python', '--junit', junit]);
     expect(exitCode).toBe(0);
     const lines = stdout.split('\n');
-    expect(lines[0]).toBe(`verify-phase 04 · ${repo} · embedded PostgreSQL, current grants`);
+    expect(lines[0]).toBe(`verify-phase 04 · ${repo} · emulated Supabase (PostgreSQL 18 via PGlite), current grants`);
     for (const name of ['files', 'migrations', 'schema', 'rls', 'advisors', 'seed']) {
       expect(lines.some((l) => new RegExp(`^✓ ${name} +\\d+(\\.\\d)? m?s  `).test(l))).toBe(true);
     }

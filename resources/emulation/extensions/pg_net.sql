@@ -117,7 +117,8 @@ returns net.http_response_result
 language sql
 as $fn$ select net._http_collect_response(request_id, async) $fn$;
 
--- Supabase grants pg_net to the API roles and runs its functions as their owner.
+-- Supabase grants pg_net to the API roles (the schema, its tables and sequences, the request
+-- functions) and runs those functions as their owner.
 do $pg_net$
 declare
   fn regprocedure;
@@ -125,6 +126,8 @@ declare
                      where rolname in ('supabase_functions_admin', 'postgres', 'anon', 'authenticated', 'service_role'));
 begin
   execute format('grant usage on schema net to %s', grantees);
+  execute format('grant all on all tables in schema net to %s', grantees);
+  execute format('grant all on all sequences in schema net to %s', grantees);
   foreach fn in array array['net.http_get(text, jsonb, jsonb, integer)'::regprocedure,
                             'net.http_post(text, jsonb, jsonb, jsonb, integer)'::regprocedure,
                             'net.http_delete(text, jsonb, jsonb, integer, jsonb)'::regprocedure] loop

@@ -8,10 +8,11 @@ import type { Cleanups } from '../cleanup.js';
 import { errorMessage } from '../timing.js';
 import type { Finding, GrantMode, VerifyOptions } from '../types.js';
 import type { DatabaseProvider, DatabaseSession, OpenOptions } from './session.js';
+import { repoEmbeddedExtensions } from './repo-extensions.js';
 
 /** A temporary database on the `--db-url` server, else the embedded engine. */
 export function databaseProviderFor(options: VerifyOptions, cleanups: Cleanups): DatabaseProvider {
-  return options.dbUrl ? postgresProvider(options.dbUrl, cleanups) : embeddedProvider();
+  return options.dbUrl ? postgresProvider(options.dbUrl, cleanups) : embeddedProvider(() => repoEmbeddedExtensions(options.root));
 }
 
 /** Marks the start of a grant mode's transaction; rolling back to it proves the transaction is intact. */
@@ -23,18 +24,21 @@ const MODE_SAVEPOINT = 'verify_grant_mode';
  * rolled back, and then the session state a rollback keeps is discarded. A session whose SQL
  * ended that transaction itself leaves the engine changed: it is dropped (the next shared
  * session boots a new one). `ownDatabase` boots an engine for the
- * session, as before.
+ * session, as before. Engines load the extension modules `extensionsFor` names (asked once):
+ * none for a repo that creates no extension PGlite runs for real.
  */
-export function embeddedProvider(): DatabaseProvider {
+export function embeddedProvider(extensionsFor: () => Promise<readonly string[]> = async () => []): DatabaseProvider {
   let shared: EmbeddedSqlEngine | null = null;
   let sharedInUse = false;
+  let extensions: Promise<readonly string[]> | null = null;
+  const engineOptions = async () => ({ extensions: await (extensions ??= extensionsFor()) });
   return {
     async open(grants: GrantMode, options: OpenOptions = {}): Promise<DatabaseSession> {
       if (options.ownDatabase || sharedInUse) {
-        const { engine } = await openPreparedEngine(grants);
+        const { engine } = await openPreparedEngine(grants, await engineOptions());
         return { engine, grants, url: null, sharedEngine: false, close: () => engine.close() };
       }
-      shared ??= (await openStandInWithoutGrantDefaults()).engine;
+      shared ??= (await openStandInWithoutGrantDefaults(await engineOptions())).engine;
       const engine = shared;
       try {
         await engine.exec(`begin; savepoint ${MODE_SAVEPOINT}; ${grantDefaultsSql(grants)}`);

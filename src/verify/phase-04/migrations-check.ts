@@ -5,6 +5,8 @@ import { failed, passed } from '../outcome.js';
 import type { DatabaseCheck } from '../phase.js';
 import type { Finding, RepoContext } from '../types.js';
 import { migrationErrorFinding } from './sql-finding.js';
+import { emulatedExtensionNotes } from './emulated-extensions.js';
+import { engineVersionNotes } from '../database/project-version.js';
 
 /**
  * Every migration in `supabase/migrations` (the repo's own too), selected and ordered as the
@@ -28,9 +30,10 @@ export const migrationsCheck: DatabaseCheck = {
         sql: await readFile(path.join(ctx.root, dir, m.name), 'utf8'),
       })),
     );
+    if (db.engine.kind === 'embedded') warnings.push(...(await engineVersionNotes(ctx.root)));
     try {
-      await applyMigrations(db.engine, files);
-      return passed(warnings);
+      const applied = await applyMigrations(db.engine, files);
+      return passed([...warnings, ...emulatedExtensionNotes(applied.emulatedExtensions, files)]);
     } catch (error) {
       if (!isMigrationError(error)) throw error;
       return failed(`${error.file} does not apply`, [migrationErrorFinding(error)], warnings);

@@ -6,6 +6,7 @@ import { failed, passed } from '../outcome.js';
 import type { DatabaseCheck } from '../phase.js';
 import type { Finding, RepoContext } from '../types.js';
 import { migrationErrorFinding } from './sql-finding.js';
+import { emulatedExtensionNotes } from './emulated-extensions.js';
 
 /**
  * The seed applies after the migrations, as `supabase db reset` runs it: the files of
@@ -19,16 +20,18 @@ export const seedCheck: DatabaseCheck = {
   async run(ctx, db) {
     const { files, warnings } = await seedFiles(ctx);
     if (files.length === 0) return failed(`missing ${ctx.layout.seedFile}`, [], warnings);
+    const notes: Finding[] = [];
     for (const file of files) {
       const sql = await readFile(path.join(ctx.root, file), 'utf8');
       try {
-        await applySqlFile(db.engine, { name: file, sql });
+        const applied = await applySqlFile(db.engine, { name: file, sql });
+        notes.push(...emulatedExtensionNotes(applied.emulatedExtensions, [{ name: file, sql }]));
       } catch (error) {
         if (!isMigrationError(error)) throw error;
         return failed(`${file} does not apply after the migrations`, [migrationErrorFinding(error)], warnings);
       }
     }
-    return passed(warnings);
+    return passed([...warnings, ...notes]);
   },
 };
 

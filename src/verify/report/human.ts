@@ -1,4 +1,5 @@
 import type { CheckResult, Finding, VerifyReport } from '../types.js';
+import { engineDescription } from '../database/engine-description.js';
 
 const SYMBOL = { pass: '✓', fail: '✗', skip: '–' } as const;
 
@@ -13,8 +14,7 @@ export function formatHuman(report: VerifyReport): string {
 }
 
 function engineLabel(report: VerifyReport): string {
-  const engine = report.engine === 'embedded' ? 'embedded PostgreSQL' : 'temporary database on --db-url';
-  return `${engine}, ${report.grants.join(' + ')} grants`;
+  return `${engineDescription(report.engine)}, ${report.grants.join(' + ')} grants`;
 }
 
 function checkLines(check: CheckResult, width: number): string[] {

@@ -23,6 +23,8 @@ export const verifyReportSchema = z.strictObject({
   phase: z.string().regex(/^\d{2}$/),
   root: z.string().min(1),
   engine: z.enum(['embedded', 'postgres']),
+  /** How the human report names the engine, e.g. `emulated Supabase (PostgreSQL 18 via PGlite)`. */
+  engineDescription: z.string().min(1),
   grants: z.array(z.enum(['legacy', 'current'])).min(1),
   strict: z.boolean(),
   ok: z.boolean(),
