@@ -70,7 +70,7 @@ export async function startServerRun(
   });
   let runRole: string | null = null;
   let password = '';
-  const end = registerEnd(() => endRun(session, runRole), 'the roles of the run');
+  const end = registerEnd(() => endRun(session, runRole), `the roles commented "${mark}"`);
   try {
     const escapes = await rolesReaching(session, null);
     await createMissingRoles(session, mark);
@@ -174,6 +174,7 @@ async function createRunRole(client: pg.Client, role: string, password: string, 
  */
 async function endRun(session: pg.Client, runRole: string | null): Promise<void> {
   try {
+    await dropDeadRunsDatabases(session);
     await session.query('begin');
     await session.query('select pg_catalog.pg_advisory_xact_lock($1)', [ROLES_LOCK]);
     const { rows: live } = await session.query<{ n: number }>(
@@ -181,10 +182,14 @@ async function endRun(session: pg.Client, runRole: string | null): Promise<void>
         where application_name like $1 and pid <> pg_catalog.pg_backend_pid()`,
       [`${MARK} %`],
     );
+    // This run's role, the roles of runs no longer live, and, when this run is the last, all.
     const { rows: ours } = await session.query<{ rolname: string }>(
       `select r.rolname::text from pg_catalog.pg_roles r
          join pg_catalog.pg_shdescription d on d.objoid = r.oid and d.classoid = 'pg_catalog.pg_authid'::regclass
-        where d.description like $1 and (r.rolname = $2 or $3)
+        where d.description like $1
+          and (r.rolname = $2 or $3
+               or (r.rolname like 'verify\\_%\\_postgres'
+                   and not exists (select from pg_catalog.pg_stat_activity a where a.application_name = d.description)))
         order by array_position($4::text[], r.rolname::text) desc nulls first`,
       [`${MARK} %`, runRole ?? '', live[0]!.n === 0, [...emulationRoleNames()]],
     );
@@ -208,6 +213,23 @@ async function endRun(session: pg.Client, runRole: string | null): Promise<void>
   } finally {
     await session.query('rollback').catch(() => undefined);
     await session.end().catch(() => undefined);
+  }
+}
+
+/**
+ * Temporary databases left by runs that are no longer live (killed before their cleanup): they
+ * belong to a run's role, marked with the run, and no session carries that mark.
+ */
+async function dropDeadRunsDatabases(session: pg.Client): Promise<void> {
+  const { rows } = await session.query<{ datname: string }>(
+    `select db.datname::text from pg_catalog.pg_database db
+       join pg_catalog.pg_shdescription d on d.objoid = db.datdba and d.classoid = 'pg_catalog.pg_authid'::regclass
+      where db.datname like 'verify\\_%' and d.description like $1
+        and not exists (select from pg_catalog.pg_stat_activity a where a.application_name = d.description)`,
+    [`${MARK} %`],
+  );
+  for (const { datname } of rows) {
+    await session.query(`drop database if exists ${quoteIdent(datname)} with (force)`).catch(() => undefined);
   }
 }
 

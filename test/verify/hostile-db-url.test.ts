@@ -62,6 +62,26 @@ async function withMigration(label: string, sql: string): Promise<string> {
 }
 
 describe('verify-phase 04 --db-url with a superuser URL and a hostile migration', () => {
+  it("runs the repo's SQL as a role that is not a superuser, member of the API roles", async () => {
+    const probe = await withMigration(
+      'probe',
+      `do $$ begin
+  if (select rolsuper from pg_roles where rolname = current_user) then raise exception 'runs as a superuser'; end if;
+  if not pg_has_role(current_user, 'authenticated', 'member') then raise exception 'not a member of authenticated'; end if;
+  if (select nspowner::regrole::text from pg_namespace where nspname = 'public') <> 'pg_database_owner'
+     or (select datdba::regrole::text from pg_database where datname = current_database()) <> current_user::text then
+    raise exception 'does not own the database';
+  end if;
+end $$;
+create schema private_stuff;
+create table private_stuff.t (id int);
+`,
+    );
+    const { exitCode, report } = await runVerifyJson(['04', probe, '--db-url', server.url, ...SKIP]);
+    expect(check(report, 'migrations')).toMatchObject({ status: 'pass', findings: [] });
+    expect(exitCode).toBe(0);
+  });
+
   const marker = `/tmp/csdb-hostile-${randomBytes(4).toString('hex')}`;
   it.each([
     ['create role … superuser', 'create role verify_intruder superuser login;\n', /must be superuser to create superusers/],

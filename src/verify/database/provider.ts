@@ -84,6 +84,12 @@ export function embeddedProvider(): DatabaseProvider {
  */
 export function postgresProvider(adminUrl: string, cleanups: Cleanups, limits: ServerTimeLimits = {}): DatabaseProvider {
   let run: Promise<ServerRun> | null = null;
+  // The run's roles go after its databases, whichever path (session close, interruption) drops them.
+  const databaseDrops: Array<() => Promise<void>> = [];
+  const afterDatabases = (end: () => Promise<void>) => async () => {
+    await Promise.allSettled(databaseDrops.map((drop) => drop()));
+    await end();
+  };
   // The server's answer does not change between grant modes: ask once.
   let refused: unknown = null;
   return {
@@ -92,10 +98,14 @@ export function postgresProvider(adminUrl: string, cleanups: Cleanups, limits: S
       let database;
       let serverRun: ServerRun;
       try {
-        run ??= startServerRun(adminUrl, limits, (end, label) => cleanups.add(end, label));
+        run ??= startServerRun(adminUrl, limits, (end, label) => cleanups.add(afterDatabases(end), label));
         serverRun = await run;
         database = await createThrowawayDatabase(adminUrl, {
-          registerDrop: (undo, name) => cleanups.add(undo, `database ${name}`),
+          registerDrop: (undo, name) => {
+            const drop = cleanups.add(undo, `database ${name}`);
+            databaseDrops.push(drop);
+            return drop;
+          },
         });
       } catch (error) {
         if (isDatabaseAccessError(error)) refused = error;
