@@ -70,6 +70,7 @@ function toVerifyOptions(options: VerifyCliOptions, root: string, signal: AbortS
   return {
     root,
     dbUrl: options.dbUrl ?? null,
+    statementTimeoutMs: options.statementTimeout * 1000,
     grants,
     skip: options.skip,
     strict: options.strict,

@@ -8,7 +8,7 @@ import { uuid_ossp } from '@electric-sql/pglite/contrib/uuid_ossp';
 import v8 from 'node:v8';
 import type pg from 'pg';
 import { loadEmbeddedExtensions } from '../emulation/extensions.js';
-import { toSqlError } from './sql-error.js';
+import { SqlError, toSqlError } from './sql-error.js';
 
 export interface SqlEngine {
   readonly kind: 'embedded' | 'postgres';
@@ -92,9 +92,11 @@ export async function createEmbeddedEngine(options: EmbeddedEngineOptions = {}):
     kind: 'embedded',
     pglite: db,
     async exec(sql) {
+      refuseServerPrograms(sql);
       await asSqlErrors(() => db.exec(sql));
     },
     async query<T>(sql: string, params: unknown[] = []) {
+      refuseServerPrograms(sql);
       return (await asSqlErrors(() => db.query<T>(sql, params))).rows;
     },
     async close() {
@@ -104,16 +106,20 @@ export async function createEmbeddedEngine(options: EmbeddedEngineOptions = {}):
 }
 
 /** Connects one client to an existing database; every call runs on that one session. */
-export async function createPostgresEngine(url: string): Promise<SqlEngine> {
-  const client = await connectPostgres(url);
+export async function createPostgresEngine(url: string, limits: ServerTimeLimits = {}): Promise<SqlEngine> {
+  const statementTimeoutMs = limits.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS;
+  const client = await connectPostgres(url, { ...limits, statementTimeoutMs });
   let closed = false;
+  const run = <T>(call: () => Promise<T>) => withStatementDeadline(client, url, statementTimeoutMs, call);
   return {
     kind: 'postgres',
     async exec(sql) {
-      await asSqlErrors(() => client.query(sql));
+      refuseServerPrograms(sql);
+      await run(() => client.query(sql));
     },
     async query<T>(sql: string, params: unknown[] = []) {
-      return (await asSqlErrors(() => client.query(sql, params))).rows as T[];
+      refuseServerPrograms(sql);
+      return (await run(() => client.query(sql, params))).rows as T[];
     },
     async close() {
       if (closed) return;
@@ -123,11 +129,85 @@ export async function createPostgresEngine(url: string): Promise<SqlEngine> {
   };
 }
 
-/** A connected pg client, or a SqlError (and no open socket) when the server cannot be reached. */
-export async function connectPostgres(url: string): Promise<pg.Client> {
+/** How long a server may take; every connection and statement has a limit, so nothing hangs. */
+export interface ServerTimeLimits {
+  /** Connecting, authenticating and the startup exchange; default 10 s. */
+  readonly connectTimeoutMs?: number;
+  /** One statement (the server's statement_timeout, and a client-side deadline); default 30 s. */
+  readonly statementTimeoutMs?: number;
+}
+
+export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
+export const DEFAULT_STATEMENT_TIMEOUT_MS = 30_000;
+
+/** SQLSTATE 57014: the statement was cancelled (here: it ran past its time limit). */
+export const QUERY_CANCELED = '57014';
+
+export const statementTimeoutMessage = (ms: number) =>
+  `statement timeout: a statement ran longer than ${ms / 1000} s (--statement-timeout)`;
+
+/**
+ * Runs `call` under the statement limit. The server's statement_timeout ends most statements;
+ * SQL may lift it (`set statement_timeout = 0`), so past the limit the backend is cancelled from
+ * a connection of its own, then terminated if it does not stop. Either way the error says which
+ * limit was hit.
+ */
+async function withStatementDeadline<T>(client: pg.Client, url: string, limitMs: number, call: () => Promise<T>): Promise<T> {
+  let timedOut = false;
+  const pid = (client as unknown as { processID: number | null }).processID;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    void stopBackend(url, pid);
+  }, limitMs + 1_000);
+  try {
+    return await call();
+  } catch (error) {
+    const sqlError = toSqlError(error);
+    if (timedOut || (sqlError.code === QUERY_CANCELED && /statement timeout/.test(sqlError.message))) {
+      throw new SqlError(statementTimeoutMessage(limitMs), QUERY_CANCELED, undefined, undefined, undefined, sqlError.where);
+    }
+    throw sqlError;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function stopBackend(url: string, pid: number | null): Promise<void> {
+  if (pid === null) return;
+  const other = await connectPostgres(url).catch(() => null);
+  if (!other) return;
+  try {
+    await other.query('select pg_cancel_backend($1)', [pid]);
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    await other.query('select pg_terminate_backend($1)', [pid]);
+  } catch {
+    // Gone already.
+  } finally {
+    await other.end().catch(() => undefined);
+  }
+}
+
+/**
+ * `COPY … TO/FROM PROGRAM` runs a shell command on the database host: a project refuses it, and
+ * the embedded engine would hang on it. Refused before the SQL is sent, on both engines.
+ */
+export function refuseServerPrograms(sql: string): void {
+  if (/\bcopy\b[^;]*?\b(?:to|from)\s+program\b/i.test(sql)) {
+    throw new SqlError('COPY TO/FROM PROGRAM is not allowed on Supabase (it runs a shell command on the database server)', '42501', undefined);
+  }
+}
+
+/** A connected pg client, or a SqlError (and no open socket) when the server cannot be reached in time. */
+export async function connectPostgres(url: string, limits: ServerTimeLimits & { applicationName?: string } = {}): Promise<pg.Client> {
   // Loaded on use: importing pg costs tens of milliseconds that embedded runs would pay for nothing.
   const { Client } = (await import('pg')).default;
-  const client = new Client({ connectionString: url });
+  const connectTimeoutMs = limits.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+  const client = new Client({
+    connectionString: url,
+    connectionTimeoutMillis: connectTimeoutMs,
+    ...(limits.statementTimeoutMs ? { statement_timeout: limits.statementTimeoutMs } : {}),
+    ...(limits.applicationName ? { application_name: limits.applicationName } : {}),
+  });
   // A dropped connection (e.g. DROP DATABASE … WITH (FORCE)) is reported by the next query;
   // without a listener the 'error' event would crash the process.
   client.on('error', () => {});
@@ -136,6 +216,10 @@ export async function connectPostgres(url: string): Promise<pg.Client> {
     return client;
   } catch (error) {
     await client.end().catch(() => {});
+    const message = error instanceof Error ? error.message : String(error);
+    if (/timeout/i.test(message) && !(error as { code?: unknown }).code) {
+      throw new SqlError(`no answer from the server within ${connectTimeoutMs / 1000} s (connect timeout)`, '08001', undefined);
+    }
     throw toSqlError(error);
   }
 }

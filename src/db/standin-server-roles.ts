@@ -1,38 +1,48 @@
 /**
- * The stand-in's roles on a `--db-url` server. Roles belong to the server, not to a database, so
- * they outlive the temporary databases: a run creates those the server lacks and drops them
- * again once its databases are gone, leaving the server with the roles it had.
+ * A `--db-url` run's footprint on the server beyond its temporary databases: roles.
+ *
+ * - The emulation's roles the server lacks are created for the run, each commented with the
+ *   run's mark, so any run knows them for ours whatever databases exist; they are dropped when
+ *   the last live run ends (a run is live while its session, named by application_name, is
+ *   connected).
+ * - When the URL's role could do more than Supabase's postgres (a superuser, say), the repo's
+ *   SQL runs as a role of the run's own with postgres's rights in the temporary database and
+ *   nothing that reaches beyond it (resources/server-run); it is dropped when the run ends.
+ *
+ * Creation and drop take an advisory lock in the URL's database, so a run that starts while
+ * another ends either is seen live or finds the roles gone and creates them again.
  */
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import type pg from 'pg';
+import { emulationRoleNames, rolesSql } from '../emulation/install.js';
+import { packageRoot } from '../package-root.js';
+import { connectPostgres, type ServerTimeLimits, type SqlEngine } from './engine.js';
 import { DEPENDENT_OBJECTS_STILL_EXIST, toSqlError } from './sql-error.js';
-import { emulationRoleNames } from '../emulation/install.js';
-import { DatabaseAccessError, withAdminClient } from './throwaway-database.js';
+import { DatabaseAccessError, redactedUrl } from './throwaway-database.js';
 
-/**
- * The emulation's roles (resources/emulation/sql/00_roles.sql) the server lacks, in creation order. When there are some, the URL's role
- * must be able to create them.
- */
-export async function missingStandInRoles(adminUrl: string): Promise<string[]> {
-  return withAdminClient(adminUrl, async (client) => {
-    const { rows } = await client.query<{ missing: string[]; may_create: boolean }>(
-      `select coalesce(array_agg(wanted.name order by wanted.n) filter (where r.oid is null), '{}') as missing,
-              (select rolsuper or rolcreaterole from pg_catalog.pg_roles where rolname = current_user) as may_create
-         from unnest($1::text[]) with ordinality as wanted(name, n)
-         left join pg_catalog.pg_roles r on r.rolname = wanted.name`,
-      [emulationRoleNames()],
-    );
-    const { missing, may_create: mayCreate } = rows[0]!;
-    if (missing.length > 0 && !mayCreate) {
-      throw new DatabaseAccessError(
-        'cannot-create-roles',
-        `the server has no role ${missing.join(', ')} (Supabase's roles) and the role in the database URL may not create roles (needs CREATEROLE): create them, or connect as a role that may`,
-      );
-    }
-    return missing;
-  });
+const SQL_DIR = path.join(packageRoot, 'resources', 'server-run');
+const sqlFile = (name: string) => readFileSync(path.join(SQL_DIR, name), 'utf8');
+
+/** Comments of the roles runs create start with this; application_name of a live run too. */
+const MARK = 'create-saas-db verify run';
+/** Serialises role creation and drop between runs (an arbitrary constant). */
+const ROLES_LOCK = 0x76657269;
+
+export interface ServerRun {
+  readonly id: string;
+  /** The role the repo's SQL runs as: the run's own, or null for the URL's. */
+  readonly runRole: string | null;
+  /** The URL the repo's SQL connects with, for a database URL of the installer's. */
+  userUrl(databaseUrl: string): string;
+  /** In a new temporary database, after the emulation (as the installer): the run role's rights. */
+  grantRights(installer: SqlEngine): Promise<void>;
+  /** Drops the run's role, and every run's roles when no other run is live. Once. */
+  end(): Promise<void>;
 }
 
-/** Some of the roles a run created were left on the server; the message says which and why. */
+/** Some roles runs created were left on the server; the message names them and says why. */
 export class RolesKeptError extends Error {
   constructor(
     readonly roles: readonly string[],
@@ -44,35 +54,184 @@ export class RolesKeptError extends Error {
 }
 
 /**
- * Drops `roles`, which this run created. A role some database still depends on is kept, and so
- * is every one while another `verify_*` database exists: that run may be about to use them.
- * What was kept comes back as a RolesKeptError.
+ * Starts a run on the server at `adminUrl`. `registerEnd` receives the run's end before anything
+ * is created (so an interruption undoes it) and returns the end the run uses.
  */
-export async function dropStandInRoles(adminUrl: string, roles: readonly string[]): Promise<void> {
-  await withAdminClient(adminUrl, async (client) => {
-    const others = await otherVerifyDatabases(client);
-    if (others.length > 0) {
-      throw new RolesKeptError(roles, `database ${others.join(', ')} may be using them; drop them once it is gone`);
+export async function startServerRun(
+  adminUrl: string,
+  limits: ServerTimeLimits,
+  registerEnd: (end: () => Promise<void>, label: string) => () => Promise<void>,
+): Promise<ServerRun> {
+  const id = randomBytes(6).toString('hex');
+  const mark = `${MARK} ${id}`;
+  const session = await connectPostgres(adminUrl, { ...limits, applicationName: mark }).catch((error: unknown) => {
+    const sqlError = toSqlError(error);
+    throw new DatabaseAccessError('unreachable', `cannot connect to ${redactedUrl(adminUrl)}: ${sqlError.message}`, sqlError);
+  });
+  let runRole: string | null = null;
+  let password = '';
+  const end = registerEnd(() => endRun(session, runRole), `the roles commented "${mark}"`);
+  try {
+    const escapes = await rolesReaching(session, null);
+    await createMissingRoles(session, mark);
+    if (escapes.length > 0) {
+      runRole = `verify_${id}_postgres`;
+      password = randomBytes(18).toString('base64url');
+      await createRunRole(session, runRole, password, mark, escapes);
     }
+  } catch (error) {
+    await end().catch(() => undefined);
+    throw error;
+  }
+  return {
+    id,
+    runRole,
+    userUrl(databaseUrl) {
+      if (!runRole) return databaseUrl;
+      const url = new URL(databaseUrl);
+      url.username = runRole;
+      url.password = password;
+      return url.toString();
+    },
+    async grantRights(installer) {
+      if (!runRole) return;
+      await installer.query(`select pg_catalog.set_config('verify.run_role', $1, false)`, [runRole]);
+      await installer.exec(sqlFile('run-role-rights.sql'));
+    },
+    end,
+  };
+}
+
+/** The roles through which `role` (null: the session's) could act beyond a project's postgres. */
+async function rolesReaching(client: pg.Client, role: string | null): Promise<string[]> {
+  const name = role ?? (await client.query<{ u: string }>('select current_user::text as u')).rows[0]!.u;
+  const { rows } = await client.query<{ role: string }>(sqlFile('escapes.sql'), [name]);
+  return rows.map((r) => r.role);
+}
+
+/** Creates the emulation's roles the server lacks, marked as the run's, in one transaction. */
+async function createMissingRoles(client: pg.Client, mark: string): Promise<void> {
+  const wanted = emulationRoleNames();
+  const present = async () =>
+    new Set(
+      (await client.query<{ rolname: string }>('select rolname::text from pg_catalog.pg_roles where rolname = any($1)', [wanted])).rows.map(
+        (r) => r.rolname,
+      ),
+    );
+  await client.query('begin');
+  try {
+    await client.query('select pg_catalog.pg_advisory_xact_lock($1)', [ROLES_LOCK]);
+    const before = await present();
+    const missing = wanted.filter((r) => !before.has(r));
+    if (missing.length === 0) return void (await client.query('commit'));
+    const { rows } = await client.query<{ may: boolean }>(
+      'select rolsuper or rolcreaterole as may from pg_catalog.pg_roles where rolname = current_user',
+    );
+    if (!rows[0]?.may) {
+      throw new DatabaseAccessError(
+        'cannot-create-roles',
+        `the server has no role ${missing.join(', ')} (Supabase's roles) and the role in the database URL may not create roles (needs CREATEROLE): create them, or connect as a role that may`,
+      );
+    }
+    await client.query(rolesSql());
+    const after = await present();
+    for (const role of missing.filter((r) => after.has(r))) {
+      await client.query(`comment on role ${quoteIdent(role)} is ${quoteLiteral(mark)}`);
+    }
+    await client.query('commit');
+  } catch (error) {
+    await client.query('rollback').catch(() => undefined);
+    throw error;
+  }
+}
+
+async function createRunRole(client: pg.Client, role: string, password: string, mark: string, escapes: readonly string[]): Promise<void> {
+  const refuse = (why: string) =>
+    new DatabaseAccessError(
+      'cannot-drop-rights',
+      `the role in the database URL has rights a Supabase project's postgres lacks (through ${escapes.join(', ')}) and ${why}: use a URL whose role is not a superuser, or one that may create roles`,
+    );
+  const { rows } = await client.query<{ may: boolean }>('select rolsuper or rolcreaterole as may from pg_catalog.pg_roles where rolname = current_user');
+  if (!rows[0]?.may) throw refuse('may not create a role without them');
+  await client.query(
+    `select pg_catalog.set_config('verify.run_role', $1, false), pg_catalog.set_config('verify.run_password', $2, false),
+            pg_catalog.set_config('verify.run_mark', $3, false)`,
+    [role, password, mark],
+  );
+  try {
+    await client.query(sqlFile('run-role.sql'));
+  } finally {
+    await client.query(`select pg_catalog.set_config('verify.run_password', '', false)`).catch(() => undefined);
+  }
+  const reached = await rolesReaching(client, role);
+  if (reached.length > 0) throw refuse(`the run's role would still reach ${reached.join(', ')}`);
+}
+
+/**
+ * Drops the run's role, then, when no other run is live, every role a run created: when several
+ * overlap, the last one to end drops them. A role some database still depends on is kept and
+ * named (a RolesKeptError).
+ */
+async function endRun(session: pg.Client, runRole: string | null): Promise<void> {
+  try {
+    await dropDeadRunsDatabases(session);
+    await session.query('begin');
+    await session.query('select pg_catalog.pg_advisory_xact_lock($1)', [ROLES_LOCK]);
+    const { rows: live } = await session.query<{ n: number }>(
+      `select count(*)::int as n from pg_catalog.pg_stat_activity
+        where application_name like $1 and pid <> pg_catalog.pg_backend_pid()`,
+      [`${MARK} %`],
+    );
+    // This run's role, the roles of runs no longer live, and, when this run is the last, all.
+    const { rows: ours } = await session.query<{ rolname: string }>(
+      `select r.rolname::text from pg_catalog.pg_roles r
+         join pg_catalog.pg_shdescription d on d.objoid = r.oid and d.classoid = 'pg_catalog.pg_authid'::regclass
+        where d.description like $1
+          and (r.rolname = $2 or $3
+               or (r.rolname like 'verify\\_%\\_postgres'
+                   and not exists (select from pg_catalog.pg_stat_activity a where a.application_name = d.description)))
+        order by array_position($4::text[], r.rolname::text) desc nulls first`,
+      [`${MARK} %`, runRole ?? '', live[0]!.n === 0, [...emulationRoleNames()]],
+    );
     const kept: string[] = [];
     let reason = '';
-    for (const role of roles) {
+    for (const { rolname } of ours) {
+      await session.query('savepoint drop_role');
       try {
-        await client.query(`drop role if exists ${role}`);
+        await session.query(`drop role if exists ${quoteIdent(rolname)}`);
+        await session.query('release savepoint drop_role');
       } catch (error) {
         const sqlError = toSqlError(error);
         if (sqlError.code !== DEPENDENT_OBJECTS_STILL_EXIST) throw sqlError;
-        kept.push(role);
+        await session.query('rollback to savepoint drop_role');
+        kept.push(rolname);
         reason ||= `${sqlError.message}${sqlError.detail ? ` (${sqlError.detail.split('\n')[0]})` : ''}`;
       }
     }
-    if (kept.length > 0) throw new RolesKeptError(kept, reason);
-  });
+    await session.query('commit');
+    if (kept.length > 0) throw new RolesKeptError(kept, `${reason}; drop them once nothing depends on them`);
+  } finally {
+    await session.query('rollback').catch(() => undefined);
+    await session.end().catch(() => undefined);
+  }
 }
 
-async function otherVerifyDatabases(client: pg.Client): Promise<string[]> {
-  const { rows } = await client.query<{ datname: string }>(
-    `select datname from pg_catalog.pg_database where datname like 'verify\\_%' order by 1`,
+/**
+ * Temporary databases left by runs that are no longer live (killed before their cleanup): they
+ * belong to a run's role, marked with the run, and no session carries that mark.
+ */
+async function dropDeadRunsDatabases(session: pg.Client): Promise<void> {
+  const { rows } = await session.query<{ datname: string }>(
+    `select db.datname::text from pg_catalog.pg_database db
+       join pg_catalog.pg_shdescription d on d.objoid = db.datdba and d.classoid = 'pg_catalog.pg_authid'::regclass
+      where db.datname like 'verify\\_%' and d.description like $1
+        and not exists (select from pg_catalog.pg_stat_activity a where a.application_name = d.description)`,
+    [`${MARK} %`],
   );
-  return rows.map((r) => r.datname);
+  for (const { datname } of rows) {
+    await session.query(`drop database if exists ${quoteIdent(datname)} with (force)`).catch(() => undefined);
+  }
 }
+
+const quoteIdent = (name: string) => `"${name.replace(/"/g, '""')}"`;
+const quoteLiteral = (text: string) => `'${text.replace(/'/g, "''")}'`;

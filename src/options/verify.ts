@@ -14,6 +14,14 @@ const phaseId = z.pipe(
   z.transform((id: string) => findPhase(id) as PhaseDefinition),
 );
 
+const seconds = z.pipe(
+  z.union([z.string(), z.number()]),
+  z.pipe(
+    z.transform((value: string | number) => Number(value)),
+    z.number().check(z.refine((n) => Number.isFinite(n) && n > 0 && n <= 86_400, 'must be a number of seconds, above 0 and at most 86400')),
+  ),
+);
+
 const checkList = z.pipe(
   z.string(),
   z.transform((value: string) => value.split(',').map((s) => s.trim()).filter(Boolean)),
@@ -32,6 +40,12 @@ export const verifyCommand = defineCommand({
       '--db-url <url>',
       'run the database checks in a temporary database on this PostgreSQL server (default: embedded engine)',
       z.optional(postgresUrl()),
+    ),
+    statementTimeout: field(
+      '--statement-timeout <seconds>',
+      'time limit of each SQL statement; past it the statement is cancelled and reported',
+      z._default(seconds, 30),
+      '30',
     ),
     grants: field(
       '--grants <mode>',

@@ -1,7 +1,7 @@
 import { runModeChecks } from './database/mode-runner.js';
 import type { DatabaseProvider } from './database/session.js';
 import { mergeModeOutcomes, type ModeOutcome } from './merge-modes.js';
-import { skipped } from './outcome.js';
+import { failed, skipped } from './outcome.js';
 import type { CheckDefinition, DatabaseCheck, PhaseDefinition, RepoCheck } from './phase.js';
 import { errorMessage, instant, runGuarded, type Timed } from './timing.js';
 import type { CheckOutcome, CheckResult, Finding, RepoContext } from './types.js';
@@ -67,14 +67,23 @@ async function runDatabaseChecks(
       skip.has(check.name) ? instant(skipped('skipped by --skip')) : mergeModeOutcomes(perCheck.get(check.name)!),
     ]),
   );
-  // The first check that ran owns the databases' setup, and so what they left behind.
+  // The first check that ran owns the databases' setup, and so what they left behind: the
+  // server was left changed, which fails the run.
   const owner = toRun[0];
-  if (owner && leftBehind.length > 0) results.set(owner.name, withWarnings(results.get(owner.name)!, leftBehind));
+  if (owner && leftBehind.length > 0) results.set(owner.name, withLeftBehind(results.get(owner.name)!, leftBehind));
   return results;
 }
 
-function withWarnings(run: Timed<CheckOutcome>, warnings: readonly Finding[]): Timed<CheckOutcome> {
-  return { ...run, value: { ...run.value, warnings: [...run.value.warnings, ...warnings] } };
+function withLeftBehind(run: Timed<CheckOutcome>, left: readonly Finding[]): Timed<CheckOutcome> {
+  const outcome = run.value;
+  const summary = 'the run left the server changed';
+  return {
+    ...run,
+    value:
+      outcome.status === 'fail'
+        ? { ...outcome, findings: [...outcome.findings, ...left] }
+        : failed(summary, left, outcome.warnings),
+  };
 }
 
 function toResult(check: CheckDefinition, run: Timed<CheckOutcome>, strict: boolean): CheckResult {

@@ -54,6 +54,8 @@ export interface VerifyOptions {
   readonly root: string;
   /** PostgreSQL server to run the database checks on; null for the embedded engine. */
   readonly dbUrl: string | null;
+  /** The time limit of every SQL statement verify runs (`--statement-timeout`); default 30 s. */
+  readonly statementTimeoutMs?: number | undefined;
   readonly grants: readonly GrantMode[];
   readonly skip: readonly string[];
   readonly strict: boolean;

@@ -24,6 +24,8 @@ const suffix = randomBytes(4).toString('hex');
 const runner = `verify_runner_${suffix}`;
 const limited = `verify_limited_${suffix}`;
 const userDatabase = `userdb_${suffix}`;
+/** A sleep of about a minute, its argument unique to this file's run. */
+const SLEEP = `60.${parseInt(suffix, 16) % 100_000}`;
 
 let admin: pg.Client;
 let repo: string;
@@ -130,32 +132,34 @@ describe('verify-phase 04 --db-url', () => {
   it.each(['SIGINT', 'SIGTERM'] as const)('drops the temporary database on %s and exits 130', async (signal) => {
     const slow = await copyRepo(repo, `db-url-${signal}`);
     // Keeps the run inside a migration long enough to be interrupted there.
-    await writeRepoFile(slow, 'supabase/migrations/00003_slow.sql', 'select pg_sleep(60);\n');
+    await writeRepoFile(slow, 'supabase/migrations/00003_slow.sql', `select pg_sleep(${SLEEP});\n`);
     const before = await dumpUserDatabase();
     const child = execa(process.execPath, [verifyBin, '04', slow, '--db-url', userUrl(), '--skip', 'typescript,python'], {
       reject: false,
       env: { CREATE_SAAS_DB_CACHE_DIR: testCacheDir },
     });
-    while ((await sleepingMigrations()) === 0) await new Promise((resolve) => setTimeout(resolve, 50));
-    expect((await databasesOwnedBy(runner)).filter((d) => d.startsWith('verify_'))).toHaveLength(1);
+    let temporary: string | null = null;
+    while (!(temporary = await sleepingDatabase())) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(temporary).toMatch(/^verify_/);
 
     child.kill(signal);
     const result = await child;
     expect(result.exitCode).toBe(130);
     expect(String(result.stderr)).toContain('verify-phase: interrupted; temporary databases dropped');
+    expect(await databaseExists(temporary)).toBe(false);
     expect(await databasesOwnedBy(runner)).toEqual([userDatabase]);
     expect(await dumpUserDatabase()).toBe(before);
   });
 
   it('a second signal stops waiting for a drop that hangs, and names the database left to drop', async () => {
     const slow = await copyRepo(repo, 'db-url-twice');
-    await writeRepoFile(slow, 'supabase/migrations/00003_slow.sql', 'select pg_sleep(60);\n');
+    await writeRepoFile(slow, 'supabase/migrations/00003_slow.sql', `select pg_sleep(${SLEEP});\n`);
     const child = execa(process.execPath, [verifyBin, '04', slow, '--db-url', userUrl(), '--skip', 'typescript,python'], {
       reject: false,
       env: { CREATE_SAAS_DB_CACHE_DIR: testCacheDir },
     });
-    while ((await sleepingMigrations()) === 0) await new Promise((resolve) => setTimeout(resolve, 50));
-    const [temporary] = (await databasesOwnedBy(runner)).filter((d) => d.startsWith('verify_'));
+    let temporary: string | null = null;
+    while (!(temporary = await sleepingDatabase())) await new Promise((resolve) => setTimeout(resolve, 50));
     // An open transaction that commented on the database: DROP DATABASE waits for it to end.
     const holder = new pg.Client({ connectionString: ADMIN_URL });
     await holder.connect();
@@ -166,8 +170,10 @@ describe('verify-phase 04 --db-url', () => {
       child.kill('SIGINT');
       const result = await child;
       expect(result.exitCode).toBe(130);
-      expect(String(result.stderr).trim()).toBe(
-        `verify-phase: interrupted again; not waiting for the cleanup: drop database ${temporary!} yourself if it remains`,
+      expect(String(result.stderr).trim()).toMatch(
+        new RegExp(
+          `^verify-phase: interrupted again; not waiting for the cleanup: drop the roles commented "create-saas-db verify run [0-9a-f]{12}", database ${temporary!} yourself if it remains$`,
+        ),
       );
     } finally {
       await holder.query('rollback').catch(() => undefined);
@@ -186,12 +192,20 @@ describe('verify-phase 04 --db-url', () => {
   });
 });
 
-async function sleepingMigrations(): Promise<number> {
-  const { rows } = await admin.query<{ n: number }>(
-    `select count(*)::int as n from pg_stat_activity where usename = $1 and query like '%pg_sleep(60)%' and state = 'active'`,
-    [runner],
+/**
+ * The temporary database of this file's sleeping migration. The migration runs as the run's own
+ * role (the URL's is a superuser), so it is found by its statement, unique to this file.
+ */
+async function sleepingDatabase(): Promise<string | null> {
+  const { rows } = await admin.query<{ datname: string }>(
+    `select datname from pg_stat_activity where query like $1 and state = 'active' and pid <> pg_backend_pid()`,
+    [`%pg_sleep(${SLEEP})%`],
   );
-  return rows[0]!.n;
+  return rows[0]?.datname ?? null;
+}
+
+async function databaseExists(name: string): Promise<boolean> {
+  return (await admin.query('select 1 from pg_database where datname = $1', [name])).rows.length > 0;
 }
 
 async function waitingDrops(): Promise<number> {

@@ -1,8 +1,8 @@
 import { openPreparedEngine, openStandInWithoutGrantDefaults, resetSession } from '../../db/engine-cache.js';
-import { createPostgresEngine, type EmbeddedSqlEngine, type SqlEngine } from '../../db/engine.js';
+import { createPostgresEngine, type EmbeddedSqlEngine, type ServerTimeLimits, type SqlEngine } from '../../db/engine.js';
 import { grantDefaultsSql, installSupabaseStandIn } from '../../db/standin.js';
-import { dropStandInRoles, missingStandInRoles } from '../../db/standin-server-roles.js';
-import { createThrowawayDatabase, isDatabaseAccessError } from '../../db/throwaway-database.js';
+import { startServerRun, type ServerRun } from '../../db/standin-server-roles.js';
+import { createThrowawayDatabase, DatabaseAccessError, isDatabaseAccessError } from '../../db/throwaway-database.js';
 import { insideOuterTransaction } from '../../db/transaction.js';
 import type { Cleanups } from '../cleanup.js';
 import { errorMessage } from '../timing.js';
@@ -12,7 +12,9 @@ import { repoEmbeddedExtensions } from './repo-extensions.js';
 
 /** A temporary database on the `--db-url` server, else the embedded engine. */
 export function databaseProviderFor(options: VerifyOptions, cleanups: Cleanups): DatabaseProvider {
-  return options.dbUrl ? postgresProvider(options.dbUrl, cleanups) : embeddedProvider(() => repoEmbeddedExtensions(options.root));
+  return options.dbUrl
+    ? postgresProvider(options.dbUrl, cleanups, options.statementTimeoutMs === undefined ? {} : { statementTimeoutMs: options.statementTimeoutMs })
+    : embeddedProvider(() => repoEmbeddedExtensions(options.root));
 }
 
 /** Marks the start of a grant mode's transaction; rolling back to it proves the transaction is intact. */
@@ -80,22 +82,34 @@ export function embeddedProvider(extensionsFor: () => Promise<readonly string[]>
 /**
  * A temporary `verify_*` database on the server for each grant mode: the database the URL names
  * is never touched. The database is dropped when the session closes, when preparing it fails,
- * and by the command layer's cleanups on SIGINT/SIGTERM. The API roles the server lacks are
- * created with the first database and dropped after the last (see standin-server-roles).
+ * and by the command layer's cleanups on SIGINT/SIGTERM. The emulation installs as the URL's
+ * role; the repo's SQL runs on a connection of its own as a role with no more than a project's
+ * postgres rights (see standin-server-roles), with a time limit on every statement.
  */
-export function postgresProvider(adminUrl: string, cleanups: Cleanups): DatabaseProvider {
-  let roleDrop: Promise<() => Promise<void>> | null = null;
+export function postgresProvider(adminUrl: string, cleanups: Cleanups, limits: ServerTimeLimits = {}): DatabaseProvider {
+  let run: Promise<ServerRun> | null = null;
+  // The run's roles go after its databases, whichever path (session close, interruption) drops them.
+  const databaseDrops: Array<() => Promise<void>> = [];
+  const afterDatabases = (end: () => Promise<void>) => async () => {
+    await Promise.allSettled(databaseDrops.map((drop) => drop()));
+    await end();
+  };
   // The server's answer does not change between grant modes: ask once.
   let refused: unknown = null;
   return {
     async open(grants: GrantMode): Promise<DatabaseSession> {
       if (refused) throw refused;
       let database;
+      let serverRun: ServerRun;
       try {
-        roleDrop ??= registerRoleDrop(adminUrl, cleanups);
-        await roleDrop;
+        run ??= startServerRun(adminUrl, limits, (end, label) => cleanups.add(afterDatabases(end), label));
+        serverRun = await run;
         database = await createThrowawayDatabase(adminUrl, {
-          registerDrop: (undo, name) => cleanups.add(undo, `database ${name}`),
+          registerDrop: (undo, name) => {
+            const drop = cleanups.add(undo, `database ${name}`);
+            databaseDrops.push(drop);
+            return drop;
+          },
         });
       } catch (error) {
         if (isDatabaseAccessError(error)) refused = error;
@@ -104,19 +118,38 @@ export function postgresProvider(adminUrl: string, cleanups: Cleanups): Database
       const drop = database.drop;
       let engine: SqlEngine | null = null;
       try {
-        engine = await createPostgresEngine(database.url);
-        await installSupabaseStandIn(engine, { grants });
+        const installer = await createPostgresEngine(database.url, limits);
+        try {
+          await installSupabaseStandIn(installer, { grants });
+          await serverRun.grantRights(installer);
+        } finally {
+          await installer.close();
+        }
+        engine = await createPostgresEngine(serverRun.userUrl(database.url), limits).catch((error: unknown) => {
+          throw serverRun.runRole
+            ? new DatabaseAccessError('cannot-drop-rights', `cannot connect as the run's role ${serverRun.runRole} (the server's pg_hba.conf must let it log in with its password): ${errorMessage(error)}`)
+            : error;
+        });
       } catch (error) {
         await engine?.close();
         await drop();
+        if (isDatabaseAccessError(error)) refused = error;
         throw error;
       }
       const opened = engine;
       return {
         engine: opened,
         grants,
-        url: database.url,
+        url: serverRun.userUrl(database.url),
         sharedEngine: false,
+        installExtension: async (name: string) => {
+          const installer = await createPostgresEngine(database.url, limits);
+          try {
+            await installer.exec(`create extension if not exists "${name.replace(/"/g, '""')}" with schema extensions`);
+          } finally {
+            await installer.close();
+          }
+        },
         async close() {
           await opened.close();
           await drop();
@@ -124,22 +157,12 @@ export function postgresProvider(adminUrl: string, cleanups: Cleanups): Database
       };
     },
     async close(): Promise<readonly Finding[]> {
-      const dropRoles = await roleDrop?.catch(() => null);
-      if (!dropRoles) return [];
-      return dropRoles().then(
+      const started = await run?.catch(() => null);
+      if (!started) return [];
+      return started.end().then(
         () => [],
         (error: unknown) => [{ message: errorMessage(error) }],
       );
     },
   };
-}
-
-/**
- * Registers, before any is created, the drop of the roles the server lacks (the first
- * database's stand-in creates them), so an interruption removes them too.
- */
-async function registerRoleDrop(adminUrl: string, cleanups: Cleanups): Promise<() => Promise<void>> {
-  const missing = await missingStandInRoles(adminUrl);
-  if (missing.length === 0) return async () => undefined;
-  return cleanups.add(() => dropStandInRoles(adminUrl, missing), `role ${missing.join(', ')}`);
 }

@@ -14,6 +14,11 @@ export interface DatabaseSession {
    * a failure in such a session is confirmed on a database of its own.
    */
   readonly sharedEngine: boolean;
+  /**
+   * Creates an extension as the platform does for a project (a server's URL role), where the
+   * session's role may not (pgTAP is not trusted). Absent: the session creates it itself.
+   */
+  readonly installExtension?: (name: string) => Promise<void>;
   close(): Promise<void>;
 }
 

@@ -29,7 +29,8 @@ export const pgtapCheck: DatabaseCheck = {
     const testsRoot = path.join(ctx.root, 'supabase', 'tests');
     const files = await listSqlFiles(testsRoot);
     if (files.length === 0) return skipped('supabase/tests holds no .sql file');
-    await db.engine.query('create extension if not exists pgtap with schema extensions');
+    if (db.installExtension) await db.installExtension('pgtap');
+    else await db.engine.query('create extension if not exists pgtap with schema extensions');
 
     const findings: Finding[] = [];
     for (const file of files) {
