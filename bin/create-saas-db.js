@@ -1,5 +1,8 @@
 #!/usr/bin/env node
-import { runCreateCli } from '../dist/cli/create-command.js';
+import { exitFlushed, guardSignals } from './signals.js';
+
+const guard = guardSignals('create-saas-db', 'interrupted before starting: nothing was written');
+const { runCreateCli } = await import('../dist/cli/create-command.js');
 
 // Output piped into `head` and friends: a closed pipe ends the run quietly.
 process.stdout.on('error', (error) => {
@@ -7,7 +10,8 @@ process.stdout.on('error', (error) => {
   throw error;
 });
 const code = await runCreateCli(process.argv.slice(2));
+guard.returned();
 process.exitCode = code;
 // Interrupted: what the run wrote is undone and temporary databases are dropped; do not wait
 // for abandoned work.
-if (code === 130) process.exit(code);
+if (code === 130) exitFlushed(code);

@@ -6,6 +6,8 @@ import type { Plan, PlannedFile } from '../plan/types.js';
 import { WRITES } from '../plan/types.js';
 import { nodeAtomicFs, writeFileAtomic, type AtomicWriteFs } from './atomic-write.js';
 import { assertUnchangedSincePlan, resolveWriteTarget, writeInPlace, type WriteTarget } from './file-identity.js';
+import { JOURNAL_FILE, RunJournal, type UndoFs } from './journal.js';
+import { pauseHook } from './pause.js';
 import { assertInsideRoot, assertWritable } from './safe-path.js';
 
 /** The filesystem calls apply makes; tests swap one to inject a failure mid-run. */
@@ -34,17 +36,18 @@ export interface ApplyResult {
   readonly backups: ReadonlyArray<{ readonly path: string; readonly backup: string }>;
 }
 
-type JournalEntry =
-  | { kind: 'dir'; abs: string }
-  | { kind: 'created'; abs: string }
-  | { kind: 'replaced'; abs: string; original: Buffer; mode: number | null; backup: string | null; inPlace: boolean };
-
 /**
- * The only code that writes a plan. Each file is written atomically (writeFileAtomic); a journal records every step so that an error or an abort (SIGINT/SIGTERM via
- * `signal`) removes what this run created and restores what it replaced.
+ * The only code that writes a plan. Each file is written atomically (writeFileAtomic); a journal
+ * (RunJournal, kept in the target until the run commits) records every step before it is taken,
+ * so that an error or an abort (SIGINT/SIGTERM via `signal`, noticed between writes) removes what
+ * this run created and restores what it replaced, and a run killed outright is undone by the next.
  */
-export async function applyPlan(plan: Plan, options: { signal?: AbortSignal; fs?: ApplyFs } = {}): Promise<ApplyResult> {
+export async function applyPlan(
+  plan: Plan,
+  options: { signal?: AbortSignal; fs?: ApplyFs; onJournal?: (journal: RunJournal) => void } = {},
+): Promise<ApplyResult> {
   const fs = options.fs ?? realFs;
+  const pause = pauseHook();
   const toWrite = plan.files.filter((file) => WRITES.has(file.status));
   const targets = new Map<string, WriteTarget>();
   for (const file of toWrite) {
@@ -55,40 +58,54 @@ export async function applyPlan(plan: Plan, options: { signal?: AbortSignal; fs?
     await assertWritable(plan.root, file.path);
     targets.set(file.path, await resolveWriteTarget(plan.root, file));
   }
-  const journal: JournalEntry[] = [];
+  if (toWrite.length === 0) return { written: [], backups: [] };
+  if (options.signal?.aborted) throw new CliError('cancelled', 'interrupted: nothing was written');
+  const journal = await RunJournal.begin(plan.root).catch((error: Error) => {
+    throw new CliError('io', `could not write the run's journal (${JOURNAL_FILE}): ${error.message}; nothing was written`);
+  });
+  options.onJournal?.(journal);
   const backups: Array<{ path: string; backup: string }> = [];
   try {
-    for (const file of toWrite) {
+    for (const [index, file] of toWrite.entries()) {
+      await pause(`before-${index + 1}`);
       if (options.signal?.aborted) throw new CliError('cancelled', 'interrupted: every change of this run was undone');
       const backup = await writeOne(plan.root, file, targets.get(file.path)!, fs, journal);
       if (backup) backups.push({ path: file.path, backup });
+      await pause(`after-${index + 1}`);
     }
+    if (options.signal?.aborted) throw new CliError('cancelled', 'interrupted: every change of this run was undone');
   } catch (error) {
-    await rollback(journal, fs);
+    await journal.undo(undoWith(fs), () => pause('undo'));
     if (error instanceof CliError) throw error;
     throw new CliError('io', `could not write: ${(error as Error).message}; every change of this run was undone`);
   }
+  await journal.commit();
+  await pause('done');
   return { written: toWrite.map((f) => f.path), backups };
 }
 
-async function writeOne(root: string, file: PlannedFile, target: WriteTarget, fs: ApplyFs, journal: JournalEntry[]): Promise<string | null> {
+const undoWith = (fs: ApplyFs): UndoFs => ({
+  rm: (file) => fs.rm(file),
+  rmdir: (dir) => fs.rmdir(dir),
+  restore: (abs, original, mode) => writeFileAtomic(abs, original, { mode, fs }),
+});
+
+async function writeOne(root: string, file: PlannedFile, target: WriteTarget, fs: ApplyFs, journal: RunJournal): Promise<string | null> {
   const abs = path.join(root, file.path);
   await ensureDir(path.dirname(abs), fs, journal);
   let backup: string | null = null;
   let mode: number | null = null;
   if (file.status === 'create') {
     if (await fs.exists(abs)) throw new CliError('io', `${file.path} appeared while writing; nothing was overwritten`);
-    // Recorded first: if the rename lands and a later step fails, the rollback removes the file.
-    journal.push({ kind: 'created', abs });
+    // Recorded first: if the rename lands and the run stops, the undo removes the file.
+    await journal.record({ kind: 'created', abs });
   } else {
     const original = await fs.readFile(target.dest);
     assertUnchangedSincePlan(file, original);
     mode = (await fs.stat(target.dest))?.mode ?? null;
-    if (file.status === 'overwrite') {
-      backup = await freeBackupName(abs, fs);
-      await fs.copyFile(target.dest, backup);
-    }
-    journal.push({ kind: 'replaced', abs: target.dest, original, mode, backup, inPlace: target.inPlace });
+    if (file.status === 'overwrite') backup = await freeBackupName(abs, fs);
+    await journal.record({ kind: 'replaced', abs: target.dest, original, mode, backup, inPlace: target.inPlace });
+    if (backup) await fs.copyFile(target.dest, backup);
     if (target.inPlace) {
       await writeInPlace(target.dest, file.content ?? '');
       return backup ? path.relative(root, backup).split(path.sep).join('/') : null;
@@ -98,35 +115,16 @@ async function writeOne(root: string, file: PlannedFile, target: WriteTarget, fs
   return backup ? path.relative(root, backup).split(path.sep).join('/') : null;
 }
 
-async function ensureDir(dir: string, fs: ApplyFs, journal: JournalEntry[]): Promise<void> {
+async function ensureDir(dir: string, fs: ApplyFs, journal: RunJournal): Promise<void> {
   if (await fs.exists(dir)) return;
   await ensureDir(path.dirname(dir), fs, journal);
+  await journal.record({ kind: 'dir', abs: dir });
   await fs.mkdir(dir);
-  journal.push({ kind: 'dir', abs: dir });
 }
 
 async function freeBackupName(abs: string, fs: ApplyFs): Promise<string> {
   for (let n = 0; ; n++) {
     const candidate = n === 0 ? `${abs}.bak` : `${abs}.bak.${n}`;
     if (!(await fs.exists(candidate))) return candidate;
-  }
-}
-
-/** Undoes the journal newest first; keeps going past individual failures so as much as possible is restored. */
-async function rollback(journal: JournalEntry[], fs: ApplyFs): Promise<void> {
-  for (const entry of [...journal].reverse()) {
-    try {
-      if (entry.kind === 'created') await fs.rm(entry.abs);
-      else if (entry.kind === 'dir') await fs.rmdir(entry.abs);
-      else if (entry.inPlace) {
-        await writeInPlace(entry.abs, entry.original);
-        if (entry.backup) await fs.rm(entry.backup);
-      } else {
-        await writeFileAtomic(entry.abs, entry.original, { mode: entry.mode, fs });
-        if (entry.backup) await fs.rm(entry.backup);
-      }
-    } catch {
-      // Best effort: one failed undo must not stop the others.
-    }
   }
 }

@@ -14,7 +14,7 @@ export async function assertInsideRoot(root: string, relative: string): Promise<
 }
 
 /** Where a path really is: symlinks resolved on its nearest existing ancestor, the rest appended. */
-async function realLocation(p: string): Promise<string> {
+export async function realLocation(p: string): Promise<string> {
   let probe = path.resolve(p);
   for (;;) {
     const real = await realpath(probe).catch(() => null);

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { applyPlan } from '../apply/apply.js';
+import { hasInterruptedRun, JOURNAL_FILE, recoverInterruptedRun, type RunJournal } from '../apply/journal.js';
 import { withTargetLock } from '../apply/lock.js';
 import type { ProjectFacts } from '../detect/facts.js';
 import { findWebAppCandidates } from '../detect/web-app.js';
@@ -14,7 +15,7 @@ import type { Plan } from '../plan/types.js';
 import { formatHumanReport, toJsonReport, type GenerateOutcome, type InstallOutcome } from '../report/generate-report.js';
 import { errorLine, EXIT, exitCodeFor, GENERATE_EXITS } from './exit-codes.js';
 import { installDependencies } from './install.js';
-import { runInterruptible } from './interrupt.js';
+import { recordSignals, runInterruptible, type InterruptPolicy } from './interrupt.js';
 import { processIo, type CliIo } from './io.js';
 import { parseOptions } from './parse-options.js';
 
@@ -31,17 +32,35 @@ export async function runCreateCli(argv: string[], io: CliIo = processIo()): Pro
   const { options } = parsed;
   // --json keeps stdout machine-readable: no prompts drawn on it.
   const interactive = io.isTTY && !options.yes && !options.json && !isCi(io.env);
+  const target = path.resolve(io.cwd, options.dir);
+  let journal: RunJournal | null = null;
+  let runSignal: AbortSignal | null = null;
   try {
-    // The run notices the abort between steps and undoes what it wrote before it settles.
-    const target = path.resolve(io.cwd, options.dir);
-    const run = await runInterruptible((signal) => withTargetLock(target, () => generate(options, io, interactive, signal)));
+    // The run notices the abort between steps and undoes what it wrote before it settles; once
+    // undoing has begun, a second signal does not stop it (generateInterrupts).
+    const run = await runInterruptible(
+      (signal) => {
+        runSignal = signal;
+        return withTargetLock(target, () => generate(options, io, interactive, signal, (j) => (journal = j)));
+      },
+      undefined,
+      generateInterrupts(io),
+    );
     if (run.kind !== 'finished') {
-      io.stderr('create-saas-db: interrupted again; not waiting for this run to undo its changes\n');
+      io.stderr(`create-saas-db: ${interruptedAgainMessage(journal)}\n`);
       return EXIT.cancelled;
     }
-    const outcome = run.value;
-    io.stdout(options.json ? `${JSON.stringify(toJsonReport(outcome), null, 2)}\n` : formatHumanReport(outcome, { diff: options.diff }));
-    return outcome.exitCode;
+    const late = recordSignals();
+    try {
+      const signalled = (runSignal as AbortSignal | null)?.aborted === true;
+      const outcome = signalled ? { ...run.value, exitCode: EXIT.cancelled } : run.value;
+      io.stdout(options.json ? `${JSON.stringify(toJsonReport(outcome), null, 2)}\n` : formatHumanReport(outcome, { diff: options.diff }));
+      if (!signalled && !late.received()) return outcome.exitCode;
+      io.stderr(`create-saas-db: ${lateInterruptionMessage(outcome)}\n`);
+      return EXIT.cancelled;
+    } finally {
+      late.release();
+    }
   } catch (error) {
     const code = exitCodeFor(error, GENERATE_EXITS);
     const message = errorLine(error);
@@ -51,7 +70,14 @@ export async function runCreateCli(argv: string[], io: CliIo = processIo()): Pro
   }
 }
 
-async function generate(options: GenerateOptions, io: CliIo, interactive: boolean, signal: AbortSignal): Promise<GenerateOutcome> {
+async function generate(
+  options: GenerateOptions,
+  io: CliIo,
+  interactive: boolean,
+  signal: AbortSignal,
+  onJournal: (journal: RunJournal) => void,
+): Promise<GenerateOutcome> {
+  await undoInterruptedRun(path.resolve(io.cwd, options.dir), options.dryRun, io);
   const facts = await detectWithChoice(options, io.cwd, interactive);
   const settled = interactive ? await askMissing(options, facts) : options;
   if (signal.aborted) throw new CliError('cancelled', 'interrupted: nothing was written');
@@ -65,11 +91,53 @@ async function generate(options: GenerateOptions, io: CliIo, interactive: boolea
   let plan = prepared.plan;
   if (interactive && !settled.dryRun) plan = await resolveConflictsInteractively(plan, io);
   if (signal.aborted) throw new CliError('cancelled', 'interrupted: nothing was written');
-  const applied = settled.dryRun ? null : await applyPlan(plan, { signal });
-  const install = settled.dryRun ? null : await maybeInstall(plan, facts, settled);
+  const applied = settled.dryRun ? null : await applyPlan(plan, { signal, onJournal });
+  const install = settled.dryRun ? null : await maybeInstall(plan, facts, settled, signal);
   const conflicts = plan.files.some((f) => f.status === 'conflict');
   const exitCode = install && !install.ok && !install.skipped ? EXIT.install : conflicts ? EXIT.conflicts : EXIT.ok;
   return { facts, layout: prepared.layout, plan, dryRun: settled.dryRun, applied, install, exitCode };
+}
+
+/**
+ * A journal in the target means a run died half-way (we hold the lock, so its owner is gone):
+ * its changes are undone before anything is detected, and the run says so in one line.
+ */
+async function undoInterruptedRun(target: string, dryRun: boolean, io: CliIo): Promise<void> {
+  if (dryRun) {
+    if (await hasInterruptedRun(target)) {
+      io.stderr(`create-saas-db: ${JOURNAL_FILE} holds the changes of an interrupted run; the next run without --dry-run undoes them first\n`);
+    }
+    return;
+  }
+  const recovered = await recoverInterruptedRun(target);
+  if (recovered === null) return;
+  io.stderr(
+    `create-saas-db: undid an interrupted run (pid ${recovered.pid}, started ${recovered.startedAt}): ${recovered.undone} change(s) reverted, continuing\n`,
+  );
+}
+
+/** generate: once undoing has begun it must finish; the second signal is acknowledged, the third ends the wait. */
+function generateInterrupts(io: CliIo): InterruptPolicy {
+  return {
+    ignoreRepeats: 1,
+    onIgnored: () => io.stderr('create-saas-db: finishing what was started (undoing this run, or stopping the install); interrupt once more to exit now\n'),
+  };
+}
+
+function interruptedAgainMessage(journal: RunJournal | null): string {
+  const left = journal?.undoing ? journal.pending() : [];
+  if (left.length === 0) return 'interrupted again; not waiting for this run to finish';
+  return `interrupted again while undoing; check ${left.join(', ')}: the next run undoes the rest (${JOURNAL_FILE})`;
+}
+
+/** A signal after the last write: nothing to undo, but the install may have been stopped. */
+function lateInterruptionMessage(outcome: GenerateOutcome): string {
+  const install = outcome.install;
+  if (install && !install.ok && !install.skipped && install.error?.startsWith('interrupted')) {
+    const written = outcome.applied?.written.length ?? 0;
+    return `interrupted during \`${install.command}\`: the ${written} file(s) of this run are written; ${install.error}`;
+  }
+  return 'interrupted after the last write: done: nothing to undo';
 }
 
 async function detectWithChoice(options: GenerateOptions, cwd: string, interactive: boolean): Promise<ProjectFacts> {
@@ -109,11 +177,11 @@ async function resolveConflictsInteractively(plan: Plan, io: CliIo): Promise<Pla
   return resolved;
 }
 
-async function maybeInstall(plan: Plan, facts: ProjectFacts, options: GenerateOptions): Promise<InstallOutcome | null> {
+async function maybeInstall(plan: Plan, facts: ProjectFacts, options: GenerateOptions, signal: AbortSignal): Promise<InstallOutcome | null> {
   if (plan.addedWebDependencies.length === 0) return null;
   const command = `${facts.packageManager} install`;
   if (!options.install) return { command, ok: false, skipped: '--no-install', error: null };
-  return installDependencies(facts.packageManager, path.join(facts.root, facts.web.dir), options.json);
+  return installDependencies(facts.packageManager, path.join(facts.root, facts.web.dir), options.json, signal);
 }
 
 async function loadTypesGenerator(): Promise<TypesGenerator> {

@@ -8,20 +8,37 @@ export type Interruptible<T> =
   | { readonly kind: 'interrupted-again' };
 
 /**
+ * What repeated signals mean for a command. verify: the second ends the wait. generate: once
+ * undoing has begun it must finish, so the second is only acknowledged (`onIgnored`) and the
+ * third ends the wait.
+ */
+export interface InterruptPolicy {
+  /** Signals after the first that are acknowledged and otherwise ignored. */
+  readonly ignoreRepeats?: number;
+  readonly onIgnored?: () => void;
+}
+
+/**
  * Runs `task` under SIGINT/SIGTERM. The first signal aborts the task's signal; with `cleanup`
  * it also runs it and the result is `interrupted` once it is done (the task itself may hang, say
  * in a query), without, the task is waited for: it notices the abort, undoes its writes and
- * settles. A second signal ends any wait. A task that throws rejects, unless a cleanup has begun.
+ * settles. A second signal ends any wait (unless `policy` ignores it). A task that throws rejects, unless a cleanup has begun.
  */
 export async function runInterruptible<T>(
   task: (signal: AbortSignal) => Promise<T>,
   cleanup?: () => Promise<readonly CleanupFailure[]>,
+  policy: InterruptPolicy = {},
 ): Promise<Interruptible<T>> {
   const controller = new AbortController();
   let onSignal: () => void = () => undefined;
+  let repeats = 0;
   const interruption = new Promise<Interruptible<never>>((resolve) => {
     onSignal = () => {
       if (controller.signal.aborted) {
+        if (++repeats <= (policy.ignoreRepeats ?? 0)) {
+          policy.onIgnored?.();
+          return;
+        }
         resolve({ kind: 'interrupted-again' });
         return;
       }
@@ -46,4 +63,25 @@ export async function runInterruptible<T>(
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
+}
+
+/**
+ * For the moments a command runs outside runInterruptible once its work is done (printing the
+ * report): a signal is recorded instead of ending the process by the default handler, so that
+ * the command can still say that nothing is left to undo and exit 130.
+ */
+export function recordSignals(): { readonly received: () => boolean; readonly release: () => void } {
+  let received = false;
+  const onSignal = () => {
+    received = true;
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return {
+    received: () => received,
+    release: () => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    },
+  };
 }

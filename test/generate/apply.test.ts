@@ -1,7 +1,8 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { mkdir, readFile, readdir, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { applyPlan, realFs, type ApplyFs } from '../../src/apply/apply.js';
+import { JOURNAL_FILE, recoverInterruptedRun } from '../../src/apply/journal.js';
 import type { Plan, PlannedFile } from '../../src/plan/types.js';
 import { hashTree, removeTempDirs, snapshotTree, tempCopy } from '../helpers/fixtures.js';
 
@@ -101,5 +102,25 @@ describe('applyPlan', () => {
     await expect(applyPlan(plan(root, [file('ok.txt', 'create', 'x'), file('apps/web/lib/x.ts', 'create', 'y')]))).rejects.toMatchObject({ code: 'target' });
     expect(await listAll(outside)).toEqual([]);
     expect(await listAll(root)).toEqual(['apps', 'apps/web']);
+  });
+});
+
+describe('the run journal', () => {
+  it('a run that stops dead mid-write is undone from its journal, large previous contents included', async () => {
+    const root = await tempCopy(null);
+    const large = `${'x'.repeat(100 * 1024)}\n`;
+    await writeFile(path.join(root, 'big.json'), large);
+    const before = await snapshotTree(root);
+    // The third file's rename never returns: the process is as good as killed at that moment.
+    let renames = 0;
+    const frozen: ApplyFs = { ...realFs, rename: (from, to) => (++renames === 3 ? new Promise<never>(() => undefined) : realFs.rename(from, to)) };
+    void applyPlan(plan(root, [file('big.json', 'update', '{}\n', large), file('a/new.txt', 'create', 'new'), file('b/other.txt', 'create', 'x')]), { fs: frozen });
+    await vi.waitFor(() => expect(renames).toBe(3));
+    const journal = JSON.parse(await readFile(path.join(root, JOURNAL_FILE), 'utf8')) as { steps: Array<{ kind: string; original?: object }> };
+    expect(journal.steps.map((s) => s.kind)).toEqual(['replaced', 'dir', 'created', 'dir', 'created']);
+    expect(journal.steps[0]!.original).toHaveProperty('copy');
+    expect(await recoverInterruptedRun(root)).toMatchObject({ pid: process.pid, undone: 5 });
+    expect(await snapshotTree(root)).toEqual(before);
+    expect(await recoverInterruptedRun(root)).toBeNull();
   });
 });

@@ -1,0 +1,20 @@
+// Installed first thing by each bin, before the command is even loaded, so that no signal ends
+// the process by the default handler (silently, by the signal): while the command handles
+// signals itself (it adds its own listeners) this stays out of the way; before that nothing has
+// been written, after the command returned nothing is left to undo. Either way: a message, 130.
+export function guardSignals(name, beforeMessage) {
+  let returned = false;
+  const onSignal = (signal) => {
+    if (process.listenerCount(signal) > 1) return;
+    process.stderr.write(`${name}: ${returned ? 'interrupted after the last write: done: nothing to undo' : beforeMessage}\n`);
+    exitFlushed(130);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return { returned: () => (returned = true) };
+}
+
+/** Exits once what was written to stdout has reached its pipe or file. */
+export function exitFlushed(code) {
+  process.stdout.write('', () => process.exit(code));
+}
