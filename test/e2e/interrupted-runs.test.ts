@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execa, type ResultPromise } from 'execa';
+import { execa } from 'execa';
 import { access, chmod, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -38,8 +38,12 @@ async function until(what: string, check: () => Promise<boolean> | boolean): Pro
   }
 }
 
+function spawnBin(args: readonly string[], env: Record<string, string>) {
+  return execa(process.execPath, [builtBin, ...args], { reject: false, stdin: 'ignore', timeout: 100_000, env });
+}
+
 interface PausedRun {
-  readonly child: ResultPromise;
+  readonly child: ReturnType<typeof spawnBin>;
   readonly stderr: () => string;
   /** Waits until the run is paused at `step`; returns its pid. */
   reach(step: string): Promise<number>;
@@ -49,12 +53,7 @@ interface PausedRun {
 
 async function startPaused(target: string, steps: string[], args = RUN, env: Record<string, string> = {}): Promise<PausedRun> {
   const markers = await tempCopy(null);
-  const child = execa(process.execPath, [builtBin, target, ...args], {
-    reject: false,
-    stdin: 'ignore',
-    timeout: 100_000,
-    env: { CI: 'true', CREATE_SAAS_DB_PAUSE_AT: `${steps.join(',')}@${markers}`, ...env },
-  });
+  const child = spawnBin([target, ...args], { CI: 'true', CREATE_SAAS_DB_PAUSE_AT: `${steps.join(',')}@${markers}`, ...env });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   return {
