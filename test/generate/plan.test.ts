@@ -18,9 +18,9 @@ function facts(overrides: Partial<ProjectFacts> = {}, web: Partial<ProjectFacts[
     ...overrides,
     web: {
       dir: 'apps/web', hasPackageJson: true, usesSrcDir: false, codeDir: 'apps/web', nextMajor: 16, nextMajorSource: 'package.json',
-      proxyFile: null, middlewareFile: null, envModule: null, hasSupabaseLib: false, dependencies: {}, ...web,
+      found: true, proxyFile: null, middlewareFile: null, envModule: null, hasSupabaseLib: false, dependencies: {}, ...web,
     },
-    supabase: { escapesRoot: false, hasConfigToml: true, seedPaths: null, migrationsDir: 'absent', migrations: [], ignoredMigrationFiles: [], naming: null, ...supabase },
+    supabase: { escapesRoot: false, hasConfigToml: true, seedPaths: null, missingSeedPaths: [], schemas: null, migrationsDir: 'absent', migrations: [], ignoredMigrationFiles: [], naming: null, ...supabase },
   };
 }
 
