@@ -128,7 +128,7 @@ describe('buildPlan', () => {
     expect(buildPlan(input(f, {}, { force: false, append: true })).files.filter((p) => p.group === 'migrations').map((p) => p.status)).toEqual(['create', 'create']);
   });
 
-  it('skips seed and db tests with skipped migrations; the phase's own earlier migrations skip nothing else, with no --append hint', () => {
+  it("skips seed and db tests with skipped migrations; the phase's own earlier migrations skip nothing else, with no --append hint", () => {
     const own = facts({}, {}, { migrationsDir: 'directory', migrations: [{ name: '00001_x.sql', version: '00001' }], naming: 'sequential' });
     const skipped = buildPlan(input(own)).files.filter((p) => p.group === 'seed' || p.group === 'db-tests');
     expect(skipped.map((p) => p.status)).toEqual(['skip', 'skip']);
