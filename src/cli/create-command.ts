@@ -10,6 +10,7 @@ import { generateCommand, type GenerateOptions } from '../options/generate.js';
 import { parseTierList, tiersSchema } from '../options/tiers.js';
 import { DEFAULT_TIERS } from '../phase-04/spec.js';
 import { detectTarget, preparePlan, type TypesGenerator } from '../pipeline/prepare.js';
+import { isWebAppMissing } from '../pipeline/web-app-choice.js';
 import { overwriteConflict } from '../plan/plan.js';
 import type { Plan } from '../plan/types.js';
 import { formatHumanReport, toJsonReport, type GenerateOutcome, type InstallOutcome } from '../report/generate-report.js';
@@ -144,6 +145,11 @@ async function detectWithChoice(options: GenerateOptions, cwd: string, interacti
   try {
     return await detectTarget(options, cwd);
   } catch (error) {
+    if (interactive && isWebAppMissing(error)) {
+      const { askWebApp } = await import('./prompts.js');
+      const choice = await askWebApp(error.candidates);
+      return detectTarget(choice === null ? { ...options, web: false } : { ...options, webDir: choice || '.' }, cwd);
+    }
     if (!interactive || !isCliError(error) || error.code !== 'layout' || error.details.length < 2) throw error;
     const root = path.resolve(cwd, options.dir);
     const candidates = await findWebAppCandidates(root, await readJson(path.join(root, 'package.json')));

@@ -20,6 +20,20 @@ export async function askWebDir(candidates: readonly string[]): Promise<string> 
   );
 }
 
+/** No Next.js app found: one of the directories, or null for no web app (--no-web). */
+export async function askWebApp(candidates: readonly string[]): Promise<string | null> {
+  const p = await clack();
+  const NONE = '\0none';
+  const answer = orCancel(
+    await p.select({
+      message: 'No Next.js app found. Which directory gets the Supabase clients?',
+      options: [...candidates.map((c) => ({ value: c, label: c || '(repo root)' })), { value: NONE, label: 'no web app (--no-web)' }],
+    }),
+    p.isCancel,
+  );
+  return answer === NONE ? null : answer;
+}
+
 export async function askTiers(initial: readonly string[], validate: (value: string) => string | undefined): Promise<string> {
   const p = await clack();
   return orCancel(

@@ -26,6 +26,11 @@ export interface ProjectFacts {
 export interface WebFacts {
   /** Web app directory relative to root, posix, '' for the root itself; e.g. `apps/web`. */
   readonly dir: string;
+  /**
+   * A web app was chosen (--web-dir), is at apps/web, or is the one Next.js app found. False:
+   * nothing looks like one and `dir` is only the guide's default.
+   */
+  readonly found: boolean;
   /** Whether that directory has a package.json. */
   readonly hasPackageJson: boolean;
   /** The app uses `src/app`: generated files go under `src/`. */
@@ -79,6 +84,13 @@ export interface SupabaseFacts {
   readonly hasConfigToml: boolean;
   /** `[db.seed] sql_paths` from config.toml, or null when not set. */
   readonly seedPaths: readonly string[] | null;
+  /** Entries of `seedPaths` (not globs) naming no file. */
+  readonly missingSeedPaths: readonly string[];
+  /**
+   * Declarative schema files (`[db.migrations] schema_paths`, or a supabase/schemas/ folder with
+   * .sql files): the folder (relative to root) and its .sql files; null when the repo has none.
+   */
+  readonly schemas: { readonly dir: string; readonly configured: boolean; readonly files: readonly string[] } | null;
   /** `supabase/migrations` state. */
   readonly migrationsDir: 'absent' | 'directory' | 'file';
   /** Files matching the CLI's `^([0-9]+)_(.*)\.sql$`, in the CLI's order. */

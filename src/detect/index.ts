@@ -32,11 +32,12 @@ export async function detectProject(rootInput: string, hints: DetectHints = {}):
     throw new CliError('target', `${rootInput} is a file, not a directory: pass a directory to scaffold into`);
   }
   const rootManifest = await readJson(path.join(root, 'package.json'), { display: 'package.json' });
-  const webDir = await resolveWebDir(root, rootManifest, hints.webDir);
+  const webChoice = await resolveWebDir(root, rootManifest, hints.webDir);
+  const webDir = webChoice.dir;
   const [packageManager, globs, web, detectedBackend, supabase, scaffoldConfig, hasTypesPackage] = await Promise.all([
     detectPackageManager(root, rootManifest as Record<string, unknown> | null),
     workspaceGlobs(root, rootManifest),
-    detectWeb(root, webDir),
+    detectWeb(root, webDir, webChoice.found),
     detectBackend(root, hints.backendDir),
     detectSupabase(root),
     readScaffoldConfig(path.join(root, SCAFFOLD_CONFIG_FILE), SCAFFOLD_CONFIG_FILE),
@@ -63,7 +64,7 @@ function newBackend() {
   return { dir: DEFAULT_BACKEND_DIR, hasPyproject: false, hasConfig: false, dependsOnSupabase: false };
 }
 
-async function detectWeb(root: string, dir: string): Promise<WebFacts> {
+async function detectWeb(root: string, dir: string, found: boolean): Promise<WebFacts> {
   const appDir = path.join(root, dir);
   const manifest = await readJson(path.join(appDir, 'package.json'), { display: dir ? `${dir}/package.json` : 'package.json' });
   const usesSrcDir = (await isDirectory(path.join(appDir, 'src', 'app'))) && !(await isDirectory(path.join(appDir, 'app')));
@@ -80,6 +81,7 @@ async function detectWeb(root: string, dir: string): Promise<WebFacts> {
   const { major, source } = await nextMajor(installed, dependencies['next'], root, proxyExists, middlewareExists);
   return {
     dir,
+    found,
     hasPackageJson: manifest !== null,
     usesSrcDir,
     codeDir,

@@ -23,10 +23,14 @@ export async function detectSupabase(root: string): Promise<SupabaseFacts> {
       return match?.[1] ? [{ name, version: match[1] }] : [];
     }),
   );
+  const seedPaths = configToml === null ? null : seedSqlPaths(configToml);
+  const schemaPaths = configToml === null ? null : declarativeSchemaPaths(configToml);
   return {
     escapesRoot,
     hasConfigToml: configToml !== null,
-    seedPaths: configToml === null ? null : seedSqlPaths(configToml),
+    seedPaths,
+    missingSeedPaths: await missingFiles(supabaseDir, seedPaths ?? []),
+    schemas: await detectSchemaFiles(root, schemaPaths),
     migrationsDir: migrationsKind === 'directory' ? 'directory' : migrationsKind === 'absent' ? 'absent' : 'file',
     migrations,
     ignoredMigrationFiles: names.filter((name) => !MIGRATION_PATTERN.test(name)).sort(),
@@ -70,6 +74,42 @@ async function symlinkEscapes(root: string, p: string): Promise<boolean> {
  * may hold secrets).
  */
 export function seedSqlPaths(toml: string): string[] | null {
+  const paths = tableAt(tableAt(parseConfigToml(toml)['db'])?.['seed'])?.['sql_paths'];
+  if (!Array.isArray(paths)) return null;
+  return paths.filter((p): p is string => typeof p === 'string');
+}
+
+/** `[db.migrations] schema_paths = [...]` (declarative schema files), or null when not set. */
+export function declarativeSchemaPaths(toml: string): string[] | null {
+  const paths = tableAt(tableAt(parseConfigToml(toml)['db'])?.['migrations'])?.['schema_paths'];
+  if (!Array.isArray(paths)) return null;
+  return paths.filter((p): p is string => typeof p === 'string');
+}
+
+/** Paths (relative to supabase/, as config.toml writes them) naming no file; globs are not checked. */
+async function missingFiles(supabaseDir: string, paths: readonly string[]): Promise<string[]> {
+  const checks = await Promise.all(paths.map(async (p) => /[*?[]/.test(p) || (await isFile(path.join(supabaseDir, p)))));
+  return paths.filter((_, i) => !checks[i]);
+}
+
+export const DEFAULT_SCHEMAS_DIR = 'supabase/schemas';
+
+/**
+ * Declarative schemas: `schema_paths` in config.toml, or a supabase/schemas/ folder holding .sql
+ * files. The folder the phase's schema files go to is the first schema path's directory.
+ */
+async function detectSchemaFiles(root: string, schemaPaths: readonly string[] | null): Promise<SupabaseFacts['schemas']> {
+  if (schemaPaths !== null && schemaPaths.length > 0) {
+    const first = path.posix.normalize(path.posix.join('supabase', schemaPaths[0] ?? ''));
+    const dir = /[*?[]|\.sql$/i.test(first) ? path.posix.dirname(first.replace(/\/?[^/]*[*?[].*$/, '/x')) : first;
+    const files = await listSqlFiles(path.join(root, dir));
+    return { dir, configured: true, files: files.sort() };
+  }
+  const files = await listSqlFiles(path.join(root, DEFAULT_SCHEMAS_DIR));
+  return files.length > 0 ? { dir: DEFAULT_SCHEMAS_DIR, configured: false, files: files.sort() } : null;
+}
+
+function parseConfigToml(toml: string): Record<string, unknown> {
   let document: Record<string, unknown>;
   try {
     document = parseToml(toml);
@@ -78,9 +118,7 @@ export function seedSqlPaths(toml: string): string[] | null {
     const reason = /^Invalid TOML document: ([^\n]*)/.exec(error.message)?.[1] ?? 'invalid';
     throw new CliError('layout', `supabase/config.toml is not valid TOML (line ${error.line}, column ${error.column}: ${reason}): fix it and run again`);
   }
-  const paths = tableAt(tableAt(document['db'])?.['seed'])?.['sql_paths'];
-  if (!Array.isArray(paths)) return null;
-  return paths.filter((p): p is string => typeof p === 'string');
+  return document;
 }
 
 const tableAt = (value: unknown): Record<string, unknown> | null =>

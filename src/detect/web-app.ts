@@ -47,10 +47,10 @@ async function expandGlobs(root: string, globs: string[]): Promise<string[]> {
   for (const glob of globs) {
     if (glob.startsWith('!')) continue;
     const clean = glob.replace(/\/\*\*$/, '/*').replace(/\/$/, '');
-    if (clean.endsWith('/*')) {
-      const parent = clean.slice(0, -2);
+    if (clean === '*' || clean.endsWith('/*')) {
+      const parent = clean === '*' ? '' : clean.slice(0, -2);
       for (const name of await listDir(path.join(root, parent))) {
-        if (await isDirectory(path.join(root, parent, name))) dirs.add(path.posix.join(parent, name));
+        if (await isDirectory(path.join(root, parent, name))) dirs.add(parent ? path.posix.join(parent, name) : name);
       }
     } else if (!clean.includes('*')) {
       dirs.add(clean);
@@ -78,20 +78,46 @@ async function looksLikeNextApp(root: string, relative: string): Promise<boolean
   return (await isFile(path.join(dir, 'next.config.ts'))) || (await isFile(path.join(dir, 'next.config.js'))) || (await isFile(path.join(dir, 'next.config.mjs')));
 }
 
+export interface WebDirChoice {
+  readonly dir: string;
+  /**
+   * Whether a web app was chosen or found: false when nothing looks like a Next.js app and there
+   * is no apps/web (`dir` is then the guide's apps/web, which only a new repo may get).
+   */
+  readonly found: boolean;
+}
+
 /**
  * The web app directory: the explicit choice, else `apps/web` when present, else the single
- * candidate, else `apps/web` (the guide's layout, for a new repo). Several candidates without a
- * choice is an error listing them.
+ * candidate, else `apps/web` marked not found. Several candidates without a choice is an error
+ * listing them.
  */
-export async function resolveWebDir(root: string, rootManifest: unknown, explicit: string | undefined): Promise<string> {
-  if (explicit !== undefined) return normaliseRelative(explicit);
-  if (await isDirectory(path.join(root, DEFAULT_WEB_DIR))) return DEFAULT_WEB_DIR;
+export async function resolveWebDir(root: string, rootManifest: unknown, explicit: string | undefined): Promise<WebDirChoice> {
+  if (explicit !== undefined) return { dir: normaliseRelative(explicit), found: true };
+  if (await isDirectory(path.join(root, DEFAULT_WEB_DIR))) return { dir: DEFAULT_WEB_DIR, found: true };
   const candidates = await findWebAppCandidates(root, rootManifest);
-  if (candidates.length === 1) return candidates[0] ?? '';
+  if (candidates.length === 1) return { dir: candidates[0] ?? '', found: true };
   if (candidates.length > 1) {
     throw new CliError('layout', `several Next.js apps found (${candidates.join(', ')}): pass --web-dir <dir> to choose one`, candidates);
   }
-  return DEFAULT_WEB_DIR;
+  return { dir: DEFAULT_WEB_DIR, found: false };
+}
+
+/**
+ * Where a web app might be when none looks like Next.js: the directories one level down (and
+ * workspace packages) that have a package.json, Next.js-looking ones first. Dependencies and
+ * hidden directories are left out.
+ */
+export async function webDirCandidates(root: string, rootManifest: unknown): Promise<string[]> {
+  const globs = (await workspaceGlobs(root, rootManifest)) ?? [];
+  const dirs = new Set(await expandGlobs(root, [...globs, '*']));
+  const found: Array<{ dir: string; next: boolean }> = [];
+  for (const dir of [...dirs].sort()) {
+    if (/(^|\/)(node_modules|\.[^/]*)$/.test(dir)) continue;
+    if (!(await isFile(path.join(root, dir, 'package.json')))) continue;
+    found.push({ dir, next: await looksLikeNextApp(root, dir) });
+  }
+  return [...found.filter((f) => f.next), ...found.filter((f) => !f.next)].map((f) => f.dir);
 }
 
 export function normaliseRelative(dir: string): string {

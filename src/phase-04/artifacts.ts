@@ -2,7 +2,7 @@ import type { EnvAccess } from '../render/context.js';
 import type { PhaseLayout } from './layout.js';
 
 /** The groups of files rendered from templates (the plan adds `types` and `dependencies`). */
-export type TemplateGroup = 'migrations' | 'seed' | 'db-tests' | 'web' | 'backend';
+export type TemplateGroup = 'migrations' | 'schemas' | 'seed' | 'db-tests' | 'web' | 'backend';
 
 /** One file the phase produces: which template renders it and where it goes. */
 export interface Artifact {
@@ -67,7 +67,7 @@ export function listArtifacts(
   const backend = layout.backendFile
     ? [{ group: 'backend' as const, template: 'backend/src/database.py.hbs', path: layout.backendFile }]
     : [];
-  return [...migrations, seed, ...dbTests, ...webLib, root, ...backend];
+  return [...migrations, seed, ...dbTests, ...(layout.web ? [...webLib, root] : []), ...backend];
 }
 
 /** `01_initial_schema.sql.hbs` → `initial_schema.sql`: the numeric prefix only orders templates. */

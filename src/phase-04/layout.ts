@@ -3,6 +3,8 @@ import type { ProjectFacts } from '../detect/facts.js';
 
 /** Where the phase's files live in a given repo, relative to its root (posix). */
 export interface PhaseLayout {
+  /** False with --no-web: no web client files, no web dependencies. */
+  readonly web: boolean;
   readonly migrationsDir: string;
   readonly seedFile: string;
   readonly testsDir: string;
@@ -31,12 +33,13 @@ export function sessionFileFor(nextMajor: number): 'proxy' | 'middleware' {
   return nextMajor >= 16 ? 'proxy' : 'middleware';
 }
 
-export function phaseLayout(facts: ProjectFacts, options: { backend?: boolean } = {}): PhaseLayout {
+export function phaseLayout(facts: ProjectFacts, options: { backend?: boolean; web?: boolean } = {}): PhaseLayout {
   const sessionFile = sessionFileFor(facts.web.nextMajor);
   const inCode = (p: string) => path.posix.join(facts.web.codeDir || '.', p).replace(/^\.\//, '');
   const webLibDir = inCode('lib/supabase');
   const wantsBackend = options.backend ?? true;
   return {
+    web: options.web ?? true,
     migrationsDir: MIGRATIONS_DIR,
     seedFile: 'supabase/seed.sql',
     testsDir: 'supabase/tests/database',

@@ -8,14 +8,16 @@ import type { GenerateOptions } from '../options/generate.js';
 import { listArtifacts } from '../phase-04/artifacts.js';
 import { readInventory } from '../phase-04/inventory.js';
 import { phaseLayout, type PhaseLayout } from '../phase-04/layout.js';
-import { migrationsSkipReason } from '../phase-04/migrations.js';
+import { migrationsDecision, unversionedName } from '../phase-04/migrations.js';
+import { PHASE_ROUTINE_NAMES, type PhaseRoutineNames } from '../phase-04/spec.js';
 import { addPackageJsonDependencies, addPyprojectDependency } from '../plan/dependency-edits.js';
-import { PYTHON_SUPABASE_REQUIREMENT, WEB_DEPENDENCIES } from '../plan/dependency-versions.js';
+import { allowsOlderThan, MINIMUM_WEB_VERSIONS, PYTHON_SUPABASE_REQUIREMENT, WEB_DEPENDENCIES } from '../plan/dependency-versions.js';
 import { nextMigrationVersions, versionsOfIgnoredFiles } from '../plan/migration-versions.js';
 import { buildPlan, type DependencyEdit } from '../plan/plan.js';
 import type { Plan } from '../plan/types.js';
 import { renderTemplate } from '../render/render.js';
-import { migrationsCreatingPhaseTables } from './existing-tables.js';
+import { schemaArtifacts } from './schema-files.js';
+import { webAppMissing } from './web-app-choice.js';
 import { buildRenderContext } from './render-context.js';
 import { resolveConfig, type ResolvedConfig } from './resolve-config.js';
 
@@ -44,25 +46,44 @@ export async function preparePlan(request: PrepareRequest): Promise<Prepared> {
   const facts = request.facts ?? (await detectTarget(options, cwd));
   assertUsable(facts);
   const config = await resolveConfig(options, facts, cwd);
-  const layout = phaseLayout(facts, { backend: options.backend });
+  const layout = phaseLayout(facts, { backend: options.backend, web: options.web });
   const existingMigrations = facts.supabase.migrations;
-  if (options.append && existingMigrations.length > 0) await refuseDuplicateTables(facts, layout);
 
   const inventory = await readInventory();
   const taken = options.append ? [...existingMigrations, ...versionsOfIgnoredFiles(facts.supabase.ignoredMigrationFiles)] : [];
   const versions = nextMigrationVersions(taken, config.naming, inventory.migrations.length, request.now);
-  const contextFor = (typedClients: boolean) => buildRenderContext(facts, layout, config, { typedClients });
-  const artifacts = listArtifacts(layout, inventory, versions, contextFor(false).web.env.kind);
-  const migrationsSkipped = migrationsSkipReason(facts.supabase, layout, options.append) !== null;
+  const contextFor = (typedClients: boolean, names: PhaseRoutineNames) => buildRenderContext(facts, layout, config, { typedClients, names });
+  const migrationArtifacts = listArtifacts(layout, inventory, versions, 'process').filter((a) => a.group === 'migrations');
+  const decision = migrationsDecision(facts.supabase, layout, options.append, migrationArtifacts.map((a) => unversionedName(a.path)));
+  const notes: string[] = [];
+
+  // Appending after the repo's own history: its objects are read from the catalog first.
+  let names: PhaseRoutineNames = PHASE_ROUTINE_NAMES;
+  if (decision.kind === 'write' && existingMigrations.length > 0) {
+    const { resolvePhaseNames } = await import('./phase-names.js');
+    const resolved = await resolvePhaseNames({
+      repoMigrations: (await readMigrations(facts, layout)).map((m) => ({ name: `${layout.migrationsDir}/${m.name}`, sql: m.sql })),
+      renderPhase: (candidate) =>
+        Promise.all(migrationArtifacts.map(async (a) => ({ name: a.path, sql: await renderTemplate(a.template, contextFor(false, candidate)) }))),
+    });
+    names = resolved.names;
+    notes.push(...resolved.renamed);
+  }
+
+  const artifacts = [
+    ...listArtifacts(layout, inventory, versions, contextFor(false, names).web.env.kind),
+    ...schemaArtifacts(facts.supabase, migrationArtifacts),
+  ];
+  const migrationsSkipped = decision.kind !== 'write';
+  const wantsTypes = options.types && (layout.web || facts.typesPackageFile !== null);
 
   const renderAll = (typedClients: boolean) => {
-    const context = contextFor(typedClients);
+    const context = contextFor(typedClients, names);
     return Promise.all(artifacts.map(async (artifact) => ({ artifact, content: await renderTemplate(artifact.template, context) })));
   };
-  let rendered = await renderAll(options.types && request.generateTypes !== undefined);
-  const notes: string[] = [];
+  let rendered = await renderAll(wantsTypes && request.generateTypes !== undefined);
   let types: { path: string; content: string } | null = null;
-  if (options.types && request.generateTypes) {
+  if (wantsTypes && request.generateTypes) {
     const ours = migrationsSkipped ? [] : rendered.filter((r) => r.artifact.group === 'migrations');
     const migrations = [
       ...(await readMigrations(facts, layout)),
@@ -84,15 +105,19 @@ export async function preparePlan(request: PrepareRequest): Promise<Prepared> {
     options: { force: options.force, append: options.append },
     rendered,
     types,
-    dependencyEdits: facts.web.hasSupabaseLib ? [] : await dependencyEdits(facts, layout),
+    dependencyEdits: await dependencyEdits(facts, layout),
     existing,
   });
   return { facts, layout, config, plan: { ...plan, notes: [...plan.notes, ...notes] } };
 }
 
 /** Detection with the directory hints from the options (validated and normalised by their schema). */
-export function detectTarget(options: GenerateOptions, cwd: string): Promise<ProjectFacts> {
-  return detectProject(path.resolve(cwd, options.dir), { webDir: options.webDir, backendDir: options.backendDir });
+export async function detectTarget(options: GenerateOptions, cwd: string): Promise<ProjectFacts> {
+  const root = path.resolve(cwd, options.dir);
+  const facts = await detectProject(root, { webDir: options.webDir, backendDir: options.backendDir });
+  // An existing repo never gets an invented apps/web: the app is named, or there is none.
+  if (options.web && !facts.web.found && !facts.isNewRepo) throw await webAppMissing(root);
+  return facts;
 }
 
 function assertUsable(facts: ProjectFacts): void {
@@ -104,13 +129,6 @@ function assertUsable(facts: ProjectFacts): void {
   }
 }
 
-async function refuseDuplicateTables(facts: ProjectFacts, layout: PhaseLayout): Promise<void> {
-  const clashes = await migrationsCreatingPhaseTables(path.join(facts.root, layout.migrationsDir), facts.supabase.migrations);
-  if (clashes.length === 0) return;
-  const list = clashes.map((c) => `${c.file} (${c.tables.join(', ')})`);
-  throw new CliError('refused', `--append refused: existing migrations already create phase tables: ${list.join('; ')}`, list);
-}
-
 async function readMigrations(facts: ProjectFacts, layout: PhaseLayout): Promise<Array<{ name: string; sql: string }>> {
   const dir = path.join(facts.root, layout.migrationsDir);
   return Promise.all(facts.supabase.migrations.map(async (m) => ({ name: m.name, sql: await readFile(path.join(dir, m.name), 'utf8') })));
@@ -120,9 +138,12 @@ async function dependencyEdits(facts: ProjectFacts, layout: PhaseLayout): Promis
   const edits: DependencyEdit[] = [];
   const manifestPath = facts.web.dir ? `${facts.web.dir}/package.json` : 'package.json';
   const manifest = facts.web.hasPackageJson ? await readText(path.join(facts.root, manifestPath), { display: manifestPath }) : null;
-  const npmEdit = manifest === null ? null : addPackageJsonDependencies(manifest, WEB_DEPENDENCIES);
-  if (manifest !== null && npmEdit && npmEdit.added.length > 0) {
-    edits.push({ path: manifestPath, content: npmEdit.content, previous: manifest, added: npmEdit.added, ecosystem: 'npm' });
+  // The web files are only generated into a new lib/supabase: the repo's own code keeps its versions.
+  const wantsWeb = layout.web && !facts.web.hasSupabaseLib;
+  const tooOld = (name: string, range: string) => name in MINIMUM_WEB_VERSIONS && allowsOlderThan(range, MINIMUM_WEB_VERSIONS[name] ?? '0');
+  const npmEdit = manifest === null || !wantsWeb ? null : addPackageJsonDependencies(manifest, WEB_DEPENDENCIES, tooOld);
+  if (manifest !== null && npmEdit && (npmEdit.added.length > 0 || npmEdit.upgraded.length > 0)) {
+    edits.push({ path: manifestPath, content: npmEdit.content, previous: manifest, added: npmEdit.added, upgraded: npmEdit.upgraded, ecosystem: 'npm' });
   }
   const backend = facts.backend;
   if (layout.backendFile && backend?.hasPyproject && !backend.dependsOnSupabase) {

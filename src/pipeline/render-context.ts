@@ -1,6 +1,6 @@
 import type { ProjectFacts } from '../detect/facts.js';
 import type { PhaseLayout } from '../phase-04/layout.js';
-import { BACKEND_SETTINGS, DEFAULT_TIERS, STRIPE_SUBSCRIPTION_STATUSES } from '../phase-04/spec.js';
+import { BACKEND_SETTINGS, DEFAULT_TIERS, PHASE_ROUTINE_NAMES, STRIPE_SUBSCRIPTION_STATUSES, type PhaseRoutineNames } from '../phase-04/spec.js';
 import { relativeImport } from '../plan/relative-import.js';
 import { databaseTypesContext, type EnvAccess, type RenderContext } from '../render/context.js';
 import type { ResolvedConfig } from './resolve-config.js';
@@ -10,7 +10,7 @@ export function buildRenderContext(
   facts: ProjectFacts,
   layout: PhaseLayout,
   config: ResolvedConfig,
-  options: { readonly typedClients: boolean },
+  options: { readonly typedClients: boolean; readonly names?: PhaseRoutineNames },
 ): RenderContext {
   const libFile = `${layout.webLibDir}/client.ts`;
   return {
@@ -18,6 +18,7 @@ export function buildRenderContext(
     defaultTier: config.tiers[0] ?? DEFAULT_TIERS[0],
     subscriptionStatuses: STRIPE_SUBSCRIPTION_STATUSES,
     projectName: config.projectName,
+    names: options.names ?? PHASE_ROUTINE_NAMES,
     web: {
       nextMajor: facts.web.nextMajor,
       sessionFile: layout.sessionFile,

@@ -5,7 +5,9 @@
 export function addPackageJsonDependencies(
   text: string,
   wanted: Readonly<Record<string, string>>,
-): { content: string; added: string[] } | null {
+  /** Declared names whose range must be replaced by the wanted one (too old for the generated code). */
+  upgrade: (name: string, declared: string) => boolean = () => false,
+): { content: string; added: string[]; upgraded: DependencyUpgrade[] } | null {
   // A UTF-8 BOM is accepted and kept.
   const bom = text.charCodeAt(0) === 0xfeff ? '\ufeff' : '';
   const body = text.slice(bom.length);
@@ -15,15 +17,34 @@ export function addPackageJsonDependencies(
   } catch {
     return null;
   }
-  const declared = { ...(manifest['devDependencies'] as object | undefined), ...(manifest['dependencies'] as object | undefined) };
+  const sections = ['dependencies', 'devDependencies'] as const;
+  const declared: Record<string, string> = { ...(manifest['devDependencies'] as object | undefined), ...(manifest['dependencies'] as object | undefined) };
   const added = Object.keys(wanted).filter((name) => !(name in declared));
-  if (added.length === 0) return { content: text, added };
-  const dependencies = { ...((manifest['dependencies'] as Record<string, string> | undefined) ?? {}) };
-  for (const name of added) dependencies[name] = wanted[name] ?? '*';
-  manifest['dependencies'] = Object.fromEntries(Object.entries(dependencies).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  const upgraded: DependencyUpgrade[] = Object.keys(wanted)
+    .filter((name) => typeof declared[name] === 'string' && upgrade(name, declared[name]))
+    .map((name) => ({ name, from: declared[name] ?? '', to: wanted[name] ?? '*' }));
+  if (added.length === 0 && upgraded.length === 0) return { content: text, added, upgraded };
+  for (const { name, to } of upgraded) {
+    // Replaced where it is declared, keeping the section's key order.
+    for (const section of sections) {
+      const entries = manifest[section] as Record<string, string> | undefined;
+      if (entries && name in entries) entries[name] = to;
+    }
+  }
+  if (added.length > 0) {
+    const dependencies = { ...((manifest['dependencies'] as Record<string, string> | undefined) ?? {}) };
+    for (const name of added) dependencies[name] = wanted[name] ?? '*';
+    manifest['dependencies'] = Object.fromEntries(Object.entries(dependencies).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  }
   const eol = body.includes('\r\n') ? '\r\n' : '\n';
   const json = bom + JSON.stringify(manifest, null, detectIndent(body)).replace(/\n/g, eol);
-  return { content: /\r?\n$/.test(body) ? json + eol : json, added };
+  return { content: /\r?\n$/.test(body) ? json + eol : json, added, upgraded };
+}
+
+export interface DependencyUpgrade {
+  readonly name: string;
+  readonly from: string;
+  readonly to: string;
 }
 
 function detectIndent(text: string): string | number {

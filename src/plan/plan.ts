@@ -1,7 +1,8 @@
 import type { ProjectFacts } from '../detect/facts.js';
 import type { Artifact } from '../phase-04/artifacts.js';
 import { MIGRATIONS_DIR, type PhaseLayout } from '../phase-04/layout.js';
-import { migrationsSkipReason } from '../phase-04/migrations.js';
+import { migrationsDecision, unversionedName } from '../phase-04/migrations.js';
+import type { DependencyUpgrade } from './dependency-edits.js';
 import { relativeImport } from './relative-import.js';
 import type { ArtifactGroup, Plan, PlannedFile } from './types.js';
 
@@ -10,6 +11,8 @@ export interface DependencyEdit {
   readonly content: string;
   readonly previous: string;
   readonly added: readonly string[];
+  /** Declared ranges too old for the generated code, raised. */
+  readonly upgraded?: readonly DependencyUpgrade[];
   readonly ecosystem: 'npm' | 'python';
 }
 
@@ -57,7 +60,7 @@ export function buildPlan(input: PlanInput): Plan {
       path: edit.path,
       group: 'dependencies',
       status: 'update',
-      reason: `adds ${edit.added.join(', ')}`,
+      reason: dependencyReason(edit),
       content: edit.content,
       previous: edit.previous,
       forceable: false,
@@ -66,10 +69,16 @@ export function buildPlan(input: PlanInput): Plan {
   return {
     root: facts.root,
     files,
-    notes: planNotes(facts, layout),
+    notes: planNotes(input),
     nextSteps: nextSteps(facts, layout),
-    addedWebDependencies: input.dependencyEdits.filter((e) => e.ecosystem === 'npm').flatMap((e) => e.added),
+    addedWebDependencies: input.dependencyEdits.filter((e) => e.ecosystem === 'npm').flatMap((e) => [...e.added, ...(e.upgraded ?? []).map((u) => u.name)]),
   };
+}
+
+function dependencyReason(edit: DependencyEdit): string {
+  const parts = edit.added.length > 0 ? [`adds ${edit.added.join(', ')}`] : [];
+  for (const u of edit.upgraded ?? []) parts.push(`upgrades ${u.name} ${u.from} → ${u.to} (the generated code needs it)`);
+  return parts.join('; ');
 }
 
 export function normaliseLineEndings(text: string): string {
@@ -106,8 +115,16 @@ export const isMigration = (path: string) => path.startsWith(`${MIGRATIONS_DIR}/
 function groupSkips(input: PlanInput): Map<ArtifactGroup, string> {
   const { facts, layout } = input;
   const skips = new Map<ArtifactGroup, string>();
-  const migrationsSkip = migrationsSkipReason(facts.supabase, layout, input.options.append);
-  if (migrationsSkip) skips.set('migrations', migrationsSkip);
+  const phaseMigrations = input.rendered.filter((r) => r.artifact.group === 'migrations').map((r) => unversionedName(r.artifact.path));
+  const migrations = migrationsDecision(facts.supabase, layout, input.options.append, phaseMigrations);
+  if (migrations.kind !== 'write') skips.set('migrations', migrations.reason);
+  if (migrations.kind === 'skip') {
+    // seed.sql and the pgTAP tests need the phase's tables: without its migrations `supabase db reset` would fail.
+    const dependents = `needs the phase's migrations, which are not added (${migrations.reason})`;
+    skips.set('seed', dependents);
+    skips.set('db-tests', dependents);
+    skips.set('schemas', dependents);
+  }
   if (facts.web.hasSupabaseLib) {
     skips.set('web', `${layout.webLibDir}/ already exists; the web client files are only generated into a new one`);
   }
@@ -130,16 +147,31 @@ function sessionAdvice(file: string, layout: PhaseLayout): string[] {
   ];
 }
 
-function planNotes(facts: ProjectFacts, layout: PhaseLayout): string[] {
+function planNotes(input: PlanInput): string[] {
+  const { facts, layout } = input;
   const notes: string[] = [];
-  const { seedPaths, ignoredMigrationFiles } = facts.supabase;
-  if (seedPaths !== null && !seedPaths.some((p) => p.replace(/^\.\//, '') === 'seed.sql')) {
-    notes.push(`supabase/config.toml [db.seed] sql_paths (${seedPaths.join(', ') || 'empty'}) does not include seed.sql: add "./seed.sql" to load ${layout.seedFile} on db reset`);
+  const { seedPaths, ignoredMigrationFiles, schemas } = facts.supabase;
+  // seed.sql is the phase's own file: written now (or skipped with its reason).
+  const missingSeedPaths = facts.supabase.missingSeedPaths.filter((p) => p.replace(/^\.\//, '') !== 'seed.sql');
+  const loadsSeed = seedPaths === null || seedPaths.some((p) => p.replace(/^\.\//, '') === 'seed.sql');
+  if (missingSeedPaths.length > 0) {
+    notes.push(
+      `supabase/config.toml [db.seed] sql_paths names ${missingSeedPaths.length === 1 ? 'a file that does' : 'files that do'} not exist (${missingSeedPaths.join(', ')})` +
+        (loadsSeed ? '' : `: add "./seed.sql" there to load ${layout.seedFile} on db reset`),
+    );
+  } else if (!loadsSeed) {
+    notes.push(`supabase/config.toml [db.seed] sql_paths (${seedPaths?.join(', ') || 'empty'}) does not include seed.sql: add "./seed.sql" to load ${layout.seedFile} on db reset`);
+  }
+  if (schemas?.configured) {
+    const ours = input.rendered.filter((r) => r.artifact.group === 'schemas').map((r) => r.artifact.path);
+    if (ours.length > 0) {
+      notes.push(`declarative schemas: the phase is also written to ${ours.join(', ')}; check that [db.migrations] schema_paths in supabase/config.toml includes them`);
+    }
   }
   for (const name of ignoredMigrationFiles) {
     notes.push(`supabase/migrations/${name} does not match <version>_<name>.sql: the Supabase CLI ignores it`);
   }
-  if (!facts.web.hasSupabaseLib) {
+  if (layout.web && !facts.web.hasSupabaseLib) {
     notes.push('the web app needs Node.js 22 or newer at run time: @supabase/ssr 0.12 requires @supabase/supabase-js 2.114+, which needs Node 22');
   }
   if (layout.backendFile && facts.backend && !facts.backend.hasConfig && !facts.isNewRepo) {
@@ -155,7 +187,7 @@ function nextSteps(facts: ProjectFacts, layout: PhaseLayout): string[] {
   steps.push('supabase db reset        # applies the migrations and seed.sql');
   steps.push('supabase test db         # runs the pgTAP tests in supabase/tests');
   steps.push('npx create-saas-db verify 04   # proves the phase works, no Docker needed');
-  if (facts.isNewRepo) steps.push(`add @supabase/ssr and @supabase/supabase-js to ${layout.webLibDir.replace(/\/?(src\/)?lib\/supabase$/, '') || '.'}/package.json`);
+  if (facts.isNewRepo && layout.web) steps.push(`add @supabase/ssr and @supabase/supabase-js to ${layout.webLibDir.replace(/\/?(src\/)?lib\/supabase$/, '') || '.'}/package.json`);
   return steps;
 }
 

@@ -2,7 +2,7 @@
  * Everything a template may read. Built in TypeScript by the planner from options and detected
  * facts; templates only substitute values and choose between a few named variants.
  */
-import { BACKEND_SETTINGS, DEFAULT_TIERS, STRIPE_SUBSCRIPTION_STATUSES } from '../phase-04/spec.js';
+import { BACKEND_SETTINGS, DEFAULT_TIERS, PHASE_ROUTINE_NAMES, STRIPE_SUBSCRIPTION_STATUSES, type PhaseRoutineNames } from '../phase-04/spec.js';
 
 export interface RenderContext {
   /** Subscription tiers, lowercase identifiers; the first is the default tier. */
@@ -11,6 +11,11 @@ export interface RenderContext {
   /** Stripe subscription statuses accepted by `users.subscription_status` and `subscriptions.status`. */
   readonly subscriptionStatuses: readonly string[];
   readonly projectName: string;
+  /**
+   * Names of the phase's trigger functions and auth.users triggers: the spec's, or suffixed ones
+   * when the repo already defines an object of that name (pipeline/phase-names.ts).
+   */
+  readonly names: PhaseRoutineNames;
   readonly web: WebContext;
   readonly python: PythonContext;
 }
@@ -68,6 +73,7 @@ export function exampleContext(overrides: Partial<RenderContext> = {}): RenderCo
     defaultTier: DEFAULT_TIERS[0],
     subscriptionStatuses: [...STRIPE_SUBSCRIPTION_STATUSES],
     projectName: 'example',
+    names: PHASE_ROUTINE_NAMES,
     web: {
       nextMajor: 16,
       sessionFile: 'proxy',

@@ -104,7 +104,8 @@ describe('adapting to existing repos', () => {
     const toml = path.join(target, 'supabase/config.toml');
     await writeFile(toml, (await readFile(toml, 'utf8')).replace('["./seed.sql"]', '["./seeds/base.sql"]'));
     const run = await runBin([target, '--yes', '--no-install', '--no-types']);
-    expect(run.stdout).toMatch(/sql_paths \(\.\/seeds\/base\.sql\) does not include seed\.sql/);
+    expect(run.stdout).toMatch(/sql_paths names a file that does not exist \(\.\/seeds\/base\.sql\): add "\.\/seed\.sql" there/);
+    expect(run.stdout).not.toMatch(/does not include/);
     expect(run.stdout).not.toMatch(/supabase init/);
   });
 

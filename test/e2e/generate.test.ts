@@ -171,7 +171,7 @@ describe('existing migrations are never modified', () => {
     const run = await runBin([target, '--yes', '--append', '--no-install', '--no-types']);
     expect(run.exitCode).toBe(4);
     expect(run.stderr.trim().split('\n')).toHaveLength(1);
-    expect(run.stderr).toMatch(/--append refused: existing migrations already create phase tables: 20240101000000_users\.sql \(users\)/);
+    expect(run.stderr).toMatch(/--append refused: existing migrations already define objects the phase creates: table public\.users \(20240101000000_users\.sql\)/);
     expect(await hashTree(target)).toEqual(before);
   });
 });

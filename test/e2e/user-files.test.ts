@@ -116,7 +116,8 @@ describe('generate never damages a user file', () => {
     await mkdir(path.join(dir, 'supabase/tests'), { recursive: true });
     await symlink('../migrations', path.join(dir, 'supabase/tests/database'));
     const before = await snapshotTree(dir);
-    const run = await runBin([dir, ...flags, '--force']);
+    // --append: without it the pgTAP tests are skipped with the migrations they need.
+    const run = await runBin([dir, ...flags, '--force', '--append']);
     expect(run.exitCode, run.stderr).toBe(2);
     expect(run.stderr.trim()).toMatch(/^create-saas-db: supabase\/tests\/database\/03_rls\.test\.sql is the existing migration supabase\/migrations\/03_rls\.test\.sql \(through a symlink\): refusing to modify it$/);
     expect(await snapshotTree(dir)).toEqual(before);

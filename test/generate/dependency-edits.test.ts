@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { allowsOlderThan, MINIMUM_WEB_VERSIONS, WEB_DEPENDENCIES } from '../../src/plan/dependency-versions.js';
 import { addPackageJsonDependencies, addPyprojectDependency } from '../../src/plan/dependency-edits.js';
 
 describe('addPackageJsonDependencies', () => {
@@ -13,7 +14,27 @@ describe('addPackageJsonDependencies', () => {
     const text = '{\r\n\t"name": "web"\r\n}';
     expect(addPackageJsonDependencies(text, { a: '1' })?.content).toBe('{\r\n\t"name": "web",\r\n\t"dependencies": {\r\n\t\t"a": "1"\r\n\t}\r\n}');
     const complete = '{ "devDependencies": { "a": "1" } }';
-    expect(addPackageJsonDependencies(complete, { a: '2' })).toEqual({ content: complete, added: [] });
+    expect(addPackageJsonDependencies(complete, { a: '2' })).toEqual({ content: complete, added: [], upgraded: [] });
+  });
+
+  it('raises a declared range the generated code cannot use, where it is declared', () => {
+    const text = '{\n  "devDependencies": { "@supabase/ssr": "^0.3.0", "zod": "^3" },\n  "dependencies": { "@supabase/supabase-js": "2.114.0" }\n}\n';
+    const tooOld = (name: string, range: string) => name in MINIMUM_WEB_VERSIONS && allowsOlderThan(range, MINIMUM_WEB_VERSIONS[name]!);
+    const edit = addPackageJsonDependencies(text, WEB_DEPENDENCIES, tooOld)!;
+    expect(edit.upgraded).toEqual([{ name: '@supabase/ssr', from: '^0.3.0', to: WEB_DEPENDENCIES['@supabase/ssr'] }]);
+    expect(edit.added).toEqual(['server-only']);
+    const manifest = JSON.parse(edit.content);
+    expect(Object.keys(manifest.devDependencies)).toEqual(['@supabase/ssr', 'zod']);
+    expect(manifest.devDependencies['@supabase/ssr']).toBe(WEB_DEPENDENCIES['@supabase/ssr']);
+    expect(manifest.dependencies['@supabase/supabase-js']).toBe('2.114.0');
+  });
+
+  it('reads the lowest version a range allows; leaves ranges that name none alone', () => {
+    expect(allowsOlderThan('^0.5.0', '0.12.0')).toBe(true);
+    expect(allowsOlderThan('~2.39', '2.114.0')).toBe(true);
+    expect(allowsOlderThan('>=2.114.0 <3', '2.114.0')).toBe(false);
+    expect(allowsOlderThan('^0.12.7', '0.12.0')).toBe(false);
+    for (const range of ['*', 'latest', 'workspace:*', 'https://example.com/x.tgz', '^0.3 || ^0.12']) expect(allowsOlderThan(range, '9.0.0'), range).toBe(false);
   });
 
   it('returns null for a package.json that is not JSON', () => {

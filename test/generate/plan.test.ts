@@ -18,9 +18,9 @@ function facts(overrides: Partial<ProjectFacts> = {}, web: Partial<ProjectFacts[
     ...overrides,
     web: {
       dir: 'apps/web', hasPackageJson: true, usesSrcDir: false, codeDir: 'apps/web', nextMajor: 16, nextMajorSource: 'package.json',
-      proxyFile: null, middlewareFile: null, envModule: null, hasSupabaseLib: false, dependencies: {}, ...web,
+      found: true, proxyFile: null, middlewareFile: null, envModule: null, hasSupabaseLib: false, dependencies: {}, ...web,
     },
-    supabase: { escapesRoot: false, hasConfigToml: true, seedPaths: null, migrationsDir: 'absent', migrations: [], ignoredMigrationFiles: [], naming: null, ...supabase },
+    supabase: { escapesRoot: false, hasConfigToml: true, seedPaths: null, missingSeedPaths: [], schemas: null, migrationsDir: 'absent', migrations: [], ignoredMigrationFiles: [], naming: null, ...supabase },
   };
 }
 
@@ -126,6 +126,22 @@ describe('buildPlan', () => {
     expect(plan.files.filter((p) => p.group === 'migrations').map((p) => p.status)).toEqual(['skip', 'skip']);
     expect(plan.files.find((p) => p.group === 'migrations')?.reason).toMatch(/already holds 1 migration file\(s\); pass --append/);
     expect(buildPlan(input(f, {}, { force: false, append: true })).files.filter((p) => p.group === 'migrations').map((p) => p.status)).toEqual(['create', 'create']);
+  });
+
+  it("skips seed and db tests with skipped migrations; the phase's own earlier migrations skip nothing else, with no --append hint", () => {
+    const own = facts({}, {}, { migrationsDir: 'directory', migrations: [{ name: '00001_x.sql', version: '00001' }], naming: 'sequential' });
+    const skipped = buildPlan(input(own)).files.filter((p) => p.group === 'seed' || p.group === 'db-tests');
+    expect(skipped.map((p) => p.status)).toEqual(['skip', 'skip']);
+    expect(skipped[0]?.reason).toMatch(/needs the phase's migrations, which are not added \(.*pass --append/);
+    const ours = facts({}, {}, {
+      migrationsDir: 'directory',
+      migrations: [{ name: '00001_initial_schema.sql', version: '00001' }, { name: '00002_rls_policies.sql', version: '00002' }],
+      naming: 'sequential',
+    });
+    const plan = buildPlan(input(ours));
+    expect(plan.files.find((p) => p.group === 'migrations')?.reason).toMatch(/^the phase's migrations are already in supabase\/migrations\/ \(00001_initial_schema\.sql, 00002_rls_policies\.sql\)/);
+    expect(plan.files.map((p) => p.reason).join('\n')).not.toMatch(/--append/);
+    expect(statusOf(plan, 'supabase/seed.sql')).toBe('create');
   });
 
   it('skips the web client files when lib/supabase exists', () => {

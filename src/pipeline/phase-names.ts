@@ -1,0 +1,142 @@
+/**
+ * Before --append writes, the repo's migrations are applied on the embedded engine (the
+ * Supabase emulation) and the catalog says which objects they define, and in which file. The
+ * phase's own objects are read the same way (its migrations on the clean emulation, rolled
+ * back). Then:
+ * - a trigger function or auth.users trigger of the phase whose name the repo already uses gets
+ *   the name with the suffix (never `create or replace` over the repo's own);
+ * - any other object both define (a table, index, type, policy…) is a conflict: refused with
+ *   the list, before anything is written;
+ * - the phase's migrations, under their final names, must then apply after the repo's.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { applyMigrations, applySqlFile, isMigrationError, type SqlFile } from '../db/apply-migrations.js';
+import { openPreparedEngine } from '../db/engine-cache.js';
+import type { SqlEngine } from '../db/engine.js';
+import { CliError } from '../errors.js';
+import { packageRoot } from '../package-root.js';
+import { PHASE_NAME_SUFFIX, PHASE_ROUTINE_KEYS, PHASE_ROUTINE_NAMES, type PhaseRoutineNames, type PhaseRoutineRole } from '../phase-04/spec.js';
+
+const NAMED_OBJECTS_SQL = path.join(packageRoot, 'resources', 'generate', 'named-objects.sql');
+
+export interface NamedObject {
+  readonly kind: string;
+  /** What two objects collide on, e.g. `relation public.users`, `trigger t on auth.users`. */
+  readonly key: string;
+  readonly name: string;
+  /** For an index, trigger or policy: the key of its table. */
+  readonly parent: string | null;
+}
+
+export interface PhaseNames {
+  readonly names: PhaseRoutineNames;
+  /** `public.handle_new_user() → public.handle_new_user_phase04()` lines for the report. */
+  readonly renamed: readonly string[];
+}
+
+export interface PhaseNamesRequest {
+  /** The repo's migrations in the CLI's order, names as shown in errors. */
+  readonly repoMigrations: readonly SqlFile[];
+  /** The phase's migrations rendered with the given names. */
+  readonly renderPhase: (names: PhaseRoutineNames) => Promise<readonly SqlFile[]>;
+}
+
+export async function resolvePhaseNames(request: PhaseNamesRequest): Promise<PhaseNames> {
+  const { engine } = await openPreparedEngine('current');
+  try {
+    const baseline = keysOf(await namedObjects(engine));
+    const phase = await phaseObjects(engine, await request.renderPhase(PHASE_ROUTINE_NAMES), baseline);
+    const owners = await applyRepoMigrations(engine, request.repoMigrations, baseline);
+    const { names, renamed } = chooseNames(owners);
+    const routineKeys = new Set(Object.keys(PHASE_ROUTINE_NAMES).map((role) => routineKey(role as PhaseRoutineRole, PHASE_ROUTINE_NAMES)));
+    const clashing = phase.filter((o) => !routineKeys.has(o.key) && owners.has(o.key));
+    // An index, trigger or policy on a table that is itself in the way adds nothing to the list.
+    const clashingKeys = new Set(clashing.map((o) => o.key));
+    const conflicts = clashing.filter((o) => o.parent === null || !clashingKeys.has(o.parent));
+    for (const role of Object.keys(names) as PhaseRoutineRole[]) {
+      const key = routineKey(role, names);
+      if (names[role] !== PHASE_ROUTINE_NAMES[role] && owners.has(key)) {
+        conflicts.push({ kind: role.endsWith('Function') ? 'function' : 'trigger', key, name: describeRoutine(role, names[role]).replace(/^\w+ /, ''), parent: null });
+      }
+    }
+    if (conflicts.length > 0) {
+      const list = conflicts.map((o) => `${o.kind} ${o.name} (${owners.get(o.key)})`);
+      throw new CliError('refused', `--append refused: existing migrations already define objects the phase creates: ${list.join('; ')}`, list);
+    }
+    await applyPhase(engine, await request.renderPhase(names));
+    return { names, renamed };
+  } finally {
+    await engine.close();
+  }
+}
+
+/** The objects the phase's migrations create on the clean emulation; rolled back afterwards. */
+async function phaseObjects(engine: SqlEngine, files: readonly SqlFile[], baseline: ReadonlySet<string>): Promise<NamedObject[]> {
+  await engine.exec('begin');
+  try {
+    for (const file of files) await engine.exec(file.sql);
+    return (await namedObjects(engine)).filter((o) => !baseline.has(o.key));
+  } finally {
+    await engine.exec('rollback');
+  }
+}
+
+/** Applies the repo's files one by one; returns each object they define and the first file that did. */
+async function applyRepoMigrations(engine: SqlEngine, files: readonly SqlFile[], baseline: ReadonlySet<string>): Promise<Map<string, string>> {
+  const owners = new Map<string, string>();
+  for (const file of files) {
+    try {
+      await applySqlFile(engine, file);
+    } catch (error) {
+      if (!isMigrationError(error)) throw error;
+      throw new CliError(
+        'migration',
+        `${error.message} (your migration fails on the Supabase emulation; nothing was written)`,
+        [error.message],
+      );
+    }
+    for (const object of await namedObjects(engine)) {
+      if (!baseline.has(object.key) && !owners.has(object.key)) owners.set(object.key, path.posix.basename(file.name));
+    }
+  }
+  return owners;
+}
+
+function chooseNames(owners: ReadonlyMap<string, string>): PhaseNames {
+  const names: Record<PhaseRoutineRole, string> = { ...PHASE_ROUTINE_NAMES };
+  const renamed: string[] = [];
+  for (const role of Object.keys(PHASE_ROUTINE_NAMES) as PhaseRoutineRole[]) {
+    const key = routineKey(role, PHASE_ROUTINE_NAMES);
+    const owner = owners.get(key);
+    if (owner === undefined) continue;
+    names[role] = `${PHASE_ROUTINE_NAMES[role]}${PHASE_NAME_SUFFIX}`;
+    renamed.push(`${describeRoutine(role, PHASE_ROUTINE_NAMES[role])} is defined by ${owner}: the phase's is named ${names[role]}`);
+  }
+  return { names, renamed };
+}
+
+const routineKey = (role: PhaseRoutineRole, names: PhaseRoutineNames) => PHASE_ROUTINE_KEYS[role](names[role]);
+
+function describeRoutine(role: PhaseRoutineRole, name: string): string {
+  return role.endsWith('Function') ? `function public.${name}()` : `trigger ${name} on auth.users`;
+}
+
+/** The phase's migrations, with their final names, after the repo's: they must apply. */
+async function applyPhase(engine: SqlEngine, files: readonly SqlFile[]): Promise<void> {
+  try {
+    await applyMigrations(engine, files);
+  } catch (error) {
+    if (!isMigrationError(error)) throw error;
+    throw new CliError('refused', `--append refused: the phase's migrations do not apply after yours: ${error.message}`, [error.message]);
+  }
+}
+
+let namedObjectsSql: string | null = null;
+
+async function namedObjects(engine: SqlEngine): Promise<NamedObject[]> {
+  namedObjectsSql ??= readFileSync(NAMED_OBJECTS_SQL, 'utf8');
+  return engine.query<NamedObject>(namedObjectsSql);
+}
+
+const keysOf = (objects: readonly NamedObject[]) => new Set(objects.map((o) => o.key));
