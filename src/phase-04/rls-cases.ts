@@ -5,7 +5,7 @@
  */
 import { INSUFFICIENT_PRIVILEGE } from '../db/sql-error.js';
 import type { Fixture, FixtureUser } from './rls-fixture.js';
-import { PHASE_TABLES, type PhaseTable } from './spec.js';
+import { PHASE_ROUTINE_NAMES, PHASE_TABLES, type PhaseRoutineNames, type PhaseTable } from './spec.js';
 
 export type Actor = 'anon' | 'user A' | 'user B' | 'service_role' | 'auth service';
 export const MATRIX_ACTORS = ['anon', 'user A', 'user B', 'service_role'] as const satisfies readonly Actor[];
@@ -159,7 +159,8 @@ const FORGED_JOB =
 
 const NEW_USER = '00000000-0000-4000-8000-00000000c0de';
 
-export function ruleCases(): RlsCase[] {
+/** The rules, calling the phase's functions by the names they have in this database. */
+export function ruleCases(names: PhaseRoutineNames = PHASE_ROUTINE_NAMES): RlsCase[] {
   return [
     // Item 1: a profile update is limited to name and avatar_url.
     ...['subscription_tier = subscription_tier', "subscription_status = 'active'", 'monthly_usage = 0', 'usage_reset_at = now()', "email = 'other@example.test'", 'id = id'].map(
@@ -230,7 +231,7 @@ export function ruleCases(): RlsCase[] {
     },
     // Item 5: trigger functions stay off the API.
     ...(['anon', 'user A'] as const).flatMap((actor) =>
-      ['handle_new_user', 'handle_user_email_change', 'update_updated_at'].map(
+      [names.signUpFunction, names.emailChangeFunction, names.updatedAtFunction].map(
         (fn): RlsCase => ({
           name: `${actor} cannot call public.${fn}()`,
           actor,

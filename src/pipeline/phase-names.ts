@@ -13,6 +13,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { applyMigrations, applySqlFile, isMigrationError, type SqlFile } from '../db/apply-migrations.js';
 import { openPreparedEngine } from '../db/engine-cache.js';
+import { embeddedExtensionsFor } from '../emulation/extensions.js';
 import type { SqlEngine } from '../db/engine.js';
 import { CliError } from '../errors.js';
 import { packageRoot } from '../package-root.js';
@@ -43,7 +44,7 @@ export interface PhaseNamesRequest {
 }
 
 export async function resolvePhaseNames(request: PhaseNamesRequest): Promise<PhaseNames> {
-  const { engine } = await openPreparedEngine('current');
+  const { engine } = await openPreparedEngine('current', { extensions: embeddedExtensionsFor(request.repoMigrations.map((m) => m.sql)) });
   try {
     const baseline = keysOf(await namedObjects(engine));
     const phase = await phaseObjects(engine, await request.renderPhase(PHASE_ROUTINE_NAMES), baseline);

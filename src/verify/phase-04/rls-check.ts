@@ -1,4 +1,5 @@
 import { FIXTURE_CASE, matrixCases, ruleCases, runRlsMatrix, type RlsCaseResult } from '../../phase-04/rls-matrix.js';
+import { phaseRoutineNamesIn } from '../../phase-04/routine-names.js';
 import { failIfAny, plural } from '../outcome.js';
 import type { DatabaseCheck } from '../phase.js';
 import type { Finding } from '../types.js';
@@ -14,7 +15,7 @@ export const rlsCheck: DatabaseCheck = {
   title: 'the role × table × operation matrix and the privilege rules hold',
   needs: ['migrations'],
   async run(_ctx, db) {
-    const cases = [...matrixCases(), ...ruleCases()];
+    const cases = [...matrixCases(), ...ruleCases(await phaseRoutineNamesIn(db.engine))];
     const violations = new Map(cases.map((c) => [c.name, c.violation]));
     const results = await runRlsMatrix(db.engine, cases);
     const findings = results.filter((r) => !r.pass).map((r) => describeCase(r, violations.get(r.name)));
