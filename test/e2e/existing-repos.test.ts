@@ -30,7 +30,8 @@ async function expectOnlyAdded(target: string, before: Map<string, string>, edit
 describe('--append into existing Supabase repos', () => {
   // Each is a pattern real repos have; after --append the whole repo still applies and seeds.
   const fixtures: Array<[string, string[]]> = [
-    ['own-signup-0001', ['migrations', 'seed', 'schema']],
+    ['own-signup-0001', ['migrations', 'seed', 'schema', 'rls']],
+    ['vector-search', ['migrations', 'seed', 'schema', 'rls']],
     ['storage-avatars', ['migrations', 'seed', 'schema', 'rls']],
     ['realtime-chat', ['migrations', 'seed', 'schema', 'rls']],
     ['cron-vault', ['migrations', 'seed', 'schema', 'rls']],
