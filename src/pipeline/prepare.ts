@@ -7,6 +7,7 @@ import { CliError } from '../errors.js';
 import type { GenerateOptions } from '../options/generate.js';
 import { listArtifacts } from '../phase-04/artifacts.js';
 import { readInventory } from '../phase-04/inventory.js';
+import { projectArtifacts } from '../phase-04/project-scaffold.js';
 import { phaseLayout, type PhaseLayout } from '../phase-04/layout.js';
 import { migrationsSkipReason } from '../phase-04/migrations.js';
 import { addPackageJsonDependencies, addPyprojectDependency } from '../plan/dependency-edits.js';
@@ -52,7 +53,7 @@ export async function preparePlan(request: PrepareRequest): Promise<Prepared> {
   const taken = options.append ? [...existingMigrations, ...versionsOfIgnoredFiles(facts.supabase.ignoredMigrationFiles)] : [];
   const versions = nextMigrationVersions(taken, config.naming, inventory.migrations.length, request.now);
   const contextFor = (typedClients: boolean) => buildRenderContext(facts, layout, config, { typedClients });
-  const artifacts = listArtifacts(layout, inventory, versions, contextFor(false).web.env.kind);
+  const artifacts = [...listArtifacts(layout, inventory, versions, contextFor(false).web.env.kind), ...projectArtifacts(facts, layout)];
   const migrationsSkipped = migrationsSkipReason(facts.supabase, layout, options.append) !== null;
 
   const renderAll = (typedClients: boolean) => {

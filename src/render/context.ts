@@ -2,6 +2,7 @@
  * Everything a template may read. Built in TypeScript by the planner from options and detected
  * facts; templates only substitute values and choose between a few named variants.
  */
+import { projectNames, type ProjectNames } from '../phase-04/project-scaffold.js';
 import { BACKEND_SETTINGS, DEFAULT_TIERS, STRIPE_SUBSCRIPTION_STATUSES } from '../phase-04/spec.js';
 
 export interface RenderContext {
@@ -13,6 +14,8 @@ export interface RenderContext {
   readonly projectName: string;
   readonly web: WebContext;
   readonly python: PythonContext;
+  /** Names used by the files a new directory receives (templates/project). */
+  readonly project: ProjectNames;
 }
 
 export interface WebContext {
@@ -82,6 +85,7 @@ export function exampleContext(overrides: Partial<RenderContext> = {}): RenderCo
       ...databaseTypesContext(null),
     },
     python: BACKEND_SETTINGS,
+    project: projectNames('example', 'apps/web'),
     ...overrides,
   };
 }
