@@ -8,10 +8,11 @@ export const TOOL_NAME = 'create-saas-db';
  * create-saas-db` from npx or a project's node_modules, `create-saas-db` from a global install,
  * `node <clone>/bin/create-saas-db.js` from a clone of the repository (not on the registry yet).
  */
-export function selfCommand(script: string | undefined = process.argv[1], env: NodeJS.ProcessEnv = process.env): string {
+export function selfCommand(script: string | undefined = process.argv[1]): string {
   if (!script) return `npx ${TOOL_NAME}`;
   const posix = script.split(path.sep).join('/');
-  if (env['npm_command'] === 'exec' || posix.includes('/_npx/') || posix.includes('/node_modules/')) return `npx ${TOOL_NAME}`;
+  // Not npm_command: a tool run by `npx` passes it on to every child process it starts.
+  if (posix.includes('/_npx/') || posix.includes('/node_modules/')) return `npx ${TOOL_NAME}`;
   if (path.basename(script) === TOOL_NAME) return TOOL_NAME;
   return `node ${shellQuote(path.resolve(script))}`;
 }
