@@ -128,6 +128,19 @@ describe('a new directory', () => {
   });
 });
 
+describe('a new directory, installed', () => {
+  it('installs the web app into the root workspace and says so', async () => {
+    const root = path.join(await tempCopy(null), 'installed');
+    // npm's cache first: the packages are the tested versions the cache already holds.
+    const run = await runBin([root, '--yes', '--no-types'], { env: { npm_config_prefer_offline: 'true', npm_config_audit: 'false', npm_config_fund: 'false' } });
+    expect(run.exitCode, run.stdout + run.stderr).toBe(0);
+    expect(run.stdout).toContain('Dependencies: installed (npm install)');
+    const next = JSON.parse(await read(root, 'node_modules/next/package.json')) as { version: string };
+    expect(next.version).toBe('16.4.6');
+    expect(run.stdout).toMatch(/npm run dev +# the web app/);
+  }, 300_000);
+});
+
 describe('an existing repo', () => {
   it('gets none of the project files; a backend without src/config.py is told what to add', async () => {
     const repo = await tempCopy('phase03-monorepo');
