@@ -77,7 +77,10 @@ export function newProjectSteps(facts: ProjectFacts, layout: PhaseLayout): { set
   const setup = [`cp .env.example ${web}/.env.local   # then fill in the keys \`supabase start\` prints`];
   if (layout.backendFile && facts.backend) {
     const backend = facts.backend.dir;
-    setup.push(`cp .env.example ${backend}/.env`, `(cd ${backend} && python3 -m venv .venv && .venv/bin/pip install -e .)   # the backend's dependencies`);
+    setup.push(
+      `cp .env.example ${backend}/.env`,
+      `(cd ${backend} && python3 -m venv .venv && .venv/bin/pip install -e .)   # the backend's dependencies`,
+    );
   }
   return { setup, start: [`${facts.packageManager} run dev          # the web app on http://localhost:3000`] };
 }

@@ -50,9 +50,18 @@ describe('a new directory', () => {
 
     const rootManifest = JSON.parse(await read(root, 'package.json')) as Record<string, unknown>;
     expect(rootManifest).toMatchObject({ name: 'my-app', private: true, workspaces: ['apps/web'] });
-    const web = JSON.parse(await read(root, 'apps/web/package.json')) as { dependencies: Record<string, string>; scripts: Record<string, string> };
+    const web = JSON.parse(await read(root, 'apps/web/package.json')) as {
+      dependencies: Record<string, string>;
+      scripts: Record<string, string>;
+    };
     // The versions the compile and build tests run against (scripts/install-test-deps.sh).
-    expect(web.dependencies).toMatchObject({ next: '16.4.6', react: '19.3.1', 'react-dom': '19.3.1', '@supabase/ssr': '0.12.7', '@supabase/supabase-js': '2.119.1' });
+    expect(web.dependencies).toMatchObject({
+      next: '16.4.6',
+      react: '19.3.1',
+      'react-dom': '19.3.1',
+      '@supabase/ssr': '0.12.7',
+      '@supabase/supabase-js': '2.119.1',
+    });
     const testDeps = await read(repoRoot, 'scripts/install-test-deps.sh');
     for (const [name, version] of Object.entries(web.dependencies)) {
       if (name !== 'next') expect(testDeps).toContain(`"${name}": "${version}"`);
@@ -74,9 +83,14 @@ describe('a new directory', () => {
       const init = parseToml(await read(initDir, 'supabase/config.toml')) as Record<string, unknown>;
       expect(ours['project_id']).toBe('my-app');
       // Every value we write is the one supabase init writes (project_id aside: the directory's name).
-      const mismatches = leaves(ours).filter(([key, value]) => key !== 'project_id' && JSON.stringify(value) !== JSON.stringify(at(init, key)));
+      const mismatches = leaves(ours).filter(
+        ([key, value]) => key !== 'project_id' && JSON.stringify(value) !== JSON.stringify(at(init, key)),
+      );
       expect(mismatches).toEqual([]);
-      expect(ours).toMatchObject({ api: { schemas: ['public', 'graphql_public'] }, db: { major_version: 17, seed: { sql_paths: ['./seed.sql'] } } });
+      expect(ours).toMatchObject({
+        api: { schemas: ['public', 'graphql_public'] },
+        db: { major_version: 17, seed: { sql_paths: ['./seed.sql'] } },
+      });
     } finally {
       await rm(initDir, { recursive: true, force: true });
     }
@@ -90,8 +104,11 @@ describe('a new directory', () => {
     }
     const config = await read(root, 'packages/backend/src/config.py');
     for (const match of config.matchAll(/^ {4}([A-Z0-9_]+): str/gm)) read_.add(match[1]!);
-    for (const match of config.matchAll(/AliasChoices\(([^)]*)\)/g)) for (const name of match[1]!.matchAll(/"([A-Z0-9_]+)"/g)) read_.add(name[1]!);
-    expect([...read_].sort()).toEqual(expect.arrayContaining(['NEXT_PUBLIC_SUPABASE_URL', 'SUPABASE_SECRET_KEY', 'SUPABASE_SERVICE_ROLE_KEY', 'SUPABASE_URL']));
+    for (const match of config.matchAll(/AliasChoices\(([^)]*)\)/g))
+      for (const name of match[1]!.matchAll(/"([A-Z0-9_]+)"/g)) read_.add(name[1]!);
+    expect([...read_].sort()).toEqual(
+      expect.arrayContaining(['NEXT_PUBLIC_SUPABASE_URL', 'SUPABASE_SECRET_KEY', 'SUPABASE_SERVICE_ROLE_KEY', 'SUPABASE_URL']),
+    );
     // Each one is set (NAME=) or, for a legacy name, named beside its current one.
     const missing = [...read_].filter((name) => !new RegExp(`^${name}=`, 'm').test(example) && !example.includes(`legacy ${name}`));
     expect(missing).toEqual([]);
@@ -101,14 +118,25 @@ describe('a new directory', () => {
     const python = await venvPython();
     const backend = path.join(root, 'packages', 'backend');
     const keyOf = async (env: Record<string, string>) =>
-      (await execa(python, ['-B', '-c', 'from src.config import settings; print(settings.SUPABASE_SECRET_KEY, settings.SUPABASE_SERVICE_ROLE_KEY)'], {
-        cwd: backend,
-        env: { SUPABASE_URL: 'http://127.0.0.1:54321', ...env },
-        extendEnv: false,
-      })).stdout;
+      (
+        await execa(
+          python,
+          ['-B', '-c', 'from src.config import settings; print(settings.SUPABASE_SECRET_KEY, settings.SUPABASE_SERVICE_ROLE_KEY)'],
+          {
+            cwd: backend,
+            env: { SUPABASE_URL: 'http://127.0.0.1:54321', ...env },
+            extendEnv: false,
+          },
+        )
+      ).stdout;
     expect(await keyOf({ SUPABASE_SECRET_KEY: 'sb_secret_a' })).toBe('sb_secret_a sb_secret_a');
     expect(await keyOf({ SUPABASE_SERVICE_ROLE_KEY: 'legacy-jwt' })).toBe('legacy-jwt legacy-jwt');
-    const missing = await execa(python, ['-B', '-c', 'import src.config'], { cwd: backend, env: { SUPABASE_URL: 'http://x' }, extendEnv: false, reject: false });
+    const missing = await execa(python, ['-B', '-c', 'import src.config'], {
+      cwd: backend,
+      env: { SUPABASE_URL: 'http://x' },
+      extendEnv: false,
+      reject: false,
+    });
     expect(missing.exitCode).not.toBe(0);
     expect(String(missing.stderr)).toContain('SUPABASE_SECRET_KEY');
   });
@@ -117,13 +145,23 @@ describe('a new directory', () => {
     const other = path.join(parent, 'second');
     const run = await runBin([other, '--yes', '--no-install', '--no-types'], { cwd: parent });
     expect(run.exitCode, run.stderr).toBe(0);
-    const steps = run.stdout.slice(run.stdout.indexOf('Next steps:')).split('\n').slice(1).map((l) => l.trim()).filter(Boolean);
+    const steps = run.stdout
+      .slice(run.stdout.indexOf('Next steps:'))
+      .split('\n')
+      .slice(1)
+      .map((l) => l.trim())
+      .filter(Boolean);
     expect(steps[0]).toBe('cd second');
-    expect(steps).toEqual(expect.arrayContaining([expect.stringMatching(/^cp \.env\.example apps\/web\/\.env\.local/), expect.stringMatching(/^npm run dev/)]));
+    expect(steps).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^cp \.env\.example apps\/web\/\.env\.local/), expect.stringMatching(/^npm run dev/)]),
+    );
     const verify = steps.find((s) => s.includes(' verify 04'))!.replace(/\s+#.*$/, '');
     expect(verify).toBe(`node ${builtBin} verify 04`);
     const [node, ...args] = verify.split(' ');
-    const result = await execa(node!, [...args, '--skip', 'migrations,schema,rls,advisors,seed,pgtap,typescript,python'], { cwd: other, reject: false });
+    const result = await execa(node!, [...args, '--skip', 'migrations,schema,rls,advisors,seed,pgtap,typescript,python'], {
+      cwd: other,
+      reject: false,
+    });
     expect(result.exitCode, String(result.stdout) + String(result.stderr)).toBe(0);
   });
 });
@@ -132,7 +170,9 @@ describe('a new directory, installed', () => {
   it('installs the web app into the root workspace and says so', async () => {
     const root = path.join(await tempCopy(null), 'installed');
     // npm's cache first: the packages are the tested versions the cache already holds.
-    const run = await runBin([root, '--yes', '--no-types'], { env: { npm_config_prefer_offline: 'true', npm_config_audit: 'false', npm_config_fund: 'false' } });
+    const run = await runBin([root, '--yes', '--no-types'], {
+      env: { npm_config_prefer_offline: 'true', npm_config_audit: 'false', npm_config_fund: 'false' },
+    });
     expect(run.exitCode, run.stdout + run.stderr).toBe(0);
     expect(run.stdout).toContain('Dependencies: installed (npm install)');
     const next = JSON.parse(await read(root, 'node_modules/next/package.json')) as { version: string };
@@ -165,7 +205,12 @@ describe('an existing repo', () => {
     const dir = await tempCopy(null);
     await mkdir(path.join(dir, '.git'));
     const { report } = await runJson([dir, '--yes', '--no-install', '--no-types']);
-    expect(report.files.filter((f) => f.group === 'project').map((f) => f.path).sort()).toEqual(PROJECT_FILES);
+    expect(
+      report.files
+        .filter((f) => f.group === 'project')
+        .map((f) => f.path)
+        .sort(),
+    ).toEqual(PROJECT_FILES);
   });
 });
 
@@ -173,7 +218,9 @@ describe('an existing repo', () => {
 function leaves(table: Record<string, unknown>, prefix = ''): Array<[string, unknown]> {
   return Object.entries(table).flatMap(([key, value]) => {
     const dotted = prefix ? `${prefix}.${key}` : key;
-    return value !== null && typeof value === 'object' && !Array.isArray(value) ? leaves(value as Record<string, unknown>, dotted) : [[dotted, value] as [string, unknown]];
+    return value !== null && typeof value === 'object' && !Array.isArray(value)
+      ? leaves(value as Record<string, unknown>, dotted)
+      : [[dotted, value] as [string, unknown]];
   });
 }
 

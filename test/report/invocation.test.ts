@@ -14,7 +14,9 @@ describe('selfCommand', () => {
   it('rewrites steps and quoted commands that name the tool, nothing else', () => {
     const self = 'node /c/bin/create-saas-db.js';
     expect(withSelfCommand('create-saas-db verify 04   # proves it', self)).toBe('node /c/bin/create-saas-db.js verify 04   # proves it');
-    expect(withSelfCommand('types not generated; run `create-saas-db types` once', self)).toBe('types not generated; run `node /c/bin/create-saas-db.js types` once');
+    expect(withSelfCommand('types not generated; run `create-saas-db types` once', self)).toBe(
+      'types not generated; run `node /c/bin/create-saas-db.js types` once',
+    );
     expect(withSelfCommand('written by create-saas-db from the migrations', self)).toBe('written by create-saas-db from the migrations');
     expect(withSelfCommand('create-saas-db verify 04', 'create-saas-db')).toBe('create-saas-db verify 04');
   });
