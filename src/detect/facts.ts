@@ -11,6 +11,8 @@ export interface ProjectFacts {
   readonly exists: boolean;
   /** No package.json at the root nor in the web app: a new repo gets the guide's whole layout. */
   readonly isNewRepo: boolean;
+  /** Missing, or empty but for `.git`: only then does generate write a whole project around the phase. */
+  readonly isNewDirectory: boolean;
   readonly packageManager: PackageManager;
   /** pnpm-workspace.yaml or package.json workspaces at the root. */
   readonly isWorkspace: boolean;

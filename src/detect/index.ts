@@ -3,7 +3,7 @@ import { CliError } from '../errors.js';
 import { DEFAULT_BACKEND_DIR, detectBackend } from './backend.js';
 import { detectEnvModule } from './env-module.js';
 import type { ProjectFacts, WebFacts } from './facts.js';
-import { isDirectory, isFile, pathKind, readJson } from './fs-probe.js';
+import { isDirectory, isFile, listDir, pathKind, readJson } from './fs-probe.js';
 import { assertUsablePath } from './path-limits.js';
 import { LATEST_NEXT_MAJOR, installedNextMajor, majorFromRange } from './next-version.js';
 import { detectPackageManager } from './package-manager.js';
@@ -50,6 +50,7 @@ export async function detectProject(rootInput: string, hints: DetectHints = {}):
     root,
     exists: kind === 'directory',
     isNewRepo,
+    isNewDirectory: kind === 'absent' || (await listDir(root)).every((name) => name === '.git'),
     packageManager,
     isWorkspace: globs !== null,
     web,

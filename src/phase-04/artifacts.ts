@@ -1,8 +1,11 @@
 import type { EnvAccess } from '../render/context.js';
 import type { PhaseLayout } from './layout.js';
 
-/** The groups of files rendered from templates (the plan adds `types` and `dependencies`). */
-export type TemplateGroup = 'migrations' | 'schemas' | 'seed' | 'db-tests' | 'web' | 'backend';
+/**
+ * The groups of files rendered from templates (the plan adds `types` and `dependencies`);
+ * `project` only for a new directory (project-scaffold.ts).
+ */
+export type TemplateGroup = 'migrations' | 'schemas' | 'seed' | 'db-tests' | 'web' | 'backend' | 'project';
 
 /** One file the phase produces: which template renders it and where it goes. */
 export interface Artifact {

@@ -7,6 +7,7 @@ import { CliError } from '../errors.js';
 import type { GenerateOptions } from '../options/generate.js';
 import { listArtifacts } from '../phase-04/artifacts.js';
 import { readInventory } from '../phase-04/inventory.js';
+import { projectArtifacts } from '../phase-04/project-scaffold.js';
 import { phaseLayout, type PhaseLayout } from '../phase-04/layout.js';
 import { migrationsDecision, unversionedName } from '../phase-04/migrations.js';
 import { PHASE_ROUTINE_NAMES, type PhaseRoutineNames } from '../phase-04/spec.js';
@@ -73,6 +74,7 @@ export async function preparePlan(request: PrepareRequest): Promise<Prepared> {
   const artifacts = [
     ...listArtifacts(layout, inventory, versions, contextFor(false, names).web.env.kind),
     ...schemaArtifacts(facts.supabase, migrationArtifacts),
+    ...projectArtifacts(facts, layout),
   ];
   const migrationsSkipped = decision.kind !== 'write';
   const wantsTypes = options.types && (layout.web || facts.typesPackageFile !== null);

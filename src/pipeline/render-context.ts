@@ -1,5 +1,6 @@
 import type { ProjectFacts } from '../detect/facts.js';
 import type { PhaseLayout } from '../phase-04/layout.js';
+import { projectNames } from '../phase-04/project-scaffold.js';
 import { BACKEND_SETTINGS, DEFAULT_TIERS, PHASE_ROUTINE_NAMES, STRIPE_SUBSCRIPTION_STATUSES, type PhaseRoutineNames } from '../phase-04/spec.js';
 import { relativeImport } from '../plan/relative-import.js';
 import { databaseTypesContext, type EnvAccess, type RenderContext } from '../render/context.js';
@@ -27,6 +28,7 @@ export function buildRenderContext(
       ...databaseTypesContext(options.typedClients ? relativeImport(libFile, layout.typesFile.replace(/\.ts$/, '')) : null),
     },
     python: BACKEND_SETTINGS,
+    project: projectNames(config.projectName, facts.web.dir),
   };
 }
 

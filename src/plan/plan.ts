@@ -2,6 +2,8 @@ import type { ProjectFacts } from '../detect/facts.js';
 import type { Artifact } from '../phase-04/artifacts.js';
 import { MIGRATIONS_DIR, type PhaseLayout } from '../phase-04/layout.js';
 import { migrationsDecision, unversionedName } from '../phase-04/migrations.js';
+import { newProjectDependencies, newProjectSteps } from '../phase-04/project-scaffold.js';
+import { BACKEND_SETTINGS } from '../phase-04/spec.js';
 import type { DependencyUpgrade } from './dependency-edits.js';
 import { relativeImport } from './relative-import.js';
 import type { ArtifactGroup, Plan, PlannedFile } from './types.js';
@@ -71,7 +73,10 @@ export function buildPlan(input: PlanInput): Plan {
     files,
     notes: planNotes(input),
     nextSteps: nextSteps(facts, layout),
-    addedWebDependencies: input.dependencyEdits.filter((e) => e.ecosystem === 'npm').flatMap((e) => [...e.added, ...(e.upgraded ?? []).map((u) => u.name)]),
+    addedWebDependencies: [
+      ...input.dependencyEdits.filter((e) => e.ecosystem === 'npm').flatMap((e) => [...e.added, ...(e.upgraded ?? []).map((u) => u.name)]),
+      ...newProjectDependencies(facts),
+    ],
   };
 }
 
@@ -174,20 +179,27 @@ function planNotes(input: PlanInput): string[] {
   if (layout.web && !facts.web.hasSupabaseLib) {
     notes.push('the web app needs Node.js 22 or newer at run time: @supabase/ssr 0.12 requires @supabase/supabase-js 2.114+, which needs Node 22');
   }
-  if (layout.backendFile && facts.backend && !facts.backend.hasConfig && !facts.isNewRepo) {
-    notes.push(`${facts.backend.dir}/src/config.py is missing: ${layout.backendFile} imports settings from it`);
+  if (layout.backendFile && facts.backend && !facts.backend.hasConfig && !facts.isNewDirectory) {
+    notes.push(
+      `${facts.backend.dir}/src/config.py is missing: ${layout.backendFile} imports \`settings\` from it. Add a pydantic-settings ` +
+        `\`settings = Settings()\` whose \`Settings(BaseSettings)\` has \`${BACKEND_SETTINGS.urlSetting}: str\` and \`${BACKEND_SETTINGS.keySetting}: str\` ` +
+        '(read from SUPABASE_SECRET_KEY or SUPABASE_SERVICE_ROLE_KEY), and `pydantic-settings` to its dependencies',
+    );
   }
   return notes;
 }
 
 function nextSteps(facts: ProjectFacts, layout: PhaseLayout): string[] {
-  const steps: string[] = [];
-  if (!facts.supabase.hasConfigToml) steps.push('supabase init            # creates supabase/config.toml (none found)');
+  const project = newProjectSteps(facts, layout);
+  const steps: string[] = [...project.setup];
+  if (!facts.supabase.hasConfigToml && !facts.isNewDirectory) steps.push('supabase init            # creates supabase/config.toml (none found)');
   steps.push('supabase start           # local Supabase');
   steps.push('supabase db reset        # applies the migrations and seed.sql');
   steps.push('supabase test db         # runs the pgTAP tests in supabase/tests');
-  steps.push('npx create-saas-db verify 04   # proves the phase works, no Docker needed');
-  if (facts.isNewRepo && layout.web) steps.push(`add @supabase/ssr and @supabase/supabase-js to ${layout.webLibDir.replace(/\/?(src\/)?lib\/supabase$/, '') || '.'}/package.json`);
+  // Commands of this tool start with its name; the report writes it as the user invoked it.
+  steps.push('create-saas-db verify 04   # proves the phase works, no Docker needed');
+  steps.push(...project.start);
+  if (facts.isNewRepo && !facts.isNewDirectory && layout.web) steps.push(`add @supabase/ssr and @supabase/supabase-js to ${layout.webLibDir.replace(/\/?(src\/)?lib\/supabase$/, '') || '.'}/package.json`);
   return steps;
 }
 

@@ -2,6 +2,7 @@
  * Everything a template may read. Built in TypeScript by the planner from options and detected
  * facts; templates only substitute values and choose between a few named variants.
  */
+import { projectNames, type ProjectNames } from '../phase-04/project-scaffold.js';
 import { BACKEND_SETTINGS, DEFAULT_TIERS, PHASE_ROUTINE_NAMES, STRIPE_SUBSCRIPTION_STATUSES, type PhaseRoutineNames } from '../phase-04/spec.js';
 
 export interface RenderContext {
@@ -18,6 +19,8 @@ export interface RenderContext {
   readonly names: PhaseRoutineNames;
   readonly web: WebContext;
   readonly python: PythonContext;
+  /** Names used by the files a new directory receives (templates/project). */
+  readonly project: ProjectNames;
 }
 
 export interface WebContext {
@@ -88,6 +91,7 @@ export function exampleContext(overrides: Partial<RenderContext> = {}): RenderCo
       ...databaseTypesContext(null),
     },
     python: BACKEND_SETTINGS,
+    project: projectNames('example', 'apps/web'),
     ...overrides,
   };
 }

@@ -25,6 +25,8 @@ export async function renderTemplate(templatePath: string, context: RenderContex
   } catch (error) {
     throw new CliError('template', `template ${templatePath} cannot be read: ${(error as Error).message}`);
   }
+  // Only `.hbs` files substitute values; the others are copied as they are.
+  if (!templatePath.endsWith('.hbs')) return source;
   try {
     const entry = (await precompiled())[templatePath];
     const template = entry && entry.hash === templateHash(source) ? await fromPrecompiled(entry.spec) : await compile(source);

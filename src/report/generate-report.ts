@@ -1,7 +1,9 @@
+import path from 'node:path';
 import type { ApplyResult } from '../apply/apply.js';
 import type { ProjectFacts } from '../detect/facts.js';
 import type { PhaseLayout } from '../phase-04/layout.js';
 import type { FileStatus, Plan } from '../plan/types.js';
+import { selfCommand, withSelfCommand } from './invocation.js';
 import { unifiedDiff } from './unified-diff.js';
 
 export interface InstallOutcome {
@@ -29,9 +31,18 @@ export function countByStatus(plan: Plan): Record<FileStatus, number> {
   return counts;
 }
 
+export interface ReportOptions {
+  readonly diff: boolean;
+  /** How the user runs this tool (see invocation.ts): the commands printed use it. */
+  readonly self?: string;
+  /** Where the user is: a new project's steps start with `cd` into it from there. */
+  readonly cwd?: string;
+}
+
 /** The human report: one line per file, then notes, conflicts with advice, next steps. */
-export function formatHumanReport(outcome: GenerateOutcome, options: { diff: boolean }): string {
+export function formatHumanReport(outcome: GenerateOutcome, options: ReportOptions): string {
   const { plan, facts, layout } = outcome;
+  const self = options.self ?? selfCommand();
   const lines: string[] = [];
   lines.push(
     `create-saas-db ${outcome.dryRun ? '(dry run: nothing written) ' : ''}→ ${plan.root}`,
@@ -67,13 +78,21 @@ export function formatHumanReport(outcome: GenerateOutcome, options: { diff: boo
     const i = outcome.install;
     lines.push('', i.skipped ? `Dependencies: not installed (${i.skipped})` : i.ok ? `Dependencies: installed (${i.command})` : `Dependencies: ${i.command} failed: ${i.error}`);
   }
-  if (plan.notes.length > 0) lines.push('', 'Notes:', ...plan.notes.map((n) => `  - ${n}`));
-  if (!outcome.dryRun && outcome.exitCode === 0) lines.push('', 'Next steps:', ...plan.nextSteps.map((s) => `  ${s}`));
+  if (plan.notes.length > 0) lines.push('', 'Notes:', ...plan.notes.map((n) => `  - ${withSelfCommand(n, self)}`));
+  if (!outcome.dryRun && outcome.exitCode === 0) lines.push('', 'Next steps:', ...nextSteps(outcome, self, options.cwd ?? process.cwd()).map((s) => `  ${s}`));
   return lines.join('\n') + '\n';
 }
 
+/** The plan's next steps as the user can type them: this tool as invoked, from where they are. */
+export function nextSteps(outcome: GenerateOutcome, self: string, cwd: string): string[] {
+  const steps = outcome.plan.nextSteps.map((s) => withSelfCommand(s, self));
+  const relative = path.relative(cwd, outcome.plan.root);
+  if (outcome.facts.isNewDirectory && relative !== '') steps.unshift(`cd ${relative.includes(' ') ? JSON.stringify(relative) : relative}`);
+  return steps;
+}
+
 /** The --json document: stable keys, no file contents. */
-export function toJsonReport(outcome: GenerateOutcome): object {
+export function toJsonReport(outcome: GenerateOutcome, options: { self?: string; cwd?: string } = {}): object {
   return {
     root: outcome.plan.root,
     dryRun: outcome.dryRun,
@@ -90,7 +109,7 @@ export function toJsonReport(outcome: GenerateOutcome): object {
     files: outcome.plan.files.map((f) => ({ path: f.path, group: f.group, status: f.status, reason: f.reason, ...(f.advice ? { advice: f.advice } : {}) })),
     backups: outcome.applied?.backups ?? [],
     install: outcome.install,
-    notes: outcome.plan.notes,
-    nextSteps: outcome.plan.nextSteps,
+    notes: outcome.plan.notes.map((n) => withSelfCommand(n, options.self ?? selfCommand())),
+    nextSteps: nextSteps(outcome, options.self ?? selfCommand(), options.cwd ?? process.cwd()),
   };
 }

@@ -25,7 +25,8 @@ describe('create-saas-db on a new directory', () => {
   it('writes the phase files, then a rerun changes nothing', async () => {
     const parent = await tempCopy(null);
     const target = path.join(parent, 'my-app');
-    const first = await runJson([target, '--yes', '--no-types']);
+    // The install a new directory gets is checked in new-project.test.ts.
+    const first = await runJson([target, '--yes', '--no-install', '--no-types']);
     expect(first.result.exitCode, first.result.stderr).toBe(0);
     const created = first.report.files.filter((f) => f.status === 'create').map((f) => f.path);
     expect(created).toEqual(expect.arrayContaining(SPEC_FILES));
@@ -34,7 +35,7 @@ describe('create-saas-db on a new directory', () => {
     expect([...tree.keys()].sort()).toEqual([...created].sort());
 
     const migrations = await migrationHashes(target);
-    const rerun = await runJson([target, '--yes', '--no-types']);
+    const rerun = await runJson([target, '--yes', '--no-install', '--no-types']);
     expect(rerun.result.exitCode).toBe(0);
     const byStatus = statuses(rerun.report);
     // The spec's skip rules apply to a rerun too: migrations and lib/supabase exist now.
@@ -59,11 +60,13 @@ describe('create-saas-db on a new directory', () => {
 
   it('prints a human report with next steps', async () => {
     const target = await tempCopy(null);
-    const run = await runBin([target, '--yes', '--no-types']);
+    const run = await runBin([target, '--yes', '--no-install', '--no-types']);
     expect(run.exitCode).toBe(0);
     expect(run.stdout).toMatch(/create\s+supabase\/migrations\/00001_initial_schema\.sql/);
     expect(run.stdout).toMatch(/Next steps:[\s\S]*supabase db reset/);
-    expect(run.stdout).toMatch(/supabase init/);
+    // A new directory gets supabase/config.toml: no `supabase init` to run.
+    expect(run.stdout).toMatch(/create\s+supabase\/config\.toml/);
+    expect(run.stdout).not.toMatch(/supabase init/);
   });
 });
 

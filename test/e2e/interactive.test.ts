@@ -26,7 +26,8 @@ describe('interactive mode (a real pseudo-terminal)', () => {
     const target = await tempCopy(null);
     const { exitCode, screen } = await drive(
       ['Subscription tiers', 'basic,team\\r', 'Migration file names', '\\x1b[B\\r'],
-      [target, '--no-types'],
+      // A new directory's install is not what this tests (new-project.test.ts does).
+      [target, '--no-types', '--no-install'],
     );
     expect(exitCode, screen).toBe(0);
     const files = [...(await hashTree(target)).keys()];
@@ -37,7 +38,7 @@ describe('interactive mode (a real pseudo-terminal)', () => {
 
   it('asks per conflict: keep leaves the file, overwrite keeps a backup', async () => {
     const target = await tempCopy(null);
-    expect((await execa(process.execPath, [builtBin, target, '--yes', '--no-types'], { env: { CI: 'true' } })).exitCode).toBe(0);
+    expect((await execa(process.execPath, [builtBin, target, '--yes', '--no-types', '--no-install'], { env: { CI: 'true' } })).exitCode).toBe(0);
     await execa('sh', ['-c', `echo '-- mine' > ${target}/supabase/seed.sql`]);
     const keep = await drive(['differs from the generated file', '\\r'], [target, '--no-types', '--tiers', 'free,pro,studio,enterprise']);
     expect(keep.exitCode, keep.screen).toBe(3);

@@ -31,11 +31,17 @@ describe('npm pack', () => {
     expect(packed).toEqual(expect.arrayContaining(['bin/create-saas-db.js', 'bin/verify-phase.js', 'dist/cli/create-command.js', 'templates/supabase/seed.sql.hbs', 'templates/web/lib/supabase/client.ts.hbs']));
     expect(packed.some((p) => p.startsWith('test/') || p.startsWith('src/'))).toBe(false);
     expect(packed.filter((p) => /^dist\/engine-image\/pglite-standin-.+\.tar$/.test(p))).toHaveLength(1);
+    // A new directory's project, dotfiles included (stored without their dot: npm drops a .gitignore).
+    expect(packed).toEqual(expect.arrayContaining(['templates/project/gitignore', 'templates/project/env.example', 'templates/project/apps/web/app/page.tsx']));
 
     const fresh = await tempCopy(null);
     const run = await npx(fresh, 'create-saas-db', ['app', '--yes', '--no-install', '--no-types']);
     expect(run.exitCode, String(run.stderr)).toBe(0);
     expect(await readdir(path.join(fresh, 'app', 'supabase', 'migrations'))).toEqual(['00001_initial_schema.sql', '00002_rls_policies.sql']);
+    expect(await readdir(path.join(fresh, 'app'))).toEqual(expect.arrayContaining(['.env.example', '.gitignore', 'package.json', 'apps', 'packages', 'supabase']));
+    // Run through npx, the report names the published command.
+    expect(String(run.stdout)).toMatch(/^ {2}npx create-saas-db verify 04 /m);
+    expect(String(run.stdout)).not.toContain('bin/create-saas-db.js');
 
     // The installed package verifies on its own engine image: the cache directory stays unused.
     const cacheDir = path.join(fresh, 'engine-cache');

@@ -10,6 +10,7 @@ function facts(overrides: Partial<ProjectFacts> = {}, web: Partial<ProjectFacts[
     root: '/repo',
     exists: true,
     isNewRepo: false,
+    isNewDirectory: false,
     packageManager: 'pnpm',
     isWorkspace: true,
     backend: { dir: 'packages/backend', hasPyproject: true, hasConfig: true, dependsOnSupabase: false },
