@@ -41,6 +41,8 @@ export interface EngineCacheOptions {
   readonly cacheDir?: string;
   /** Where the package's own image is; `null`: not used. Defaults to `packagedImageDir()`. */
   readonly packagedImageDir?: string | null;
+  /** Extensions the engine loads beyond the image's own (see EmbeddedEngineOptions.extensions). */
+  readonly extensions?: readonly string[];
 }
 
 /** The package's image directory, or null when `$CREATE_SAAS_DB_PACKAGED_IMAGE` is `off`. */
@@ -76,18 +78,26 @@ export async function openPreparedEngine(grants: GrantMode, options: EngineCache
  */
 export async function openStandInWithoutGrantDefaults(options: EngineCacheOptions = {}): Promise<PreparedEngine> {
   const packaged = options.packagedImageDir === undefined ? packagedImageDir() : options.packagedImageDir;
+  const extensions = options.extensions ?? [];
   if (packaged) {
     // Never removed when unusable: the package's files are not this code's to change.
-    const engine = await bootFromImage(imageFile(packaged), { removeWhenUnusable: false });
+    const engine = await bootFromImage(imageFile(packaged), { removeWhenUnusable: false, extensions });
     if (engine) return { engine, source: 'package' };
   }
 
   const file = imageFile(options.cacheDir ?? engineCacheDir());
-  const cached = await bootFromImage(file, { removeWhenUnusable: true });
+  const cached = await bootFromImage(file, { removeWhenUnusable: true, extensions });
   if (cached) return { engine: cached, source: 'cache' };
-  if (unsaved?.file === file) return { engine: await bootImage(unsaved.image), source: 'built' };
+  if (unsaved?.file === file) return { engine: await bootImage(unsaved.image, extensions), source: 'built' };
 
-  const { engine, image } = await buildImage();
+  const built = await buildImage();
+  const { image } = built;
+  let { engine } = built;
+  if (extensions.length > 0) {
+    // Extension modules are loaded when an engine starts: the builder has none of them.
+    await engine.close();
+    engine = await bootImage(image, extensions);
+  }
   // A cache directory that cannot be written only costs speed.
   await saveImage(image, file)
     .then(() => removeStaleImages(file))
@@ -164,7 +174,10 @@ function pgliteVersion(): string {
 }
 
 /** Boots from a saved image, or returns null (removing the file if asked) when it is not a usable one. */
-async function bootFromImage(file: string, { removeWhenUnusable }: { removeWhenUnusable: boolean }): Promise<EmbeddedSqlEngine | null> {
+async function bootFromImage(
+  file: string,
+  { removeWhenUnusable, extensions }: { removeWhenUnusable: boolean; extensions: readonly string[] },
+): Promise<EmbeddedSqlEngine | null> {
   const unusable = async (): Promise<null> => {
     if (removeWhenUnusable) await rm(file, { force: true });
     return null;
@@ -176,14 +189,14 @@ async function bootFromImage(file: string, { removeWhenUnusable }: { removeWhenU
   if (!valid) return unusable();
   try {
     // File-backed: the image is not copied into memory before PGlite unpacks it.
-    return await bootImage(await openAsBlob(file));
+    return await bootImage(await openAsBlob(file), extensions);
   } catch {
     return unusable();
   }
 }
 
-async function bootImage(image: Blob): Promise<EmbeddedSqlEngine> {
-  const engine = await createEmbeddedEngine({ loadDataDir: image, username: EMBEDDED_LOGIN_ROLE });
+async function bootImage(image: Blob, extensions: readonly string[] = []): Promise<EmbeddedSqlEngine> {
+  const engine = await createEmbeddedEngine({ loadDataDir: image, username: EMBEDDED_LOGIN_ROLE, extensions });
   try {
     await engine.query(`select 'auth.users'::regclass, 'service_role'::regrole`);
     await enterUserSession(engine);

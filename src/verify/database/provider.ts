@@ -27,14 +27,21 @@ const MODE_SAVEPOINT = 'verify_grant_mode';
  */
 export function embeddedProvider(): DatabaseProvider {
   let shared: EmbeddedSqlEngine | null = null;
+  let sharedExtensions = '';
   let sharedInUse = false;
   return {
     async open(grants: GrantMode, options: OpenOptions = {}): Promise<DatabaseSession> {
+      const extensions = [...new Set(options.extensions ?? [])].sort();
       if (options.ownDatabase || sharedInUse) {
-        const { engine } = await openPreparedEngine(grants);
+        const { engine } = await openPreparedEngine(grants, { extensions });
         return { engine, grants, url: null, sharedEngine: false, close: () => engine.close() };
       }
-      shared ??= (await openStandInWithoutGrantDefaults()).engine;
+      if (shared && sharedExtensions !== extensions.join()) {
+        await shared.close().catch(() => undefined);
+        shared = null;
+      }
+      sharedExtensions = extensions.join();
+      shared ??= (await openStandInWithoutGrantDefaults({ extensions })).engine;
       const engine = shared;
       try {
         await engine.exec(`begin; savepoint ${MODE_SAVEPOINT}; ${grantDefaultsSql(grants)}`);
