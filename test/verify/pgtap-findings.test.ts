@@ -227,3 +227,46 @@ describe('the same files under the real pg_prove', () => {
     expect(failing.all).toContain('Failed test:  1');
   });
 });
+
+/**
+ * A repo of the common kind the generated tests must hold in: its own second sign-up trigger
+ * filling a profiles table whose foreign key to auth.users does not cascade (so a user with a
+ * profile cannot simply be deleted), and EXECUTE revoked from the API roles on every function.
+ */
+const REPO_OWN_MIGRATION = `
+create table public.profiles (
+  id uuid primary key references auth.users (id),
+  username text
+);
+alter table public.profiles enable row level security;
+
+create function public.create_profile_for_new_user() returns trigger
+language plpgsql security definer set search_path = '' as $$
+begin
+  insert into public.profiles (id, username) values (new.id, new.raw_user_meta_data ->> 'user_name');
+  return new;
+end;
+$$;
+
+create trigger on_auth_user_created_profile
+  after insert on auth.users
+  for each row execute function public.create_profile_for_new_user();
+
+revoke execute on all functions in schema public from public, anon, authenticated;
+alter default privileges in schema public revoke execute on functions from public, anon, authenticated;
+`;
+
+describe.each(['embedded', 'postgres'] as const)('the generated tests in a repo with its own sign-up trigger, undeletable users and revoked functions (%s)', (engine) => {
+  it('pass in both grant modes', async () => {
+    const repo = await copyRepo(good, 'pgtap-own-trigger');
+    await writeRepoFile(repo, 'supabase/migrations/00003_profiles.sql', REPO_OWN_MIGRATION);
+    const report = await verifyPhase(
+      phase04,
+      { root: repo, dbUrl: engine === 'postgres' ? ADMIN_URL : null, grants: ['legacy', 'current'], skip: PGTAP_PATH_ONLY, strict: false, advisors: 'warn', python: null },
+      cleanups,
+    );
+    expect(resultOf(report, 'migrations').status).toBe('pass');
+    const pgtap = resultOf(report, 'pgtap');
+    expect([pgtap.status, pgtap.reason, pgtap.findings]).toEqual(['pass', null, []]);
+  });
+});
