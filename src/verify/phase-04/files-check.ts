@@ -99,7 +99,8 @@ async function migrationFindings(ctx: RepoContext): Promise<Finding[]> {
   expected.forEach((name, i) => {
     if (found[i]) return;
     const others = named[i]!.map((m) => m.name);
-    const hint = others.length > 0 ? ` (${others.join(', ')} is the repo's own: it creates no table or policy on ${PHASE_TABLES.join(', ')})` : '';
+    const hint =
+      others.length > 0 ? ` (${others.join(', ')} is the repo's own: it creates no table or policy on ${PHASE_TABLES.join(', ')})` : '';
     findings.push({ message: `missing ${dir}/<version>_${name}${hint}` });
   });
   const ours = found.filter((m) => m !== undefined);
@@ -171,7 +172,10 @@ async function sessionFileFindings(ctx: RepoContext, warnings: Finding[], refres
     return [{ message: `Next ${web.nextMajor} does not run proxy.ts: name it middleware.ts`, location: { file: web.proxyFile } }];
   }
   if (existing !== rootSessionFile) {
-    warnings.push({ message: `middleware.ts is deprecated on Next ${web.nextMajor}: rename it proxy.ts and its export proxy`, location: { file: existing } });
+    warnings.push({
+      message: `middleware.ts is deprecated on Next ${web.nextMajor}: rename it proxy.ts and its export proxy`,
+      location: { file: existing },
+    });
   }
   const location = { file: existing };
   switch (refresh?.kind) {

@@ -1,4 +1,5 @@
 /** The names a TypeScript module exports, read with the parser (a text reading without one). */
+import type { Node } from 'typescript';
 import type { TypeScriptApi } from '../../typecheck/load-typescript.js';
 
 export function exportedNames(ts: TypeScriptApi | null, name: string, source: string): Set<string> {
@@ -8,7 +9,7 @@ export function exportedNames(ts: TypeScriptApi | null, name: string, source: st
 function exportedNamesTs(ts: TypeScriptApi, name: string, source: string): Set<string> {
   const sf = ts.createSourceFile(name, source, ts.ScriptTarget.Latest, false, ts.ScriptKind.TS);
   const names = new Set<string>();
-  const exported = (node: import('typescript').Node) =>
+  const exported = (node: Node) =>
     ts.canHaveModifiers(node) && (ts.getModifiers(node) ?? []).some((m) => m.kind === ts.SyntaxKind.ExportKeyword);
   for (const statement of sf.statements) {
     if ((ts.isFunctionDeclaration(statement) || ts.isClassDeclaration(statement)) && statement.name && exported(statement)) {
@@ -30,7 +31,11 @@ function exportedNamesText(source: string): Set<string> {
   for (const m of code.matchAll(/\bexport\s+(?:async\s+)?(?:function\*?|const|let|var|class)\s+([A-Za-z_$][\w$]*)/g)) names.add(m[1]!);
   for (const m of code.matchAll(/\bexport\s*\{([^}]*)\}/g)) {
     for (const part of m[1]!.split(',')) {
-      const alias = part.trim().split(/\s+as\s+/).pop()?.trim();
+      const alias = part
+        .trim()
+        .split(/\s+as\s+/)
+        .pop()
+        ?.trim();
       if (alias) names.add(alias);
     }
   }

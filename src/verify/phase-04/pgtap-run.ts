@@ -67,7 +67,11 @@ async function runStep(engine: SqlEngine, step: ScriptStep, block: UnitOfWork | 
     case 'savepoint':
       if (!block) {
         const verb = step.sql.split(/\s+/)[0]!.toUpperCase();
-        throw new SqlError(`${verb === 'ROLLBACK' ? 'ROLLBACK TO SAVEPOINT' : verb} can only be used in transaction blocks`, '25P01', undefined);
+        throw new SqlError(
+          `${verb === 'ROLLBACK' ? 'ROLLBACK TO SAVEPOINT' : verb} can only be used in transaction blocks`,
+          '25P01',
+          undefined,
+        );
       }
       collect(lines, await engine.query(step.sql));
       return block;

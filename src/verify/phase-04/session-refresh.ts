@@ -5,6 +5,7 @@
  * and calls `auth.getUser()` or `auth.getClaims()`, which refresh an expired session.
  */
 import { createRequire } from 'node:module';
+import type { Node } from 'typescript';
 import path from 'node:path';
 import { isFile, readText } from '../../detect/fs-probe.js';
 import { packageRoot } from '../../package-root.js';
@@ -80,8 +81,12 @@ function moduleFactsTs(ts: TypeScriptApi, name: string, source: string): ModuleF
   let callsUpdateSession = false;
   let createsServerClient = false;
   let refreshes = false;
-  const visit = (node: import('typescript').Node): void => {
-    if ((ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier)) {
+  const visit = (node: Node): void => {
+    if (
+      (ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) &&
+      node.moduleSpecifier &&
+      ts.isStringLiteral(node.moduleSpecifier)
+    ) {
       const from = node.moduleSpecifier.text;
       imports.push(from);
       const bindings = ts.isImportDeclaration(node) ? node.importClause?.namedBindings : undefined;
