@@ -90,7 +90,7 @@ describe('broken repos fail in the right check', () => {
       { message: 'row level security is disabled on public.jobs: every API role can read and write all of its rows' },
     ]);
     expect(failingChecks(report)).toContain('schema');
-    expect(failingChecks(report).every((name) => ['schema', 'rls', 'advisors'].includes(name))).toBe(true);
+    expect(failingChecks(report).every((name) => ['schema', 'rls', 'advisors', 'pgtap'].includes(name))).toBe(true);
     expect(check(report, 'advisors').findings.map((f) => f.message).join('\n')).toMatch(/rls_disabled_in_public \(error\) on public\.jobs/);
   });
 
@@ -99,7 +99,7 @@ describe('broken repos fail in the right check', () => {
     await writeRepoFile(repo, 'supabase/migrations/00003_profile_edits.sql', 'grant update on public.users to authenticated;\n');
     const { exitCode, report } = await runVerifyJson(['04', repo, ...DB_ONLY]);
     expect(exitCode).toBe(1);
-    expect(failingChecks(report)).toEqual(['rls']);
+    expect(failingChecks(report)).toEqual(['rls', 'pgtap']);
     const messages = check(report, 'rls').findings.map((f) => f.message);
     expect(messages).toContain('user A cannot set own subscription_tier: expected error 42501, got rows: A');
   });
@@ -114,7 +114,7 @@ describe('broken repos fail in the right check', () => {
     );
     const { exitCode, report } = await runVerifyJson(['04', repo, ...DB_ONLY]);
     expect(exitCode).toBe(1);
-    expect(failingChecks(report)).toEqual(['rls']);
+    expect(failingChecks(report)).toEqual(['rls', 'pgtap']);
     const messages = check(report, 'rls').findings.map((f) => f.message);
     expect(messages).toContainEqual(
       expect.stringMatching(/^user A queues a job with the jobs API payload: expected rows: A, got error 42501 \(permission denied for table jobs\)$/),
