@@ -21,6 +21,8 @@ export interface DatabaseCheck {
   readonly name: string;
   readonly title: string;
   readonly needs: readonly string[];
+  /** Extensions the embedded engine must load for this check (it loads them when it starts). */
+  readonly embeddedExtensions?: readonly string[];
   run(ctx: RepoContext, db: DatabaseSession): Promise<CheckOutcome>;
 }
 

@@ -91,7 +91,7 @@ describe('broken repos fail in the right check', () => {
     );
     const { exitCode, report } = await runVerifyJson(['04', repo, ...DB_ONLY]);
     expect(exitCode).toBe(1);
-    expect(failingChecks(report)).toEqual(['rls']);
+    expect(failingChecks(report)).toEqual(['rls', 'pgtap']);
     const messages = check(report, 'rls').findings.map((f) => f.message);
     expect(messages).toContain(
       'user A queues a job with the jobs API payload: expected rows: A, got error 42501 (permission denied for table jobs) — users cannot queue jobs through the Data API: grant insert (user_id, job_type, parameters, status, progress) on public.jobs to authenticated, with an insert policy for their own queued jobs',

@@ -80,6 +80,124 @@ describe('files: the phase migrations', () => {
   });
 });
 
+describe('files: what the phase files mean, not their names', () => {
+  const PROXY = 'apps/web/proxy.ts';
+
+  /** A copy without the phase's session module, its root proxy.ts replaced by `proxy`. */
+  async function ownProxyRepo(label: string, proxy: string, extra: Record<string, string> = {}): Promise<string> {
+    const repo = await copyRepo(good, label);
+    await rm(path.join(repo, 'apps/web/lib/supabase/proxy.ts'));
+    await writeRepoFile(repo, PROXY, proxy);
+    for (const [file, text] of Object.entries(extra)) {
+      await mkdir(path.dirname(path.join(repo, file)), { recursive: true });
+      await writeRepoFile(repo, file, text);
+    }
+    return repo;
+  }
+
+  const OWN_REFRESH = [
+    "import { createServerClient as makeClient } from '@supabase/ssr';",
+    "import { NextResponse, type NextRequest } from 'next/server';",
+    '',
+    '// updateSession is not used here: this file refreshes the session itself.',
+    'export async function proxy(request: NextRequest) {',
+    '  let response = NextResponse.next({ request });',
+    '  const supabase = makeClient(process.env.NEXT_PUBLIC_SUPABASE_URL!, process.env.NEXT_PUBLIC_SUPABASE_ANON_KEY!, {',
+    '    cookies: {',
+    '      getAll: () => request.cookies.getAll(),',
+    '      setAll(cookies) {',
+    '        response = NextResponse.next({ request });',
+    '        for (const { name, value, options } of cookies) response.cookies.set(name, value, options);',
+    '      },',
+    '    },',
+    '  });',
+    '  await supabase.auth.getUser();',
+    '  return response;',
+    '}',
+    '',
+  ].join('\n');
+
+  it("passes a repo whose own proxy.ts refreshes the session with @supabase/ssr, without the phase's session module", async () => {
+    const repo = await ownProxyRepo('own-proxy', OWN_REFRESH);
+    expect(await filesCheck.run(await contextOf(repo))).toEqual({ status: 'pass', warnings: [] });
+  });
+
+  it('passes a proxy.ts that refreshes through a module it imports with the @/ alias', async () => {
+    const repo = await ownProxyRepo(
+      'own-proxy-module',
+      "import type { NextRequest } from 'next/server';\nimport { refreshAuth } from '@/utils/supabase/refresh';\n\nexport const proxy = (request: NextRequest) => refreshAuth(request);\n",
+      { 'apps/web/utils/supabase/refresh.ts': OWN_REFRESH.replace('export async function proxy', 'export async function refreshAuth').replace('getUser', 'getClaims') },
+    );
+    expect(await filesCheck.run(await contextOf(repo))).toEqual({ status: 'pass', warnings: [] });
+  });
+
+  it('a proxy.ts that makes a client but never asks for the user is said to never refresh, naming where the client is made', async () => {
+    const repo = await ownProxyRepo('own-proxy-no-refresh', OWN_REFRESH.replace('  await supabase.auth.getUser();\n', "  void supabase.from('users');\n"));
+    expect(await filesCheck.run(await contextOf(repo))).toMatchObject({
+      status: 'fail',
+      findings: [
+        { message: 'missing apps/web/lib/supabase/proxy.ts' },
+        {
+          message: `creates a Supabase client with createServerClient (${PROXY}) but never calls auth.getUser() or auth.getClaims(), which refresh the session: sessions are never refreshed`,
+          location: { file: PROXY },
+        },
+      ],
+    });
+  });
+
+  it('a getUser() in a comment or a string is not a refresh', async () => {
+    const repo = await ownProxyRepo(
+      'own-proxy-comment',
+      OWN_REFRESH.replace('  await supabase.auth.getUser();\n', "  // await supabase.auth.getUser();\n  console.log('supabase.auth.getUser()');\n"),
+    );
+    const outcome = await filesCheck.run(await contextOf(repo));
+    expect(outcome.status === 'fail' ? outcome.findings.map((f) => f.message) : []).toContainEqual(expect.stringMatching(/never calls auth\.getUser\(\) or auth\.getClaims\(\)/));
+  });
+
+  it('a proxy.ts importing a package verify cannot follow is not claimed to never refresh', async () => {
+    const repo = await ownProxyRepo('own-proxy-package', "export { proxy } from '@acme/auth/proxy';\n");
+    const outcome = await filesCheck.run(await contextOf(repo));
+    expect(outcome.status).toBe('fail');
+    const messages = outcome.status === 'fail' ? outcome.findings.map((f) => f.message) : [];
+    expect(messages.join('\n')).not.toContain('never refreshed');
+    expect(messages).toContainEqual(expect.stringContaining('it could not follow @acme/auth/proxy'));
+  });
+
+  it("checks the repo's own lib/supabase modules for the exports the spec names", async () => {
+    const repo = await copyRepo(good, 'own-clients');
+    await writeRepoFile(repo, 'apps/web/lib/supabase/client.ts', "export const browserClient = () => null;\n");
+    await writeRepoFile(repo, 'apps/web/lib/supabase/admin.ts', "function createAdminClient() {\n  return null;\n}\nexport { createAdminClient };\n");
+    await writeRepoFile(repo, 'apps/web/lib/supabase/server.ts', '// export function createClient() {}\nexport async function createServerSideClient() {}\n');
+    expect(await filesCheck.run(await contextOf(repo))).toEqual({
+      status: 'fail',
+      summary: "2 problems with the phase's files",
+      findings: [
+        { message: "does not export createClient, the spec's client client", location: { file: 'apps/web/lib/supabase/client.ts' } },
+        { message: "does not export createClient, the spec's server client", location: { file: 'apps/web/lib/supabase/server.ts' } },
+      ],
+      warnings: [],
+    });
+  });
+
+  it("does not take a repo's own 00001_initial_schema.sql for the phase's", async () => {
+    const repo = await copyRepo(good, 'own-initial-schema');
+    await writeRepoFile(
+      repo,
+      `${MIGRATIONS}/00001_initial_schema.sql`,
+      'create table public.profiles (id uuid primary key references auth.users on delete cascade, username text);\n',
+    );
+    expect(await filesCheck.run(await contextOf(repo))).toMatchObject({
+      status: 'fail',
+      findings: [
+        {
+          message:
+            "missing supabase/migrations/<version>_initial_schema.sql (00001_initial_schema.sql is the repo's own: it creates no table or policy on users, subscriptions, jobs, assets, subscription_audit)",
+        },
+      ],
+    });
+  });
+});
+
 describe('files: the pgTAP tests', () => {
   it('a repo without supabase/tests misses the tests directory', async () => {
     const repo = await copyRepo(good, 'no-tests-dir');

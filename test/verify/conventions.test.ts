@@ -48,7 +48,7 @@ describe('a Next 15 app with src/ and npm', () => {
       rls: 'pass',
       advisors: 'pass',
       seed: 'pass',
-      pgtap: 'skip',
+      pgtap: 'pass',
       typescript: 'pass',
       python: 'skip',
     });

@@ -13,7 +13,7 @@ beforeAll(async () => {
 afterAll(removeTempDirs);
 
 describe('verify-phase 04 on a freshly generated repo (embedded engine)', () => {
-  it('passes every check but pgTAP, which needs a server, and writes the completion marker', async () => {
+  it('passes every check, pgTAP on the embedded engine too, and writes the completion marker', async () => {
     const { exitCode, report, stderr } = await runVerifyJson(['04', repo]);
     expect(stderr).toBe('');
     expect(statusesOf(report)).toEqual({
@@ -23,11 +23,10 @@ describe('verify-phase 04 on a freshly generated repo (embedded engine)', () => 
       rls: 'pass',
       advisors: 'pass',
       seed: 'pass',
-      pgtap: 'skip',
+      pgtap: 'pass',
       typescript: 'pass',
       python: 'pass',
     });
-    expect(check(report, 'pgtap').reason).toMatch(/embedded engine has no pgTAP/);
     expect(exitCode).toBe(0);
     expect(report).toMatchObject({ ok: true, engine: 'embedded', grants: ['legacy', 'current'], marker: '.scaffolding/.phase-04-complete' });
     const marker = await readFile(path.join(repo, '.scaffolding', '.phase-04-complete'), 'utf8');
@@ -40,11 +39,11 @@ describe('verify-phase 04 on a freshly generated repo (embedded engine)', () => 
     expect(exitCode).toBe(0);
     const lines = stdout.split('\n');
     expect(lines[0]).toBe(`verify-phase 04 · ${repo} · emulated Supabase (PostgreSQL 18 via PGlite), current grants`);
-    for (const name of ['files', 'migrations', 'schema', 'rls', 'advisors', 'seed']) {
+    for (const name of ['files', 'migrations', 'schema', 'rls', 'advisors', 'seed', 'pgtap']) {
       expect(lines.some((l) => new RegExp(`^✓ ${name} +\\d+(\\.\\d)? m?s  `).test(l))).toBe(true);
     }
     expect(lines).toContain('    skipped: skipped by --skip');
-    expect(stdout).toMatch(/Phase 04 PASSED: 6 passed, 0 failed, 3 skipped in /);
+    expect(stdout).toMatch(/Phase 04 PASSED: 7 passed, 0 failed, 2 skipped in /);
     const suite = (await parseXml(await readFile(junit, 'utf8'))).children[0]!;
     expect(suite.children.filter((c) => c.tag === 'testcase').map((c) => [c.attrib['name'], c.children.map((x) => x.tag)])).toEqual([
       ['files', []],
@@ -53,7 +52,7 @@ describe('verify-phase 04 on a freshly generated repo (embedded engine)', () => 
       ['rls', []],
       ['advisors', []],
       ['seed', []],
-      ['pgtap', ['skipped']],
+      ['pgtap', []],
       ['typescript', ['skipped']],
       ['python', ['skipped']],
     ]);
@@ -62,7 +61,7 @@ describe('verify-phase 04 on a freshly generated repo (embedded engine)', () => 
   it('--strict fails a run that skipped a check', async () => {
     const { exitCode, report } = await runVerifyJson(['04', repo, '--strict', '--grants', 'legacy', '--skip', 'typescript,python']);
     expect(exitCode).toBe(1);
-    expect(check(report, 'pgtap')).toMatchObject({ status: 'fail', reason: expect.stringMatching(/^skipped, which --strict does not allow: /) });
+    expect(check(report, 'pgtap')).toMatchObject({ status: 'pass' });
     expect(check(report, 'typescript')).toMatchObject({ status: 'fail', reason: 'skipped, which --strict does not allow: skipped by --skip' });
   });
 });

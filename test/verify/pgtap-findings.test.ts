@@ -1,16 +1,22 @@
+import { execa } from 'execa';
+import { mkdir, readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { applyMigrations } from '../../src/db/apply-migrations.js';
 import { Cleanups } from '../../src/verify/cleanup.js';
 import { phase04 } from '../../src/verify/phase-04/index.js';
 import type { CheckResult, VerifyReport } from '../../src/verify/types.js';
 import { verifyPhase } from '../../src/verify/verify.js';
 import { ADMIN_URL } from '../helpers/db-postgres.js';
+import { openStandInDatabase } from '../helpers/db-standin.js';
 import { copyRepo, generatedRepo, removeTempDirs, writeRepoFile } from './helpers/repo.js';
 
 /**
  * The pgtap check, run in-process with `--db-url` on the local PostgreSQL 15, which has pgTAP (so
- * does CI): the generated tests pass; a failing assertion and a file that does not run fail the
- * check, each finding naming its file. Each run makes a temporary database per grant mode;
- * `cleanups` drops any that a failed run left.
+ * does CI), and on the embedded engine, which loads PGlite's pgTAP: the generated tests pass; a
+ * failing assertion and a file that does not run fail the check alike on both, each finding
+ * naming its file. Files run as pg_prove runs them (compared with the real pg_prove). Each
+ * server run makes a temporary database per grant mode; `cleanups` drops any that a failed run left.
  */
 let good: string;
 const cleanups = new Cleanups();
@@ -33,24 +39,38 @@ function resultOf(report: VerifyReport, name: string): CheckResult {
   return found;
 }
 
-/** A copy of the generated repo with `tests` added to supabase/tests/database, and its pgtap check. */
-async function pgtapCheckWith(label: string, tests: Record<string, string>): Promise<CheckResult> {
+type Engine = 'postgres' | 'embedded';
+
+/** A copy of the generated repo with `tests` added (paths under supabase/tests/database), and its pgtap check. */
+async function pgtapCheckWith(label: string, tests: Record<string, string>, engine: Engine = 'postgres'): Promise<CheckResult> {
   const repo = await copyRepo(good, label);
-  for (const [name, sql] of Object.entries(tests)) await writeRepoFile(repo, `supabase/tests/database/${name}`, sql);
+  for (const [name, sql] of Object.entries(tests)) {
+    const file = `supabase/tests/database/${name}`;
+    await mkdir(path.dirname(path.join(repo, file)), { recursive: true });
+    await writeRepoFile(repo, file, sql);
+  }
   const report = await verifyPhase(
     phase04,
-    { root: repo, dbUrl: ADMIN_URL, grants: ['legacy', 'current'], skip: PGTAP_PATH_ONLY, strict: false, advisors: 'warn', python: null },
+    {
+      root: repo,
+      dbUrl: engine === 'postgres' ? ADMIN_URL : null,
+      grants: ['legacy', 'current'],
+      skip: PGTAP_PATH_ONLY,
+      strict: false,
+      advisors: 'warn',
+      python: null,
+    },
     cleanups,
   );
-  expect(report.engine).toBe('postgres');
+  expect(report.engine).toBe(engine);
   expect(resultOf(report, 'migrations')).toMatchObject({ status: 'pass', findings: [] });
   expect(resultOf(report, 'seed')).toMatchObject({ status: 'pass', findings: [] });
   return resultOf(report, 'pgtap');
 }
 
-describe('the pgtap check on PostgreSQL with pgTAP', () => {
+describe.each(['postgres', 'embedded'] as const)('the pgtap check on %s', (engine) => {
   it('passes the generated tests in both grant modes', async () => {
-    const pgtap = await pgtapCheckWith('pgtap-unbroken', {});
+    const pgtap = await pgtapCheckWith('pgtap-unbroken', {}, engine);
     expect([pgtap.status, pgtap.reason]).toEqual(['pass', null]);
     expect(pgtap.findings).toEqual([]);
     // A mode that skipped would show here, the check still passing on the other.
@@ -69,7 +89,7 @@ describe('the pgtap check on PostgreSQL with pgTAP', () => {
         'rollback;',
         '',
       ].join('\n'),
-    });
+    }, engine);
     expect([pgtap.status, pgtap.reason]).toEqual(['fail', '1 pgTAP file failed']);
     expect(pgtap.findings).toHaveLength(1);
     const [finding] = pgtap.findings;
@@ -94,7 +114,7 @@ describe('the pgtap check on PostgreSQL with pgTAP', () => {
       ].join('\n'),
       // Raised while executing: PostgreSQL reports no position for it.
       [runtimeError]: ['begin;', 'select plan(1);', "select is(1 / 0, 0, 'divides by zero');", 'rollback;', ''].join('\n'),
-    });
+    }, engine);
     expect([pgtap.status, pgtap.reason]).toEqual(['fail', '2 pgTAP files failed']);
     expect(pgtap.findings).toEqual([
       {
@@ -103,8 +123,150 @@ describe('the pgtap check on PostgreSQL with pgTAP', () => {
       },
       {
         message: 'does not run: division by zero',
-        location: expect.objectContaining({ file: `supabase/tests/database/${runtimeError}` }),
+        location: { file: `supabase/tests/database/${runtimeError}`, line: 3 },
       },
     ]);
+  });
+
+  it('runs files as pg_prove does: statement by statement in autocommit, so a rollback inside undoes only its transaction', async () => {
+    const pgtap = await pgtapCheckWith('pgtap-autocommit', AUTOCOMMIT_TESTS, engine);
+    expect([pgtap.status, pgtap.reason, pgtap.findings]).toEqual(['pass', null, []]);
+  });
+
+  it('reports a file whose own assertions fail under pg_prove semantics like pg_prove', async () => {
+    const pgtap = await pgtapCheckWith('pgtap-rolled-back', { 'nested/05_rolled_back.test.pg': ROLLED_BACK_TEST }, engine);
+    expect([pgtap.status, pgtap.reason]).toEqual(['fail', '1 pgTAP file failed']);
+    expect(pgtap.findings).toHaveLength(1);
+    expect(pgtap.findings[0]!.location).toEqual({ file: 'supabase/tests/database/nested/05_rolled_back.test.pg' });
+    expect(pgtap.findings[0]!.message.split('\n').slice(0, 2)).toEqual([
+      '1 of 1 tests failed',
+      'not ok 1 - the row inserted in the rolled-back transaction is gone',
+    ]);
+  });
+
+  it('names each psql meta-command as not supported, at its line', async () => {
+    const pgtap = await pgtapCheckWith('pgtap-meta', {
+      '05_meta.test.sql': ['\\set QUIET 1', 'begin;', 'select plan(1);', "select ok(true, 'fine');", '\\echo done', 'rollback;', ''].join('\n'),
+    }, engine);
+    expect([pgtap.status, pgtap.reason]).toEqual(['fail', '1 pgTAP file failed']);
+    expect(pgtap.findings.map((f) => [f.location, f.message.split(':')[0]])).toEqual([
+      [{ file: 'supabase/tests/database/05_meta.test.sql', line: 1 }, 'psql meta-command \\set is not supported'],
+      [{ file: 'supabase/tests/database/05_meta.test.sql', line: 5 }, 'psql meta-command \\echo is not supported'],
+    ]);
+  });
+});
+
+/**
+ * Setup committed outside any transaction, a begin … rollback in the middle of the file, and a
+ * second file (a .pg one, in a subfolder) that sees what the first committed. Sent as one
+ * multi-statement query, the rollback would undo the setup too and the assertions would fail.
+ */
+const AUTOCOMMIT_TESTS: Record<string, string> = {
+  '05_autocommit.test.sql': [
+    'create table public.pgtap_committed (id int primary key);',
+    'insert into public.pgtap_committed values (1);',
+    'begin;',
+    'insert into public.pgtap_committed values (2);',
+    'rollback;',
+    'begin;',
+    'select plan(2);',
+    "select has_table('public', 'pgtap_committed', 'the table created before the transaction stays');",
+    "select is((select array_agg(id order by id) from public.pgtap_committed), array[1], 'the committed row stays, the rolled-back one is gone');",
+    'select * from finish();',
+    'rollback;',
+    '',
+  ].join('\n'),
+  'later/06_sees_committed.test.pg': [
+    'select plan(1);',
+    "select is((select count(*)::int from public.pgtap_committed), 1, 'the previous file committed its setup');",
+    'select * from finish();',
+    '',
+  ].join('\n'),
+};
+
+const ROLLED_BACK_TEST = [
+  'create table public.pgtap_rolled (id int);',
+  'begin;',
+  'insert into public.pgtap_rolled values (1);',
+  'rollback;',
+  'select plan(1);',
+  "select is((select count(*)::int from public.pgtap_rolled), 1, 'the row inserted in the rolled-back transaction is gone');",
+  '',
+].join('\n');
+
+describe('the same files under the real pg_prove', () => {
+  /** pg_prove over `files` on a fresh stand-in database with the generated migrations applied. */
+  async function pgProve(files: Record<string, string>) {
+    const db = await openStandInDatabase('postgres', 'current');
+    const dir = await copyRepo(good, 'pg-prove');
+    try {
+      const migrationsDir = path.join(dir, 'supabase/migrations');
+      const migrations = (await readdir(migrationsDir)).sort();
+      await applyMigrations(
+        db.engine,
+        await Promise.all(migrations.map(async (name) => ({ name, sql: await readFile(path.join(migrationsDir, name), 'utf8') }))),
+      );
+      await db.engine.exec('create extension if not exists pgtap with schema extensions');
+      const tests = path.join(dir, 'pg-prove-tests');
+      for (const [name, sql] of Object.entries(files)) {
+        await mkdir(path.dirname(path.join(tests, name)), { recursive: true });
+        await writeRepoFile(dir, path.join('pg-prove-tests', name), sql);
+      }
+      return await execa('pg_prove', ['--dbname', db.url!, '--ext', '.pg', '--ext', '.sql', '-r', tests], { reject: false, all: true });
+    } finally {
+      await db.dispose();
+    }
+  }
+
+  it('passes the autocommit files and fails the rolled-back one, as the check does', async () => {
+    const passing = await pgProve(AUTOCOMMIT_TESTS);
+    expect(passing.all).toMatch(/All tests successful/);
+    expect(passing.exitCode).toBe(0);
+    const failing = await pgProve({ '05_rolled_back.test.pg': ROLLED_BACK_TEST });
+    expect(failing.exitCode).not.toBe(0);
+    expect(failing.all).toContain('Failed test:  1');
+  });
+});
+
+/**
+ * A repo of the common kind the generated tests must hold in: its own second sign-up trigger
+ * filling a profiles table whose foreign key to auth.users does not cascade (so a user with a
+ * profile cannot simply be deleted), and EXECUTE revoked from the API roles on every function.
+ */
+const REPO_OWN_MIGRATION = `
+create table public.profiles (
+  id uuid primary key references auth.users (id),
+  username text
+);
+alter table public.profiles enable row level security;
+
+create function public.create_profile_for_new_user() returns trigger
+language plpgsql security definer set search_path = '' as $$
+begin
+  insert into public.profiles (id, username) values (new.id, new.raw_user_meta_data ->> 'user_name');
+  return new;
+end;
+$$;
+
+create trigger on_auth_user_created_profile
+  after insert on auth.users
+  for each row execute function public.create_profile_for_new_user();
+
+revoke execute on all functions in schema public from public, anon, authenticated;
+alter default privileges in schema public revoke execute on functions from public, anon, authenticated;
+`;
+
+describe.each(['embedded', 'postgres'] as const)('the generated tests in a repo with its own sign-up trigger, undeletable users and revoked functions (%s)', (engine) => {
+  it('pass in both grant modes', async () => {
+    const repo = await copyRepo(good, 'pgtap-own-trigger');
+    await writeRepoFile(repo, 'supabase/migrations/00003_profiles.sql', REPO_OWN_MIGRATION);
+    const report = await verifyPhase(
+      phase04,
+      { root: repo, dbUrl: engine === 'postgres' ? ADMIN_URL : null, grants: ['legacy', 'current'], skip: PGTAP_PATH_ONLY, strict: false, advisors: 'warn', python: null },
+      cleanups,
+    );
+    expect(resultOf(report, 'migrations').status).toBe('pass');
+    const pgtap = resultOf(report, 'pgtap');
+    expect([pgtap.status, pgtap.reason, pgtap.findings]).toEqual(['pass', null, []]);
   });
 });

@@ -43,7 +43,8 @@ async function runInSession(
   options: OpenOptions,
 ): Promise<{ results: ModeResults; shared: boolean }> {
   const results = new Map<string, Timed<CheckOutcome>>();
-  const opening = await timed(() => databases.open(mode, options).then(
+  const extensions = checks.filter((c) => !skip.has(c.name)).flatMap((c) => c.embeddedExtensions ?? []);
+  const opening = await timed(() => databases.open(mode, { ...options, extensions }).then(
     (session) => ({ session, error: null }),
     (error: unknown) => ({ session: null, error }),
   ));

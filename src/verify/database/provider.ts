@@ -31,16 +31,25 @@ const MODE_SAVEPOINT = 'verify_grant_mode';
  */
 export function embeddedProvider(extensionsFor: () => Promise<readonly string[]> = async () => []): DatabaseProvider {
   let shared: EmbeddedSqlEngine | null = null;
+  let sharedExtensions = '';
   let sharedInUse = false;
-  let extensions: Promise<readonly string[]> | null = null;
-  const engineOptions = async () => ({ extensions: await (extensions ??= extensionsFor()) });
+  let repoExtensions: Promise<readonly string[]> | null = null;
+  // What the repo's migrations create, and what the checks of this mode need (pgTAP).
+  const engineExtensions = async (options: OpenOptions) =>
+    [...new Set([...(await (repoExtensions ??= extensionsFor())), ...(options.extensions ?? [])])].sort();
   return {
     async open(grants: GrantMode, options: OpenOptions = {}): Promise<DatabaseSession> {
       if (options.ownDatabase || sharedInUse) {
-        const { engine } = await openPreparedEngine(grants, await engineOptions());
+        const { engine } = await openPreparedEngine(grants, { extensions: await engineExtensions(options) });
         return { engine, grants, url: null, sharedEngine: false, close: () => engine.close() };
       }
-      shared ??= (await openStandInWithoutGrantDefaults(await engineOptions())).engine;
+      const extensions = await engineExtensions(options);
+      if (shared && sharedExtensions !== extensions.join()) {
+        await shared.close().catch(() => undefined);
+        shared = null;
+      }
+      sharedExtensions = extensions.join();
+      shared ??= (await openStandInWithoutGrantDefaults({ extensions })).engine;
       const engine = shared;
       try {
         await engine.exec(`begin; savepoint ${MODE_SAVEPOINT}; ${grantDefaultsSql(grants)}`);

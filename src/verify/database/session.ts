@@ -25,6 +25,8 @@ export interface DatabaseSession {
 export interface OpenOptions {
   /** A database of the mode's own, never a transaction on a shared engine. */
   readonly ownDatabase?: boolean;
+  /** Extensions the embedded engine must load for the checks (pgTAP); a server has its own. */
+  readonly extensions?: readonly string[];
 }
 
 /** Opens one fresh session per grant mode. */

@@ -1,8 +1,12 @@
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
+import { splitStatements } from '../../db/split-statements.js';
 import { isDirectory, isFile, readText } from '../../detect/fs-probe.js';
 import { phaseMigrationNames } from '../../phase-04/inventory.js';
 import { SPEC_WEB_MODULES } from '../../phase-04/layout.js';
+import { PHASE_TABLES } from '../../phase-04/spec.js';
+import { exportedNames } from './module-exports.js';
+import { loadTypeScript, sessionRefreshOf, type SessionRefresh } from './session-refresh.js';
 import { failIfAny, plural } from '../outcome.js';
 import type { RepoCheck } from '../phase.js';
 import type { Finding, RepoContext } from '../types.js';
@@ -18,23 +22,50 @@ export const filesCheck: RepoCheck = {
   title: "the phase's files exist, in the repo's layout",
   async run(ctx) {
     const warnings: Finding[] = [];
+    const refresh = await rootSessionRefresh(ctx);
     const groups = await Promise.all([
       migrationFindings(ctx),
-      requiredFiles(ctx),
+      requiredFiles(ctx, refresh),
       testFindings(ctx),
-      sessionFileFindings(ctx, warnings),
+      sessionFileFindings(ctx, warnings, refresh),
     ]);
     return failIfAny((n) => `${plural(n, 'problem')} with the phase's files`, groups.flat(), warnings);
   },
 };
 
-async function requiredFiles(ctx: RepoContext): Promise<Finding[]> {
+/** What each spec module under lib/supabase must export, whoever wrote it. */
+const SPEC_EXPORTS: Readonly<Record<(typeof SPEC_WEB_MODULES)[number], string>> = {
+  client: 'createClient',
+  server: 'createClient',
+  admin: 'createAdminClient',
+};
+
+async function requiredFiles(ctx: RepoContext, refresh: SessionRefresh | null): Promise<Finding[]> {
   const { layout } = ctx;
-  const webFiles = [...SPEC_WEB_MODULES, layout.sessionFile].map((name) => `${layout.webLibDir}/${name}.ts`);
+  // The session module is the spec's way to refresh; a root file that refreshes by itself needs none.
+  const sessionModule = refresh?.kind === 'refreshes' ? [] : [layout.sessionFile];
+  const webFiles = [...SPEC_WEB_MODULES, ...sessionModule].map((name) => `${layout.webLibDir}/${name}.ts`);
   const files = [layout.seedFile, ...webFiles, ...(layout.backendFile ? [layout.backendFile] : [])];
   const present = await Promise.all(files.map((file) => isFile(path.join(ctx.root, file))));
   const missing = files.filter((_, i) => !present[i]);
-  return Promise.all(missing.map(async (file) => ({ message: `missing ${file}${await misplacedHint(ctx, file)}` })));
+  const findings = await Promise.all(missing.map(async (file) => ({ message: `missing ${file}${await misplacedHint(ctx, file)}` })));
+  return [...findings, ...(await exportFindings(ctx))];
+}
+
+/** The spec's client modules, ours or the repo's own (generate skips an existing lib/supabase), export what the spec names. */
+async function exportFindings(ctx: RepoContext): Promise<Finding[]> {
+  const ts = await loadTypeScript(path.join(ctx.root, ctx.facts.web.dir));
+  const findings: Finding[] = [];
+  for (const module of SPEC_WEB_MODULES) {
+    const file = `${ctx.layout.webLibDir}/${module}.ts`;
+    const source = await readText(path.join(ctx.root, file));
+    if (source === null) continue;
+    const name = SPEC_EXPORTS[module];
+    if (!exportedNames(ts, file, source).has(name)) {
+      findings.push({ message: `does not export ${name}, the spec's ${module} client`, location: { file } });
+    }
+  }
+  return findings;
 }
 
 /** A web file found beside or inside `src/` instead of where the app's layout wants it. */
@@ -57,9 +88,20 @@ async function migrationFindings(ctx: RepoContext): Promise<Finding[]> {
   const findings: Finding[] = [];
   const expected = await phaseMigrationNames();
   // The whole name after the version: `00000_old_rls_policies.sql` is not the phase's `rls_policies.sql`.
-  const found = expected.map((name) => supabase.migrations.find((m) => m.name === `${m.version}_${name}`));
+  const named = expected.map((name) => supabase.migrations.filter((m) => m.name === `${m.version}_${name}`));
+  // And the content: a repo's own `0001_initial_schema.sql` is not the phase's.
+  const found = await Promise.all(
+    named.map(async (candidates) => {
+      for (const m of candidates) if (await isPhaseMigration(path.join(ctx.root, dir, m.name))) return m;
+      return undefined;
+    }),
+  );
   expected.forEach((name, i) => {
-    if (!found[i]) findings.push({ message: `missing ${dir}/<version>_${name}` });
+    if (found[i]) return;
+    const others = named[i]!.map((m) => m.name);
+    const hint =
+      others.length > 0 ? ` (${others.join(', ')} is the repo's own: it creates no table or policy on ${PHASE_TABLES.join(', ')})` : '';
+    findings.push({ message: `missing ${dir}/<version>_${name}${hint}` });
   });
   const ours = found.filter((m) => m !== undefined);
   const order = ours.map((m) => supabase.migrations.indexOf(m));
@@ -80,6 +122,23 @@ async function migrationFindings(ctx: RepoContext): Promise<Finding[]> {
 
 const isTimestamp = (version: string) => /^\d{14}$/.test(version);
 
+/**
+ * A phase migration creates a table or a policy on every one of the phase's tables (the initial
+ * schema the tables, the access migration their policies); read statement by statement.
+ */
+async function isPhaseMigration(file: string): Promise<boolean> {
+  const sql = (await readText(file)) ?? '';
+  const touched = new Set<string>();
+  const table = String.raw`(?:(?:"?public"?)\s*\.\s*)?"?([a-z_]+)"?`;
+  const createTable = new RegExp(String.raw`^create\s+(?:unlogged\s+)?table\s+(?:if\s+not\s+exists\s+)?${table}`, 'i');
+  const createPolicy = new RegExp(String.raw`^create\s+policy\s+(?:"(?:[^"]|"")*"|\S+)\s+on\s+${table}`, 'i');
+  for (const { sql: statement } of splitStatements(sql)) {
+    const match = createTable.exec(statement) ?? createPolicy.exec(statement);
+    if (match) touched.add(match[1]!.toLowerCase());
+  }
+  return PHASE_TABLES.every((t) => touched.has(t));
+}
+
 async function testFindings(ctx: RepoContext): Promise<Finding[]> {
   const dir = ctx.layout.testsDir;
   const absolute = path.join(ctx.root, dir);
@@ -88,8 +147,15 @@ async function testFindings(ctx: RepoContext): Promise<Finding[]> {
   return names.some((n) => n.endsWith('.sql')) ? [] : [{ message: `${dir}/ holds no .sql test file` }];
 }
 
-/** Exactly one root session file, the one the Next major expects, and it calls updateSession. */
-async function sessionFileFindings(ctx: RepoContext, warnings: Finding[]): Promise<Finding[]> {
+/** How the root session file (proxy.ts, else middleware.ts) refreshes the session; null when there is none. */
+async function rootSessionRefresh(ctx: RepoContext): Promise<SessionRefresh | null> {
+  const { web } = ctx.facts;
+  const existing = web.proxyFile ?? web.middlewareFile;
+  return existing ? sessionRefreshOf(ctx.root, existing, web.codeDir, web.dir) : null;
+}
+
+/** Exactly one root session file, the one the Next major expects, and it refreshes the session. */
+async function sessionFileFindings(ctx: RepoContext, warnings: Finding[], refresh: SessionRefresh | null): Promise<Finding[]> {
   const { web } = ctx.facts;
   const { rootSessionFile, sessionFile } = ctx.layout;
   if (web.proxyFile && web.middlewareFile) {
@@ -106,10 +172,31 @@ async function sessionFileFindings(ctx: RepoContext, warnings: Finding[]): Promi
     return [{ message: `Next ${web.nextMajor} does not run proxy.ts: name it middleware.ts`, location: { file: web.proxyFile } }];
   }
   if (existing !== rootSessionFile) {
-    warnings.push({ message: `middleware.ts is deprecated on Next ${web.nextMajor}: rename it proxy.ts and its export proxy`, location: { file: existing } });
+    warnings.push({
+      message: `middleware.ts is deprecated on Next ${web.nextMajor}: rename it proxy.ts and its export proxy`,
+      location: { file: existing },
+    });
   }
-  const source = (await readText(path.join(ctx.root, existing))) ?? '';
-  return /\bupdateSession\s*\(/.test(source)
-    ? []
-    : [{ message: `does not call updateSession(request) from lib/supabase/${sessionFile}: sessions are never refreshed`, location: { file: existing } }];
+  const location = { file: existing };
+  switch (refresh?.kind) {
+    case 'refreshes':
+    case undefined:
+      return [];
+    case 'client-without-refresh':
+      return [
+        {
+          message: `creates a Supabase client with createServerClient (${refresh.file}) but never calls auth.getUser() or auth.getClaims(), which refresh the session: sessions are never refreshed`,
+          location,
+        },
+      ];
+    case 'unknown':
+      return [
+        {
+          message: `calls no updateSession(request) and no Supabase client refreshes the session in the modules verify could follow; it could not follow ${refresh.unresolved.join(', ')}: refresh the session there with createServerClient from @supabase/ssr and auth.getClaims(), or call updateSession from lib/supabase/${sessionFile}`,
+          location,
+        },
+      ];
+    case 'never':
+      return [{ message: `does not call updateSession(request) from lib/supabase/${sessionFile}: sessions are never refreshed`, location }];
+  }
 }

@@ -1,75 +1,93 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type pg from 'pg';
-import { connectPostgres } from '../../db/engine.js';
-import { toSqlError } from '../../db/sql-error.js';
+import { createPostgresEngine, type SqlEngine } from '../../db/engine.js';
 import { failed, passed, plural, skipped } from '../outcome.js';
 import type { DatabaseCheck } from '../phase.js';
 import { errorMessage } from '../timing.js';
 import type { Finding } from '../types.js';
+import type { DatabaseSession } from '../database/session.js';
+import { parsePsqlScript } from './psql-script.js';
+import { restoringSession, runPsqlSteps } from './pgtap-run.js';
 import { parseTap, tapVerdict } from './tap.js';
 
 /**
- * Runs `supabase/tests/**\/*.sql` like `supabase test db` does: pgTAP installed in `extensions`,
- * each file as one script whose rows are TAP. Needs a PostgreSQL server with pgTAP available.
+ * Runs the tests under `supabase/tests` as `supabase test db` does (pg_prove): every `.sql` and
+ * `.pg` file, recursively, in path order, each in a psql session of its own in autocommit (see
+ * pgtap-run), with pgTAP created in `extensions` when missing. On a server each file gets its own
+ * connection; on the embedded engine, which loads PGlite's pgTAP, they share the session and the
+ * settings a file changed are put back after it.
  */
 export const pgtapCheck: DatabaseCheck = {
   scope: 'database',
   name: 'pgtap',
   title: 'the pgTAP tests in supabase/tests pass',
   needs: ['migrations'],
+  embeddedExtensions: ['pgtap'],
   async run(ctx, db) {
-    if (db.engine.kind === 'embedded' || db.url === null) {
-      return skipped('pgTAP needs a PostgreSQL server: the embedded engine has no pgTAP (run with --db-url)');
-    }
+    const testsRoot = path.join(ctx.root, 'supabase', 'tests');
+    const files = await listTestFiles(testsRoot);
+    if (files.length === 0) return skipped('supabase/tests holds no .sql or .pg file');
     const available = await db.engine.query(`select 1 from pg_available_extensions where name = 'pgtap'`);
     if (available.length === 0) {
-      return skipped('pgTAP is not installed on the server (Debian/Ubuntu: apt-get install postgresql-15-pgtap)');
+      return skipped(
+        db.engine.kind === 'embedded'
+          ? 'the embedded engine could not load pgTAP (@electric-sql/pglite-pgtap): run with --db-url'
+          : 'pgTAP is not installed on the server (Debian/Ubuntu: apt-get install postgresql-15-pgtap)',
+      );
     }
-    const testsRoot = path.join(ctx.root, 'supabase', 'tests');
-    const files = await listSqlFiles(testsRoot);
-    if (files.length === 0) return skipped('supabase/tests holds no .sql file');
     if (db.installExtension) await db.installExtension('pgtap');
-    else await db.engine.query('create extension if not exists pgtap with schema extensions');
+    else await db.engine.exec('create extension if not exists pgtap with schema extensions');
 
     const findings: Finding[] = [];
     for (const file of files) {
-      findings.push(...(await runTestFile(db.url, ctx.root, file)));
+      const relative = path.relative(ctx.root, file).split(path.sep).join('/');
+      findings.push(...(await runTestFile(db, relative, await readFile(file, 'utf8'))));
     }
-    return findings.length > 0
-      ? failed(`${plural(findings.length, 'pgTAP file')} failed`, findings)
-      : passed();
+    const failedFiles = new Set(findings.map((f) => f.location?.file)).size;
+    return findings.length > 0 ? failed(`${plural(failedFiles, 'pgTAP file')} failed`, findings) : passed();
   },
 };
 
-async function runTestFile(url: string, root: string, file: string): Promise<Finding[]> {
-  const relative = path.relative(root, file).split(path.sep).join('/');
-  const sql = await readFile(file, 'utf8');
-  const client = await connectPostgres(url);
+async function runTestFile(db: DatabaseSession, file: string, sql: string): Promise<Finding[]> {
+  const script = parsePsqlScript(sql);
+  if (script.metaCommands.length > 0) {
+    return script.metaCommands.map(({ command, line }) => ({
+      message: `psql meta-command ${command} is not supported: verify runs the file's SQL statements as psql sends them, not psql's own commands; remove it`,
+      location: { file, line },
+    }));
+  }
   try {
-    // Supabase gives the postgres role this search_path; the tests call pgTAP unqualified.
-    await client.query('set search_path = "$user", public, extensions');
-    const results = await client.query(sql);
-    const summary = parseTap(tapLines(results));
+    const run = await inFileSession(db, (engine) => runPsqlSteps(engine, script.steps));
+    const summary = parseTap(run.lines);
+    if (run.error) {
+      const message = [`does not run: ${errorMessage(run.error.sqlError)}`, ...summary.failures].join('\n');
+      return [{ message, location: { file, line: run.error.line } }];
+    }
     const verdict = tapVerdict(summary);
-    return verdict === null ? [] : [{ message: [verdict, ...summary.failures].join('\n'), location: { file: relative } }];
+    return verdict === null ? [] : [{ message: [verdict, ...summary.failures].join('\n'), location: { file } }];
   } catch (error) {
-    const line = toSqlError(error).lineIn(sql);
-    return [{ message: `does not run: ${errorMessage(error)}`, location: { file: relative, ...(line ? { line } : {}) } }];
-  } finally {
-    await client.end().catch(() => undefined);
+    return [{ message: `does not run: ${errorMessage(error)}`, location: { file } }];
   }
 }
 
-function tapLines(results: pg.QueryResult | pg.QueryResult[]): string[] {
-  const all = Array.isArray(results) ? results : [results];
-  return all.flatMap((result) => (result.rows ?? []).flatMap((row: Record<string, unknown>) => Object.values(row).map(String)));
+/** psql's session for one file: a new connection on a server, the shared session restored after it otherwise. */
+async function inFileSession<T>(db: DatabaseSession, run: (engine: SqlEngine) => Promise<T>): Promise<T> {
+  if (db.engine.kind === 'embedded' || db.url === null) return restoringSession(db.engine, () => run(db.engine));
+  const engine = await createPostgresEngine(db.url);
+  try {
+    // Supabase gives the postgres role this search_path; tests call pgTAP unqualified.
+    await engine.exec('set search_path = "$user", public, extensions');
+    return await run(engine);
+  } finally {
+    await engine.close();
+  }
 }
 
-async function listSqlFiles(dir: string): Promise<string[]> {
+/** `.sql` and `.pg` files under supabase/tests, at any depth, as pg_prove's `--ext .pg --ext .sql -r` finds them. */
+async function listTestFiles(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true }).catch(() => []);
   return entries
-    .filter((e) => e.isFile() && e.name.endsWith('.sql'))
+    .filter((e) => e.isFile() && (e.name.endsWith('.sql') || e.name.endsWith('.pg')))
     .map((e) => path.join(e.parentPath, e.name))
     .sort();
 }
