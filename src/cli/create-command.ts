@@ -45,10 +45,7 @@ export async function runCreateCli(argv: string[], io: CliIo = processIo()): Pro
   } catch (error) {
     const code = exitCodeFor(error, GENERATE_EXITS);
     const message = errorLine(error);
-    if (options.json)
-      io.stdout(
-        `${JSON.stringify({ error: { code: isCliError(error) ? error.code : 'internal', message, details: isCliError(error) ? error.details : [] }, exitCode: code }, null, 2)}\n`,
-      );
+    if (options.json) io.stdout(`${JSON.stringify({ error: { code: isCliError(error) ? error.code : 'internal', message, details: isCliError(error) ? error.details : [] }, exitCode: code }, null, 2)}\n`);
     io.stderr(`create-saas-db: ${message}\n`);
     return code;
   }
@@ -120,9 +117,7 @@ async function maybeInstall(plan: Plan, facts: ProjectFacts, options: GenerateOp
 }
 
 async function loadTypesGenerator(): Promise<TypesGenerator> {
-  const module = (await import('../types-gen/from-migrations.js')) as {
-    typesForMigrations: (m: Array<{ name: string; sql: string }>, o: { literalUnions: boolean }) => Promise<string>;
-  };
+  const module = (await import('../types-gen/from-migrations.js')) as { typesForMigrations: (m: Array<{ name: string; sql: string }>, o: { literalUnions: boolean }) => Promise<string> };
   return (migrations) => module.typesForMigrations(migrations, { literalUnions: true });
 }
 
