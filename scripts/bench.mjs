@@ -72,14 +72,14 @@ function timestamp(n) {
   return new Date(Date.UTC(2024, 0, 1) + n * 1000).toISOString().replace(/\D/g, '').slice(0, 14);
 }
 
-/** A repo with `count` small user migrations (a table each). */
+/** A repo with `count` small user migrations (a table each, with row level security as Supabase expects). */
 function repoWithMigrations(dir, count) {
   const migrations = path.join(dir, 'supabase', 'migrations');
   mkdirSync(migrations, { recursive: true });
   for (let n = 1; n <= count; n++) {
     writeFileSync(
       path.join(migrations, `${timestamp(n)}_change_${n}.sql`),
-      `create table public.t${n} (id bigint primary key, note text);\n`,
+      `create table public.t${n} (id bigint primary key, note text);\nalter table public.t${n} enable row level security;\n`,
     );
   }
   return dir;
