@@ -57,7 +57,9 @@ export async function migrationTemplatesHash(): Promise<string> {
  * The model when `migrations` are exactly the phase's own, byte for byte as the templates render
  * them for some tier list; null otherwise (or without a current snapshot): then the engine decides.
  */
-export async function phaseOwnTypesModel(migrations: readonly { readonly name: string; readonly sql: string }[]): Promise<DatabaseModel | null> {
+export async function phaseOwnTypesModel(
+  migrations: readonly { readonly name: string; readonly sql: string }[],
+): Promise<DatabaseModel | null> {
   const tiers = tiersOf(migrations[0]?.sql ?? '');
   if (tiers === null) return null;
   const [rendered, snapshot] = await Promise.all([renderPhaseMigrations(tiers), readSnapshot()]);
