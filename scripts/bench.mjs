@@ -1,70 +1,167 @@
 #!/usr/bin/env node
-// Whole-process generation time (median of RUNS), beside bare Node start-up as the floor.
-// Targets: empty target ≤ 2.5× `node -e 0`; 1,000 existing migrations ≤ 1.2× the empty case.
+// The commands as a user types them, whole process: wall time (median of N paired runs, each
+// run beside a `node -e 0` in the same loop) and peak RSS (/usr/bin/time). Prints one table.
+//   BENCH_RUNS=N      runs per row (default 7; the 1,000-migration rows take at most 3)
+//   BENCH_DB_URL=…    the PostgreSQL 15 server for the --db-url row (default local, trust)
+//   BENCH_ONLY=a,b    only the rows whose key is listed (keys are printed in the table)
+// Needs `npm run build` first (npm run bench does it).
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const bin = path.join(root, 'bin', 'create-saas-db.js');
-const RUNS = Number(process.env.BENCH_RUNS ?? 15);
-const scratch = mkdtempSync(path.join(tmpdir(), 'csdb-bench-'));
+const createBin = path.join(root, 'bin', 'create-saas-db.js');
+const verifyBin = path.join(root, 'bin', 'verify-phase.js');
+const RUNS = Math.max(1, Number(process.env.BENCH_RUNS ?? 7));
+const DB_URL = process.env.BENCH_DB_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
+const ONLY = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',')) : null;
+const TIME = '/usr/bin/time';
+const scratch = mkdtempSync(path.join(os.tmpdir(), 'csdb-bench-'));
+const warmCache = path.join(scratch, 'engine-cache');
+const env = { ...process.env, CI: 'true', CREATE_SAAS_DB_CACHE_DIR: warmCache };
 
-function median(values) {
+/** One process under /usr/bin/time: wall ms, peak RSS in MiB, exit code. */
+function runOnce(args, { cwd = scratch, extraEnv = {} } = {}) {
+  const rss = path.join(scratch, 'rss');
+  const start = process.hrtime.bigint();
+  const result = spawnSync(TIME, ['-f', '%M', '-o', rss, process.execPath, ...args], {
+    cwd,
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: { ...env, ...extraEnv },
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  const kib = Number(readFileSync(rss, 'utf8').trim().split('\n').pop());
+  return { ms, mib: kib / 1024, code: result.status, stderr: String(result.stderr) };
+}
+
+const median = (values) => {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
+};
 
-function time(args, prepare) {
+/**
+ * Paired runs: each iteration runs `node -e 0`, then prepares (untimed) and runs the command.
+ * One untimed warm-up run first fills the file cache.
+ */
+function measure({ runs = RUNS, prepare = () => ({}), args }) {
+  const warm = prepare(-1);
+  runOnce(args(warm), warm);
+  const floor = [];
   const samples = [];
-  for (let i = 0; i < RUNS + 1; i++) {
-    const target = prepare?.(i);
-    const start = process.hrtime.bigint();
-    const result = spawnSync(process.execPath, target ? [...args, target] : args, { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, CI: 'true' } });
-    const ms = Number(process.hrtime.bigint() - start) / 1e6;
-    if (result.status !== 0) throw new Error(`${args.join(' ')} exited ${result.status}: ${result.stderr}`);
-    if (i > 0) samples.push(ms); // the first run warms the file cache
+  for (let i = 0; i < runs; i++) {
+    floor.push(runOnce(['-e', '0']));
+    const options = prepare(i);
+    samples.push(runOnce(args(options), options));
   }
-  return median(samples);
-}
-
-function emptyTarget(name) {
-  return (i) => path.join(scratch, `${name}-${i}`);
-}
-
-function targetWithMigrations(count) {
-  return (i) => {
-    const dir = path.join(scratch, `migrations-${i}`);
-    mkdirSync(path.join(dir, 'supabase', 'migrations'), { recursive: true });
-    for (let n = 1; n <= count; n++) {
-      writeFileSync(path.join(dir, 'supabase', 'migrations', `${String(n).padStart(5, '0')}_change_${n}.sql`), `create table public.t${n} (id bigint primary key);\n`);
-    }
-    return dir;
+  const codes = [...new Set(samples.map((s) => s.code))];
+  return {
+    ms: median(samples.map((s) => s.ms)),
+    floorMs: median(floor.map((s) => s.ms)),
+    mib: Math.max(...samples.map((s) => s.mib)),
+    runs,
+    codes,
+    stderr: samples.find((s) => s.code !== 0)?.stderr ?? '',
   };
 }
 
-const generate = [bin, '--yes', '--no-install', '--no-types'];
-const rows = [];
-try {
-  const floor = time(['-e', '0']);
-  rows.push(['node -e 0 (floor)', floor, null]);
-  const empty = time(generate, emptyTarget('empty'));
-  rows.push(['generate, empty target', empty, empty / floor]);
-  const many = time(generate, targetWithMigrations(1000));
-  rows.push(['generate, 1,000 migrations', many, many / floor]);
-  const typed = time([bin, '--yes', '--no-install'], emptyTarget('typed'));
-  rows.push(['generate with Database types', typed, typed / floor]);
+function timestamp(n) {
+  return new Date(Date.UTC(2024, 0, 1) + n * 1000).toISOString().replace(/\D/g, '').slice(0, 14);
+}
 
-  console.log(`create-saas-db generation benchmark: median of ${RUNS} runs (Node ${process.version})\n`);
-  for (const [name, ms, ratio] of rows) console.log(`${name.padEnd(32)} ${ms.toFixed(1).padStart(8)} ms${ratio ? `   ${ratio.toFixed(2)}× floor` : ''}`);
-  const emptyOk = empty <= 2.5 * floor;
-  const manyOk = many <= 1.2 * empty;
-  console.log(`\ntarget empty ≤ 2.5× floor: ${emptyOk ? 'met' : 'MISSED'} (${(empty / floor).toFixed(2)}×)`);
-  console.log(`target 1,000 migrations ≤ 1.2× empty: ${manyOk ? 'met' : 'MISSED'} (${(many / empty).toFixed(2)}×)`);
-  console.log('(the Database types step boots the embedded PostgreSQL; it is reported separately, not part of the 2.5× target)');
+/** A repo with `count` small user migrations (a table each, with row level security as Supabase expects). */
+function repoWithMigrations(dir, count) {
+  const migrations = path.join(dir, 'supabase', 'migrations');
+  mkdirSync(migrations, { recursive: true });
+  for (let n = 1; n <= count; n++) {
+    writeFileSync(
+      path.join(migrations, `${timestamp(n)}_change_${n}.sql`),
+      `create table public.t${n} (id bigint primary key, note text);\nalter table public.t${n} enable row level security;\n`,
+    );
+  }
+  return dir;
+}
+
+function generated(name, args = []) {
+  const dir = path.join(scratch, name);
+  const result = runOnce([createBin, dir, '--yes', ...args]);
+  if (result.code !== 0) throw new Error(`generating ${name} failed: ${result.stderr}`);
+  return dir;
+}
+
+let counter = 0;
+/** An empty working directory per run. */
+const fresh = (name) => () => {
+  const cwd = path.join(scratch, `${name}-${counter++}`);
+  mkdirSync(cwd, { recursive: true });
+  return { cwd };
+};
+
+const rows = [];
+function row(key, label, spec) {
+  if (ONLY && !ONLY.has(key)) return;
+  process.stderr.write(`${key}…\n`);
+  rows.push({ key, label, ...measure(spec) });
+}
+
+try {
+  row('generate', '`create-saas-db my-app --yes` (types included)', { prepare: fresh('gen'), args: () => [createBin, 'my-app', '--yes'] });
+  row('generate-no-types', '`create-saas-db my-app --yes --no-types`', {
+    prepare: fresh('gen-nt'),
+    args: () => [createBin, 'my-app', '--yes', '--no-types'],
+  });
+
+  const repo = generated('fresh-repo');
+  row('verify-warm', '`verify-phase 04`, fresh repo, warm', { prepare: () => ({ cwd: repo }), args: () => [verifyBin, '04'] });
+  row('verify-cold', '`verify-phase 04`, fresh repo, cold (empty cache)', {
+    prepare: (i) => ({ cwd: repo, extraEnv: { CREATE_SAAS_DB_CACHE_DIR: path.join(scratch, `cold-cache-${i}`) } }),
+    args: () => [verifyBin, '04'],
+  });
+  row('verify-db-url', '`verify-phase 04 --db-url` (local PostgreSQL 15)', {
+    prepare: () => ({ cwd: repo }),
+    args: () => [verifyBin, '04', '--db-url', DB_URL],
+  });
+
+  for (const count of [150, 1000]) {
+    const runs = count >= 1000 ? Math.min(RUNS, 3) : RUNS;
+    const template = repoWithMigrations(path.join(scratch, `template-${count}`), count);
+    row(`append-${count}`, `\`create-saas-db . --yes --append\`, ${count.toLocaleString('en')} user migrations`, {
+      runs,
+      prepare: (i) => {
+        const dir = path.join(scratch, `append-${count}-${i}`);
+        cpSync(template, dir, { recursive: true });
+        return { cwd: dir };
+      },
+      args: () => [createBin, '.', '--yes', '--append'],
+    });
+    const appended = path.join(scratch, `verify-${count}`);
+    cpSync(template, appended, { recursive: true });
+    const made = runOnce([createBin, '.', '--yes', '--append'], { cwd: appended });
+    if (made.code !== 0) throw new Error(`--append on ${count} migrations failed: ${made.stderr}`);
+    row(`verify-${count}`, `\`verify-phase 04\`, ${count.toLocaleString('en')} user migrations`, {
+      runs,
+      prepare: () => ({ cwd: appended }),
+      args: () => [verifyBin, '04'],
+    });
+  }
+
+  const cpus = os.cpus();
+  console.log(
+    `create-saas-db benchmark: whole process, median of paired runs beside \`node -e 0\` (${cpus.length} × ${cpus[0]?.model.trim()}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, load ${os.loadavg()[0].toFixed(1)})\n`,
+  );
+  console.log('| key | what a user runs | wall | `node -e 0` | ratio | peak RSS | runs | exit |');
+  console.log('| --- | --- | ---: | ---: | ---: | ---: | ---: | --- |');
+  for (const r of rows) {
+    const wall = r.ms >= 1000 ? `${(r.ms / 1000).toFixed(2)} s` : `${Math.round(r.ms)} ms`;
+    console.log(
+      `| ${r.key} | ${r.label} | ${wall} | ${Math.round(r.floorMs)} ms | ${(r.ms / r.floorMs).toFixed(1)}× | ${Math.round(r.mib)} MiB | ${r.runs} | ${r.codes.join(',')} |`,
+    );
+  }
+  for (const r of rows.filter((x) => x.stderr))
+    console.log(`\n${r.key} exited ${r.codes.join(',')}: ${r.stderr.trim().split('\n').slice(-3).join(' / ')}`);
 } finally {
   rmSync(scratch, { recursive: true, force: true });
 }

@@ -191,7 +191,7 @@ async function maybeInstall(plan: Plan, facts: ProjectFacts, options: GenerateOp
 }
 
 async function loadTypesGenerator(): Promise<TypesGenerator> {
-  const module = (await import('../types-gen/index.js')) as { typesForMigrations: (m: Array<{ name: string; sql: string }>, o: { literalUnions: boolean }) => Promise<string> };
+  const module = (await import('../types-gen/from-migrations.js')) as { typesForMigrations: (m: Array<{ name: string; sql: string }>, o: { literalUnions: boolean }) => Promise<string> };
   return (migrations) => module.typesForMigrations(migrations, { literalUnions: true });
 }
 

@@ -2,6 +2,7 @@ import { execa } from 'execa';
 import path from 'node:path';
 import { packageRoot } from '../package-root.js';
 import { pythonCandidates, type PythonCandidate } from './find-python.js';
+import { pathPythons } from './supabase-installed.js';
 import type { PythonCallMismatch, PythonProbeOptions, PythonProbeResult } from './types.js';
 
 const DEFAULT_MODULE = 'src/database.py';
@@ -30,7 +31,10 @@ export async function probePythonBackend(options: PythonProbeOptions): Promise<P
     expectedKey: PROBE_KEY,
   });
 
-  for (const candidate of await pythonCandidates(backendDir, options.python)) {
+  const candidates = await pythonCandidates(backendDir, options.python);
+  const obvious = await obviousSkip(candidates);
+  if (obvious) return obvious;
+  for (const candidate of candidates) {
     const run = await runProbe(candidate, backendDir, input, settings);
     if (run.kind === 'not-found') {
       if (candidate.source === 'given') return skipped(`Python not found at ${candidate.command}`, false, null);
@@ -39,13 +43,29 @@ export async function probePythonBackend(options: PythonProbeOptions): Promise<P
     if (run.kind === 'failed') return { status: 'probe-failed', python: candidate.command, message: run.message };
     return interpret(run.answer, candidate, moduleFile);
   }
-  return skipped('no Python interpreter found (looked for the backend .venv, python3, python)', false, null);
+  return skipped(NO_PYTHON, false, null);
 }
 
-type ProbeRun =
-  | { kind: 'not-found' }
-  | { kind: 'failed'; message: string }
-  | { kind: 'answered'; answer: ProbeAnswer };
+const NO_PYTHON = 'no Python interpreter found (looked for the backend .venv, python3, python)';
+
+/**
+ * Without a given interpreter or a backend .venv, the probe would only start a PATH Python to
+ * learn that `supabase` is not installed: decided from the filesystem instead when that is plain.
+ */
+async function obviousSkip(candidates: readonly PythonCandidate[]): Promise<PythonProbeResult | null> {
+  if (candidates.some((c) => c.source !== 'path')) return null;
+  const found = await pathPythons(candidates.map((c) => c.command));
+  if (found.kind === 'none') return skipped(NO_PYTHON, false, null);
+  if (found.kind === 'maybe') return null;
+  const names = candidates.map((c) => c.command).join(' and ');
+  return skipped(
+    `not compiled or imported: no backend .venv, and no supabase package for ${names} on PATH: create the backend's .venv with supabase (pip install "supabase>=2.31,<3") or pass --python`,
+    false,
+    found.found[0] ?? null,
+  );
+}
+
+type ProbeRun = { kind: 'not-found' } | { kind: 'failed'; message: string } | { kind: 'answered'; answer: ProbeAnswer };
 
 type ProbeAnswer =
   | { status: 'ok'; checked: string[] }

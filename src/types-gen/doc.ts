@@ -38,6 +38,9 @@ export function printDoc(doc: Doc, width = 80): string {
   const hardBroken = new WeakSet<object>();
   markHardBreaks(doc, hardBroken);
 
+  // Lines already ended, and the current one (from its newline on): trimming trailing blanks
+  // touches only the current line, so printing stays linear in the output's length.
+  const ended: string[] = [];
   let output = '';
   let column = 0;
   const stack: Command[] = [{ indentation: 0, mode: 'break', doc }];
@@ -68,11 +71,13 @@ export function printDoc(doc: Doc, width = 80): string {
         column += 1;
       }
     } else {
-      output = output.replace(/[ \t]+$/, '') + '\n' + ' '.repeat(indentation);
+      ended.push(output.replace(/[ \t]+$/, ''));
+      output = '\n' + ' '.repeat(indentation);
       column = indentation;
     }
   }
-  return output;
+  ended.push(output);
+  return ended.join('');
 }
 
 /** Whether `next` printed flat, followed by the rest of its line, stays within `remaining`. */

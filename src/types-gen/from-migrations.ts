@@ -1,6 +1,4 @@
-import { applyMigrations } from '../db/apply-migrations.js';
-import { openPreparedEngine } from '../db/engine-cache.js';
-import { embeddedExtensionsFor } from '../emulation/extensions.js';
+import { phaseOwnTypesModel } from '../phase-04/types-model.js';
 import { introspectDatabase } from './introspect.js';
 import type { DatabaseModel } from './model.js';
 import type { MigrationSource } from './read-migrations.js';
@@ -15,6 +13,12 @@ export async function introspectMigrations(
   migrations: readonly MigrationSource[],
   schemas: readonly string[] = ['public'],
 ): Promise<DatabaseModel> {
+  // Loaded on use: a new repo's types need no database (see typesForMigrations).
+  const [{ applyMigrations }, { openPreparedEngine }, { embeddedExtensionsFor }] = await Promise.all([
+    import('../db/apply-migrations.js'),
+    import('../db/engine-cache.js'),
+    import('../emulation/extensions.js'),
+  ]);
   // Grants do not show in the types; the current (no auto-grant) defaults are the strictest.
   const extensions = embeddedExtensionsFor(migrations.map((m) => m.sql));
   const { engine } = await openPreparedEngine('current', { extensions });
@@ -29,10 +33,15 @@ export async function introspectMigrations(
   }
 }
 
-/** `database.types.ts` for a list of migrations (name and SQL), applied in the order given. */
+/**
+ * `database.types.ts` for a list of migrations (name and SQL), applied in the order given. When
+ * they are exactly the phase's own migrations the model is known without booting the engine.
+ */
 export async function typesForMigrations(
   migrations: readonly MigrationSource[],
   options: RenderTypesOptions & { readonly schemas?: readonly string[] },
 ): Promise<string> {
-  return renderDatabaseTypes(await introspectMigrations(migrations, options.schemas), options);
+  const publicOnly = options.schemas === undefined || (options.schemas.length === 1 && options.schemas[0] === 'public');
+  const known = publicOnly ? await phaseOwnTypesModel(migrations) : null;
+  return renderDatabaseTypes(known ?? (await introspectMigrations(migrations, options.schemas)), options);
 }
