@@ -17,7 +17,8 @@ Steps: compile the module (no .pyc written); import supabase and httpx (else "no
 import the module; check its public names; then call every DatabaseService method on a client
 whose HTTP transport is an httpx.MockTransport, comparing each PostgREST request (method, path,
 query, JSON body, Prefer) with the expected one, the value returned, and, for the async methods,
-that the request ran off the event loop's thread.
+that the request never blocked the event loop: sent by an async client (handed to DatabaseService
+as `async_client` when it takes one), or by the synchronous client off the event loop's thread.
 """
 
 # Whatever the checked module raises is an answer to report, never a crash of the probe.
@@ -167,6 +168,12 @@ class Recorder:
         self.rows = []
 
     def handler(self, request):
+        return self._record(request, "sync")
+
+    async def async_handler(self, request):
+        return self._record(request, "async")
+
+    def _record(self, request, via):
         import httpx
 
         body = request.content.decode("utf-8") if request.content else ""
@@ -178,6 +185,7 @@ class Recorder:
                 "body": json.loads(body) if body else None,
                 "prefer": request.headers.get("prefer", ""),
                 "thread": threading.get_ident(),
+                "via": via,
             }
         )
         return httpx.Response(200, json=self.rows)
@@ -260,7 +268,7 @@ def request(method, path, query, body=None):
 
 def check_service(module):
     import httpx
-    from supabase import ClientOptions, create_client
+    from supabase import AsyncClient, AsyncClientOptions, ClientOptions, create_client
 
     recorder = Recorder()
     client = create_client(
@@ -269,7 +277,17 @@ def check_service(module):
         options=ClientOptions(httpx_client=httpx.Client(transport=httpx.MockTransport(recorder.handler))),
     )
     try:
-        db = module.DatabaseService(client)
+        if "async_client" in inspect.signature(module.DatabaseService).parameters:
+            async_client = AsyncClient(
+                "http://supabase.probe",
+                "probe-service-role-key",
+                options=AsyncClientOptions(
+                    httpx_client=httpx.AsyncClient(transport=httpx.MockTransport(recorder.async_handler))
+                ),
+            )
+            db = module.DatabaseService(client, async_client=async_client)
+        else:
+            db = module.DatabaseService(client)
     except BaseException as error:
         return [mismatch("DatabaseService", "cannot be built on a given client: " + describe(error))]
 
@@ -316,12 +334,12 @@ def compare_call(call, requests, expected, outcome, result, loop_thread):
     problems = compare_requests(call, requests, expected)
     if problems:
         return problems
-    if requests[0]["thread"] == loop_thread:
+    if requests[0]["via"] == "sync" and requests[0]["thread"] == loop_thread:
         problems.append(
             mismatch(
                 call,
                 "sends its request on the event loop's thread: the blocking client stalls every other task;"
-                " run it in a worker thread (asyncio.to_thread)",
+                " use the async client (acreate_client)",
             )
         )
     if outcome[0] == "returns" and result != outcome:

@@ -79,7 +79,7 @@ describe('probePythonBackend reports what is wrong', () => {
     const backendDir = await backend();
     await editDatabaseModule(
       backendDir,
-      'rows = await _execute(self.client.table("users").select("*").eq("id", user_id))',
+      'rows = await self._rows("users", "select", (await self._query("users")).select("*").eq("id", user_id))',
       'rows = self.client.table("users").select("*").eq("id", user_id).execute().data',
     );
 

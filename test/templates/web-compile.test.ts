@@ -50,7 +50,8 @@ describe('typecheckWebFiles reports what is wrong', () => {
     const clientFile = path.join(appDir, 'lib/supabase/client.ts');
     const lines = (await readFile(clientFile, 'utf8')).split('\n');
     const callLine = lines.findIndex((line) => line.includes('createBrowserClient('));
-    lines[callLine] = '  return createBrowserClient(supabaseUrl(), 42);';
+    lines[callLine] = lines[callLine]!.replace('supabasePublicKey()', '42');
+    expect(lines[callLine]).toContain('createBrowserClient(supabaseUrl(), 42,');
     await writeFile(clientFile, lines.join('\n'));
 
     const result = await typecheckWebFiles({ appDir, files });

@@ -9,7 +9,13 @@ import { exampleContext } from '../../src/render/context.js';
 import { renderTemplate } from '../../src/render/render.js';
 import { variantContext, type Variant } from './web-app.js';
 
-const MATCHER = '/((?!_next/static|_next/image|favicon.ico|.*\\.(?:svg|png|jpg|jpeg|gif|webp)$).*)';
+const MATCHER =
+  '/((?!_next/static|_next/image|favicon.ico|robots.txt|sitemap.xml|manifest.webmanifest|.*\\.(?:svg|png|jpg|jpeg|gif|webp|avif|ico|bmp|tif|tiff|woff|woff2|ttf|otf|eot|css|js|map|mp4|webm|mp3|wav|ogg|pdf|txt|xml|webmanifest)$).*)';
+/** Next's documented form for skipping link prefetches. */
+const NOT_PREFETCH = [
+  { type: 'header', key: 'next-router-prefetch' },
+  { type: 'header', key: 'purpose', value: 'prefetch' },
+];
 const LIB = ['client', 'server', 'admin', 'config', 'session'] as const;
 
 const variants: Variant[] = [16, 15].flatMap((nextMajor) =>
@@ -83,15 +89,23 @@ describe.each(variants)('web templates: Next $nextMajor, env $env, typed $typed'
     expect(importSpecifiers(files.root)).toEqual(['next/server', `./lib/supabase/${sessionFile}`]);
   });
 
-  it(`the root file exports ${sessionFile} (no runtime export) and the spec's matcher`, async () => {
+  it(`the root file exports ${sessionFile} (no runtime export) and a matcher that skips static files and prefetches`, async () => {
     const files = await renderVariant(variant);
 
     expect(exportedNames(files.root)).toEqual([sessionFile, 'config']);
     const body = exportedFunction(files.root, sessionFile)!.body!.statements.map((s) => s.getText());
     expect(body).toEqual(['const { supabaseResponse } = await updateSession(request);', 'return supabaseResponse;']);
     const config = files.root.statements.filter(ts.isVariableStatement).at(-1)!.declarationList.declarations[0]!;
-    const matcher = descendants(config).find(ts.isArrayLiteralExpression)!;
-    expect(matcher.elements.map((e) => (e as ts.StringLiteral).text)).toEqual([MATCHER]);
+    // The config is a plain literal (Next reads it statically): evaluate it as JSON-like data.
+    const value = new Function(`return (${config.initializer!.getText()});`)() as { matcher: { source: string; missing: unknown }[] };
+    expect(value.matcher).toEqual([{ source: MATCHER, missing: NOT_PREFETCH }]);
+    const source = new RegExp(`^${value.matcher[0]!.source}$`);
+    for (const skipped of ['/robots.txt', '/sitemap.xml', '/hero.avif', '/fonts/inter.woff2', '/favicon.ico', '/icon.ico', '/_next/static/chunks/a.js', '/logo.svg']) {
+      expect(source.test(skipped), skipped).toBe(false);
+    }
+    for (const matched of ['/', '/dashboard', '/api/jobs', '/auth/callback', '/blog/2026/hello']) {
+      expect(source.test(matched), matched).toBe(true);
+    }
   });
 
   it('give the cookie stores only getAll and setAll', async () => {
@@ -113,11 +127,26 @@ describe.each(variants)('web templates: Next $nextMajor, env $env, typed $typed'
 
     const created = statements.findIndex((s) => s.getText().startsWith('const supabase = createServerClient'));
     expect(created).toBeGreaterThan(-1);
-    expect(statements[created + 1]?.getText()).toBe('const { data } = await supabase.auth.getClaims();');
+    expect(statements[created + 1]?.getText()).toBe('const result = await beforeDeadline(supabase.auth.getClaims(), deadline);');
     const setAll = descendants(files.session).find((n): n is ts.MethodDeclaration => ts.isMethodDeclaration(n) && n.name.getText() === 'setAll')!;
     expect(setAll.parameters.map((p) => p.name.getText())).toEqual(['cookiesToSet', 'headers']);
     expect(setAll.body!.getText()).toContain('supabaseResponse.headers.set(key, value)');
     expect(files.session.text).not.toMatch(/getUser|getSession/);
+  });
+
+  it('give every client the fetch with a time limit', async () => {
+    const files = await renderVariant(variant);
+
+    for (const file of [files.client, files.server, files.admin, files.session]) {
+      const global = descendants(file).find((n): n is ts.PropertyAssignment => ts.isPropertyAssignment(n) && n.name.getText() === 'global');
+      expect(global?.initializer.getText(), file.fileName).toMatch(/^\{ fetch: .*fetchWithTimeout\(/);
+    }
+    const fetchFunction = exportedFunction(files.config, 'fetchWithTimeout')!.getText();
+    expect(fetchFunction).toContain('AbortSignal.timeout(timeoutMs)');
+    // Both env variants ship the same function.
+    const otherVariant: Variant = { ...variant, env: variant.env === 'module' ? 'process' : 'module' };
+    const other = await renderTemplate(webLibTemplate('config.ts.hbs', otherVariant.env), variantContext(otherVariant));
+    expect(other).toContain(fetchFunction);
   });
 
   it('server.ts awaits cookies() and keeps no client at module level', async () => {
