@@ -171,11 +171,8 @@ const BAD_SCHEMAS: readonly BadSchema[] = [
   },
   {
     check: 'public_bucket_allows_listing',
-    sql: `create schema storage;
-      create table storage.buckets (id text primary key, name text, public boolean);
-      create table storage.objects (id uuid primary key, bucket_id text, owner uuid);
-      alter table storage.objects enable row level security;
-      insert into storage.buckets values ('avatars', 'avatars', true), ('private', 'private', false);
+    // storage.buckets and storage.objects (RLS on) come with the emulated project.
+    sql: `insert into storage.buckets (id, name, public) values ('avatars', 'avatars', true), ('private', 'private', false);
       create policy list_avatars on storage.objects for select using (bucket_id = 'avatars');
       create policy list_private on storage.objects for select using (bucket_id = 'private');`,
     objects: ['bucket avatars'],
