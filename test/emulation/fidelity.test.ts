@@ -52,7 +52,7 @@ const PRIVILEGE_PROBES: readonly Probe[] = [
   { name: 'create role … superuser is refused', sql: `create role intruder superuser`, outcome: refused(DENIED, /permission denied to create role/) },
   { name: 'alter role postgres superuser is refused', sql: `alter role postgres superuser`, outcome: refused(DENIED, /permission denied to alter role/) },
   { name: 'alter system is refused', sql: `alter system set work_mem = '64MB'`, outcome: refused(DENIED, /permission denied to set parameter/), outsideTransaction: true },
-  { name: 'copy … to program is refused', sql: `copy (select 1) to program 'true'`, outcome: refused(DENIED, /program/) },
+  { name: 'copy … to program is refused', sql: `copy (select 1) to program 'true'`, outcome: refused(DENIED, /PROGRAM is not allowed on Supabase/) },
   { name: 'set role supabase_auth_admin is refused', sql: `set local role supabase_auth_admin`, outcome: refused(DENIED, /permission denied to set role/) },
   { name: 'granting supabase_admin to postgres is refused', sql: `grant supabase_admin to postgres`, outcome: refused(DENIED, /permission denied to grant role/) },
   { name: 'a foreign key to auth.users applies', sql: `create table public.profiles (id uuid primary key references auth.users (id) on delete cascade)`, outcome: 'applies' },
