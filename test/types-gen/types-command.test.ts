@@ -124,14 +124,15 @@ describe('create-saas-db types', () => {
     expect((await run([], root)).stderr).toMatch(/no supabase\/migrations directory/);
   });
 
-  it('refuses a --web-dir outside the repo, and exits 1 when the file cannot be written', async () => {
+  it('refuses a --web-dir outside the repo, and an --out under a file, as bad input', async () => {
     const root = await makeRepo([INIT_MIGRATION]);
     const outside = await run(['--web-dir', '../elsewhere'], root);
     expect(outside).toMatchObject({ code: 2, stderr: 'create-saas-db types: --web-dir ../elsewhere: must be a path inside the target directory\n' });
     await writeFile(path.join(root, 'a-file'), '');
     const blocked = await run(['--out', 'a-file/db.ts'], root);
-    expect(blocked.code).toBe(1);
-    expect(blocked.stderr).toMatch(/^create-saas-db types: could not write: .*; every change of this run was undone\n$/);
+    expect(blocked.code).toBe(2);
+    expect(blocked.stderr).toMatch(/^create-saas-db types: .*a-file is a file, not a directory\n$/);
+    expect(await readFile(path.join(root, 'a-file'), 'utf8')).toBe('');
   });
 
   it('exits 1 naming the migration when one fails to apply', async () => {
