@@ -128,6 +128,11 @@ describe('the generated Next 16 monorepo', () => {
           message: 'ignored: the Supabase CLI only applies files named <version>_<name>.sql',
           location: { file: 'supabase/migrations/notes.sql' },
         },
+        {
+          message:
+            'the embedded engine is PostgreSQL 18; this project runs PostgreSQL 15 ([db] major_version): run with --db-url against a PostgreSQL 15 server for the authoritative answer',
+          location: { file: 'supabase/config.toml' },
+        },
       ],
     });
   });
