@@ -1,4 +1,4 @@
-import { access, writeFile } from 'node:fs/promises';
+import { access, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -19,7 +19,9 @@ export function pauseHook(value = process.env['CREATE_SAAS_DB_PAUSE_AT']): Pause
   return async (step) => {
     if (!steps.has(step)) return;
     const marker = path.join(dir, step);
-    await writeFile(marker, `${process.pid}\n`);
+    // Renamed into place: a test that sees the marker always reads a whole pid.
+    await writeFile(`${marker}.${process.pid}.tmp`, `${process.pid}\n`);
+    await rename(`${marker}.${process.pid}.tmp`, marker);
     while (
       await access(marker).then(
         () => true,

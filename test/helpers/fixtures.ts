@@ -19,7 +19,8 @@ export async function tempCopy(fixture: string | null): Promise<string> {
 }
 
 export async function removeTempDirs(): Promise<void> {
-  await Promise.all(made.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
+  // A child process that is still winding down may add a file while the tree is removed: retried.
+  await Promise.all(made.splice(0).map((dir) => rm(dir, { recursive: true, force: true, maxRetries: 5 })));
 }
 
 /** sha256 of every file under dir (relative posix path → hash). */
