@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import type pg from 'pg';
 import { connectPostgres } from './engine.js';
-import { INSUFFICIENT_PRIVILEGE, SqlError, toSqlError } from './sql-error.js';
+import { INSUFFICIENT_PRIVILEGE, type SqlError, toSqlError } from './sql-error.js';
 
 export interface ThrowawayDatabase {
   readonly name: string;

@@ -20,5 +20,5 @@ export async function detectBackend(root: string, explicit: string | undefined):
 
 /** `supabase` as a PEP 508 requirement ("supabase>=2") or a Poetry key (supabase = "^2"). */
 export function declaresSupabase(pyproject: string): boolean {
-  return /["']supabase\s*(?:[<>=!~;\[]|["'])/i.test(pyproject) || /^\s*supabase\s*=/im.test(pyproject);
+  return /["']supabase\s*(?:[<>=!~;[]|["'])/i.test(pyproject) || /^\s*supabase\s*=/im.test(pyproject);
 }

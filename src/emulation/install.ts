@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { SqlEngine } from '../db/engine.js';
-import { SqlError, toSqlError } from '../db/sql-error.js';
+import { type SqlError, toSqlError } from '../db/sql-error.js';
 import { packageRoot } from '../package-root.js';
 
 /**

@@ -50,7 +50,7 @@ async function runDatabaseChecks(
   // A mode that needed a database of its own (a failure, SQL that depends on commits) most
   // likely will in the next mode too.
   let ownDatabase = false;
-  let leftBehind: readonly Finding[] = [];
+  let leftBehind: readonly Finding[];
   try {
     for (const mode of toRun.length === 0 ? [] : ctx.options.grants) {
       if (ctx.options.signal?.aborted) break;

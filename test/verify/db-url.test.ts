@@ -140,7 +140,7 @@ describe('verify-phase 04 --db-url', () => {
       reject: false,
       env: { CREATE_SAAS_DB_CACHE_DIR: testCacheDir },
     });
-    let temporary: string | null = null;
+    let temporary: string | null;
     while (!(temporary = await sleepingDatabase())) await new Promise((resolve) => setTimeout(resolve, 50));
     expect(temporary).toMatch(/^verify_/);
 
@@ -160,7 +160,7 @@ describe('verify-phase 04 --db-url', () => {
       reject: false,
       env: { CREATE_SAAS_DB_CACHE_DIR: testCacheDir },
     });
-    let temporary: string | null = null;
+    let temporary: string | null;
     while (!(temporary = await sleepingDatabase())) await new Promise((resolve) => setTimeout(resolve, 50));
     // An open transaction that commented on the database: DROP DATABASE waits for it to end.
     const holder = new pg.Client({ connectionString: ADMIN_URL });
