@@ -22,7 +22,9 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly', Blob: 'readonly', AbortController: 'readonly' } },
+    languageOptions: {
+      globals: { process: 'readonly', console: 'readonly', URL: 'readonly', Blob: 'readonly', AbortController: 'readonly' },
+    },
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports', disallowTypeAnnotations: false }],
@@ -34,7 +36,10 @@ export default tseslint.config(
     ignores: ['src/cli/**'],
     rules: {
       'no-restricted-imports': ['error', { patterns: [commandLayer] }],
-      'no-restricted-properties': ['error', { object: 'process', property: 'exit', message: 'Return a typed error; the command layer exits.' }],
+      'no-restricted-properties': [
+        'error',
+        { object: 'process', property: 'exit', message: 'Return a typed error; the command layer exits.' },
+      ],
     },
   },
   {
@@ -49,7 +54,10 @@ export default tseslint.config(
         {
           patterns: [
             commandLayer,
-            { group: ['**/verify/**', '**/phase-04/**', '**/plan/**', '**/pipeline/**'], message: 'db/ is generic: the phase and the pipeline import it, not the reverse.' },
+            {
+              group: ['**/verify/**', '**/phase-04/**', '**/plan/**', '**/pipeline/**'],
+              message: 'db/ is generic: the phase and the pipeline import it, not the reverse.',
+            },
           ],
         },
       ],

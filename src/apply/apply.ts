@@ -27,7 +27,11 @@ export const realFs: ApplyFs = {
   readFile: (file) => nodeFs.readFile(file),
   rmdir: (dir) => nodeFs.rmdir(dir),
   stat: (file) => nodeFs.stat(file).catch(() => null),
-  exists: (file) => nodeFs.access(file).then(() => true, () => false),
+  exists: (file) =>
+    nodeFs.access(file).then(
+      () => true,
+      () => false,
+    ),
 };
 
 export interface ApplyResult {

@@ -37,7 +37,14 @@ const escape = (relative: string) =>
 export async function assertWritable(root: string, relative: string): Promise<void> {
   await assertUsablePath(path.resolve(root, relative), relative);
   let dir = path.dirname(path.resolve(root, relative));
-  while ((await access(dir).then(() => false, () => true)) && path.dirname(dir) !== dir) dir = path.dirname(dir);
+  while (
+    (await access(dir).then(
+      () => false,
+      () => true,
+    )) &&
+    path.dirname(dir) !== dir
+  )
+    dir = path.dirname(dir);
   try {
     await access(dir, constants.W_OK);
   } catch {

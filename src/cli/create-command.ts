@@ -65,7 +65,10 @@ export async function runCreateCli(argv: string[], io: CliIo = processIo()): Pro
   } catch (error) {
     const code = exitCodeFor(error, GENERATE_EXITS);
     const message = errorLine(error);
-    if (options.json) io.stdout(`${JSON.stringify({ error: { code: isCliError(error) ? error.code : 'internal', message, details: isCliError(error) ? error.details : [] }, exitCode: code }, null, 2)}\n`);
+    if (options.json)
+      io.stdout(
+        `${JSON.stringify({ error: { code: isCliError(error) ? error.code : 'internal', message, details: isCliError(error) ? error.details : [] }, exitCode: code }, null, 2)}\n`,
+      );
     io.stderr(`create-saas-db: ${message}\n`);
     return code;
   }
@@ -106,7 +109,9 @@ async function generate(
 async function undoInterruptedRun(target: string, dryRun: boolean, io: CliIo): Promise<void> {
   if (dryRun) {
     if (await hasInterruptedRun(target)) {
-      io.stderr(`create-saas-db: ${JOURNAL_FILE} holds the changes of an interrupted run; the next run without --dry-run undoes them first\n`);
+      io.stderr(
+        `create-saas-db: ${JOURNAL_FILE} holds the changes of an interrupted run; the next run without --dry-run undoes them first\n`,
+      );
     }
     return;
   }
@@ -121,7 +126,10 @@ async function undoInterruptedRun(target: string, dryRun: boolean, io: CliIo): P
 function generateInterrupts(io: CliIo): InterruptPolicy {
   return {
     ignoreRepeats: 1,
-    onIgnored: () => io.stderr('create-saas-db: finishing what was started (undoing this run, or stopping the install); interrupt once more to exit now\n'),
+    onIgnored: () =>
+      io.stderr(
+        'create-saas-db: finishing what was started (undoing this run, or stopping the install); interrupt once more to exit now\n',
+      ),
   };
 }
 
@@ -183,7 +191,12 @@ async function resolveConflictsInteractively(plan: Plan, io: CliIo): Promise<Pla
   return resolved;
 }
 
-async function maybeInstall(plan: Plan, facts: ProjectFacts, options: GenerateOptions, signal: AbortSignal): Promise<InstallOutcome | null> {
+async function maybeInstall(
+  plan: Plan,
+  facts: ProjectFacts,
+  options: GenerateOptions,
+  signal: AbortSignal,
+): Promise<InstallOutcome | null> {
   if (plan.addedWebDependencies.length === 0) return null;
   const command = `${facts.packageManager} install`;
   if (!options.install) return { command, ok: false, skipped: '--no-install', error: null };
@@ -191,7 +204,9 @@ async function maybeInstall(plan: Plan, facts: ProjectFacts, options: GenerateOp
 }
 
 async function loadTypesGenerator(): Promise<TypesGenerator> {
-  const module = (await import('../types-gen/from-migrations.js')) as { typesForMigrations: (m: Array<{ name: string; sql: string }>, o: { literalUnions: boolean }) => Promise<string> };
+  const module = (await import('../types-gen/from-migrations.js')) as {
+    typesForMigrations: (m: Array<{ name: string; sql: string }>, o: { literalUnions: boolean }) => Promise<string>;
+  };
   return (migrations) => module.typesForMigrations(migrations, { literalUnions: true });
 }
 

@@ -11,7 +11,12 @@ const STOP_GRACE_MS = 5000;
  * package manager runs in a process group of its own, so that an abort (`signal`) stops it and
  * every process it started, and is waited for: nothing keeps writing node_modules after we exit.
  */
-export async function installDependencies(pm: PackageManager, appDir: string, quiet: boolean, signal?: AbortSignal): Promise<InstallOutcome> {
+export async function installDependencies(
+  pm: PackageManager,
+  appDir: string,
+  quiet: boolean,
+  signal?: AbortSignal,
+): Promise<InstallOutcome> {
   const { execa } = await import('execa');
   const command = `${pm} install`;
   if (signal?.aborted) return { command, ok: false, skipped: null, error: interruptedError(command, appDir, false) };
@@ -38,10 +43,17 @@ export async function installDependencies(pm: PackageManager, appDir: string, qu
     }
     if (result.exitCode === 0) return { command, ok: true, skipped: null, error: null };
     const output = `${result.stderr ?? ''}\n${result.stdout ?? ''}`.trim().split('\n').slice(-5).join(' | ');
-    return { command, ok: false, skipped: null, error: `exit ${result.exitCode ?? result.signal}${output ? `: ${output}` : ''} (in ${path.resolve(appDir)})` };
+    return {
+      command,
+      ok: false,
+      skipped: null,
+      error: `exit ${result.exitCode ?? result.signal}${output ? `: ${output}` : ''} (in ${path.resolve(appDir)})`,
+    };
   } catch (error) {
     const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
-    const message = missing ? `${pm} is not installed: install it (e.g. \`corepack enable\`) or pass --no-install` : ((error as Error).message.split('\n')[0] ?? 'failed');
+    const message = missing
+      ? `${pm} is not installed: install it (e.g. \`corepack enable\`) or pass --no-install`
+      : ((error as Error).message.split('\n')[0] ?? 'failed');
     return { command, ok: false, skipped: null, error: message };
   }
 }

@@ -40,7 +40,8 @@ function buildProgram<A extends Fields, O extends Fields>(spec: CommandSpec<A, O
   }
   for (const [key, opt] of Object.entries(spec.options)) {
     const option = new Option(opt.syntax, opt.help);
-    if (option.attributeName() !== key) throw new Error(`${spec.name}: option ${opt.syntax} is declared as ${key}, not ${option.attributeName()}`);
+    if (option.attributeName() !== key)
+      throw new Error(`${spec.name}: option ${opt.syntax} is declared as ${key}, not ${option.attributeName()}`);
     program.addOption(opt.shownDefault === undefined ? option : option.default(opt.shownDefault));
   }
   if (spec.version) program.version(packageVersion(), '-v, --version');

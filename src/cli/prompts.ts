@@ -15,7 +15,10 @@ function orCancel<T>(value: T, isCancel: (v: unknown) => v is symbol): Exclude<T
 export async function askWebDir(candidates: readonly string[]): Promise<string> {
   const p = await clack();
   return orCancel(
-    await p.select({ message: 'Several Next.js apps found. Which one gets the Supabase clients?', options: candidates.map((c) => ({ value: c, label: c || '(repo root)' })) }),
+    await p.select({
+      message: 'Several Next.js apps found. Which one gets the Supabase clients?',
+      options: candidates.map((c) => ({ value: c, label: c || '(repo root)' })),
+    }),
     p.isCancel,
   );
 }

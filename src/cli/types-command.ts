@@ -95,7 +95,9 @@ function reportCheck(plan: Plan, shown: string, migrationCount: number, io: CliI
     return EXIT.failure;
   }
   const diff = unifiedDiff(shown, file.previous, file.content ?? '', { maxLines: CHECK_DIFF_LINES });
-  io.stderr(`${shown} differs from the types the migrations produce (- on disk, + expected):\n${diff}Run create-saas-db types to update it.\n`);
+  io.stderr(
+    `${shown} differs from the types the migrations produce (- on disk, + expected):\n${diff}Run create-saas-db types to update it.\n`,
+  );
   return EXIT.failure;
 }
 

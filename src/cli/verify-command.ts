@@ -52,7 +52,10 @@ async function runAndReport(options: VerifyCliOptions, io: CliIo): Promise<numbe
     printReport(report, options, io);
     if (options.junit) {
       const file = path.resolve(io.cwd, options.junit);
-      const failure = await writeFile(file, formatJunit(report)).then(() => null, (error: Error) => error.message);
+      const failure = await writeFile(file, formatJunit(report)).then(
+        () => null,
+        (error: Error) => error.message,
+      );
       if (failure !== null) {
         io.stderr(`verify-phase: --junit: cannot write ${file}: ${failure}\n`);
         return EXIT.usage;

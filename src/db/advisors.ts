@@ -25,8 +25,18 @@ export interface AdvisorLint {
 }
 
 const doc = (lint: string) => `https://supabase.com/docs/guides/database/database-linter?lint=${lint}`;
-const security = (level: AdvisorLevel, remediation: string): AdvisorLint => ({ level, categories: ['SECURITY'], facing: 'EXTERNAL', remediation });
-const performance = (level: AdvisorLevel, remediation: string): AdvisorLint => ({ level, categories: ['PERFORMANCE'], facing: 'EXTERNAL', remediation });
+const security = (level: AdvisorLevel, remediation: string): AdvisorLint => ({
+  level,
+  categories: ['SECURITY'],
+  facing: 'EXTERNAL',
+  remediation,
+});
+const performance = (level: AdvisorLevel, remediation: string): AdvisorLint => ({
+  level,
+  categories: ['PERFORMANCE'],
+  facing: 'EXTERNAL',
+  remediation,
+});
 
 /** Supabase's 28 lints, in its order. */
 export const ADVISOR_LINTS = {
@@ -96,10 +106,32 @@ export interface AdvisorOptions {
  * out, and so do we.
  */
 export const MANAGED_SCHEMAS: readonly string[] = [
-  '_timescaledb_cache', '_timescaledb_catalog', '_timescaledb_config', '_timescaledb_internal', 'auth', 'cron',
-  'extensions', 'graphql', 'graphql_public', 'information_schema', 'net', 'pgmq', 'pgroonga', 'pgsodium',
-  'pgsodium_masks', 'pgtle', 'pgbouncer', 'pg_catalog', 'realtime', 'repack', 'storage', 'supabase_functions',
-  'supabase_migrations', 'tiger', 'topology', 'vault',
+  '_timescaledb_cache',
+  '_timescaledb_catalog',
+  '_timescaledb_config',
+  '_timescaledb_internal',
+  'auth',
+  'cron',
+  'extensions',
+  'graphql',
+  'graphql_public',
+  'information_schema',
+  'net',
+  'pgmq',
+  'pgroonga',
+  'pgsodium',
+  'pgsodium_masks',
+  'pgtle',
+  'pgbouncer',
+  'pg_catalog',
+  'realtime',
+  'repack',
+  'storage',
+  'supabase_functions',
+  'supabase_migrations',
+  'tiger',
+  'topology',
+  'vault',
 ];
 
 interface LintRow {
@@ -161,9 +193,7 @@ export function readTriggerFunctions(engine: SqlEngine, tables: readonly string[
 }
 
 async function readExposedSchemas(engine: SqlEngine): Promise<string[]> {
-  const [row] = await engine.query<{ schemas: string | null }>(
-    `select pg_catalog.current_setting('pgrst.db_schemas', true) as schemas`,
-  );
+  const [row] = await engine.query<{ schemas: string | null }>(`select pg_catalog.current_setting('pgrst.db_schemas', true) as schemas`);
   const schemas = (row?.schemas ?? 'public').split(',').map((s) => s.trim());
   return schemas;
 }
@@ -194,7 +224,10 @@ async function queryFile<T>(engine: SqlEngine, file: string, values: Readonly<Re
     if (!order.includes(name)) order.push(name);
     return `$${order.indexOf(name) + 1}::text[]`;
   });
-  return engine.query<T>(sql, order.map((name) => values[name]!));
+  return engine.query<T>(
+    sql,
+    order.map((name) => values[name]!),
+  );
 }
 
 async function withEmptySearchPath<T>(engine: SqlEngine, fn: () => Promise<T>): Promise<T> {

@@ -86,7 +86,7 @@ export async function applySqlFile(engine: SqlEngine, file: SqlFile): Promise<Ap
   const piece = pieces[index]!;
   const line =
     piece.kind === 'sql'
-      ? lineInPiece(file.sql, piece, error) ?? (await locateFailingStatement(engine, file.sql, pieces, index))
+      ? (lineInPiece(file.sql, piece, error) ?? (await locateFailingStatement(engine, file.sql, pieces, index)))
       : lineOfOffset(file.sql, piece.offset);
   throw new MigrationError(file.name, line, error);
 }
@@ -110,9 +110,7 @@ async function requireSameIdentity(engine: SqlEngine, file: SqlFile, before: Ses
   const after = await sessionIdentity(engine);
   if (after.session === before.session && after.current === before.current) return;
   if (after.session !== before.session) await engine.exec(`set session authorization ${quoteIdent(before.session)}`).catch(() => undefined);
-  await engine
-    .exec(before.current === before.session ? 'reset role' : `set role ${quoteIdent(before.current)}`)
-    .catch(() => undefined);
+  await engine.exec(before.current === before.session ? 'reset role' : `set role ${quoteIdent(before.current)}`).catch(() => undefined);
   const now = after.session === after.current ? after.session : `${after.current} (session user ${after.session})`;
   throw new MigrationError(
     file.name,
@@ -132,10 +130,7 @@ function quoteIdent(name: string): string {
 }
 
 /** Runs the pieces in one transaction; returns the error and the piece that raised it, rolled back. */
-async function runInTransaction(
-  engine: SqlEngine,
-  pieces: readonly ScriptPiece[],
-): Promise<{ error: SqlError; index: number } | null> {
+async function runInTransaction(engine: SqlEngine, pieces: readonly ScriptPiece[]): Promise<{ error: SqlError; index: number } | null> {
   const unit = unitOfWork(engine);
   await engine.exec(unit.begin);
   let index = 0;

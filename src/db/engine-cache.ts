@@ -23,7 +23,15 @@ import { packageRoot } from '../package-root.js';
 import { writeFileAtomic } from '../apply/atomic-write.js';
 import { createEmbeddedEngine, type EmbeddedSqlEngine } from './engine.js';
 import { loadEmbeddedExtensions } from '../emulation/extensions.js';
-import { EMBEDDED_LOGIN_ROLE, USER_ROLE, embeddedBootstrapSql, emulationDigest, grantModeSql, installEmulation, type GrantMode } from '../emulation/install.js';
+import {
+  EMBEDDED_LOGIN_ROLE,
+  USER_ROLE,
+  embeddedBootstrapSql,
+  emulationDigest,
+  grantModeSql,
+  installEmulation,
+  type GrantMode,
+} from '../emulation/install.js';
 
 export const CACHE_DIR_ENV = 'CREATE_SAAS_DB_CACHE_DIR';
 /** Set to `off` to ignore the image shipped with the package (and build or use a cached one). */
@@ -221,7 +229,6 @@ export async function resetSession(engine: EmbeddedSqlEngine): Promise<void> {
   await engine.exec('discard all');
   await enterUserSession(engine);
 }
-
 
 /**
  * From the bootstrap superuser's login to the session user SQL runs in: `postgres`, not a

@@ -193,7 +193,11 @@ async function stopBackend(url: string, pid: number | null): Promise<void> {
  */
 export function refuseServerPrograms(sql: string): void {
   if (/\bcopy\b[^;]*?\b(?:to|from)\s+program\b/i.test(sql)) {
-    throw new SqlError('COPY TO/FROM PROGRAM is not allowed on Supabase (it runs a shell command on the database server)', '42501', undefined);
+    throw new SqlError(
+      'COPY TO/FROM PROGRAM is not allowed on Supabase (it runs a shell command on the database server)',
+      '42501',
+      undefined,
+    );
   }
 }
 

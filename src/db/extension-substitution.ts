@@ -123,9 +123,7 @@ async function substitute(
     if (support?.kind === 'unsupported') {
       if (await usableForReal(engine, statement.name)) return null;
       return () =>
-        Promise.reject(
-          new SqlError(`extension "${statement.name}" is not available`, '0A000', undefined, undefined, support.reason),
-        );
+        Promise.reject(new SqlError(`extension "${statement.name}" is not available`, '0A000', undefined, undefined, support.reason));
     }
     return null;
   }
@@ -139,7 +137,9 @@ async function substitute(
   const drop = async (target: SqlEngine): Promise<void> => {
     if (real.length > 0) {
       const list = real.map(quoteIdent).join(', ');
-      await target.exec(`drop extension ${statement.ifExists ? 'if exists ' : ''}${list}${/\bcascade\s*$/i.test(statement.sql) ? ' cascade' : ''}`);
+      await target.exec(
+        `drop extension ${statement.ifExists ? 'if exists ' : ''}${list}${/\bcascade\s*$/i.test(statement.sql) ? ' cascade' : ''}`,
+      );
     }
     for (const name of standIns) await dropStandIn(target, name, statement.ifExists);
   };
@@ -227,7 +227,10 @@ async function installStandIn(engine: SqlEngine, statement: ExtensionStatement &
  */
 async function creationSchema(engine: SqlEngine, named: string | null, install: string): Promise<string> {
   if (named !== null) {
-    if (new RegExp(String.raw`create\s+schema\s+if\s+not\s+exists\s+${named.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\s*;`, 'i').test(install)) return named;
+    if (
+      new RegExp(String.raw`create\s+schema\s+if\s+not\s+exists\s+${named.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\s*;`, 'i').test(install)
+    )
+      return named;
     const [row] = await engine.query<{ exists: boolean }>(
       'select exists (select from pg_catalog.pg_namespace where nspname = $1) as exists',
       [named],

@@ -60,8 +60,7 @@ interface DriverError {
 export function toSqlError(error: unknown): SqlError {
   if (error instanceof SqlError) return error;
   const e = (error ?? {}) as DriverError;
-  const text = (value: unknown): string | undefined =>
-    typeof value === 'string' && value !== '' ? value : undefined;
+  const text = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
   const position = text(e.position);
   return new SqlError(
     text(e.message) ?? String(error),

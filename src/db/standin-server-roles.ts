@@ -151,7 +151,9 @@ async function createRunRole(client: pg.Client, role: string, password: string, 
       'cannot-drop-rights',
       `the role in the database URL has rights a Supabase project's postgres lacks (through ${escapes.join(', ')}) and ${why}: use a URL whose role is not a superuser, or one that may create roles`,
     );
-  const { rows } = await client.query<{ may: boolean }>('select rolsuper or rolcreaterole as may from pg_catalog.pg_roles where rolname = current_user');
+  const { rows } = await client.query<{ may: boolean }>(
+    'select rolsuper or rolcreaterole as may from pg_catalog.pg_roles where rolname = current_user',
+  );
   if (!rows[0]?.may) throw refuse('may not create a role without them');
   await client.query(
     `select pg_catalog.set_config('verify.run_role', $1, false), pg_catalog.set_config('verify.run_password', $2, false),

@@ -35,11 +35,7 @@ export type JwtClaims = Readonly<Record<string, unknown>>;
  * Claims shaped like a Supabase access token for a signed-in user. `overrides` replace or add
  * claims (e.g. `is_anonymous: true`).
  */
-export function userClaims(
-  userId: string,
-  email: string | null,
-  overrides: Readonly<Record<string, unknown>> = {},
-): JwtClaims {
+export function userClaims(userId: string, email: string | null, overrides: Readonly<Record<string, unknown>> = {}): JwtClaims {
   const now = Math.floor(Date.parse('2026-01-01T00:00:00Z') / 1000);
   return {
     iss: 'http://127.0.0.1:54321/auth/v1',

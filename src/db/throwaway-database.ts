@@ -29,8 +29,7 @@ export class DatabaseAccessError extends Error {
   }
 }
 
-export const isDatabaseAccessError = (value: unknown): value is DatabaseAccessError =>
-  value instanceof DatabaseAccessError;
+export const isDatabaseAccessError = (value: unknown): value is DatabaseAccessError => value instanceof DatabaseAccessError;
 
 export interface ThrowawayDatabaseOptions {
   /**

@@ -24,7 +24,10 @@ export const TYPES_PACKAGE_FILE = 'packages/types/src/database.ts';
 export async function detectProject(rootInput: string, hints: DetectHints = {}): Promise<ProjectFacts> {
   const root = path.resolve(rootInput);
   await assertUsablePath(root, rootInput);
-  for (const [flag, dir] of [['--web-dir', hints.webDir], ['--backend-dir', hints.backendDir]] as const) {
+  for (const [flag, dir] of [
+    ['--web-dir', hints.webDir],
+    ['--backend-dir', hints.backendDir],
+  ] as const) {
     if (dir !== undefined) await assertUsablePath(path.join(root, dir), `${flag} ${dir}`);
   }
   const kind = await pathKind(root);
@@ -110,4 +113,3 @@ async function nextMajor(
   if (middlewareExists) return { major: 15, source: 'files' };
   return { major: LATEST_NEXT_MAJOR, source: 'default' };
 }
-

@@ -16,7 +16,10 @@ export function describeJsonError(text: string): string {
 }
 
 class Stop {
-  constructor(readonly offset: number, readonly reason: string) {}
+  constructor(
+    readonly offset: number,
+    readonly reason: string,
+  ) {}
 }
 
 /** A strict JSON scanner (RFC 8259) that only finds the first error; JSON.parse does the parsing. */
@@ -45,7 +48,11 @@ function firstError(text: string): { offset: number; reason: string } {
         i++;
         const esc = text[i] ?? '';
         if (esc === 'u') {
-          for (let k = 1; k <= 4; k++) if (!/[0-9a-fA-F]/.test(text[i + k] ?? '')) { i += k; fail('bad \\u escape'); }
+          for (let k = 1; k <= 4; k++)
+            if (!/[0-9a-fA-F]/.test(text[i + k] ?? '')) {
+              i += k;
+              fail('bad \\u escape');
+            }
           i += 5;
         } else if ('"\\/bfnrt'.includes(esc) && esc !== '') i++;
         else fail('bad escape');
@@ -85,7 +92,10 @@ function firstError(text: string): { offset: number; reason: string } {
         i++;
         value();
         space();
-        if (text[i] === ',') { i++; continue; }
+        if (text[i] === ',') {
+          i++;
+          continue;
+        }
         if (text[i] === '}') return void i++;
         fail("expected ',' or '}'");
       }
@@ -96,7 +106,10 @@ function firstError(text: string): { offset: number; reason: string } {
       for (;;) {
         value();
         space();
-        if (text[i] === ',') { i++; continue; }
+        if (text[i] === ',') {
+          i++;
+          continue;
+        }
         if (text[i] === ']') return void i++;
         fail("expected ',' or ']'");
       }

@@ -12,7 +12,12 @@ export const MAX_PATH_BYTES = 4095;
  * one-line error (the argument as given).
  */
 export async function assertUsablePath(abs: string, label: string): Promise<void> {
-  if (path.resolve(abs).split(path.sep).some((part) => Buffer.byteLength(part) > MAX_NAME_BYTES)) {
+  if (
+    path
+      .resolve(abs)
+      .split(path.sep)
+      .some((part) => Buffer.byteLength(part) > MAX_NAME_BYTES)
+  ) {
     throw new CliError('target', `${label}: a path component is longer than ${MAX_NAME_BYTES} bytes`);
   }
   if (Buffer.byteLength(path.resolve(abs)) > MAX_PATH_BYTES) throw new CliError('target', `${label}: longer than ${MAX_PATH_BYTES} bytes`);
@@ -28,4 +33,3 @@ export async function assertUsablePath(abs: string, label: string): Promise<void
     probe = parent;
   }
 }
-

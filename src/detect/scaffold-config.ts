@@ -27,7 +27,10 @@ export async function readScaffoldConfig(file: string, displayName = file, readL
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const where = issue?.path.length ? issue.path.join('.') : '(root)';
-    throw new CliError('config', `${displayName}: ${where}: ${issue?.message ?? 'invalid'}; expected { "payments": { "tiers": [{ "id": "free" }, …] } }`);
+    throw new CliError(
+      'config',
+      `${displayName}: ${where}: ${issue?.message ?? 'invalid'}; expected { "payments": { "tiers": [{ "id": "free" }, …] } }`,
+    );
   }
   const tiers = parsed.data.payments?.tiers?.map((t) => t.id) ?? null;
   return { file: displayName, projectName: parsed.data.projectName ?? parsed.data.name ?? null, tiers };

@@ -51,7 +51,9 @@ async function listSqlFiles(dir: string): Promise<string[]> {
 
 /** The CLI applies migrations ordered by version (compared as strings), then by name. */
 export function sortMigrations(files: MigrationFile[]): MigrationFile[] {
-  return [...files].sort((a, b) => (a.version < b.version ? -1 : a.version > b.version ? 1 : a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return [...files].sort((a, b) =>
+    a.version < b.version ? -1 : a.version > b.version ? 1 : a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
+  );
 }
 
 /** Timestamps when every version is 14 digits (YYYYMMDDHHMMSS), else sequential. */
@@ -116,7 +118,10 @@ function parseConfigToml(toml: string): Record<string, unknown> {
   } catch (error) {
     if (!(error instanceof TomlError)) throw error;
     const reason = /^Invalid TOML document: ([^\n]*)/.exec(error.message)?.[1] ?? 'invalid';
-    throw new CliError('layout', `supabase/config.toml is not valid TOML (line ${error.line}, column ${error.column}: ${reason}): fix it and run again`);
+    throw new CliError(
+      'layout',
+      `supabase/config.toml is not valid TOML (line ${error.line}, column ${error.column}: ${reason}): fix it and run again`,
+    );
   }
   return document;
 }

@@ -75,7 +75,11 @@ async function looksLikeNextApp(root: string, relative: string): Promise<boolean
   const dir = path.join(root, relative);
   const manifest = await readJson(path.join(dir, 'package.json'), { display: relative ? `${relative}/package.json` : 'package.json' });
   if (manifest && 'next' in dependenciesOf(manifest)) return true;
-  return (await isFile(path.join(dir, 'next.config.ts'))) || (await isFile(path.join(dir, 'next.config.js'))) || (await isFile(path.join(dir, 'next.config.mjs')));
+  return (
+    (await isFile(path.join(dir, 'next.config.ts'))) ||
+    (await isFile(path.join(dir, 'next.config.js'))) ||
+    (await isFile(path.join(dir, 'next.config.mjs')))
+  );
 }
 
 export interface WebDirChoice {

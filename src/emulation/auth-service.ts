@@ -87,7 +87,13 @@ export async function signUp(engine: SqlEngine, user: NewUser): Promise<void> {
       ],
     );
     if (user.isAnonymous) return;
-    const identity = { sub: user.id, email: user.email ?? undefined, phone: user.phone ?? undefined, email_verified: false, phone_verified: false };
+    const identity = {
+      sub: user.id,
+      email: user.email ?? undefined,
+      phone: user.phone ?? undefined,
+      email_verified: false,
+      phone_verified: false,
+    };
     await engine.query(
       `insert into identities (provider_id, user_id, identity_data, provider, last_sign_in_at, created_at, updated_at)
        values ($1::text, $1::uuid, $2::jsonb, $3::text, now(), now(), now())`,

@@ -97,7 +97,11 @@ export const SUPABASE_EXTENSIONS: Readonly<Record<string, ExtensionSupport>> = {
   hypopg: standIn('hypothetical indexes are listed, never planned with'),
   index_advisor: standIn('never suggests an index', ['hypopg']),
 
-  plv8: { kind: 'unsupported', reason: 'plv8 is a language (JavaScript in PostgreSQL): no SQL can stand in for it, and functions written in it cannot be created. Use --db-url with a server that has plv8' },
+  plv8: {
+    kind: 'unsupported',
+    reason:
+      'plv8 is a language (JavaScript in PostgreSQL): no SQL can stand in for it, and functions written in it cannot be created. Use --db-url with a server that has plv8',
+  },
   plpgsql_check: { kind: 'unsupported', reason: NO_EMBEDDED_BUILD },
   postgis: { kind: 'unsupported', reason: NO_EMBEDDED_BUILD },
   postgis_raster: { kind: 'unsupported', reason: NO_EMBEDDED_BUILD },
@@ -150,7 +154,13 @@ export type ExtensionStatement =
       readonly offset: number;
       readonly sql: string;
     }
-  | { readonly action: 'drop'; readonly names: readonly string[]; readonly ifExists: boolean; readonly offset: number; readonly sql: string }
+  | {
+      readonly action: 'drop';
+      readonly names: readonly string[];
+      readonly ifExists: boolean;
+      readonly offset: number;
+      readonly sql: string;
+    }
   | { readonly action: 'other'; readonly name: string; readonly offset: number; readonly sql: string };
 
 /** Cheap test before splitting a script: most migration files name no extension. */

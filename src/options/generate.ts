@@ -12,8 +12,16 @@ export const generateCommand = defineCommand({
     dir: field('[dir]', 'target repo (created when missing)', repoDir(), '.'),
   },
   options: {
-    webDir: field('--web-dir <dir>', 'Next.js app directory inside the target (default: detected, else apps/web)', z.optional(dirInsideTarget())),
-    backendDir: field('--backend-dir <dir>', 'Python backend directory inside the target (default: packages/backend)', z.optional(dirInsideTarget())),
+    webDir: field(
+      '--web-dir <dir>',
+      'Next.js app directory inside the target (default: detected, else apps/web)',
+      z.optional(dirInsideTarget()),
+    ),
+    backendDir: field(
+      '--backend-dir <dir>',
+      'Python backend directory inside the target (default: packages/backend)',
+      z.optional(dirInsideTarget()),
+    ),
     web: field('--no-web', 'no web app: skip the Next.js client files and the web dependencies', flag(true)),
     backend: field('--no-backend', 'do not generate the Python database module', flag(true)),
     tiers: field(

@@ -17,13 +17,21 @@ export const typesCommand = defineCommand({
       z.optional(fileFromCwd()),
     ),
     check: field('--check', 'write nothing; exit 1 with a diff when the file differs from what the migrations produce', flag(false)),
-    literalUnions: field('--no-literal-unions', 'keep CHECK (col IN (…)) text columns as string, exactly like supabase gen types', flag(true)),
+    literalUnions: field(
+      '--no-literal-unions',
+      'keep CHECK (col IN (…)) text columns as string, exactly like supabase gen types',
+      flag(true),
+    ),
     schema: field(
       '--schema <list>',
       'schemas to type, comma-separated (default: public and supabase/config.toml [api] schemas)',
       z.optional(z.string().check(z.minLength(1, 'must not be empty'))),
     ),
-    dbUrl: field('--db-url <url>', 'read the schema from this PostgreSQL database instead of applying the migrations', z.optional(postgresUrl())),
+    dbUrl: field(
+      '--db-url <url>',
+      'read the schema from this PostgreSQL database instead of applying the migrations',
+      z.optional(postgresUrl()),
+    ),
     webDir: field('--web-dir <dir>', 'Next.js app directory inside the target (default: detected)', z.optional(dirInsideTarget())),
   },
   helpAfter: '\nExit codes: 0 written or up to date · 1 drift, failed migration or write · 2 bad input · 130 interrupted',

@@ -24,7 +24,12 @@ const seconds = z.pipe(
 
 const checkList = z.pipe(
   z.string(),
-  z.transform((value: string) => value.split(',').map((s) => s.trim()).filter(Boolean)),
+  z.transform((value: string) =>
+    value
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  ),
 );
 
 /** `verify-phase <phase> [dir] [options]` (also `create-saas-db verify …`). */
@@ -71,7 +76,9 @@ export const verifyCommand = defineCommand({
   crossCheck: ({ phase, skip }) => {
     const names = phase.checks.map((c) => c.name);
     const unknown = skip.filter((name) => !names.includes(name));
-    return unknown.length === 0 ? null : { field: 'skip', message: `unknown check ${unknown.join(', ')}; phase ${phase.id} has: ${names.join(', ')}` };
+    return unknown.length === 0
+      ? null
+      : { field: 'skip', message: `unknown check ${unknown.join(', ')}; phase ${phase.id} has: ${names.join(', ')}` };
   },
 });
 

@@ -83,17 +83,45 @@ const coversForeignKey = (parent: PhaseTable, deletion: string): string =>
   `it covers the foreign key to public.${parent}, without it ${deletion} scans the whole table`;
 
 export const EXPECTED_INDEXES: readonly ExpectedIndex[] = [
-  { table: 'users', columns: ['subscription_tier', 'subscription_status'], why: 'it serves the queries by plan, without it each one scans the whole table' },
+  {
+    table: 'users',
+    columns: ['subscription_tier', 'subscription_status'],
+    why: 'it serves the queries by plan, without it each one scans the whole table',
+  },
   { table: 'users', columns: ['email'], why: 'it serves the profile lookups by email, without it each one scans the whole table' },
-  { table: 'subscriptions', columns: ['user_id'], why: coversForeignKey('users', "deleting a user (on delete cascade)") },
-  { table: 'subscriptions', columns: ['stripe_subscription_id'], why: "it serves Stripe's webhooks, without it each lookup scans the whole table" },
-  { table: 'subscriptions', columns: ['stripe_customer_id'], why: "it serves Stripe's webhooks, without it each lookup scans the whole table" },
-  { table: 'jobs', columns: ['user_id', 'status'], why: "it serves a user's job list and covers the foreign key to public.users, without it both scan the whole table" },
+  { table: 'subscriptions', columns: ['user_id'], why: coversForeignKey('users', 'deleting a user (on delete cascade)') },
+  {
+    table: 'subscriptions',
+    columns: ['stripe_subscription_id'],
+    why: "it serves Stripe's webhooks, without it each lookup scans the whole table",
+  },
+  {
+    table: 'subscriptions',
+    columns: ['stripe_customer_id'],
+    why: "it serves Stripe's webhooks, without it each lookup scans the whole table",
+  },
+  {
+    table: 'jobs',
+    columns: ['user_id', 'status'],
+    why: "it serves a user's job list and covers the foreign key to public.users, without it both scan the whole table",
+  },
   { table: 'jobs', columns: ['created_at'], why: 'it serves the newest-first job lists, without it each one sorts the whole table' },
-  { table: 'jobs', columns: ['job_type', 'status'], why: "it serves the workers' queue lookups, without it each one scans the whole table" },
+  {
+    table: 'jobs',
+    columns: ['job_type', 'status'],
+    why: "it serves the workers' queue lookups, without it each one scans the whole table",
+  },
   { table: 'assets', columns: ['job_id'], why: coversForeignKey('jobs', 'deleting a job (on delete cascade)') },
   { table: 'assets', columns: ['user_id'], why: coversForeignKey('users', 'deleting a user (on delete cascade)') },
-  { table: 'subscription_audit', columns: ['subscription_id'], why: coversForeignKey('subscriptions', 'deleting a subscription (on delete set null)') },
+  {
+    table: 'subscription_audit',
+    columns: ['subscription_id'],
+    why: coversForeignKey('subscriptions', 'deleting a subscription (on delete set null)'),
+  },
   { table: 'subscription_audit', columns: ['user_id'], why: coversForeignKey('users', 'deleting a user (on delete cascade)') },
-  { table: 'subscription_audit', columns: ['stripe_event_id'], why: "it serves the idempotency lookups of Stripe's events, without it each one scans the whole table" },
+  {
+    table: 'subscription_audit',
+    columns: ['stripe_event_id'],
+    why: "it serves the idempotency lookups of Stripe's events, without it each one scans the whole table",
+  },
 ];

@@ -6,7 +6,11 @@ import { migrationName, TEMPLATE_DIRS, type TemplateInventory } from './artifact
 /** The phase's templates as shipped under templates/: what generate renders and verify expects. */
 export async function readInventory(): Promise<TemplateInventory> {
   const list = (dir: string) => listTemplates(dir).catch(() => []);
-  const [migrations, dbTests, webLib] = await Promise.all([list(TEMPLATE_DIRS.migrations), list(TEMPLATE_DIRS.dbTests), list(TEMPLATE_DIRS.webLib)]);
+  const [migrations, dbTests, webLib] = await Promise.all([
+    list(TEMPLATE_DIRS.migrations),
+    list(TEMPLATE_DIRS.dbTests),
+    list(TEMPLATE_DIRS.webLib),
+  ]);
   return { migrations, dbTests, webLib };
 }
 

@@ -24,10 +24,16 @@ export function migrationsDecision(
   if (existing === 0) return { kind: 'write' };
   const ours = phaseMigrationNames.map((name) => supabase.migrations.find((m) => m.name === `${m.version}_${name}`)?.name);
   if (ours.length > 0 && ours.every((name) => name !== undefined)) {
-    return { kind: 'present', reason: `the phase's migrations are already in ${layout.migrationsDir}/ (${ours.join(', ')}); they are never rewritten` };
+    return {
+      kind: 'present',
+      reason: `the phase's migrations are already in ${layout.migrationsDir}/ (${ours.join(', ')}); they are never rewritten`,
+    };
   }
   if (append) return { kind: 'write' };
-  return { kind: 'skip', reason: `${layout.migrationsDir}/ already holds ${existing} migration file(s); pass --append to add ours after them` };
+  return {
+    kind: 'skip',
+    reason: `${layout.migrationsDir}/ already holds ${existing} migration file(s); pass --append to add ours after them`,
+  };
 }
 
 /** `supabase/migrations/00003_initial_schema.sql` → `initial_schema.sql`. */

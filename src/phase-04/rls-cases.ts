@@ -146,13 +146,15 @@ const queueJob =
     params: [userOf(f).id],
   });
 
-const profileOf = (id: (f: Fixture) => string) => (f: Fixture): Statement => ({
-  sql: `select coalesce((select 'profile email ' || coalesce(email, 'null') from public.users where id = $1), 'no profile') as result`,
-  params: [id(f)],
-});
+const profileOf =
+  (id: (f: Fixture) => string) =>
+  (f: Fixture): Statement => ({
+    sql: `select coalesce((select 'profile email ' || coalesce(email, 'null') from public.users where id = $1), 'no profile') as result`,
+    params: [id(f)],
+  });
 
 const QUEUE_REFUSED =
-  "users cannot queue jobs through the Data API: grant insert (user_id, job_type, parameters, status, progress) on public.jobs to authenticated, with an insert policy for their own queued jobs";
+  'users cannot queue jobs through the Data API: grant insert (user_id, job_type, parameters, status, progress) on public.jobs to authenticated, with an insert policy for their own queued jobs';
 
 const FORGED_JOB =
   "forged jobs: a signed-in user can insert a job as if the worker had run it; grant insert on public.jobs to authenticated only on (user_id, job_type, parameters, status, progress), and require status = 'queued' and progress = 0 in its policy";
@@ -163,31 +165,38 @@ const NEW_USER = '00000000-0000-4000-8000-00000000c0de';
 export function ruleCases(names: PhaseRoutineNames = PHASE_ROUTINE_NAMES): RlsCase[] {
   return [
     // Item 1: a profile update is limited to name and avatar_url.
-    ...['subscription_tier = subscription_tier', "subscription_status = 'active'", 'monthly_usage = 0', 'usage_reset_at = now()', "email = 'other@example.test'", 'id = id'].map(
-      (assignment): RlsCase => {
-        const column = assignment.split(' ')[0]!;
-        return {
-          name: `user A cannot set own ${column}`,
-          actor: 'user A',
-          expected: DENIED,
-          statement: updateOwnProfile(assignment),
-          violation: `privilege escalation: a signed-in user can change their own ${column} through the Data API; grant update on public.users to authenticated on (name, avatar_url) only`,
-        };
-      },
-    ),
+    ...[
+      'subscription_tier = subscription_tier',
+      "subscription_status = 'active'",
+      'monthly_usage = 0',
+      'usage_reset_at = now()',
+      "email = 'other@example.test'",
+      'id = id',
+    ].map((assignment): RlsCase => {
+      const column = assignment.split(' ')[0]!;
+      return {
+        name: `user A cannot set own ${column}`,
+        actor: 'user A',
+        expected: DENIED,
+        statement: updateOwnProfile(assignment),
+        violation: `privilege escalation: a signed-in user can change their own ${column} through the Data API; grant update on public.users to authenticated on (name, avatar_url) only`,
+      };
+    }),
     {
       name: 'user A updates own name and avatar_url',
       actor: 'user A',
       expected: 'rows: A',
       statement: updateOwnProfile(`name = 'A renamed', avatar_url = 'https://example.com/a.png'`),
-      violation: 'users cannot edit their own profile: grant update (name, avatar_url) on public.users to authenticated, with an update policy for their own row',
+      violation:
+        'users cannot edit their own profile: grant update (name, avatar_url) on public.users to authenticated, with an update policy for their own row',
     },
     {
       name: "user A cannot update user B's name",
       actor: 'user A',
       expected: 'rows: none',
       statement: (f) => ({ sql: `update public.users set name = 'taken over' where id = $1 returning id as owner`, params: [f.b.id] }),
-      violation: "a signed-in user can edit another user's profile: the update policy on public.users must be using ((select auth.uid()) = id)",
+      violation:
+        "a signed-in user can edit another user's profile: the update policy on public.users must be using ((select auth.uid()) = id)",
     },
     // Item 2: a user only queues jobs.
     {
@@ -211,35 +220,62 @@ export function ruleCases(names: PhaseRoutineNames = PHASE_ROUTINE_NAMES): RlsCa
       statement: queueJob('status, progress, result, completed_at', `'completed', 100, '{"forged": true}', now()`),
       violation: FORGED_JOB,
     },
-    { name: 'user A cannot insert a job as completed', actor: 'user A', expected: DENIED, statement: queueJob('status', `'completed'`), violation: FORGED_JOB },
-    { name: 'user A cannot insert a job as processing', actor: 'user A', expected: DENIED, statement: queueJob('status', `'processing'`), violation: FORGED_JOB },
-    { name: 'user A cannot insert a job with progress', actor: 'user A', expected: DENIED, statement: queueJob('progress', '50'), violation: FORGED_JOB },
-    { name: 'user A cannot insert a job with an error', actor: 'user A', expected: DENIED, statement: queueJob('error_message', `'x'`), violation: FORGED_JOB },
+    {
+      name: 'user A cannot insert a job as completed',
+      actor: 'user A',
+      expected: DENIED,
+      statement: queueJob('status', `'completed'`),
+      violation: FORGED_JOB,
+    },
+    {
+      name: 'user A cannot insert a job as processing',
+      actor: 'user A',
+      expected: DENIED,
+      statement: queueJob('status', `'processing'`),
+      violation: FORGED_JOB,
+    },
+    {
+      name: 'user A cannot insert a job with progress',
+      actor: 'user A',
+      expected: DENIED,
+      statement: queueJob('progress', '50'),
+      violation: FORGED_JOB,
+    },
+    {
+      name: 'user A cannot insert a job with an error',
+      actor: 'user A',
+      expected: DENIED,
+      statement: queueJob('error_message', `'x'`),
+      violation: FORGED_JOB,
+    },
     {
       name: 'user A cannot insert a job for user B',
       actor: 'user A',
       expected: DENIED,
       statement: queueJob('status', `'queued'`, (f) => f.b),
-      violation: "a signed-in user can queue jobs in another user's name: the insert policy on public.jobs must check (select auth.uid()) = user_id",
+      violation:
+        "a signed-in user can queue jobs in another user's name: the insert policy on public.jobs must check (select auth.uid()) = user_id",
     },
     {
       name: 'user A cannot complete own job',
       actor: 'user A',
       expected: DENIED,
-      statement: (f) => ({ sql: `update public.jobs set status = 'completed' where id = $1 returning user_id as owner`, params: [f.a.rows.jobs] }),
-      violation: 'a signed-in user can change their own job (status, result) through the Data API: grant authenticated no update on public.jobs; only the worker, as service_role, writes progress',
+      statement: (f) => ({
+        sql: `update public.jobs set status = 'completed' where id = $1 returning user_id as owner`,
+        params: [f.a.rows.jobs],
+      }),
+      violation:
+        'a signed-in user can change their own job (status, result) through the Data API: grant authenticated no update on public.jobs; only the worker, as service_role, writes progress',
     },
     // Item 5: trigger functions stay off the API.
     ...(['anon', 'user A'] as const).flatMap((actor) =>
-      [names.signUpFunction, names.emailChangeFunction, names.updatedAtFunction].map(
-        (fn): RlsCase => ({
-          name: `${actor} cannot call public.${fn}()`,
-          actor,
-          expected: DENIED,
-          statement: () => ({ sql: `select public.${fn}()`, params: [] }),
-          violation: `trigger function public.${fn}() is callable over the API (/rest/v1/rpc): revoke execute on it from public, anon, authenticated and service_role`,
-        }),
-      ),
+      [names.signUpFunction, names.emailChangeFunction, names.updatedAtFunction].map((fn): RlsCase => ({
+        name: `${actor} cannot call public.${fn}()`,
+        actor,
+        expected: DENIED,
+        statement: () => ({ sql: `select public.${fn}()`, params: [] }),
+        violation: `trigger function public.${fn}() is callable over the API (/rest/v1/rpc): revoke execute on it from public, anon, authenticated and service_role`,
+      })),
     ),
     // Item 4: sign-ups without an email, and email changes.
     {
@@ -337,7 +373,10 @@ export function ruleCases(names: PhaseRoutineNames = PHASE_ROUTINE_NAMES): RlsCa
       name: 'deleting a subscription keeps its audit rows',
       actor: 'service_role',
       expected: 'audit rows 1, linked 0',
-      statement: (f) => ({ sql: `delete from public.subscriptions where id = $1 returning user_id as owner`, params: [f.a.rows.subscriptions] }),
+      statement: (f) => ({
+        sql: `delete from public.subscriptions where id = $1 returning user_id as owner`,
+        params: [f.a.rows.subscriptions],
+      }),
       check: (f) => ({
         sql: `select 'audit rows ' || count(*) || ', linked ' || count(subscription_id) as result
                 from public.subscription_audit where id = $1`,

@@ -32,9 +32,7 @@ export async function createFixture(engine: SqlEngine): Promise<Fixture> {
   const a = plannedUser('A', tag);
   const b = plannedUser('B', tag);
   for (const user of [a, b]) await insertUser(engine, user, tag);
-  const [profile] = await engine.query<{ tier: string }>(`select subscription_tier as tier from public.users where id = $1`, [
-    a.id,
-  ]);
+  const [profile] = await engine.query<{ tier: string }>(`select subscription_tier as tier from public.users where id = $1`, [a.id]);
   const defaultTier = profile?.tier ?? 'free';
   for (const user of [a, b]) await insertOwnedRows(engine, user, tag, defaultTier);
   const labels = new Map([
@@ -82,8 +80,9 @@ async function insertOwnedRows(engine: SqlEngine, user: FixtureUser, tag: string
      values ($1, $2, $3, 'image', 'https://example.com/rls-matrix', 'rls-matrix/output', 1)`,
     [rows.assets, rows.jobs, id],
   );
-  await engine.query(
-    `insert into public.subscription_audit (id, subscription_id, user_id, action) values ($1, $2, $3, 'rls-matrix')`,
-    [rows.subscription_audit, rows.subscriptions, id],
-  );
+  await engine.query(`insert into public.subscription_audit (id, subscription_id, user_id, action) values ($1, $2, $3, 'rls-matrix')`, [
+    rows.subscription_audit,
+    rows.subscriptions,
+    id,
+  ]);
 }

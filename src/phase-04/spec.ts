@@ -23,7 +23,11 @@ export const STRIPE_SUBSCRIPTION_STATUSES = [
 ] as const;
 
 /** Where the backend module reads its settings: `from src.config import settings`, and the attributes it uses. */
-export const BACKEND_SETTINGS = { configModule: 'src.config', urlSetting: 'SUPABASE_URL', keySetting: 'SUPABASE_SERVICE_ROLE_KEY' } as const;
+export const BACKEND_SETTINGS = {
+  configModule: 'src.config',
+  urlSetting: 'SUPABASE_URL',
+  keySetting: 'SUPABASE_SERVICE_ROLE_KEY',
+} as const;
 
 /**
  * The phase's trigger functions and its triggers on `auth.users`, by role, with the spec's

@@ -17,7 +17,13 @@ import { embeddedExtensionsFor } from '../emulation/extensions.js';
 import type { SqlEngine } from '../db/engine.js';
 import { CliError } from '../errors.js';
 import { packageRoot } from '../package-root.js';
-import { PHASE_NAME_SUFFIX, PHASE_ROUTINE_KEYS, PHASE_ROUTINE_NAMES, type PhaseRoutineNames, type PhaseRoutineRole } from '../phase-04/spec.js';
+import {
+  PHASE_NAME_SUFFIX,
+  PHASE_ROUTINE_KEYS,
+  PHASE_ROUTINE_NAMES,
+  type PhaseRoutineNames,
+  type PhaseRoutineRole,
+} from '../phase-04/spec.js';
 
 const NAMED_OBJECTS_SQL = path.join(packageRoot, 'resources', 'generate', 'named-objects.sql');
 
@@ -58,12 +64,21 @@ export async function resolvePhaseNames(request: PhaseNamesRequest): Promise<Pha
     for (const role of Object.keys(names) as PhaseRoutineRole[]) {
       const key = routineKey(role, names);
       if (names[role] !== PHASE_ROUTINE_NAMES[role] && owners.has(key)) {
-        conflicts.push({ kind: role.endsWith('Function') ? 'function' : 'trigger', key, name: describeRoutine(role, names[role]).replace(/^\w+ /, ''), parent: null });
+        conflicts.push({
+          kind: role.endsWith('Function') ? 'function' : 'trigger',
+          key,
+          name: describeRoutine(role, names[role]).replace(/^\w+ /, ''),
+          parent: null,
+        });
       }
     }
     if (conflicts.length > 0) {
       const list = conflicts.map((o) => `${o.kind} ${o.name} (${owners.get(o.key)})`);
-      throw new CliError('refused', `--append refused: existing migrations already define objects the phase creates: ${list.join('; ')}`, list);
+      throw new CliError(
+        'refused',
+        `--append refused: existing migrations already define objects the phase creates: ${list.join('; ')}`,
+        list,
+      );
     }
     await applyPhase(engine, await request.renderPhase(names));
     return { names, renamed };
@@ -84,18 +99,20 @@ async function phaseObjects(engine: SqlEngine, files: readonly SqlFile[], baseli
 }
 
 /** Applies the repo's files one by one; returns each object they define and the first file that did. */
-async function applyRepoMigrations(engine: SqlEngine, files: readonly SqlFile[], baseline: ReadonlySet<string>): Promise<Map<string, string>> {
+async function applyRepoMigrations(
+  engine: SqlEngine,
+  files: readonly SqlFile[],
+  baseline: ReadonlySet<string>,
+): Promise<Map<string, string>> {
   const owners = new Map<string, string>();
   for (const file of files) {
     try {
       await applySqlFile(engine, file);
     } catch (error) {
       if (!isMigrationError(error)) throw error;
-      throw new CliError(
-        'migration',
-        `${error.message} (your migration fails on the Supabase emulation; nothing was written)`,
-        [error.message],
-      );
+      throw new CliError('migration', `${error.message} (your migration fails on the Supabase emulation; nothing was written)`, [
+        error.message,
+      ]);
     }
     for (const object of await namedObjects(engine)) {
       if (!baseline.has(object.key) && !owners.has(object.key)) owners.set(object.key, path.posix.basename(file.name));

@@ -53,9 +53,15 @@ export async function preparePlan(request: PrepareRequest): Promise<Prepared> {
   const inventory = await readInventory();
   const taken = options.append ? [...existingMigrations, ...versionsOfIgnoredFiles(facts.supabase.ignoredMigrationFiles)] : [];
   const versions = nextMigrationVersions(taken, config.naming, inventory.migrations.length, request.now);
-  const contextFor = (typedClients: boolean, names: PhaseRoutineNames) => buildRenderContext(facts, layout, config, { typedClients, names });
+  const contextFor = (typedClients: boolean, names: PhaseRoutineNames) =>
+    buildRenderContext(facts, layout, config, { typedClients, names });
   const migrationArtifacts = listArtifacts(layout, inventory, versions, 'process').filter((a) => a.group === 'migrations');
-  const decision = migrationsDecision(facts.supabase, layout, options.append, migrationArtifacts.map((a) => unversionedName(a.path)));
+  const decision = migrationsDecision(
+    facts.supabase,
+    layout,
+    options.append,
+    migrationArtifacts.map((a) => unversionedName(a.path)),
+  );
   const notes: string[] = [];
 
   // Appending after the repo's own history: its objects are read from the catalog first.
@@ -65,7 +71,9 @@ export async function preparePlan(request: PrepareRequest): Promise<Prepared> {
     const resolved = await resolvePhaseNames({
       repoMigrations: (await readMigrations(facts, layout)).map((m) => ({ name: `${layout.migrationsDir}/${m.name}`, sql: m.sql })),
       renderPhase: (candidate) =>
-        Promise.all(migrationArtifacts.map(async (a) => ({ name: a.path, sql: await renderTemplate(a.template, contextFor(false, candidate)) }))),
+        Promise.all(
+          migrationArtifacts.map(async (a) => ({ name: a.path, sql: await renderTemplate(a.template, contextFor(false, candidate)) })),
+        ),
     });
     names = resolved.names;
     notes.push(...resolved.renamed);
@@ -100,7 +108,9 @@ export async function preparePlan(request: PrepareRequest): Promise<Prepared> {
   }
 
   const paths = [...artifacts.map((a) => a.path), ...(types ? [types.path] : [])];
-  const existing = new Map(await Promise.all(paths.map(async (p) => [p, await readText(path.join(facts.root, p), { display: p })] as const)));
+  const existing = new Map(
+    await Promise.all(paths.map(async (p) => [p, await readText(path.join(facts.root, p), { display: p })] as const)),
+  );
   const plan = buildPlan({
     facts,
     layout,
@@ -145,17 +155,24 @@ async function dependencyEdits(facts: ProjectFacts, layout: PhaseLayout): Promis
   const tooOld = (name: string, range: string) => name in MINIMUM_WEB_VERSIONS && allowsOlderThan(range, MINIMUM_WEB_VERSIONS[name] ?? '0');
   const npmEdit = manifest === null || !wantsWeb ? null : addPackageJsonDependencies(manifest, WEB_DEPENDENCIES, tooOld);
   if (manifest !== null && npmEdit && (npmEdit.added.length > 0 || npmEdit.upgraded.length > 0)) {
-    edits.push({ path: manifestPath, content: npmEdit.content, previous: manifest, added: npmEdit.added, upgraded: npmEdit.upgraded, ecosystem: 'npm' });
+    edits.push({
+      path: manifestPath,
+      content: npmEdit.content,
+      previous: manifest,
+      added: npmEdit.added,
+      upgraded: npmEdit.upgraded,
+      ecosystem: 'npm',
+    });
   }
   const backend = facts.backend;
   if (layout.backendFile && backend?.hasPyproject && !backend.dependsOnSupabase) {
     const pyprojectPath = `${backend.dir}/pyproject.toml`;
     const pyproject = (await readText(path.join(facts.root, pyprojectPath), { display: pyprojectPath })) ?? '';
     const edited = addPyprojectDependency(pyproject, PYTHON_SUPABASE_REQUIREMENT, 'supabase', '^2.31');
-    if (edited !== null) edits.push({ path: pyprojectPath, content: edited, previous: pyproject, added: ['supabase'], ecosystem: 'python' });
+    if (edited !== null)
+      edits.push({ path: pyprojectPath, content: edited, previous: pyproject, added: ['supabase'], ecosystem: 'python' });
   }
   return edits;
 }
 
 const firstLine = (error: unknown) => String((error as Error)?.message ?? error).split('\n')[0];
-

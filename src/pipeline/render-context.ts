@@ -1,7 +1,13 @@
 import type { ProjectFacts } from '../detect/facts.js';
 import type { PhaseLayout } from '../phase-04/layout.js';
 import { projectNames } from '../phase-04/project-scaffold.js';
-import { BACKEND_SETTINGS, DEFAULT_TIERS, PHASE_ROUTINE_NAMES, STRIPE_SUBSCRIPTION_STATUSES, type PhaseRoutineNames } from '../phase-04/spec.js';
+import {
+  BACKEND_SETTINGS,
+  DEFAULT_TIERS,
+  PHASE_ROUTINE_NAMES,
+  STRIPE_SUBSCRIPTION_STATUSES,
+  type PhaseRoutineNames,
+} from '../phase-04/spec.js';
 import { relativeImport } from '../plan/relative-import.js';
 import { databaseTypesContext, type EnvAccess, type RenderContext } from '../render/context.js';
 import type { ResolvedConfig } from './resolve-config.js';

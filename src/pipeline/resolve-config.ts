@@ -46,7 +46,10 @@ async function readExplicitConfig(file: string, display: string) {
 function resolveNaming(requested: MigrationNaming | undefined, facts: ProjectFacts): MigrationNaming {
   const existing = facts.supabase.naming;
   if (existing && requested && requested !== existing) {
-    throw new CliError('usage', `--naming ${requested}: supabase/migrations already uses ${existing} versions; drop --naming or pass --naming ${existing}`);
+    throw new CliError(
+      'usage',
+      `--naming ${requested}: supabase/migrations already uses ${existing} versions; drop --naming or pass --naming ${existing}`,
+    );
   }
   return existing ?? requested ?? 'sequential';
 }

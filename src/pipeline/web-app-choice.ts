@@ -7,7 +7,11 @@ import { CliError } from '../errors.js';
 export class WebAppMissingError extends CliError {
   constructor(readonly candidates: readonly string[]) {
     const where = candidates.length > 0 ? ` (directories with a package.json: ${candidates.map((c) => c || '.').join(', ')})` : '';
-    super('layout', `no Next.js app found${where}: pass --web-dir <dir> for the app that gets the Supabase clients, or --no-web`, candidates);
+    super(
+      'layout',
+      `no Next.js app found${where}: pass --web-dir <dir> for the app that gets the Supabase clients, or --no-web`,
+      candidates,
+    );
     this.name = 'WebAppMissingError';
   }
 }

@@ -18,7 +18,10 @@ export function addPackageJsonDependencies(
     return null;
   }
   const sections = ['dependencies', 'devDependencies'] as const;
-  const declared: Record<string, string> = { ...(manifest['devDependencies'] as object | undefined), ...(manifest['dependencies'] as object | undefined) };
+  const declared: Record<string, string> = {
+    ...(manifest['devDependencies'] as object | undefined),
+    ...(manifest['dependencies'] as object | undefined),
+  };
   const added = Object.keys(wanted).filter((name) => !(name in declared));
   const upgraded: DependencyUpgrade[] = Object.keys(wanted)
     .filter((name) => typeof declared[name] === 'string' && upgrade(name, declared[name]))

@@ -20,12 +20,7 @@ import { CliError } from '../errors.js';
  * Every result is checked before it is returned: digits only, strictly increasing, each greater
  * than every existing version.
  */
-export function nextMigrationVersions(
-  existing: readonly MigrationFile[],
-  naming: MigrationNaming,
-  count: number,
-  now: Date,
-): string[] {
+export function nextMigrationVersions(existing: readonly MigrationFile[], naming: MigrationNaming, count: number, now: Date): string[] {
   const newest = existing.reduce<string | null>((max, m) => (max === null || m.version > max ? m.version : max), null);
   const versions = naming === 'sequential' ? nextSequential(newest, count) : nextTimestamps(newest, count, now);
   assertSortAfter(existing, versions);
@@ -58,7 +53,10 @@ function nextTimestamps(newest: string | null, count: number, now: Date): string
   const newestDate = newest !== null ? parseTimestamp(newest) : null;
   if (newestDate !== null && next <= newestDate) next = newestDate + 1000;
   if (next + (count - 1) * 1000 > LAST_TIMESTAMP) {
-    throw new CliError('layout', `supabase/migrations: no valid 14-digit timestamp sorts after ${newest}; rename that migration's version or add ours by hand`);
+    throw new CliError(
+      'layout',
+      `supabase/migrations: no valid 14-digit timestamp sorts after ${newest}; rename that migration's version or add ours by hand`,
+    );
   }
   return Array.from({ length: count }, (_, i) => formatTimestamp(new Date(next + i * 1000)));
 }
@@ -79,7 +77,10 @@ function assertSortAfter(existing: readonly MigrationFile[], versions: readonly 
   let previous = existing.reduce((max, m) => (m.version > max ? m.version : max), '');
   for (const version of versions) {
     if (!/^[0-9]+$/.test(version) || version <= previous) {
-      throw new CliError('layout', `supabase/migrations: cannot number new migrations after ${previous || 'the existing ones'} (got ${version}); add them by hand with a greater version`);
+      throw new CliError(
+        'layout',
+        `supabase/migrations: cannot number new migrations after ${previous || 'the existing ones'} (got ${version}); add them by hand with a greater version`,
+      );
     }
     previous = version;
   }

@@ -50,7 +50,8 @@ export function buildPlan(input: PlanInput): Plan {
         advice: sessionAdvice(otherSession, layout),
       };
     }
-    if (artifact.path === layout.rootSessionFile) return ownSessionFile(compare(artifact.path, artifact.group, content, previous, false, sessionAdvice(artifact.path, layout)));
+    if (artifact.path === layout.rootSessionFile)
+      return ownSessionFile(compare(artifact.path, artifact.group, content, previous, false, sessionAdvice(artifact.path, layout)));
     return compare(artifact.path, artifact.group, content, previous, input.options.force);
   });
   if (input.types) {
@@ -106,7 +107,12 @@ function compare(
   // Existing migrations are history the database has already applied: never rewritten.
   const forceable = !isMigration(path);
   if (force && forceable) return { ...base, status: 'overwrite', reason: 'differs; --force (backup kept)', forceable };
-  return { ...base, status: 'conflict', reason: forceable ? 'differs from the generated file' : 'an existing migration is never modified', forceable };
+  return {
+    ...base,
+    status: 'conflict',
+    reason: forceable ? 'differs from the generated file' : 'an existing migration is never modified',
+    forceable,
+  };
 }
 
 /** A root proxy/middleware that differs from ours is the user's own: never overwritten, --force included. */
@@ -165,19 +171,25 @@ function planNotes(input: PlanInput): string[] {
         (loadsSeed ? '' : `: add "./seed.sql" there to load ${layout.seedFile} on db reset`),
     );
   } else if (!loadsSeed) {
-    notes.push(`supabase/config.toml [db.seed] sql_paths (${seedPaths?.join(', ') || 'empty'}) does not include seed.sql: add "./seed.sql" to load ${layout.seedFile} on db reset`);
+    notes.push(
+      `supabase/config.toml [db.seed] sql_paths (${seedPaths?.join(', ') || 'empty'}) does not include seed.sql: add "./seed.sql" to load ${layout.seedFile} on db reset`,
+    );
   }
   if (schemas?.configured) {
     const ours = input.rendered.filter((r) => r.artifact.group === 'schemas').map((r) => r.artifact.path);
     if (ours.length > 0) {
-      notes.push(`declarative schemas: the phase is also written to ${ours.join(', ')}; check that [db.migrations] schema_paths in supabase/config.toml includes them`);
+      notes.push(
+        `declarative schemas: the phase is also written to ${ours.join(', ')}; check that [db.migrations] schema_paths in supabase/config.toml includes them`,
+      );
     }
   }
   for (const name of ignoredMigrationFiles) {
     notes.push(`supabase/migrations/${name} does not match <version>_<name>.sql: the Supabase CLI ignores it`);
   }
   if (layout.web && !facts.web.hasSupabaseLib) {
-    notes.push('the web app needs Node.js 22 or newer at run time: @supabase/ssr 0.12 requires @supabase/supabase-js 2.114+, which needs Node 22');
+    notes.push(
+      'the web app needs Node.js 22 or newer at run time: @supabase/ssr 0.12 requires @supabase/supabase-js 2.114+, which needs Node 22',
+    );
   }
   if (layout.backendFile && facts.backend && !facts.backend.hasConfig && !facts.isNewDirectory) {
     notes.push(
@@ -192,14 +204,18 @@ function planNotes(input: PlanInput): string[] {
 function nextSteps(facts: ProjectFacts, layout: PhaseLayout): string[] {
   const project = newProjectSteps(facts, layout);
   const steps: string[] = [...project.setup];
-  if (!facts.supabase.hasConfigToml && !facts.isNewDirectory) steps.push('supabase init            # creates supabase/config.toml (none found)');
+  if (!facts.supabase.hasConfigToml && !facts.isNewDirectory)
+    steps.push('supabase init            # creates supabase/config.toml (none found)');
   steps.push('supabase start           # local Supabase');
   steps.push('supabase db reset        # applies the migrations and seed.sql');
   steps.push('supabase test db         # runs the pgTAP tests in supabase/tests');
   // Commands of this tool start with its name; the report writes it as the user invoked it.
   steps.push('create-saas-db verify 04   # proves the phase works, no Docker needed');
   steps.push(...project.start);
-  if (facts.isNewRepo && !facts.isNewDirectory && layout.web) steps.push(`add @supabase/ssr and @supabase/supabase-js to ${layout.webLibDir.replace(/\/?(src\/)?lib\/supabase$/, '') || '.'}/package.json`);
+  if (facts.isNewRepo && !facts.isNewDirectory && layout.web)
+    steps.push(
+      `add @supabase/ssr and @supabase/supabase-js to ${layout.webLibDir.replace(/\/?(src\/)?lib\/supabase$/, '') || '.'}/package.json`,
+    );
   return steps;
 }
 
@@ -208,7 +224,9 @@ export function overwriteConflict(plan: Plan, path: string): Plan {
   return {
     ...plan,
     files: plan.files.map((f) =>
-      f.path === path && f.status === 'conflict' && f.forceable ? { ...f, status: 'overwrite', reason: 'differs; overwritten on request (backup kept)' } : f,
+      f.path === path && f.status === 'conflict' && f.forceable
+        ? { ...f, status: 'overwrite', reason: 'differs; overwritten on request (backup kept)' }
+        : f,
     ),
   };
 }

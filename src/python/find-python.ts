@@ -15,7 +15,9 @@ export interface PythonCandidate {
 export async function pythonCandidates(backendDir: string, given?: string): Promise<PythonCandidate[]> {
   if (given) return [{ command: given, source: 'given' }];
   const venvPython =
-    process.platform === 'win32' ? path.join(backendDir, '.venv', 'Scripts', 'python.exe') : path.join(backendDir, '.venv', 'bin', 'python');
+    process.platform === 'win32'
+      ? path.join(backendDir, '.venv', 'Scripts', 'python.exe')
+      : path.join(backendDir, '.venv', 'bin', 'python');
   const candidates: PythonCandidate[] = [];
   if (await isExecutable(venvPython)) candidates.push({ command: venvPython, source: 'venv' });
   candidates.push({ command: 'python3', source: 'path' }, { command: 'python', source: 'path' });

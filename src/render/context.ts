@@ -3,7 +3,13 @@
  * facts; templates only substitute values and choose between a few named variants.
  */
 import { projectNames, type ProjectNames } from '../phase-04/project-scaffold.js';
-import { BACKEND_SETTINGS, DEFAULT_TIERS, PHASE_ROUTINE_NAMES, STRIPE_SUBSCRIPTION_STATUSES, type PhaseRoutineNames } from '../phase-04/spec.js';
+import {
+  BACKEND_SETTINGS,
+  DEFAULT_TIERS,
+  PHASE_ROUTINE_NAMES,
+  STRIPE_SUBSCRIPTION_STATUSES,
+  type PhaseRoutineNames,
+} from '../phase-04/spec.js';
 
 export interface RenderContext {
   /** Subscription tiers, lowercase identifiers; the first is the default tier. */
@@ -55,9 +61,7 @@ export type EnvAccess =
   | { readonly kind: 'process' };
 
 /** The web context's two `Database` values, from the import of the types (null: untyped clients). */
-export function databaseTypesContext(
-  databaseTypesImport: string | null,
-): Pick<WebContext, 'databaseTypesImport' | 'databaseGeneric'> {
+export function databaseTypesContext(databaseTypesImport: string | null): Pick<WebContext, 'databaseTypesImport' | 'databaseGeneric'> {
   return { databaseTypesImport, databaseGeneric: databaseTypesImport === null ? '' : '<Database>' };
 }
 

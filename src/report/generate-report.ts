@@ -57,7 +57,12 @@ export function formatHumanReport(outcome: GenerateOutcome, options: ReportOptio
   }
   for (const { path, backup } of outcome.applied?.backups ?? []) lines.push(`  backup     ${path} → ${backup}`);
   const counts = countByStatus(plan);
-  lines.push('', `  ${ORDER.filter((s) => counts[s] > 0).map((s) => `${counts[s]} ${s}`).join(', ')}`);
+  lines.push(
+    '',
+    `  ${ORDER.filter((s) => counts[s] > 0)
+      .map((s) => `${counts[s]} ${s}`)
+      .join(', ')}`,
+  );
   if (options.diff) {
     for (const file of plan.files) {
       if ((file.status === 'conflict' || file.status === 'overwrite' || file.status === 'update') && file.content !== null) {
@@ -72,14 +77,23 @@ export function formatHumanReport(outcome: GenerateOutcome, options: ReportOptio
       lines.push(`  ${file.path}: ${file.reason}`);
       for (const line of file.advice ?? []) lines.push(`    ${line}`);
     }
-    if (conflicts.some((f) => f.forceable)) lines.push('  Pass --diff to see the differences, --force to overwrite (a .bak backup is kept).');
+    if (conflicts.some((f) => f.forceable))
+      lines.push('  Pass --diff to see the differences, --force to overwrite (a .bak backup is kept).');
   }
   if (outcome.install) {
     const i = outcome.install;
-    lines.push('', i.skipped ? `Dependencies: not installed (${i.skipped})` : i.ok ? `Dependencies: installed (${i.command})` : `Dependencies: ${i.command} failed: ${i.error}`);
+    lines.push(
+      '',
+      i.skipped
+        ? `Dependencies: not installed (${i.skipped})`
+        : i.ok
+          ? `Dependencies: installed (${i.command})`
+          : `Dependencies: ${i.command} failed: ${i.error}`,
+    );
   }
   if (plan.notes.length > 0) lines.push('', 'Notes:', ...plan.notes.map((n) => `  - ${withSelfCommand(n, self)}`));
-  if (!outcome.dryRun && outcome.exitCode === 0) lines.push('', 'Next steps:', ...nextSteps(outcome, self, options.cwd ?? process.cwd()).map((s) => `  ${s}`));
+  if (!outcome.dryRun && outcome.exitCode === 0)
+    lines.push('', 'Next steps:', ...nextSteps(outcome, self, options.cwd ?? process.cwd()).map((s) => `  ${s}`));
   return lines.join('\n') + '\n';
 }
 
@@ -106,7 +120,13 @@ export function toJsonReport(outcome: GenerateOutcome, options: { self?: string;
       migrationNaming: outcome.facts.supabase.naming,
     },
     summary: countByStatus(outcome.plan),
-    files: outcome.plan.files.map((f) => ({ path: f.path, group: f.group, status: f.status, reason: f.reason, ...(f.advice ? { advice: f.advice } : {}) })),
+    files: outcome.plan.files.map((f) => ({
+      path: f.path,
+      group: f.group,
+      status: f.status,
+      reason: f.reason,
+      ...(f.advice ? { advice: f.advice } : {}),
+    })),
     backups: outcome.applied?.backups ?? [],
     install: outcome.install,
     notes: outcome.plan.notes.map((n) => withSelfCommand(n, options.self ?? selfCommand())),

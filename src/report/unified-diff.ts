@@ -68,7 +68,8 @@ function aligned(a: string[], b: string[], offset: number): Op[] {
   while (i < n || j < m) {
     if (i < n && j < m && a[i] === b[j]) ops.push({ kind: ' ', line: a[i++]!, aIndex: offset + i, bIndex: offset + ++j });
     // Removals before additions, as diff and git show a changed line.
-    else if (i < n && (j === m || lcs[i + 1]![j]! >= lcs[i]![j + 1]!)) ops.push({ kind: '-', line: a[i++]!, aIndex: offset + i, bIndex: offset + j });
+    else if (i < n && (j === m || lcs[i + 1]![j]! >= lcs[i]![j + 1]!))
+      ops.push({ kind: '-', line: a[i++]!, aIndex: offset + i, bIndex: offset + j });
     else ops.push({ kind: '+', line: b[j++]!, aIndex: offset + i, bIndex: offset + j });
   }
   return ops;

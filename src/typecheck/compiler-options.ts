@@ -22,10 +22,7 @@ const NO_INPUTS_FOUND = 18003;
  * The app's compiler options (its tsconfig.json, else Next's defaults), with strict mode forced on
  * and everything that would write files turned off.
  */
-export function appCompilerOptions(
-  ts: TypeScriptApi,
-  appDir: string,
-): { options: CompilerOptions; errors: readonly Diagnostic[] } {
+export function appCompilerOptions(ts: TypeScriptApi, appDir: string): { options: CompilerOptions; errors: readonly Diagnostic[] } {
   const configFile = path.join(appDir, 'tsconfig.json');
   let options: CompilerOptions;
   let errors: readonly Diagnostic[];

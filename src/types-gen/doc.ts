@@ -59,9 +59,7 @@ export function printDoc(doc: Doc, width = 80): string {
     } else if (current.type === 'group') {
       const flat: Command = { indentation, mode: 'flat', doc: current.contents };
       const groupMode: Mode =
-        mode === 'flat' || (!hardBroken.has(current) && fits(flat, stack, width - column, hardBroken))
-          ? 'flat'
-          : 'break';
+        mode === 'flat' || (!hardBroken.has(current) && fits(flat, stack, width - column, hardBroken)) ? 'flat' : 'break';
       stack.push({ indentation, mode: groupMode, doc: current.contents });
     } else if (current.type === 'ifBreak') {
       stack.push({ indentation, mode, doc: mode === 'break' ? current.whenBroken : current.whenFlat });

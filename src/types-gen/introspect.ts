@@ -49,10 +49,7 @@ export interface CatalogReader {
  * Reads the given schemas' tables, views, functions, enums and composite types from the
  * catalog. Schemas that do not exist (or that the role cannot see into) are left out.
  */
-export async function introspectDatabase(
-  reader: CatalogReader,
-  schemas: readonly string[] = ['public'],
-): Promise<DatabaseModel> {
+export async function introspectDatabase(reader: CatalogReader, schemas: readonly string[] = ['public']): Promise<DatabaseModel> {
   const wanted = [...new Set(schemas)];
   // Sequential on purpose: one connection, and the embedded engine runs one query at a time.
   const schemaRows = await reader.query<SchemaRow>(SCHEMAS_SQL, [wanted]);
@@ -78,11 +75,7 @@ export async function introspectDatabase(
       const tables: TableModel[] = [];
       const views: ViewModel[] = [];
       for (const relation of relationsBySchema.get(schema) ?? []) {
-        const relationColumns = toColumns(
-          columnsByRelation.get(relation.oid) ?? [],
-          checksByRelation.get(relation.oid) ?? [],
-          resolver,
-        );
+        const relationColumns = toColumns(columnsByRelation.get(relation.oid) ?? [], checksByRelation.get(relation.oid) ?? [], resolver);
         const relationRelationships = relationships.get(relationKey(schema, relation.name)) ?? [];
         if (relation.relkind === 'v' || relation.relkind === 'm') {
           views.push({
@@ -117,20 +110,11 @@ export async function introspectDatabase(
 /** One schema of `introspectDatabase` (an empty one when it does not exist). */
 export async function introspectSchema(reader: CatalogReader, schema = 'public'): Promise<SchemaModel> {
   const model = await introspectDatabase(reader, [schema]);
-  return (
-    model.schemas[0] ?? { schema, tables: [], views: [], functions: [], enums: [], compositeTypes: [] }
-  );
+  return model.schemas[0] ?? { schema, tables: [], views: [], functions: [], enums: [], compositeTypes: [] };
 }
 
 function toExposedRelation(row: RelationRow): ExposedRelation {
-  const kind =
-    row.relkind === 'v'
-      ? 'view'
-      : row.relkind === 'm'
-        ? 'materialized view'
-        : row.relkind === 'f'
-          ? 'foreign table'
-          : 'table';
+  const kind = row.relkind === 'v' ? 'view' : row.relkind === 'm' ? 'materialized view' : row.relkind === 'f' ? 'foreign table' : 'table';
   return { schema: row.schema, name: row.name, kind };
 }
 
@@ -189,9 +173,7 @@ function toViewExposures(
     .filter((relation) => sourcesByView.has(relation.oid))
     .map((relation) => {
       const columnsShowing = new Map<string, string[]>();
-      const positions = [...new Set((sourcesByView.get(relation.oid) ?? []).map((s) => s.position))].sort(
-        (a, b) => a - b,
-      );
+      const positions = [...new Set((sourcesByView.get(relation.oid) ?? []).map((s) => s.position))].sort((a, b) => a - b);
       for (const position of positions) {
         const name = attributeNames.get(columnKey(relation.oid, position));
         if (name === undefined) continue;
@@ -224,17 +206,15 @@ function toFunctions(rows: readonly FunctionRow[], resolver: TypeResolver): Func
     if (returnType?.schema === 'pg_catalog' && (returnType.name === 'trigger' || returnType.name === 'event_trigger')) {
       continue;
     }
-    const args = row.args.map(
-      (arg): FunctionArgumentModel => ({
-        name: arg.name,
-        mode: ARGUMENT_MODES[arg.mode] ?? 'table',
-        type: resolver.byOid(arg.type_oid),
-        typeName: resolver.row(arg.type_oid)?.name ?? 'unknown',
-        typeOid: Number(arg.type_oid),
-        rowType: resolver.rowType(arg.type_oid),
-        hasDefault: arg.has_default,
-      }),
-    );
+    const args = row.args.map((arg): FunctionArgumentModel => ({
+      name: arg.name,
+      mode: ARGUMENT_MODES[arg.mode] ?? 'table',
+      type: resolver.byOid(arg.type_oid),
+      typeName: resolver.row(arg.type_oid)?.name ?? 'unknown',
+      typeOid: Number(arg.type_oid),
+      rowType: resolver.rowType(arg.type_oid),
+      hasDefault: arg.has_default,
+    }));
     if (!isCallable(args.filter((arg) => INPUT_MODES.has(arg.mode)))) continue;
 
     functions.push({

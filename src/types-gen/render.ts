@@ -70,9 +70,7 @@ export function renderDatabaseTypes(model: DatabaseModel | SchemaModel, options:
 function databaseType(schemas: readonly SchemaRenderer[], options: RenderTypesOptions): Doc {
   const entries: Doc[] = [];
   if (options.postgrestVersion !== undefined) {
-    entries.push(
-      prop('__InternalSupabase', block([prop('PostgrestVersion', stringLiteral(options.postgrestVersion))])),
-    );
+    entries.push(prop('__InternalSupabase', block([prop('PostgrestVersion', stringLiteral(options.postgrestVersion))])));
   }
   entries.push(...schemas.map((schema) => schema.schemaType()));
   return ['export type Database = ', block(entries, '{}')];
@@ -82,12 +80,7 @@ function constants(schemas: readonly SchemaModel[]): Doc {
   const entries = schemas.map((schema) => [
     propertyKey(schema.schema),
     ': ',
-    valueObject([
-      [
-        'Enums: ',
-        valueObject(schema.enums.map((e) => [propertyKey(e.name), ': ', tuple(e.values.map(stringLiteral))])),
-      ],
-    ]),
+    valueObject([['Enums: ', valueObject(schema.enums.map((e) => [propertyKey(e.name), ': ', tuple(e.values.map(stringLiteral))]))]]),
   ]);
   return ['export const Constants = ', valueObject(entries), ' as const'];
 }
@@ -107,8 +100,20 @@ class SchemaRenderer {
     return prop(
       this.name,
       block([
-        prop('Tables', block(this.model.tables.map((table) => this.table(table)), NO_ENTRIES)),
-        prop('Views', block(this.model.views.map((view) => this.view(view)), NO_ENTRIES)),
+        prop(
+          'Tables',
+          block(
+            this.model.tables.map((table) => this.table(table)),
+            NO_ENTRIES,
+          ),
+        ),
+        prop(
+          'Views',
+          block(
+            this.model.views.map((view) => this.view(view)),
+            NO_ENTRIES,
+          ),
+        ),
         prop('Functions', block(this.functions(), NO_ENTRIES)),
         prop(
           'Enums',
@@ -123,11 +128,7 @@ class SchemaRenderer {
             this.model.compositeTypes.map((composite) =>
               prop(
                 composite.name,
-                block(
-                  composite.attributes.map((attribute) =>
-                    prop(attribute.name, union(nullable(this.members(attribute.type), true))),
-                  ),
-                ),
+                block(composite.attributes.map((attribute) => prop(attribute.name, union(nullable(this.members(attribute.type), true))))),
               ),
             ),
             NO_ENTRIES,
@@ -159,9 +160,7 @@ class SchemaRenderer {
 
   private view(view: ViewModel): Doc {
     const writable = view.columns.map((column) =>
-      column.updatable
-        ? prop(column.name, union(nullable(this.columnMembers(column), true)), true)
-        : prop(column.name, 'never', true),
+      column.updatable ? prop(column.name, union(nullable(this.columnMembers(column), true)), true) : prop(column.name, 'never', true),
     );
     const members: Doc[] = [prop('Row', this.row(view.name, view.columns))];
     if (view.insertable && !view.materialized) members.push(prop('Insert', block(writable)));
@@ -193,7 +192,18 @@ class SchemaRenderer {
         prop('referencedColumns', tuple(r.referencedColumns.map(stringLiteral))),
       ]),
     );
-    return ['[', indent([hardline, join(hardline, objects.map((o) => [o, ',']))]), hardline, ']'];
+    return [
+      '[',
+      indent([
+        hardline,
+        join(
+          hardline,
+          objects.map((o) => [o, ',']),
+        ),
+      ]),
+      hardline,
+      ']',
+    ];
   }
 
   private functions(): Doc[] {
@@ -291,9 +301,7 @@ class SchemaRenderer {
 
   /** What one call (or one row of a set) returns. */
   private functionResult(fn: FunctionModel): Result {
-    const tableColumns = fn.args
-      .filter((arg) => arg.mode === 'table')
-      .sort((a, b) => compareNames(a.name, b.name));
+    const tableColumns = fn.args.filter((arg) => arg.mode === 'table').sort((a, b) => compareNames(a.name, b.name));
     if (tableColumns.length > 0) {
       return { kind: 'object', doc: block(tableColumns.map((arg) => prop(arg.name, union(this.members(arg.type))))) };
     }
@@ -329,8 +337,7 @@ class SchemaRenderer {
 }
 
 type Result =
-  | { readonly kind: 'object'; readonly doc: Doc }
-  | { readonly kind: 'members'; readonly members: readonly string[]; readonly doc: Doc };
+  { readonly kind: 'object'; readonly doc: Doc } | { readonly kind: 'members'; readonly members: readonly string[]; readonly doc: Doc };
 
 function arrayOf(result: Result): Doc {
   if (result.kind === 'object') return [result.doc, '[]'];
@@ -431,7 +438,16 @@ function union(members: readonly Doc[]): Doc {
   const [only] = members;
   if (only === undefined) return 'never';
   if (members.length === 1) return only;
-  return group(indent([softline, ifBreak('| '), join([line, '| '], members.map((member) => indent(member)))]));
+  return group(
+    indent([
+      softline,
+      ifBreak('| '),
+      join(
+        [line, '| '],
+        members.map((member) => indent(member)),
+      ),
+    ]),
+  );
 }
 
 /** `["a", "b"]`, one item per line with a trailing comma when it does not fit. */
@@ -443,5 +459,16 @@ function tuple(items: readonly string[]): Doc {
 /** An object literal value, one `key: value,` per line. */
 function valueObject(entries: readonly Doc[]): Doc {
   if (entries.length === 0) return '{}';
-  return ['{', indent([hardline, join(hardline, entries.map((entry) => [entry, ',']))]), hardline, '}'];
+  return [
+    '{',
+    indent([
+      hardline,
+      join(
+        hardline,
+        entries.map((entry) => [entry, ',']),
+      ),
+    ]),
+    hardline,
+    '}',
+  ];
 }

@@ -55,7 +55,10 @@ export async function typeSchemas(repoRoot: string, requested?: readonly string[
 /** `--schema a,b` (the flag may also repeat): the names, in order, without blanks. */
 export function parseSchemaList(values: string | readonly string[]): string[] {
   const list = typeof values === 'string' ? [values] : values;
-  return list.flatMap((value) => value.split(',')).map((name) => name.trim()).filter((name) => name !== '');
+  return list
+    .flatMap((value) => value.split(','))
+    .map((name) => name.trim())
+    .filter((name) => name !== '');
 }
 
 /** The schemas of a live database (`--db-url`), read as `supabase gen types --db-url` reads them. */

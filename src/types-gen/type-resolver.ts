@@ -38,9 +38,7 @@ export function createTypeResolver(rows: readonly TypeRow[], relations: readonly
   const enums = groupByName(sorted.filter((row) => row.enum_values.length > 0));
   const composites = groupByName(sorted.filter((row) => (row.attributes?.length ?? 0) > 0));
   const relationsInOrder = RELATION_ORDER.flatMap((kind) =>
-    relations
-      .filter((relation) => relation.kind === kind)
-      .sort((a, b) => compareNames(a.schema, b.schema) || compareNames(a.name, b.name)),
+    relations.filter((relation) => relation.kind === kind).sort((a, b) => compareNames(a.schema, b.schema) || compareNames(a.name, b.name)),
   );
 
   const byName = (name: string, schema: string): TypeRef => {
@@ -53,9 +51,7 @@ export function createTypeResolver(rows: readonly TypeRow[], relations: readonly
     const composite = preferSchema(composites.get(name), schema);
     if (composite) return { kind: 'composite', schema: composite.schema, name: composite.name };
 
-    const relation =
-      relationsInOrder.find((r) => r.name === name && r.schema === schema) ??
-      relationsInOrder.find((r) => r.name === name);
+    const relation = relationsInOrder.find((r) => r.name === name && r.schema === schema) ?? relationsInOrder.find((r) => r.name === name);
     if (relation) {
       const relationKind = relation.kind === 'table' || relation.kind === 'foreign table' ? 'table' : 'view';
       return { kind: 'row', schema: relation.schema, relation: relation.name, relationKind };

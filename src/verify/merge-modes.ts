@@ -18,10 +18,16 @@ export function mergeModeOutcomes(outcomes: readonly ModeOutcome[]): Timed<Check
   if (outcomes.length === 1) return { value: first.value, durationMs };
 
   const allModes = outcomes.map((o) => o.mode);
-  const warnings = mergeFindings(outcomes.map((o) => ({ mode: o.mode, findings: o.value.warnings })), allModes);
+  const warnings = mergeFindings(
+    outcomes.map((o) => ({ mode: o.mode, findings: o.value.warnings })),
+    allModes,
+  );
   const failures = outcomes.filter((o) => o.value.status === 'fail');
   if (failures.length > 0) {
-    const findings = mergeFindings(failures.map((o) => ({ mode: o.mode, findings: findingsOf(o.value) })), allModes);
+    const findings = mergeFindings(
+      failures.map((o) => ({ mode: o.mode, findings: findingsOf(o.value) })),
+      allModes,
+    );
     return { value: failed(perModeLine(failures, outcomes.length), findings, warnings), durationMs };
   }
   const skips = outcomes.filter((o) => o.value.status === 'skip');
@@ -45,10 +51,7 @@ function findingsOf(outcome: CheckOutcome): readonly Finding[] {
   return outcome.status === 'fail' ? outcome.findings : [];
 }
 
-function mergeFindings(
-  perMode: readonly { mode: GrantMode; findings: readonly Finding[] }[],
-  allModes: readonly GrantMode[],
-): Finding[] {
+function mergeFindings(perMode: readonly { mode: GrantMode; findings: readonly Finding[] }[], allModes: readonly GrantMode[]): Finding[] {
   const seen = new Map<string, { finding: Finding; modes: GrantMode[] }>();
   for (const { mode, findings } of perMode) {
     for (const finding of findings) {

@@ -14,7 +14,11 @@ export function skipped(reason: string, warnings: readonly Finding[] = []): Chec
 }
 
 /** Fails with the findings when there are any, passes otherwise. */
-export function failIfAny(summary: (count: number) => string, findings: readonly Finding[], warnings: readonly Finding[] = []): CheckOutcome {
+export function failIfAny(
+  summary: (count: number) => string,
+  findings: readonly Finding[],
+  warnings: readonly Finding[] = [],
+): CheckOutcome {
   return findings.length > 0 ? failed(summary(findings.length), findings, warnings) : passed(warnings);
 }
 

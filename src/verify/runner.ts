@@ -11,11 +11,7 @@ import type { CheckOutcome, CheckResult, Finding, RepoContext } from './types.js
  * concurrently with the database checks, except those that must run alone, which run last. The
  * database checks run in phase order on one fresh database per grant mode, one mode at a time.
  */
-export async function runChecks(
-  phase: PhaseDefinition,
-  ctx: RepoContext,
-  databases: DatabaseProvider,
-): Promise<CheckResult[]> {
+export async function runChecks(phase: PhaseDefinition, ctx: RepoContext, databases: DatabaseProvider): Promise<CheckResult[]> {
   const skip = new Set(ctx.options.skip);
   const repoChecks = phase.checks.filter((c): c is RepoCheck => c.scope === 'repo');
   const databaseChecks = phase.checks.filter((c): c is DatabaseCheck => c.scope === 'database');
@@ -79,10 +75,7 @@ function withLeftBehind(run: Timed<CheckOutcome>, left: readonly Finding[]): Tim
   const summary = 'the run left the server changed';
   return {
     ...run,
-    value:
-      outcome.status === 'fail'
-        ? { ...outcome, findings: [...outcome.findings, ...left] }
-        : failed(summary, left, outcome.warnings),
+    value: outcome.status === 'fail' ? { ...outcome, findings: [...outcome.findings, ...left] } : failed(summary, left, outcome.warnings),
   };
 }
 

@@ -19,7 +19,10 @@ export function runGuarded(work: () => Promise<CheckOutcome>): Promise<Timed<Che
     try {
       return await work();
     } catch (error) {
-      return failed(errorMessage(error), errorDetails(error).map((message) => ({ message })));
+      return failed(
+        errorMessage(error),
+        errorDetails(error).map((message) => ({ message })),
+      );
     }
   });
 }

@@ -91,7 +91,10 @@ describe('advisors against `supabase db advisors` (CLI 2.117.0) on the bad-schem
   };
 
   it('finds exactly what the CLI finds, lint by lint, at the same levels', () => {
-    const cliLines = theirs.filter((f) => perRoleOnStableRoles(f.cache_key)).map(lineOfCli).sort();
+    const cliLines = theirs
+      .filter((f) => perRoleOnStableRoles(f.cache_key))
+      .map(lineOfCli)
+      .sort();
     const ourLines = ours
       .filter((f) => !NOT_IN_CLI.has(f.check) && perRoleOnStableRoles(f.cacheKey))
       .map(lineOfOurs)

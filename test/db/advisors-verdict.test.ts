@@ -48,11 +48,15 @@ describe('advisors verdict', () => {
     const outcome = await run(REPO_OWN, 'warn');
     expect(outcome.status).toBe('pass');
     const messages = outcome.warnings.map((w) => w.message);
-    expect(messages[0]).toBe("3 advisor findings on the repo's own objects (1 ERROR, 1 WARN, 1 INFO): reported, failing only with --advisors all");
+    expect(messages[0]).toBe(
+      "3 advisor findings on the repo's own objects (1 ERROR, 1 WARN, 1 INFO): reported, failing only with --advisors all",
+    );
     expect(messages).toEqual(
       expect.arrayContaining([
         expect.stringMatching(/^function_search_path_mutable \(warn\) on public\.repo_helper\(\) \(the repo's own object\): /),
-        expect.stringMatching(/^unindexed_foreign_keys \(info\) on public\.repo_log foreign key repo_log_user_id_fkey \(the repo's own object\): /),
+        expect.stringMatching(
+          /^unindexed_foreign_keys \(info\) on public\.repo_log foreign key repo_log_user_id_fkey \(the repo's own object\): /,
+        ),
         expect.stringMatching(/^rls_disabled_in_public \(error\) on public\.repo_open \(the repo's own object\): /),
       ]),
     );
@@ -81,6 +85,9 @@ describe('advisors verdict', () => {
 
   it("counts a finding on a function a phase trigger calls as the phase's", async () => {
     const outcome = await run(`alter function public.update_updated_at() reset search_path;`, 'warn');
-    expect(outcome).toMatchObject({ status: 'fail', findings: [{ message: expect.stringMatching(/^function_search_path_mutable \(warn\) on public\.update_updated_at\(\): /) }] });
+    expect(outcome).toMatchObject({
+      status: 'fail',
+      findings: [{ message: expect.stringMatching(/^function_search_path_mutable \(warn\) on public\.update_updated_at\(\): /) }],
+    });
   });
 });

@@ -235,21 +235,18 @@ describe.each(ENGINE_KINDS)('advisors on %s', (kind) => {
   });
 });
 
-describe.each(ENGINE_GRANT_CASES)(
-  'advisors on the generated schema ($kind, $grants grant defaults)',
-  ({ kind, grants }) => {
-    let db: TestDatabase;
-    beforeAll(async () => {
-      db = await openStandInDatabase(kind, grants);
-      const schema = await renderSchema();
-      await applyMigrations(db.engine, [...schema.migrations, schema.seed]);
-    });
-    afterAll(() => db.dispose());
+describe.each(ENGINE_GRANT_CASES)('advisors on the generated schema ($kind, $grants grant defaults)', ({ kind, grants }) => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await openStandInDatabase(kind, grants);
+    const schema = await renderSchema();
+    await applyMigrations(db.engine, [...schema.migrations, schema.seed]);
+  });
+  afterAll(() => db.dispose());
 
-    it('find nothing but the indexes no workload has used yet', async () => {
-      const findings = await runAdvisors(db.engine);
-      expect(findings.filter((f) => f.check !== 'unused_index')).toEqual([]);
-      expect(findings.every((f) => f.level === 'INFO')).toBe(true);
-    });
-  },
-);
+  it('find nothing but the indexes no workload has used yet', async () => {
+    const findings = await runAdvisors(db.engine);
+    expect(findings.filter((f) => f.check !== 'unused_index')).toEqual([]);
+    expect(findings.every((f) => f.level === 'INFO')).toBe(true);
+  });
+});

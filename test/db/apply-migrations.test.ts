@@ -88,7 +88,7 @@ describe.each(ENGINE_KINDS)('applyMigrations on %s', (kind) => {
 describe('splitStatements', () => {
   it('keeps quoted, dollar-quoted and commented semicolons inside their statement', () => {
     const script = [
-      "select 'a;b', \"x;y\" from t;",
+      'select \'a;b\', "x;y" from t;',
       'do $body$ begin perform 1; end $body$;',
       "select E'it\\'s;';",
       '-- note; here',
@@ -96,12 +96,7 @@ describe('splitStatements', () => {
       '',
     ].join('\n');
     const statements = splitStatements(script).map((s) => s.sql);
-    expect(statements).toEqual([
-      "select 'a;b', \"x;y\" from t",
-      'do $body$ begin perform 1; end $body$',
-      "select E'it\\'s;'",
-      'select 2',
-    ]);
+    expect(statements).toEqual(['select \'a;b\', "x;y" from t', 'do $body$ begin perform 1; end $body$', "select E'it\\'s;'", 'select 2']);
   });
 
   it('gives each statement its offset in the script', () => {

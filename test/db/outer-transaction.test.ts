@@ -44,7 +44,10 @@ describe.each(ENGINE_KINDS)('inside an outer transaction on %s', (kind) => {
     await inOuter(async () => {
       const error = await outcome(inner, [
         { name: 'ok.sql', sql: 'create table public.kept (id int);' },
-        { name: 'bad.sql', sql: 'create table public.dropped (id int);\n\ninsert into public.kept values (1);\ninsert into public.kept\n  values (1 / 0);\n' },
+        {
+          name: 'bad.sql',
+          sql: 'create table public.dropped (id int);\n\ninsert into public.kept values (1);\ninsert into public.kept\n  values (1 / 0);\n',
+        },
       ]);
       if (!isMigrationError(error)) throw new Error(`expected a MigrationError, got ${String(error)}`);
       expect([error.file, error.line, error.sqlError.code]).toEqual(['bad.sql', 4, '22012']);

@@ -108,7 +108,9 @@ describe('the matrix catches the draft schema defects (embedded, current default
       drop policy "Users can create own jobs" on public.jobs;
       create policy "Users can create own jobs" on public.jobs for insert to authenticated
         with check ((select auth.uid()) = user_id);`);
-    expect(failed).toEqual(expect.arrayContaining(['user A cannot insert a completed job with a result', 'user A cannot insert a job as completed']));
+    expect(failed).toEqual(
+      expect.arrayContaining(['user A cannot insert a completed job with a result', 'user A cannot insert a job as completed']),
+    );
     expect(failed).not.toContain('user B insert jobs');
   });
 

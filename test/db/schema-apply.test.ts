@@ -38,7 +38,15 @@ describe.each(ENGINE_GRANT_CASES)('migrations and seed on $kind, $grants grant d
   });
 
   it('runs the seed again without error or new rows', async () => {
-    const tables = ['auth.users', 'auth.identities', 'public.users', 'public.subscriptions', 'public.jobs', 'public.assets', 'public.subscription_audit'];
+    const tables = [
+      'auth.users',
+      'auth.identities',
+      'public.users',
+      'public.subscriptions',
+      'public.jobs',
+      'public.assets',
+      'public.subscription_audit',
+    ];
     const before = await Promise.all(tables.map((t) => count(db.engine, `select count(*) from ${t}`)));
     await applySqlFile(db.engine, schema.seed);
     const after = await Promise.all(tables.map((t) => count(db.engine, `select count(*) from ${t}`)));

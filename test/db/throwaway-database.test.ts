@@ -1,12 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { createPostgresEngine } from '../../src/db/engine.js';
-import {
-  createThrowawayDatabase,
-  isDatabaseAccessError,
-  redactedUrl,
-  urlWithDatabase,
-} from '../../src/db/throwaway-database.js';
+import { createThrowawayDatabase, isDatabaseAccessError, redactedUrl, urlWithDatabase } from '../../src/db/throwaway-database.js';
 import { Cleanups } from '../../src/verify/cleanup.js';
 import { ADMIN_URL } from '../helpers/db-postgres.js';
 

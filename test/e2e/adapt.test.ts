@@ -25,7 +25,13 @@ describe('adapting to existing repos', () => {
     const { result, report } = await runJson([target, '--yes', '--no-install', '--no-types']);
     expect(result.exitCode, result.stderr).toBe(0);
     const byStatus = statuses(report);
-    for (const file of ['src/lib/supabase/client.ts', 'src/lib/supabase/server.ts', 'src/lib/supabase/admin.ts', 'src/lib/supabase/middleware.ts', 'src/middleware.ts']) {
+    for (const file of [
+      'src/lib/supabase/client.ts',
+      'src/lib/supabase/server.ts',
+      'src/lib/supabase/admin.ts',
+      'src/lib/supabase/middleware.ts',
+      'src/middleware.ts',
+    ]) {
       expect(byStatus[file], file).toBe('create');
     }
     expect(Object.keys(byStatus).some((p) => p.endsWith('proxy.ts') || p.endsWith('.py'))).toBe(false);
@@ -45,7 +51,10 @@ describe('adapting to existing repos', () => {
     expect(await readFile(path.join(target, 'apps/web/lib/supabase/admin.ts'), 'utf8')).toContain('env.SUPABASE_SERVICE_ROLE_KEY');
   });
 
-  it.each([['yarn-app', 'yarn'], ['bun-app', 'bun']])('%s: installs with %s in the app directory', async (fixture, pm) => {
+  it.each([
+    ['yarn-app', 'yarn'],
+    ['bun-app', 'bun'],
+  ])('%s: installs with %s in the app directory', async (fixture, pm) => {
     const target = await tempCopy(fixture);
     const fake = await fakePackageManager(pm, 0);
     const run = await runBin([target, '--yes', '--no-types'], { env: withPath(fake.binDir) });
@@ -53,7 +62,9 @@ describe('adapting to existing repos', () => {
     expect((await readFile(fake.log, 'utf8')).trim()).toBe(`${target} install`);
     expect(run.stdout).toContain(`Dependencies: installed (${pm} install)`);
     const manifest = JSON.parse(await readFile(path.join(target, 'package.json'), 'utf8'));
-    expect(Object.keys(manifest.dependencies)).toEqual(expect.arrayContaining(['@supabase/ssr', '@supabase/supabase-js', 'server-only', 'next']));
+    expect(Object.keys(manifest.dependencies)).toEqual(
+      expect.arrayContaining(['@supabase/ssr', '@supabase/supabase-js', 'server-only', 'next']),
+    );
   });
 
   it('a failing install is reported with its error and exit code 5; files stay written', async () => {
@@ -93,7 +104,9 @@ describe('adapting to existing repos', () => {
     }
     const refused = await runBin([target, '--yes', '--no-install', '--no-types']);
     expect(refused.exitCode).toBe(2);
-    expect(refused.stderr.trim()).toBe('create-saas-db: several Next.js apps found (apps/dashboard, apps/site): pass --web-dir <dir> to choose one');
+    expect(refused.stderr.trim()).toBe(
+      'create-saas-db: several Next.js apps found (apps/dashboard, apps/site): pass --web-dir <dir> to choose one',
+    );
     const chosen = await runJson([target, '--yes', '--no-install', '--no-types', '--web-dir', 'apps/site']);
     expect(chosen.result.exitCode).toBe(0);
     expect(statuses(chosen.report)['apps/site/proxy.ts']).toBe('create');

@@ -43,7 +43,12 @@ describe('bad input: one line, non-zero exit, nothing written', () => {
   });
 
   it('--naming that contradicts the repo', async () => {
-    await expectRejected(await tempCopy('migrations-timestamp'), ['--yes', '--append', '--naming', 'sequential'], 2, /already uses timestamp versions/);
+    await expectRejected(
+      await tempCopy('migrations-timestamp'),
+      ['--yes', '--append', '--naming', 'sequential'],
+      2,
+      /already uses timestamp versions/,
+    );
   });
 
   it('target is a file', async () => {
@@ -70,7 +75,12 @@ describe('bad input: one line, non-zero exit, nothing written', () => {
   });
 
   it('--web-dir escaping the target', async () => {
-    await expectRejected(await tempCopy(null), ['--yes', '--web-dir', '../elsewhere'], 2, /--web-dir \.\.\/elsewhere: must be a path inside the target directory/);
+    await expectRejected(
+      await tempCopy(null),
+      ['--yes', '--web-dir', '../elsewhere'],
+      2,
+      /--web-dir \.\.\/elsewhere: must be a path inside the target directory/,
+    );
   });
 
   it('supabase/ symlinked outside the target', async () => {
@@ -108,20 +118,29 @@ describe('bad input: one line, non-zero exit, nothing written', () => {
 
   it('a template that fails to render', async () => {
     const pkg = await tempCopy(null);
-    for (const part of ['bin', 'dist', 'templates', 'package.json']) await cp(path.join(repoRoot, part), path.join(pkg, part), { recursive: true });
+    for (const part of ['bin', 'dist', 'templates', 'package.json'])
+      await cp(path.join(repoRoot, part), path.join(pkg, part), { recursive: true });
     await symlink(path.join(repoRoot, 'node_modules'), path.join(pkg, 'node_modules'));
     const seed = path.join(pkg, 'templates/supabase/seed.sql.hbs');
     await writeFile(seed, `${await readFile(seed, 'utf8')}\n{{#each tiers}}{{/if}}\n`);
     const target = await tempCopy(null);
-    const run = await execa(process.execPath, [path.join(pkg, 'bin/create-saas-db.js'), target, '--yes', '--no-types'], { reject: false, env: { CI: 'true' } });
+    const run = await execa(process.execPath, [path.join(pkg, 'bin/create-saas-db.js'), target, '--yes', '--no-types'], {
+      reject: false,
+      env: { CI: 'true' },
+    });
     expect(run.exitCode).toBe(2);
     expect(String(run.stderr).trim()).toMatch(/^create-saas-db: template supabase\/seed\.sql\.hbs failed to render: /);
     expect(String(run.stderr).trim().split('\n')).toHaveLength(1);
     expect((await hashTree(target)).size).toBe(0);
   });
 
-  it('--config /etc/passwd: the parse error gives a position, never the file\'s content', async () => {
-    const line = await expectRejected(await tempCopy(null), ['--yes', '--config', '/etc/passwd'], 2, /\/etc\/passwd is not valid JSON \(line 1, column 1: /);
+  it("--config /etc/passwd: the parse error gives a position, never the file's content", async () => {
+    const line = await expectRejected(
+      await tempCopy(null),
+      ['--yes', '--config', '/etc/passwd'],
+      2,
+      /\/etc\/passwd is not valid JSON \(line 1, column 1: /,
+    );
     expect(line).not.toMatch(/root|:x:/);
   });
 
@@ -149,7 +168,12 @@ describe('bad input: one line, non-zero exit, nothing written', () => {
   it('a package.json that is not valid JSON: exit 2 before any write, the file and the position named', async () => {
     const dir = await tempCopy('phase03-monorepo');
     await writeFile(path.join(dir, 'apps/web/package.json'), '{\n  "name": "web",\n  "dependencies": { "next": "16.0.0", }\n}\n');
-    const line = await expectRejected(dir, ['--yes', '--no-install', '--no-types'], 2, /apps\/web\/package\.json is not valid JSON \(line 3, column 39: /);
+    const line = await expectRejected(
+      dir,
+      ['--yes', '--no-install', '--no-types'],
+      2,
+      /apps\/web\/package\.json is not valid JSON \(line 3, column 39: /,
+    );
     expect(line).not.toContain('next');
   });
 
@@ -165,8 +189,16 @@ describe('bad input: one line, non-zero exit, nothing written', () => {
 
   it.each([
     ['a directory name over 255 bytes', (dir: string) => [path.join(dir, 'd'.repeat(256))], /: a path component is longer than 255 bytes$/],
-    ['a 5,000-byte path', (dir: string) => [path.join(dir, ...Array.from({ length: 50 }, () => 'p'.repeat(99)))], /: longer than 4095 bytes$/],
-    ['an overlong --web-dir', (dir: string) => [dir, '--web-dir', 'w'.repeat(300)], /^create-saas-db: --web-dir w+: a path component is longer than 255 bytes$/],
+    [
+      'a 5,000-byte path',
+      (dir: string) => [path.join(dir, ...Array.from({ length: 50 }, () => 'p'.repeat(99)))],
+      /: longer than 4095 bytes$/,
+    ],
+    [
+      'an overlong --web-dir',
+      (dir: string) => [dir, '--web-dir', 'w'.repeat(300)],
+      /^create-saas-db: --web-dir w+: a path component is longer than 255 bytes$/,
+    ],
   ])('%s: exit 2, one line', async (_, args, message) => {
     const dir = await tempCopy(null);
     const before = await snapshotTree(dir);

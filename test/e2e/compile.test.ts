@@ -38,7 +38,9 @@ describe('generated TypeScript compiles with tsc --strict against the real packa
 
   it('in a single Next 15 app with src/', async () => {
     const { webFiles, typecheck } = await generateAndTypecheck('next15-src-npm', '', () => deps.next15);
-    expect(webFiles).toEqual(expect.arrayContaining(['src/lib/supabase/middleware.ts', 'src/middleware.ts', 'src/lib/supabase/database.types.ts']));
+    expect(webFiles).toEqual(
+      expect.arrayContaining(['src/lib/supabase/middleware.ts', 'src/middleware.ts', 'src/lib/supabase/database.types.ts']),
+    );
     expect(typecheck).toEqual({ status: 'ok' });
   });
 });

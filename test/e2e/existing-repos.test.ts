@@ -11,12 +11,16 @@ const FLAGS = ['--yes', '--no-install', '--no-types'];
 
 /** verify-phase 04 on the embedded engine; the check statuses by id. */
 async function verifyChecks(target: string): Promise<Record<string, string>> {
-  const run = await execa(process.execPath, [path.join(repoRoot, 'bin', 'verify-phase.js'), '04', target, '--skip', 'typescript,python', '--json'], {
-    reject: false,
-    stdin: 'ignore',
-    timeout: 300_000,
-    env: { CI: 'true' },
-  });
+  const run = await execa(
+    process.execPath,
+    [path.join(repoRoot, 'bin', 'verify-phase.js'), '04', target, '--skip', 'typescript,python', '--json'],
+    {
+      reject: false,
+      stdin: 'ignore',
+      timeout: 300_000,
+      env: { CI: 'true' },
+    },
+  );
   const report = JSON.parse(String(run.stdout)) as { checks: Array<{ name: string; status: string }> };
   return Object.fromEntries(report.checks.map((c) => [c.name, c.status]));
 }
@@ -39,31 +43,38 @@ describe('--append into existing Supabase repos', () => {
     ['declarative-schema', ['migrations', 'seed', 'schema', 'rls']],
   ];
 
-  it.each(fixtures)('%s: a plain run skips the migrations and what needs them; --append adds them and the repo applies', async (fixture, passing) => {
-    const target = await tempCopy(fixture);
-    const before = await hashTree(target);
+  it.each(fixtures)(
+    '%s: a plain run skips the migrations and what needs them; --append adds them and the repo applies',
+    async (fixture, passing) => {
+      const target = await tempCopy(fixture);
+      const before = await hashTree(target);
 
-    const plain = await runJson([target, ...FLAGS]);
-    expect(plain.result.exitCode, plain.result.stderr).toBe(0);
-    const skipped = plain.report.files.filter((f) => ['migrations', 'seed', 'db-tests', 'schemas'].includes(f.group));
-    expect(skipped.length).toBeGreaterThan(0);
-    for (const file of skipped) expect(file.status, file.path).toBe('skip');
-    expect(skipped.find((f) => f.group === 'seed')?.reason).toMatch(/needs the phase's migrations, which are not added \(.*pass --append/);
-    await expectOnlyAdded(target, before, ['package.json']);
+      const plain = await runJson([target, ...FLAGS]);
+      expect(plain.result.exitCode, plain.result.stderr).toBe(0);
+      const skipped = plain.report.files.filter((f) => ['migrations', 'seed', 'db-tests', 'schemas'].includes(f.group));
+      expect(skipped.length).toBeGreaterThan(0);
+      for (const file of skipped) expect(file.status, file.path).toBe('skip');
+      expect(skipped.find((f) => f.group === 'seed')?.reason).toMatch(
+        /needs the phase's migrations, which are not added \(.*pass --append/,
+      );
+      await expectOnlyAdded(target, before, ['package.json']);
 
-    const appended = await runJson([target, ...FLAGS, '--append']);
-    expect(appended.result.exitCode, appended.result.stderr).toBe(0);
-    const byStatus = statuses(appended.report);
-    const ours = appended.report.files.filter((f) => f.group === 'migrations').map((f) => path.basename(f.path));
-    expect(ours).toHaveLength(2);
-    const theirs = Object.keys(Object.fromEntries(before)).filter((f) => f.startsWith('supabase/migrations/')).map((f) => path.basename(f));
-    for (const name of ours) for (const existing of theirs) expect(name > existing, `${name} sorts after ${existing}`).toBe(true);
-    expect(byStatus['supabase/seed.sql']).toBe('create');
-    await expectOnlyAdded(target, before, ['package.json']);
+      const appended = await runJson([target, ...FLAGS, '--append']);
+      expect(appended.result.exitCode, appended.result.stderr).toBe(0);
+      const byStatus = statuses(appended.report);
+      const ours = appended.report.files.filter((f) => f.group === 'migrations').map((f) => path.basename(f.path));
+      expect(ours).toHaveLength(2);
+      const theirs = Object.keys(Object.fromEntries(before))
+        .filter((f) => f.startsWith('supabase/migrations/'))
+        .map((f) => path.basename(f));
+      for (const name of ours) for (const existing of theirs) expect(name > existing, `${name} sorts after ${existing}`).toBe(true);
+      expect(byStatus['supabase/seed.sql']).toBe('create');
+      await expectOnlyAdded(target, before, ['package.json']);
 
-    const checks = await verifyChecks(target);
-    for (const id of passing) expect(checks[id], id).toBe('pass');
-  });
+      const checks = await verifyChecks(target);
+      for (const id of passing) expect(checks[id], id).toBe('pass');
+    },
+  );
 
   it('a repo with its own handle_new_user and on_auth_user_created keeps them; the phase names its own', async () => {
     const target = await tempCopy('own-signup-0001');
@@ -130,7 +141,9 @@ describe('--append into existing Supabase repos', () => {
       ['supabase/schemas/03_rls_policies.sql', 'create'],
     ]);
     const migration = report.files.find((f) => f.group === 'migrations')!.path;
-    expect(await readFile(path.join(target, 'supabase/schemas/02_initial_schema.sql'), 'utf8')).toBe(await readFile(path.join(target, migration), 'utf8'));
+    expect(await readFile(path.join(target, 'supabase/schemas/02_initial_schema.sql'), 'utf8')).toBe(
+      await readFile(path.join(target, migration), 'utf8'),
+    );
     expect(report.notes.join('\n')).not.toMatch(/seed\.sql/);
   });
 });

@@ -82,7 +82,11 @@ describe('the guide phase-03 monorepo', () => {
     expect(byStatus['packages/backend/pyproject.toml']).toBe('update');
     expect(changedFiles(before, await hashTree(target)).sort()).toEqual(['apps/web/package.json', 'packages/backend/pyproject.toml']);
     const manifest = JSON.parse(await readFile(path.join(target, 'apps/web/package.json'), 'utf8'));
-    expect(manifest.dependencies).toMatchObject({ '@supabase/ssr': expect.any(String), '@supabase/supabase-js': expect.any(String), next: '^16.1.0' });
+    expect(manifest.dependencies).toMatchObject({
+      '@supabase/ssr': expect.any(String),
+      '@supabase/supabase-js': expect.any(String),
+      next: '^16.1.0',
+    });
     expect(await readFile(path.join(target, 'packages/backend/pyproject.toml'), 'utf8')).toMatch(/"supabase>=2\.31,<3",\n\]/);
     const client = await readFile(path.join(target, 'apps/web/lib/supabase/client.ts'), 'utf8');
     expect(client).not.toMatch(/from '@\//);
@@ -149,7 +153,9 @@ describe('existing migrations are never modified', () => {
       'supabase/migrations/00004_initial_schema.sql',
       'supabase/migrations/00005_rls_policies.sql',
     ]);
-    expect(report.notes.join('\n')).toMatch(/supabase\/migrations\/00003_init\.SQL does not match <version>_<name>\.sql: the Supabase CLI ignores it/);
+    expect(report.notes.join('\n')).toMatch(
+      /supabase\/migrations\/00003_init\.SQL does not match <version>_<name>\.sql: the Supabase CLI ignores it/,
+    );
     const after = await migrationHashes(target);
     for (const [file, hash] of before) expect(after.get(file), file).toBe(hash);
   });
@@ -174,7 +180,9 @@ describe('existing migrations are never modified', () => {
     const run = await runBin([target, '--yes', '--append', '--no-install', '--no-types']);
     expect(run.exitCode).toBe(4);
     expect(run.stderr.trim().split('\n')).toHaveLength(1);
-    expect(run.stderr).toMatch(/--append refused: existing migrations already define objects the phase creates: table public\.users \(20240101000000_users\.sql\)/);
+    expect(run.stderr).toMatch(
+      /--append refused: existing migrations already define objects the phase creates: table public\.users \(20240101000000_users\.sql\)/,
+    );
     expect(await hashTree(target)).toEqual(before);
   });
 });
@@ -212,7 +220,7 @@ describe('conflicts', () => {
     expect(after.has('lib/supabase/proxy.ts')).toBe(true);
   });
 
-  it('--force never overwrites a root proxy.ts of the user\'s own: conflict, advice printed, exit 3', async () => {
+  it("--force never overwrites a root proxy.ts of the user's own: conflict, advice printed, exit 3", async () => {
     const target = await tempCopy('own-middleware');
     await rename(path.join(target, 'middleware.ts'), path.join(target, 'proxy.ts'));
     const before = await snapshotTree(target);

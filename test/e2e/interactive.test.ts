@@ -38,11 +38,16 @@ describe('interactive mode (a real pseudo-terminal)', () => {
 
   it('asks per conflict: keep leaves the file, overwrite keeps a backup', async () => {
     const target = await tempCopy(null);
-    expect((await execa(process.execPath, [builtBin, target, '--yes', '--no-types', '--no-install'], { env: { CI: 'true' } })).exitCode).toBe(0);
+    expect(
+      (await execa(process.execPath, [builtBin, target, '--yes', '--no-types', '--no-install'], { env: { CI: 'true' } })).exitCode,
+    ).toBe(0);
     await execa('sh', ['-c', `echo '-- mine' > ${target}/supabase/seed.sql`]);
     const keep = await drive(['differs from the generated file', '\\r'], [target, '--no-types', '--tiers', 'free,pro,studio,enterprise']);
     expect(keep.exitCode, keep.screen).toBe(3);
-    const overwrite = await drive(['differs from the generated file', '\\x1b[B\\r'], [target, '--no-types', '--tiers', 'free,pro,studio,enterprise']);
+    const overwrite = await drive(
+      ['differs from the generated file', '\\x1b[B\\r'],
+      [target, '--no-types', '--tiers', 'free,pro,studio,enterprise'],
+    );
     expect(overwrite.exitCode, overwrite.screen).toBe(0);
     expect((await hashTree(target)).has('supabase/seed.sql.bak')).toBe(true);
   });

@@ -28,27 +28,51 @@ describe('npm pack', () => {
     });
 
   it('produces a tarball that runs with npx from a fresh directory', async () => {
-    expect(packed).toEqual(expect.arrayContaining(['bin/create-saas-db.js', 'bin/verify-phase.js', 'dist/cli/create-command.js', 'templates/supabase/seed.sql.hbs', 'templates/web/lib/supabase/client.ts.hbs']));
+    expect(packed).toEqual(
+      expect.arrayContaining([
+        'bin/create-saas-db.js',
+        'bin/verify-phase.js',
+        'dist/cli/create-command.js',
+        'templates/supabase/seed.sql.hbs',
+        'templates/web/lib/supabase/client.ts.hbs',
+      ]),
+    );
     expect(packed.some((p) => p.startsWith('test/') || p.startsWith('src/'))).toBe(false);
     expect(packed.filter((p) => /^dist\/engine-image\/pglite-standin-.+\.tar$/.test(p))).toHaveLength(1);
     // A new directory's project, dotfiles included (stored without their dot: npm drops a .gitignore).
-    expect(packed).toEqual(expect.arrayContaining(['templates/project/gitignore', 'templates/project/env.example', 'templates/project/apps/web/app/page.tsx']));
+    expect(packed).toEqual(
+      expect.arrayContaining(['templates/project/gitignore', 'templates/project/env.example', 'templates/project/apps/web/app/page.tsx']),
+    );
 
     const fresh = await tempCopy(null);
     const run = await npx(fresh, 'create-saas-db', ['app', '--yes', '--no-install', '--no-types']);
     expect(run.exitCode, String(run.stderr)).toBe(0);
-    expect(await readdir(path.join(fresh, 'app', 'supabase', 'migrations'))).toEqual(['00001_initial_schema.sql', '00002_rls_policies.sql']);
-    expect(await readdir(path.join(fresh, 'app'))).toEqual(expect.arrayContaining(['.env.example', '.gitignore', 'package.json', 'apps', 'packages', 'supabase']));
+    expect(await readdir(path.join(fresh, 'app', 'supabase', 'migrations'))).toEqual([
+      '00001_initial_schema.sql',
+      '00002_rls_policies.sql',
+    ]);
+    expect(await readdir(path.join(fresh, 'app'))).toEqual(
+      expect.arrayContaining(['.env.example', '.gitignore', 'package.json', 'apps', 'packages', 'supabase']),
+    );
     // Run through npx, the report names the published command.
     expect(String(run.stdout)).toMatch(/^ {2}npx create-saas-db verify 04 /m);
     expect(String(run.stdout)).not.toContain('bin/create-saas-db.js');
 
     // The installed package verifies on its own engine image: the cache directory stays unused.
     const cacheDir = path.join(fresh, 'engine-cache');
-    const verify = await npx(fresh, 'verify-phase', ['04', 'app', '--skip', 'pgtap,typescript,python', '--json'], { CREATE_SAAS_DB_CACHE_DIR: cacheDir });
+    const verify = await npx(fresh, 'verify-phase', ['04', 'app', '--skip', 'pgtap,typescript,python', '--json'], {
+      CREATE_SAAS_DB_CACHE_DIR: cacheDir,
+    });
     expect(verify.exitCode, String(verify.stdout) + String(verify.stderr)).toBe(0);
     const report = JSON.parse(String(verify.stdout)) as { checks: Array<{ name: string; status: string }> };
-    expect(report.checks.filter((c) => c.status === 'pass').map((c) => c.name)).toEqual(['files', 'migrations', 'schema', 'rls', 'advisors', 'seed']);
+    expect(report.checks.filter((c) => c.status === 'pass').map((c) => c.name)).toEqual([
+      'files',
+      'migrations',
+      'schema',
+      'rls',
+      'advisors',
+      'seed',
+    ]);
     await expect(readdir(cacheDir)).rejects.toThrow();
   }, 300_000);
 

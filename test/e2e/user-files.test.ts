@@ -119,7 +119,9 @@ describe('generate never damages a user file', () => {
     // --append: without it the pgTAP tests are skipped with the migrations they need.
     const run = await runBin([dir, ...flags, '--force', '--append']);
     expect(run.exitCode, run.stderr).toBe(2);
-    expect(run.stderr.trim()).toMatch(/^create-saas-db: supabase\/tests\/database\/03_rls\.test\.sql is the existing migration supabase\/migrations\/03_rls\.test\.sql \(through a symlink\): refusing to modify it$/);
+    expect(run.stderr.trim()).toMatch(
+      /^create-saas-db: supabase\/tests\/database\/03_rls\.test\.sql is the existing migration supabase\/migrations\/03_rls\.test\.sql \(through a symlink\): refusing to modify it$/,
+    );
     expect(await snapshotTree(dir)).toEqual(before);
   });
 
@@ -150,7 +152,9 @@ describe('one generator at a time on a target', () => {
       const run = await runBin([dir, ...flags]);
       expect(run.exitCode, run.stderr).toBe(2);
       expect(run.stderr.trim().split('\n')).toHaveLength(1);
-      expect(run.stderr.trim()).toBe(`create-saas-db: another create-saas-db run (pid ${process.pid}) is working on ${dir}: wait for it to end and run again (lock: ${lock})`);
+      expect(run.stderr.trim()).toBe(
+        `create-saas-db: another create-saas-db run (pid ${process.pid}) is working on ${dir}: wait for it to end and run again (lock: ${lock})`,
+      );
       expect(await snapshotTree(dir)).toEqual(before);
       expect(await readFile(lock, 'utf8')).toBe(`${process.pid}\n`);
     } finally {

@@ -41,21 +41,78 @@ const PRIVILEGE_PROBES: readonly Probe[] = [
           end $$`,
     outcome: 'applies',
   },
-  { name: 'create function auth.x() is refused', sql: `create function auth.x() returns int language sql as 'select 1'`, outcome: refused(DENIED, /permission denied for schema auth/) },
-  { name: 'create table in auth is refused', sql: `create table auth.notes (id int)`, outcome: refused(DENIED, /permission denied for schema auth/) },
-  { name: 'alter table auth.users add column is refused', sql: `alter table auth.users add column plan text`, outcome: refused(DENIED, /must be owner of table users/) },
-  { name: 'create index on auth.users is refused', sql: `create index on auth.users (created_at)`, outcome: refused(DENIED, /must be owner of table users/) },
-  { name: 'a policy on auth.users is refused to plain postgres (a migration gets it through supautils)', sql: `create policy p on auth.users for select using (true)`, outcome: refused(DENIED, /must be owner of table users/) },
-  { name: 'disabling RLS on auth.users is refused', sql: `alter table auth.users disable row level security`, outcome: refused(DENIED, /must be owner of table users/) },
+  {
+    name: 'create function auth.x() is refused',
+    sql: `create function auth.x() returns int language sql as 'select 1'`,
+    outcome: refused(DENIED, /permission denied for schema auth/),
+  },
+  {
+    name: 'create table in auth is refused',
+    sql: `create table auth.notes (id int)`,
+    outcome: refused(DENIED, /permission denied for schema auth/),
+  },
+  {
+    name: 'alter table auth.users add column is refused',
+    sql: `alter table auth.users add column plan text`,
+    outcome: refused(DENIED, /must be owner of table users/),
+  },
+  {
+    name: 'create index on auth.users is refused',
+    sql: `create index on auth.users (created_at)`,
+    outcome: refused(DENIED, /must be owner of table users/),
+  },
+  {
+    name: 'a policy on auth.users is refused to plain postgres (a migration gets it through supautils)',
+    sql: `create policy p on auth.users for select using (true)`,
+    outcome: refused(DENIED, /must be owner of table users/),
+  },
+  {
+    name: 'disabling RLS on auth.users is refused',
+    sql: `alter table auth.users disable row level security`,
+    outcome: refused(DENIED, /must be owner of table users/),
+  },
   { name: 'drop table auth.users is refused', sql: `drop table auth.users`, outcome: refused(DENIED, /must be owner of table users/) },
-  { name: 'taking over the auth schema is refused', sql: `alter schema auth owner to postgres`, outcome: refused(DENIED, /must be owner of schema auth/) },
-  { name: 'create role … superuser is refused', sql: `create role intruder superuser`, outcome: refused(DENIED, /permission denied to create role/) },
-  { name: 'alter role postgres superuser is refused', sql: `alter role postgres superuser`, outcome: refused(DENIED, /permission denied to alter role/) },
-  { name: 'alter system is refused', sql: `alter system set work_mem = '64MB'`, outcome: refused(DENIED, /permission denied to set parameter/), outsideTransaction: true },
-  { name: 'copy … to program is refused', sql: `copy (select 1) to program 'true'`, outcome: refused(DENIED, /PROGRAM is not allowed on Supabase/) },
-  { name: 'set role supabase_auth_admin is refused', sql: `set local role supabase_auth_admin`, outcome: refused(DENIED, /permission denied to set role/) },
-  { name: 'granting supabase_admin to postgres is refused', sql: `grant supabase_admin to postgres`, outcome: refused(DENIED, /permission denied to grant role/) },
-  { name: 'a foreign key to auth.users applies', sql: `create table public.profiles (id uuid primary key references auth.users (id) on delete cascade)`, outcome: 'applies' },
+  {
+    name: 'taking over the auth schema is refused',
+    sql: `alter schema auth owner to postgres`,
+    outcome: refused(DENIED, /must be owner of schema auth/),
+  },
+  {
+    name: 'create role … superuser is refused',
+    sql: `create role intruder superuser`,
+    outcome: refused(DENIED, /permission denied to create role/),
+  },
+  {
+    name: 'alter role postgres superuser is refused',
+    sql: `alter role postgres superuser`,
+    outcome: refused(DENIED, /permission denied to alter role/),
+  },
+  {
+    name: 'alter system is refused',
+    sql: `alter system set work_mem = '64MB'`,
+    outcome: refused(DENIED, /permission denied to set parameter/),
+    outsideTransaction: true,
+  },
+  {
+    name: 'copy … to program is refused',
+    sql: `copy (select 1) to program 'true'`,
+    outcome: refused(DENIED, /PROGRAM is not allowed on Supabase/),
+  },
+  {
+    name: 'set role supabase_auth_admin is refused',
+    sql: `set local role supabase_auth_admin`,
+    outcome: refused(DENIED, /permission denied to set role/),
+  },
+  {
+    name: 'granting supabase_admin to postgres is refused',
+    sql: `grant supabase_admin to postgres`,
+    outcome: refused(DENIED, /permission denied to grant role/),
+  },
+  {
+    name: 'a foreign key to auth.users applies',
+    sql: `create table public.profiles (id uuid primary key references auth.users (id) on delete cascade)`,
+    outcome: 'applies',
+  },
   {
     name: 'a trigger on auth.users applies',
     sql: `create function public.on_signup() returns trigger language plpgsql security definer set search_path = '' as $$ begin return new; end $$;
@@ -71,17 +128,44 @@ const PRIVILEGE_PROBES: readonly Probe[] = [
     outcome: 'applies',
   },
   { name: 'postgres reads auth.users', sql: `select count(*) from auth.users`, outcome: 'applies' },
-  { name: 'a view over auth.users applies (postgres holds select with grant option)', sql: `create view public.user_emails as select id, email from auth.users`, outcome: 'applies' },
+  {
+    name: 'a view over auth.users applies (postgres holds select with grant option)',
+    sql: `create view public.user_emails as select id, email from auth.users`,
+    outcome: 'applies',
+  },
   { name: 'a schema of its own applies', sql: `create schema app; create table app.t (id int)`, outcome: 'applies' },
-  { name: 'a role of its own, granted an API role, applies', sql: `create role app_reader nologin; grant authenticated to app_reader`, outcome: 'applies' },
-  { name: 'uuid-ossp and pgcrypto resolve unqualified from extensions', sql: `select uuid_generate_v4(), gen_salt('bf'), crypt('x', gen_salt('bf'))`, outcome: 'applies' },
+  {
+    name: 'a role of its own, granted an API role, applies',
+    sql: `create role app_reader nologin; grant authenticated to app_reader`,
+    outcome: 'applies',
+  },
+  {
+    name: 'uuid-ossp and pgcrypto resolve unqualified from extensions',
+    sql: `select uuid_generate_v4(), gen_salt('bf'), crypt('x', gen_salt('bf'))`,
+    outcome: 'applies',
+  },
 ];
 
 /** What the API roles may do with auth. */
 const API_PROBES: readonly (Probe & { readonly role: 'anon' | 'authenticated' | 'service_role' })[] = [
-  { name: 'anon cannot read auth.users', role: 'anon', sql: `select id from auth.users`, outcome: refused(DENIED, /permission denied for table users/) },
-  { name: 'authenticated cannot read auth.users', role: 'authenticated', sql: `select id from auth.users`, outcome: refused(DENIED, /permission denied for table users/) },
-  { name: 'service_role cannot read auth.identities', role: 'service_role', sql: `select id from auth.identities`, outcome: refused(DENIED, /permission denied for table identities/) },
+  {
+    name: 'anon cannot read auth.users',
+    role: 'anon',
+    sql: `select id from auth.users`,
+    outcome: refused(DENIED, /permission denied for table users/),
+  },
+  {
+    name: 'authenticated cannot read auth.users',
+    role: 'authenticated',
+    sql: `select id from auth.users`,
+    outcome: refused(DENIED, /permission denied for table users/),
+  },
+  {
+    name: 'service_role cannot read auth.identities',
+    role: 'service_role',
+    sql: `select id from auth.identities`,
+    outcome: refused(DENIED, /permission denied for table identities/),
+  },
   { name: 'anon may call auth.uid()', role: 'anon', sql: `select auth.uid()`, outcome: 'applies' },
 ];
 
@@ -103,7 +187,10 @@ const SIGN_UP_PROBES: readonly Probe[] = [
           create function public.handle_new_user() returns trigger language plpgsql
           as $$ begin insert into public.profiles (id, email) values (new.id, new.email); return new; end $$;
           create trigger on_auth_user_created after insert on auth.users for each row execute function public.handle_new_user();`,
-    outcome: refused(DENIED, /sign-up by the auth service \(as supabase_auth_admin\) failed: permission denied for table profiles — .*security definer/),
+    outcome: refused(
+      DENIED,
+      /sign-up by the auth service \(as supabase_auth_admin\) failed: permission denied for table profiles — .*security definer/,
+    ),
   },
   {
     name: "an unqualified name in a definer function with search_path = '' makes sign-up fail",
@@ -153,8 +240,10 @@ describe.each(['embedded', 'postgres'] as const)('a new Supabase project, emulat
   });
   afterAll(() => db.dispose());
 
-  const migration = (sql: string, outsideTransaction = false) => () =>
-    outsideTransaction ? engine.exec(sql) : inRolledBackTransaction(engine, () => engine.exec(sql));
+  const migration =
+    (sql: string, outsideTransaction = false) =>
+    () =>
+      outsideTransaction ? engine.exec(sql) : inRolledBackTransaction(engine, () => engine.exec(sql));
 
   describe.runIf(kind === 'embedded')('migrations run as postgres', () => {
     it.each(PRIVILEGE_PROBES)('$name', async ({ sql, outcome, outsideTransaction }) => {
@@ -251,11 +340,27 @@ const SIGN_UP_TRIGGER = `create function public.on_signup() returns trigger lang
  * query in the migration's transaction whose rows must equal `rows`.
  */
 const SUPAUTILS_PROBES: readonly (Probe & { readonly check?: string; readonly rows?: unknown[] })[] = [
-  { name: 'dropping a trigger on auth.users applies (drop_trigger_grants)', sql: `${SIGN_UP_TRIGGER}\ndrop trigger on_signup on auth.users;`, outcome: 'applies' },
+  {
+    name: 'dropping a trigger on auth.users applies (drop_trigger_grants)',
+    sql: `${SIGN_UP_TRIGGER}\ndrop trigger on_signup on auth.users;`,
+    outcome: 'applies',
+  },
   { name: 'drop trigger if exists on auth.users applies', sql: `drop trigger if exists on_signup on auth.users;`, outcome: 'applies' },
-  { name: 'a policy on auth.users applies (policy_grants)', sql: `create policy "own row" on auth.users for select to authenticated using (id = (select auth.uid()));`, outcome: 'applies' },
-  { name: 'a policy on storage.objects, altered and dropped, applies', sql: `create policy p on storage.objects for select using (bucket_id = 'a');\nalter policy p on storage.objects using (bucket_id = 'b');\ndrop policy p on storage.objects;`, outcome: 'applies' },
-  { name: 'a policy on an auth table off the list is refused', sql: `create policy p on auth.mfa_factors for select using (true);`, outcome: refused(DENIED, /must be owner of table mfa_factors/) },
+  {
+    name: 'a policy on auth.users applies (policy_grants)',
+    sql: `create policy "own row" on auth.users for select to authenticated using (id = (select auth.uid()));`,
+    outcome: 'applies',
+  },
+  {
+    name: 'a policy on storage.objects, altered and dropped, applies',
+    sql: `create policy p on storage.objects for select using (bucket_id = 'a');\nalter policy p on storage.objects using (bucket_id = 'b');\ndrop policy p on storage.objects;`,
+    outcome: 'applies',
+  },
+  {
+    name: 'a policy on an auth table off the list is refused',
+    sql: `create policy p on auth.mfa_factors for select using (true);`,
+    outcome: refused(DENIED, /must be owner of table mfa_factors/),
+  },
   {
     name: 'create extension of a privileged extension applies, its objects owned by supabase_admin',
     sql: `create extension if not exists vector with schema extensions;\ncreate extension pg_trgm with schema extensions;`,
@@ -284,22 +389,58 @@ const SUPAUTILS_PROBES: readonly (Probe & { readonly check?: string; readonly ro
     check: `select pg_get_userbyid(evtowner) as owner from pg_event_trigger where evtname = 'on_ddl'`,
     rows: [{ owner: 'postgres' }],
   },
-  { name: 'set session authorization supabase_admin is refused', sql: `select 1;\nset session authorization supabase_admin;`, outcome: refused(DENIED, /:2: SET\/RESET SESSION AUTHORIZATION is not allowed on Supabase/) },
-  { name: 'reset session authorization is refused', sql: `reset session authorization;`, outcome: refused(DENIED, /not allowed on Supabase/) },
-  { name: 'set role supabase_admin is refused', sql: `set role supabase_admin;`, outcome: refused(DENIED, /SET ROLE supabase_admin is not allowed on Supabase/) },
+  {
+    name: 'set session authorization supabase_admin is refused',
+    sql: `select 1;\nset session authorization supabase_admin;`,
+    outcome: refused(DENIED, /:2: SET\/RESET SESSION AUTHORIZATION is not allowed on Supabase/),
+  },
+  {
+    name: 'reset session authorization is refused',
+    sql: `reset session authorization;`,
+    outcome: refused(DENIED, /not allowed on Supabase/),
+  },
+  {
+    name: 'set role supabase_admin is refused',
+    sql: `set role supabase_admin;`,
+    outcome: refused(DENIED, /SET ROLE supabase_admin is not allowed on Supabase/),
+  },
   {
     name: 'a file that becomes another session user in a DO block fails',
     sql: `do $$ begin execute 'set session authorization supabase_admin'; end $$;`,
     outcome: refused(DENIED, /leaves the session as supabase_admin, not postgres: .*not allowed on Supabase/),
   },
-  { name: 'a file that sets a role and keeps it fails', sql: `set role authenticated;`, outcome: refused(DENIED, /leaves the session as authenticated \(session user postgres\)/) },
+  {
+    name: 'a file that sets a role and keeps it fails',
+    sql: `set role authenticated;`,
+    outcome: refused(DENIED, /leaves the session as authenticated \(session user postgres\)/),
+  },
   { name: 'a role set and reset applies', sql: `set role authenticated;\nselect 1;\nreset role;`, outcome: 'applies' },
   { name: "changing authenticator's settings applies", sql: `alter role authenticator set statement_timeout = '10s';`, outcome: 'applies' },
-  { name: 'altering a reserved role is refused', sql: `alter role supabase_auth_admin nologin;`, outcome: refused(DENIED, /"supabase_auth_admin" is a reserved role, only superusers can modify it/) },
-  { name: 'renaming a reserved role is refused', sql: `alter role anon rename to visitor;`, outcome: refused(DENIED, /"anon" is a reserved role/) },
-  { name: 'dropping a reserved role is refused', sql: `drop role if exists app_role, service_role;`, outcome: refused(DENIED, /"service_role" is a reserved role/) },
-  { name: 'granting a reserved membership is refused', sql: `grant supabase_auth_admin to postgres;`, outcome: refused(DENIED, /"supabase_auth_admin" role memberships are reserved, only superusers can grant them/) },
-  { name: 'granting an API role to a role of its own applies', sql: `create role app_writer nologin;\ngrant authenticated, anon to app_writer;`, outcome: 'applies' },
+  {
+    name: 'altering a reserved role is refused',
+    sql: `alter role supabase_auth_admin nologin;`,
+    outcome: refused(DENIED, /"supabase_auth_admin" is a reserved role, only superusers can modify it/),
+  },
+  {
+    name: 'renaming a reserved role is refused',
+    sql: `alter role anon rename to visitor;`,
+    outcome: refused(DENIED, /"anon" is a reserved role/),
+  },
+  {
+    name: 'dropping a reserved role is refused',
+    sql: `drop role if exists app_role, service_role;`,
+    outcome: refused(DENIED, /"service_role" is a reserved role/),
+  },
+  {
+    name: 'granting a reserved membership is refused',
+    sql: `grant supabase_auth_admin to postgres;`,
+    outcome: refused(DENIED, /"supabase_auth_admin" role memberships are reserved, only superusers can grant them/),
+  },
+  {
+    name: 'granting an API role to a role of its own applies',
+    sql: `create role app_writer nologin;\ngrant authenticated, anon to app_writer;`,
+    outcome: 'applies',
+  },
 ];
 
 describe('a migration on the embedded engine, with supautils', () => {

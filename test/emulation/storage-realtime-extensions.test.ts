@@ -68,10 +68,9 @@ describe.each(ENGINE_KINDS)('a Supabase project on %s', (kind: EngineKind) => {
   }
 
   const serverHas = async (extension: string): Promise<boolean> => {
-    const [row] = await engine.query<{ has: boolean }>(
-      'select exists (select from pg_available_extensions where name = $1) as has',
-      [extension],
-    );
+    const [row] = await engine.query<{ has: boolean }>('select exists (select from pg_available_extensions where name = $1) as has', [
+      extension,
+    ]);
     return Boolean(row?.has);
   };
 
@@ -185,9 +184,8 @@ describe.each(ENGINE_KINDS)('a Supabase project on %s', (kind: EngineKind) => {
     });
 
     it('a migration calls realtime.send, which stores the broadcast', async () => {
-      const { checked } = await probe(
-        `select realtime.send(jsonb_build_object('hello', 'world'), 'greeting', 'room:1', false);`,
-        (e) => e.query(`select topic, event, extension, private from realtime.messages`),
+      const { checked } = await probe(`select realtime.send(jsonb_build_object('hello', 'world'), 'greeting', 'room:1', false);`, (e) =>
+        e.query(`select topic, event, extension, private from realtime.messages`),
       );
       expect(checked).toEqual([{ topic: 'room:1', event: 'greeting', extension: 'broadcast', private: false }]);
     });
@@ -340,9 +338,7 @@ describe.each(ENGINE_KINDS)('a Supabase project on %s', (kind: EngineKind) => {
 
     it('pgjwt signs and verifies a token', async () => {
       const { checked } = await probe(`create extension if not exists pgjwt with schema extensions;`, (e) =>
-        e.query(
-          `select valid, payload ->> 'sub' as sub from extensions.verify(extensions.sign('{"sub":"u1"}'::json, 'secret'), 'secret')`,
-        ),
+        e.query(`select valid, payload ->> 'sub' as sub from extensions.verify(extensions.sign('{"sub":"u1"}'::json, 'secret'), 'secret')`),
       );
       expect(checked).toEqual([{ valid: true, sub: 'u1' }]);
     });
@@ -381,7 +377,9 @@ describe.each(ENGINE_KINDS)('a Supabase project on %s', (kind: EngineKind) => {
     });
 
     it('reports a failure after a stand-in at its own line', async () => {
-      expect(await refusal(`create extension pg_net;\n\nselect 1;\nselect net.no_such_function();`)).toMatch(/:4: function net\.no_such_function\(\) does not exist/);
+      expect(await refusal(`create extension pg_net;\n\nselect 1;\nselect net.no_such_function();`)).toMatch(
+        /:4: function net\.no_such_function\(\) does not exist/,
+      );
     });
 
     it('lists the stand-ins a migration created, and none for a plain one', async () => {
@@ -412,9 +410,9 @@ describe('which extensions an embedded engine loads', () => {
 
   it('reads statements, not text', () => {
     expect(
-      extensionStatements(`select $$ create extension pg_cron; $$;\nCREATE EXTENSION IF NOT EXISTS "pg_net" WITH SCHEMA "extensions" CASCADE;`),
-    ).toEqual([
-      expect.objectContaining({ action: 'create', name: 'pg_net', ifNotExists: true, schema: 'extensions', cascade: true }),
-    ]);
+      extensionStatements(
+        `select $$ create extension pg_cron; $$;\nCREATE EXTENSION IF NOT EXISTS "pg_net" WITH SCHEMA "extensions" CASCADE;`,
+      ),
+    ).toEqual([expect.objectContaining({ action: 'create', name: 'pg_net', ifNotExists: true, schema: 'extensions', cascade: true })]);
   });
 });

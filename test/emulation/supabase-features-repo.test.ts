@@ -4,7 +4,16 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EMULATED_LABEL } from '../../src/emulation/extensions.js';
 import { repoEmbeddedExtensions } from '../../src/verify/database/repo-extensions.js';
-import { check, copyRepo, editRepoFile, generatedRepo, removeTempDirs, runVerify, runVerifyJson, writeRepoFile } from '../verify/helpers/repo.js';
+import {
+  check,
+  copyRepo,
+  editRepoFile,
+  generatedRepo,
+  removeTempDirs,
+  runVerify,
+  runVerifyJson,
+  writeRepoFile,
+} from '../verify/helpers/repo.js';
 
 /**
  * A generated repo plus a migration using vector, pg_trgm, pg_cron, vault, storage policies and
@@ -38,7 +47,9 @@ describe('a repo using Supabase features', () => {
     expect(notes).toEqual([
       {
         // The fixture's supabase/config.toml says major_version = 15.
-        message: expect.stringMatching(/^the embedded engine is PostgreSQL 18; this project runs PostgreSQL 15 .*--db-url against a PostgreSQL 15 server/),
+        message: expect.stringMatching(
+          /^the embedded engine is PostgreSQL 18; this project runs PostgreSQL 15 .*--db-url against a PostgreSQL 15 server/,
+        ),
         location: { file: 'supabase/config.toml' },
       },
       {
@@ -62,9 +73,18 @@ describe('a repo using Supabase features', () => {
   it('says where the authoritative answer is for a project on PostgreSQL 17', async () => {
     const on17 = await copyRepo(repo, 'features-17');
     await editRepoFile(on17, 'supabase/config.toml', /^major_version = 15$/m, 'major_version = 17');
-    const { report } = await runVerifyJson(['04', on17, '--skip', 'typescript,python,pgtap,rls,advisors,schema,seed', '--grants', 'current']);
+    const { report } = await runVerifyJson([
+      '04',
+      on17,
+      '--skip',
+      'typescript,python,pgtap,rls,advisors,schema,seed',
+      '--grants',
+      'current',
+    ]);
     expect(check(report, 'migrations').warnings).toContainEqual({
-      message: expect.stringMatching(/^the embedded engine is PostgreSQL 18; this project runs PostgreSQL 17 .*--db-url against a PostgreSQL 17 server/),
+      message: expect.stringMatching(
+        /^the embedded engine is PostgreSQL 18; this project runs PostgreSQL 17 .*--db-url against a PostgreSQL 17 server/,
+      ),
       location: { file: 'supabase/config.toml' },
     });
   });

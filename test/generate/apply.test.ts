@@ -19,7 +19,13 @@ function plan(root: string, files: PlannedFile[]): Plan {
 /** Fails the nth rename (the moment a file would land), after earlier files were written. */
 function failingFs(failOnRename: number): ApplyFs {
   let renames = 0;
-  return { ...realFs, rename: async (from, to) => { if (++renames === failOnRename) throw new Error('disk full (injected)'); return realFs.rename(from, to); } };
+  return {
+    ...realFs,
+    rename: async (from, to) => {
+      if (++renames === failOnRename) throw new Error('disk full (injected)');
+      return realFs.rename(from, to);
+    },
+  };
 }
 
 async function listAll(dir: string): Promise<string[]> {
@@ -31,12 +37,14 @@ describe('applyPlan', () => {
     const root = await tempCopy(null);
     await writeFile(path.join(root, 'keep.txt'), 'old');
     await writeFile(path.join(root, 'package.json'), '{}\n');
-    const result = await applyPlan(plan(root, [
-      file('a/b/new.sql', 'create', 'new'),
-      file('keep.txt', 'overwrite', 'replaced', 'old'),
-      file('package.json', 'update', '{"a":1}\n', '{}\n'),
-      file('skipped.txt', 'skip', 'x'),
-    ]));
+    const result = await applyPlan(
+      plan(root, [
+        file('a/b/new.sql', 'create', 'new'),
+        file('keep.txt', 'overwrite', 'replaced', 'old'),
+        file('package.json', 'update', '{"a":1}\n', '{}\n'),
+        file('skipped.txt', 'skip', 'x'),
+      ]),
+    );
     expect(await readFile(path.join(root, 'a/b/new.sql'), 'utf8')).toBe('new');
     expect(await readFile(path.join(root, 'keep.txt'), 'utf8')).toBe('replaced');
     expect(await readFile(path.join(root, 'keep.txt.bak'), 'utf8')).toBe('old');
@@ -66,8 +74,16 @@ describe('applyPlan', () => {
   it('stops and undoes everything when aborted (SIGINT)', async () => {
     const root = await tempCopy(null);
     const controller = new AbortController();
-    const fs: ApplyFs = { ...realFs, rename: async (from, to) => { await realFs.rename(from, to); controller.abort(); } };
-    await expect(applyPlan(plan(root, [file('one.txt', 'create', '1'), file('two.txt', 'create', '2')]), { fs, signal: controller.signal })).rejects.toMatchObject({ code: 'cancelled' });
+    const fs: ApplyFs = {
+      ...realFs,
+      rename: async (from, to) => {
+        await realFs.rename(from, to);
+        controller.abort();
+      },
+    };
+    await expect(
+      applyPlan(plan(root, [file('one.txt', 'create', '1'), file('two.txt', 'create', '2')]), { fs, signal: controller.signal }),
+    ).rejects.toMatchObject({ code: 'cancelled' });
     expect(await listAll(root)).toEqual([]);
   });
 
@@ -76,7 +92,10 @@ describe('applyPlan', () => {
     await writeFile(path.join(root, 'package.json'), '{"edited":"by another program"}\n');
     const before = await snapshotTree(root);
     const run = applyPlan(plan(root, [file('new.txt', 'create', 'x'), file('package.json', 'update', '{"a":1}\n', '{}\n')]));
-    await expect(run).rejects.toMatchObject({ code: 'conflict', message: 'package.json changed since the plan was made (by another program?): nothing was written; run again' });
+    await expect(run).rejects.toMatchObject({
+      code: 'conflict',
+      message: 'package.json changed since the plan was made (by another program?): nothing was written; run again',
+    });
     expect(await snapshotTree(root)).toEqual(before);
   });
 
@@ -84,13 +103,17 @@ describe('applyPlan', () => {
     const root = await tempCopy(null);
     await writeFile(path.join(root, 'seed.sql'), '-- written meanwhile\n');
     const before = await snapshotTree(root);
-    await expect(applyPlan(plan(root, [file('a.txt', 'create', 'x'), file('seed.sql', 'create', 'ours')]))).rejects.toThrow(/seed\.sql appeared while writing; nothing was overwritten/);
+    await expect(applyPlan(plan(root, [file('a.txt', 'create', 'x'), file('seed.sql', 'create', 'ours')]))).rejects.toThrow(
+      /seed\.sql appeared while writing; nothing was overwritten/,
+    );
     expect(await snapshotTree(root)).toEqual(before);
   });
 
   it('refuses to modify an existing migration before writing anything', async () => {
     const root = await tempCopy(null);
-    await expect(applyPlan(plan(root, [file('new.txt', 'create', 'x'), file('supabase/migrations/00001_a.sql', 'overwrite', 'y', 'z')]))).rejects.toThrow(/refusing to modify the existing migration/);
+    await expect(
+      applyPlan(plan(root, [file('new.txt', 'create', 'x'), file('supabase/migrations/00001_a.sql', 'overwrite', 'y', 'z')])),
+    ).rejects.toThrow(/refusing to modify the existing migration/);
     expect(await listAll(root)).toEqual([]);
   });
 
@@ -99,7 +122,9 @@ describe('applyPlan', () => {
     const outside = await tempCopy(null);
     await mkdir(path.join(root, 'apps'));
     await symlink(outside, path.join(root, 'apps', 'web'));
-    await expect(applyPlan(plan(root, [file('ok.txt', 'create', 'x'), file('apps/web/lib/x.ts', 'create', 'y')]))).rejects.toMatchObject({ code: 'target' });
+    await expect(applyPlan(plan(root, [file('ok.txt', 'create', 'x'), file('apps/web/lib/x.ts', 'create', 'y')]))).rejects.toMatchObject({
+      code: 'target',
+    });
     expect(await listAll(outside)).toEqual([]);
     expect(await listAll(root)).toEqual(['apps', 'apps/web']);
   });
@@ -113,10 +138,18 @@ describe('the run journal', () => {
     const before = await snapshotTree(root);
     // The third file's rename never returns: the process is as good as killed at that moment.
     let renames = 0;
-    const frozen: ApplyFs = { ...realFs, rename: (from, to) => (++renames === 3 ? new Promise<never>(() => undefined) : realFs.rename(from, to)) };
-    void applyPlan(plan(root, [file('big.json', 'update', '{}\n', large), file('a/new.txt', 'create', 'new'), file('b/other.txt', 'create', 'x')]), { fs: frozen });
+    const frozen: ApplyFs = {
+      ...realFs,
+      rename: (from, to) => (++renames === 3 ? new Promise<never>(() => undefined) : realFs.rename(from, to)),
+    };
+    void applyPlan(
+      plan(root, [file('big.json', 'update', '{}\n', large), file('a/new.txt', 'create', 'new'), file('b/other.txt', 'create', 'x')]),
+      { fs: frozen },
+    );
     await vi.waitFor(() => expect(renames).toBe(3));
-    const journal = JSON.parse(await readFile(path.join(root, JOURNAL_FILE), 'utf8')) as { steps: Array<{ kind: string; original?: object }> };
+    const journal = JSON.parse(await readFile(path.join(root, JOURNAL_FILE), 'utf8')) as {
+      steps: Array<{ kind: string; original?: object }>;
+    };
     expect(journal.steps.map((s) => s.kind)).toEqual(['replaced', 'dir', 'created', 'dir', 'created']);
     expect(journal.steps[0]!.original).toHaveProperty('copy');
     expect(await recoverInterruptedRun(root)).toMatchObject({ pid: process.pid, undone: 5 });

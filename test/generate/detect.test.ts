@@ -14,12 +14,25 @@ describe('detectProject', () => {
     expect(facts.packageManager).toBe('pnpm');
     expect(facts.isWorkspace).toBe(true);
     expect(facts.isNewRepo).toBe(false);
-    expect(facts.web).toMatchObject({ dir: 'apps/web', codeDir: 'apps/web', usesSrcDir: false, nextMajor: 16, nextMajorSource: 'package.json', hasSupabaseLib: false });
+    expect(facts.web).toMatchObject({
+      dir: 'apps/web',
+      codeDir: 'apps/web',
+      usesSrcDir: false,
+      nextMajor: 16,
+      nextMajorSource: 'package.json',
+      hasSupabaseLib: false,
+    });
     expect(facts.web.envModule).toMatchObject({ file: 'apps/web/lib/env.ts', exportsPublicEnv: true, exportsEnv: true });
-    expect(facts.web.envModule?.keys).toEqual(expect.arrayContaining(['NEXT_PUBLIC_SUPABASE_URL', 'NEXT_PUBLIC_SUPABASE_ANON_KEY', 'SUPABASE_SERVICE_ROLE_KEY']));
+    expect(facts.web.envModule?.keys).toEqual(
+      expect.arrayContaining(['NEXT_PUBLIC_SUPABASE_URL', 'NEXT_PUBLIC_SUPABASE_ANON_KEY', 'SUPABASE_SERVICE_ROLE_KEY']),
+    );
     expect(facts.backend).toEqual({ dir: 'packages/backend', hasPyproject: true, hasConfig: true, dependsOnSupabase: false });
     expect(facts.supabase).toMatchObject({ hasConfigToml: true, seedPaths: ['./seed.sql'], migrationsDir: 'absent', naming: null });
-    expect(facts.scaffoldConfig).toEqual({ file: 'scaffold-config.json', projectName: 'acme-saas', tiers: ['free', 'pro', 'studio', 'enterprise'] });
+    expect(facts.scaffoldConfig).toEqual({
+      file: 'scaffold-config.json',
+      projectName: 'acme-saas',
+      tiers: ['free', 'pro', 'studio', 'enterprise'],
+    });
     expect(facts.typesPackageFile).toBe('packages/types/src/database.ts');
   });
 
@@ -99,7 +112,10 @@ describe('detectProject', () => {
 describe('next version ranges', () => {
   it('reads majors from ranges, latest and catalogs', async () => {
     const dir = await tempCopy(null);
-    await writeFile(path.join(dir, 'pnpm-workspace.yaml'), "packages:\n  - apps/*\ncatalog:\n  next: ^16.1.0\n  react: 19.0.0\ncatalogs:\n  legacy:\n    next: 15.3.0\n");
+    await writeFile(
+      path.join(dir, 'pnpm-workspace.yaml'),
+      'packages:\n  - apps/*\ncatalog:\n  next: ^16.1.0\n  react: 19.0.0\ncatalogs:\n  legacy:\n    next: 15.3.0\n',
+    );
     expect(await majorFromRange('^16.1.0', dir)).toBe(16);
     expect(await majorFromRange('~15.2', dir)).toBe(15);
     expect(await majorFromRange('latest', dir)).toBe(16);
@@ -113,7 +129,10 @@ describe('next version ranges', () => {
 
 describe('config.toml seed paths', () => {
   it('reads [db.seed] sql_paths', () => {
-    expect(seedSqlPaths('[db]\nport = 1\n[db.seed]\nenabled = true\nsql_paths = ["./seed.sql", "./more/*.sql"]\n[api]\n')).toEqual(['./seed.sql', './more/*.sql']);
+    expect(seedSqlPaths('[db]\nport = 1\n[db.seed]\nenabled = true\nsql_paths = ["./seed.sql", "./more/*.sql"]\n[api]\n')).toEqual([
+      './seed.sql',
+      './more/*.sql',
+    ]);
     expect(seedSqlPaths('[db]\nport = 1\n')).toBeNull();
     expect(seedSqlPaths('[db.seed]\nsql_paths = []\n')).toEqual([]);
   });
@@ -126,7 +145,9 @@ describe('config.toml seed paths', () => {
   });
 
   it('a config.toml that is not TOML is an error with the position, not its content', () => {
-    expect(() => seedSqlPaths('[db.seed\nsecret = "hunter2"\n')).toThrow(/^supabase\/config\.toml is not valid TOML \(line 1, column \d+: [^)]*\): fix it and run again$/);
+    expect(() => seedSqlPaths('[db.seed\nsecret = "hunter2"\n')).toThrow(
+      /^supabase\/config\.toml is not valid TOML \(line 1, column \d+: [^)]*\): fix it and run again$/,
+    );
     expect(() => seedSqlPaths('[db.seed\nsecret = "hunter2"\n')).not.toThrow(/hunter2|db\.seed/);
   });
 });

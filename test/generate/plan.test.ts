@@ -5,7 +5,11 @@ import { phaseLayout } from '../../src/phase-04/layout.js';
 import { nextMigrationVersions } from '../../src/plan/migration-versions.js';
 import { buildPlan, overwriteConflict, type PlanInput } from '../../src/plan/plan.js';
 
-function facts(overrides: Partial<ProjectFacts> = {}, web: Partial<ProjectFacts['web']> = {}, supabase: Partial<ProjectFacts['supabase']> = {}): ProjectFacts {
+function facts(
+  overrides: Partial<ProjectFacts> = {},
+  web: Partial<ProjectFacts['web']> = {},
+  supabase: Partial<ProjectFacts['supabase']> = {},
+): ProjectFacts {
   return {
     root: '/repo',
     exists: true,
@@ -18,10 +22,32 @@ function facts(overrides: Partial<ProjectFacts> = {}, web: Partial<ProjectFacts[
     typesPackageFile: null,
     ...overrides,
     web: {
-      dir: 'apps/web', hasPackageJson: true, usesSrcDir: false, codeDir: 'apps/web', nextMajor: 16, nextMajorSource: 'package.json',
-      found: true, proxyFile: null, middlewareFile: null, envModule: null, hasSupabaseLib: false, dependencies: {}, ...web,
+      dir: 'apps/web',
+      hasPackageJson: true,
+      usesSrcDir: false,
+      codeDir: 'apps/web',
+      nextMajor: 16,
+      nextMajorSource: 'package.json',
+      found: true,
+      proxyFile: null,
+      middlewareFile: null,
+      envModule: null,
+      hasSupabaseLib: false,
+      dependencies: {},
+      ...web,
     },
-    supabase: { escapesRoot: false, hasConfigToml: true, seedPaths: null, missingSeedPaths: [], schemas: null, migrationsDir: 'absent', migrations: [], ignoredMigrationFiles: [], naming: null, ...supabase },
+    supabase: {
+      escapesRoot: false,
+      hasConfigToml: true,
+      seedPaths: null,
+      missingSeedPaths: [],
+      schemas: null,
+      migrationsDir: 'absent',
+      migrations: [],
+      ignoredMigrationFiles: [],
+      naming: null,
+      ...supabase,
+    },
   };
 }
 
@@ -126,21 +152,38 @@ describe('buildPlan', () => {
     const plan = buildPlan(input(f));
     expect(plan.files.filter((p) => p.group === 'migrations').map((p) => p.status)).toEqual(['skip', 'skip']);
     expect(plan.files.find((p) => p.group === 'migrations')?.reason).toMatch(/already holds 1 migration file\(s\); pass --append/);
-    expect(buildPlan(input(f, {}, { force: false, append: true })).files.filter((p) => p.group === 'migrations').map((p) => p.status)).toEqual(['create', 'create']);
+    expect(
+      buildPlan(input(f, {}, { force: false, append: true }))
+        .files.filter((p) => p.group === 'migrations')
+        .map((p) => p.status),
+    ).toEqual(['create', 'create']);
   });
 
   it("skips seed and db tests with skipped migrations; the phase's own earlier migrations skip nothing else, with no --append hint", () => {
-    const own = facts({}, {}, { migrationsDir: 'directory', migrations: [{ name: '00001_x.sql', version: '00001' }], naming: 'sequential' });
+    const own = facts(
+      {},
+      {},
+      { migrationsDir: 'directory', migrations: [{ name: '00001_x.sql', version: '00001' }], naming: 'sequential' },
+    );
     const skipped = buildPlan(input(own)).files.filter((p) => p.group === 'seed' || p.group === 'db-tests');
     expect(skipped.map((p) => p.status)).toEqual(['skip', 'skip']);
     expect(skipped[0]?.reason).toMatch(/needs the phase's migrations, which are not added \(.*pass --append/);
-    const ours = facts({}, {}, {
-      migrationsDir: 'directory',
-      migrations: [{ name: '00001_initial_schema.sql', version: '00001' }, { name: '00002_rls_policies.sql', version: '00002' }],
-      naming: 'sequential',
-    });
+    const ours = facts(
+      {},
+      {},
+      {
+        migrationsDir: 'directory',
+        migrations: [
+          { name: '00001_initial_schema.sql', version: '00001' },
+          { name: '00002_rls_policies.sql', version: '00002' },
+        ],
+        naming: 'sequential',
+      },
+    );
     const plan = buildPlan(input(ours));
-    expect(plan.files.find((p) => p.group === 'migrations')?.reason).toMatch(/^the phase's migrations are already in supabase\/migrations\/ \(00001_initial_schema\.sql, 00002_rls_policies\.sql\)/);
+    expect(plan.files.find((p) => p.group === 'migrations')?.reason).toMatch(
+      /^the phase's migrations are already in supabase\/migrations\/ \(00001_initial_schema\.sql, 00002_rls_policies\.sql\)/,
+    );
     expect(plan.files.map((p) => p.reason).join('\n')).not.toMatch(/--append/);
     expect(statusOf(plan, 'supabase/seed.sql')).toBe('create');
   });
@@ -176,7 +219,17 @@ describe('nextMigrationVersions', () => {
   const now = new Date('2026-11-25T10:20:30.456Z');
   it('numbers sequentially after the existing ones, keeping their width', () => {
     expect(nextMigrationVersions([], 'sequential', 2, now)).toEqual(['00001', '00002']);
-    expect(nextMigrationVersions([{ name: '00007_a.sql', version: '00007' }, { name: '00012_b.sql', version: '00012' }], 'sequential', 2, now)).toEqual(['00013', '00014']);
+    expect(
+      nextMigrationVersions(
+        [
+          { name: '00007_a.sql', version: '00007' },
+          { name: '00012_b.sql', version: '00012' },
+        ],
+        'sequential',
+        2,
+        now,
+      ),
+    ).toEqual(['00013', '00014']);
     expect(nextMigrationVersions([{ name: '0009_a.sql', version: '0009' }], 'sequential', 1, now)).toEqual(['0010']);
   });
   it('uses UTC timestamps strictly after the newest existing version', () => {
@@ -195,7 +248,7 @@ describe('nextMigrationVersions', () => {
     expect(new Set(versions).size).toBe(versions.length);
   };
 
-  it('keeps the repo\'s width when that still sorts after: 0001_ → 0002_, 1_ → 2_', () => {
+  it("keeps the repo's width when that still sorts after: 0001_ → 0002_, 1_ → 2_", () => {
     expect(nextMigrationVersions(m('0001_init.sql'), 'sequential', 2, now)).toEqual(['0002', '0003']);
     expect(nextMigrationVersions(m('1_init.sql'), 'sequential', 2, now)).toEqual(['2', '3']);
     const mixed = m('1_init.sql', '00003_b.sql');

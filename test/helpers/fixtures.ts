@@ -32,7 +32,12 @@ export async function hashTree(dir: string): Promise<Map<string, string>> {
       if (entry.isDirectory()) {
         if (entry.name !== 'node_modules') await walk(abs);
       } else if (entry.isFile()) {
-        out.set(path.relative(dir, abs).split(path.sep).join('/'), createHash('sha256').update(await readFile(abs)).digest('hex'));
+        out.set(
+          path.relative(dir, abs).split(path.sep).join('/'),
+          createHash('sha256')
+            .update(await readFile(abs))
+            .digest('hex'),
+        );
       }
     }
   }
@@ -58,7 +63,13 @@ export async function snapshotTree(dir: string): Promise<Map<string, string>> {
       const s = await lstat(abs);
       const identity = `mode=${s.mode.toString(8)} uid=${s.uid} gid=${s.gid} nlink=${s.nlink}`;
       if (s.isSymbolicLink()) out.set(rel, `symlink -> ${await readlink(abs)} ${identity}`);
-      else if (s.isFile()) out.set(rel, `file ${createHash('sha256').update(await readFile(abs)).digest('hex')} ${identity}`);
+      else if (s.isFile())
+        out.set(
+          rel,
+          `file ${createHash('sha256')
+            .update(await readFile(abs))
+            .digest('hex')} ${identity}`,
+        );
       else if (s.isDirectory()) {
         out.set(rel, `dir ${identity}`);
         if (entry.name !== 'node_modules') await walk(abs);

@@ -124,10 +124,7 @@ describe('probePythonBackend reports what is wrong', () => {
   });
 
   it('an import error: the settings lack a required variable', async () => {
-    const config = (await readFile(fixtureConfig, 'utf8')).replace(
-      'ENVIRONMENT: str = "development"',
-      'STRIPE_WEBHOOK_SECRET: str',
-    );
+    const config = (await readFile(fixtureConfig, 'utf8')).replace('ENVIRONMENT: str = "development"', 'STRIPE_WEBHOOK_SECRET: str');
     const backendDir = await backend(exampleContext(), config);
 
     const result = await probePythonBackend({ backendDir, python });
@@ -157,7 +154,12 @@ describe('probePythonBackend reports what is wrong', () => {
 
     const result = await probePythonBackend({ backendDir, python: path.join(backendDir, 'no', 'python') });
 
-    expect(result).toEqual({ status: 'skipped', compiled: false, python: null, reason: `Python not found at ${path.join(backendDir, 'no', 'python')}` });
+    expect(result).toEqual({
+      status: 'skipped',
+      compiled: false,
+      python: null,
+      reason: `Python not found at ${path.join(backendDir, 'no', 'python')}`,
+    });
   });
 
   it('a missing module file', async () => {

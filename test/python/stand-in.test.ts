@@ -53,7 +53,12 @@ describe('database.py against a Supabase that hangs on some requests', () => {
   it('six hung calls do not stall a seventh; each fails within the time limit naming table and operation', async () => {
     const result = await execa(python, ['-B', DRIVER, String(TIMEOUT_SECONDS)], {
       cwd: backendDir,
-      env: { PYTHONPATH: backendDir, SUPABASE_URL: standIn.url, SUPABASE_SECRET_KEY: 'sb_secret_x', SUPABASE_SERVICE_ROLE_KEY: 'legacy-service-role' },
+      env: {
+        PYTHONPATH: backendDir,
+        SUPABASE_URL: standIn.url,
+        SUPABASE_SECRET_KEY: 'sb_secret_x',
+        SUPABASE_SERVICE_ROLE_KEY: 'legacy-service-role',
+      },
       extendEnv: false,
       reject: false,
       timeout: 60_000,

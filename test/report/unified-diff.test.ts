@@ -4,7 +4,9 @@ import { unifiedDiff } from '../../src/report/unified-diff.js';
 const lines = (n: number, prefix = 'line') => Array.from({ length: n }, (_, i) => `${prefix} ${i + 1}`);
 /** The diff's lines after the `---`/`+++` header, from disk (`-`) to expected (`+`). */
 const hunks = (onDisk: string, expected: string, maxLines?: number) =>
-  unifiedDiff('f.ts', onDisk, expected, maxLines === undefined ? {} : { maxLines }).split('\n').slice(2, -1);
+  unifiedDiff('f.ts', onDisk, expected, maxLines === undefined ? {} : { maxLines })
+    .split('\n')
+    .slice(2, -1);
 
 describe('unifiedDiff', () => {
   it('is empty for equal texts, line endings ignored', () => {

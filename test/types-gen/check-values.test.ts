@@ -3,15 +3,11 @@ import { allowedValuesFromCheck, intersectAllowedValues } from '../../src/types-
 
 describe('allowedValuesFromCheck', () => {
   it('reads a text IN-list as PostgreSQL prints it', () => {
-    expect(allowedValuesFromCheck("CHECK ((tier = ANY (ARRAY['free'::text, 'pro'::text])))", 'tier')).toEqual([
-      'free',
-      'pro',
-    ]);
+    expect(allowedValuesFromCheck("CHECK ((tier = ANY (ARRAY['free'::text, 'pro'::text])))", 'tier')).toEqual(['free', 'pro']);
   });
 
   it('reads a varchar IN-list with its casts', () => {
-    const definition =
-      "CHECK (((tier)::text = ANY ((ARRAY['free'::character varying, 'pro'::character varying])::text[])))";
+    const definition = "CHECK (((tier)::text = ANY ((ARRAY['free'::character varying, 'pro'::character varying])::text[])))";
     expect(allowedValuesFromCheck(definition, 'tier')).toEqual(['free', 'pro']);
   });
 
@@ -20,9 +16,7 @@ describe('allowedValuesFromCheck', () => {
   });
 
   it('unescapes quotes in values and quoted column names', () => {
-    expect(
-      allowedValuesFromCheck(`CHECK (("Tier" = ANY (ARRAY['it''s'::text, 'b'::text])))`, 'Tier'),
-    ).toEqual(["it's", 'b']);
+    expect(allowedValuesFromCheck(`CHECK (("Tier" = ANY (ARRAY['it''s'::text, 'b'::text])))`, 'Tier')).toEqual(["it's", 'b']);
   });
 
   it('ignores NOT VALID as a suffix', () => {
@@ -46,6 +40,11 @@ describe('allowedValuesFromCheck', () => {
 
 describe('intersectAllowedValues', () => {
   it('keeps the values every list allows, in the first list order', () => {
-    expect(intersectAllowedValues([['a', 'b', 'c'], ['c', 'a']])).toEqual(['a', 'c']);
+    expect(
+      intersectAllowedValues([
+        ['a', 'b', 'c'],
+        ['c', 'a'],
+      ]),
+    ).toEqual(['a', 'c']);
   });
 });

@@ -22,10 +22,7 @@ import { renderSchema } from '../helpers/db-schema.js';
 const execFileAsync = promisify(execFile);
 const here = path.dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
-const PG_META_SERVER = path.join(
-  path.dirname(require.resolve('@supabase/postgres-meta/package.json')),
-  'dist/server/server.js',
-);
+const PG_META_SERVER = path.join(path.dirname(require.resolve('@supabase/postgres-meta/package.json')), 'dist/server/server.js');
 
 /** What `supabase gen types typescript --db-url <url> --schema <schemas>` prints (CLI 2.117.0). */
 async function supabaseGenTypes(url: string, schemas: readonly string[]): Promise<string> {
@@ -81,7 +78,9 @@ function withoutHelperTypes(text: string): string {
 function expectSameText(ours: string, theirs: string): void {
   if (ours !== theirs) {
     // `-` is pg-meta's line, `+` ours.
-    expect.fail(`output differs from supabase gen types (- pg-meta, + ours):\n${unifiedDiff('database.types.ts', theirs, ours, { maxLines: 200 })}`);
+    expect.fail(
+      `output differs from supabase gen types (- pg-meta, + ours):\n${unifiedDiff('database.types.ts', theirs, ours, { maxLines: 200 })}`,
+    );
   }
 }
 

@@ -56,6 +56,8 @@ describe('typesForMigrations with several schemas', () => {
     expect(output).toMatch(/^export type Database = \{\n {2}api: \{\n {4}Tables: \{\n {6}things: \{/m);
     expect(output).toContain('\n  public: {\n');
     expect(output).not.toContain('missing');
-    expect(output).toContain('export const Constants = {\n  api: {\n    Enums: {},\n  },\n  public: {\n    Enums: {},\n  },\n} as const\n\n');
+    expect(output).toContain(
+      'export const Constants = {\n  api: {\n    Enums: {},\n  },\n  public: {\n    Enums: {},\n  },\n} as const\n\n',
+    );
   });
 });

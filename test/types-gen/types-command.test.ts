@@ -127,7 +127,10 @@ describe('create-saas-db types', () => {
   it('refuses a --web-dir outside the repo, and an --out under a file, as bad input', async () => {
     const root = await makeRepo([INIT_MIGRATION]);
     const outside = await run(['--web-dir', '../elsewhere'], root);
-    expect(outside).toMatchObject({ code: 2, stderr: 'create-saas-db types: --web-dir ../elsewhere: must be a path inside the target directory\n' });
+    expect(outside).toMatchObject({
+      code: 2,
+      stderr: 'create-saas-db types: --web-dir ../elsewhere: must be a path inside the target directory\n',
+    });
     await writeFile(path.join(root, 'a-file'), '');
     const blocked = await run(['--out', 'a-file/db.ts'], root);
     expect(blocked.code).toBe(2);

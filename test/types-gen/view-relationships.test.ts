@@ -37,7 +37,9 @@ describe('views in relationships', () => {
   const relationshipsOf = (name: string) =>
     [...model.tables, ...model.views]
       .find((r) => r.name === name)
-      ?.relationships.map((r) => `${r.foreignKeyName}: ${r.columns.join(',')} -> ${r.referencedRelation}(${r.referencedColumns.join(',')})`);
+      ?.relationships.map(
+        (r) => `${r.foreignKeyName}: ${r.columns.join(',')} -> ${r.referencedRelation}(${r.referencedColumns.join(',')})`,
+      );
 
   it('follows renamed and quoted columns of a view', () => {
     expect(relationshipsOf('member_list')).toEqual([

@@ -101,7 +101,11 @@ describe('broken repos fail in the right check', () => {
   it('a broken seed.sql: seed, with file and line', async () => {
     const repo = await copyRepo(good, 'broken-seed');
     const seed = await readFile(path.join(repo, 'supabase/seed.sql'), 'utf8');
-    await writeRepoFile(repo, 'supabase/seed.sql', `${seed}\ninsert into public.jobs (user_id, job_type) values ('not-a-uuid', 'render');\n`);
+    await writeRepoFile(
+      repo,
+      'supabase/seed.sql',
+      `${seed}\ninsert into public.jobs (user_id, job_type) values ('not-a-uuid', 'render');\n`,
+    );
     const line = await lineOf(repo, 'supabase/seed.sql', "'not-a-uuid'");
     const { exitCode, report } = await runVerifyJson(['04', repo, ...DB_ONLY]);
     expect(exitCode).toBe(1);
@@ -142,12 +146,18 @@ describe('broken repos fail in the right check', () => {
     expect(failingChecks(report)).toEqual(['python']);
     const python = check(report, 'python');
     expect(python.reason).toBe(`${file} does not compile`);
-    expect(python.findings).toEqual([{ message: expect.stringMatching(/invalid syntax|expected/), location: expect.objectContaining({ file, line }) }]);
+    expect(python.findings).toEqual([
+      { message: expect.stringMatching(/invalid syntax|expected/), location: expect.objectContaining({ file, line }) },
+    ]);
   });
 
   it('an advisor warning fails advisors by default, is only reported with --advisors error, and --advisors off skips the check', async () => {
     const repo = await copyRepo(good, 'advisor-warning');
-    await writeRepoFile(repo, 'supabase/migrations/00003_job_lookup.sql', 'create index idx_jobs_lookup on public.jobs (user_id, status);\n');
+    await writeRepoFile(
+      repo,
+      'supabase/migrations/00003_job_lookup.sql',
+      'create index idx_jobs_lookup on public.jobs (user_id, status);\n',
+    );
     const args = ['04', repo, '--grants', 'current', '--skip', 'typescript,python'];
 
     const strict = await runVerifyJson(args);

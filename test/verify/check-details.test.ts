@@ -67,7 +67,9 @@ describe('files: the phase migrations', () => {
     expect(await filesCheck.run(await contextOf(repo))).toEqual({
       status: 'fail',
       summary: "1 problem with the phase's files",
-      findings: [{ message: '00003_initial_schema.sql, 00002_rls_policies.sql must apply in this order, but their versions sort otherwise' }],
+      findings: [
+        { message: '00003_initial_schema.sql, 00002_rls_policies.sql must apply in this order, but their versions sort otherwise' },
+      ],
       warnings: [],
     });
   });
@@ -126,13 +128,21 @@ describe('files: what the phase files mean, not their names', () => {
     const repo = await ownProxyRepo(
       'own-proxy-module',
       "import type { NextRequest } from 'next/server';\nimport { refreshAuth } from '@/utils/supabase/refresh';\n\nexport const proxy = (request: NextRequest) => refreshAuth(request);\n",
-      { 'apps/web/utils/supabase/refresh.ts': OWN_REFRESH.replace('export async function proxy', 'export async function refreshAuth').replace('getUser', 'getClaims') },
+      {
+        'apps/web/utils/supabase/refresh.ts': OWN_REFRESH.replace(
+          'export async function proxy',
+          'export async function refreshAuth',
+        ).replace('getUser', 'getClaims'),
+      },
     );
     expect(await filesCheck.run(await contextOf(repo))).toEqual({ status: 'pass', warnings: [] });
   });
 
   it('a proxy.ts that makes a client but never asks for the user is said to never refresh, naming where the client is made', async () => {
-    const repo = await ownProxyRepo('own-proxy-no-refresh', OWN_REFRESH.replace('  await supabase.auth.getUser();\n', "  void supabase.from('users');\n"));
+    const repo = await ownProxyRepo(
+      'own-proxy-no-refresh',
+      OWN_REFRESH.replace('  await supabase.auth.getUser();\n', "  void supabase.from('users');\n"),
+    );
     expect(await filesCheck.run(await contextOf(repo))).toMatchObject({
       status: 'fail',
       findings: [
@@ -148,10 +158,15 @@ describe('files: what the phase files mean, not their names', () => {
   it('a getUser() in a comment or a string is not a refresh', async () => {
     const repo = await ownProxyRepo(
       'own-proxy-comment',
-      OWN_REFRESH.replace('  await supabase.auth.getUser();\n', "  // await supabase.auth.getUser();\n  console.log('supabase.auth.getUser()');\n"),
+      OWN_REFRESH.replace(
+        '  await supabase.auth.getUser();\n',
+        "  // await supabase.auth.getUser();\n  console.log('supabase.auth.getUser()');\n",
+      ),
     );
     const outcome = await filesCheck.run(await contextOf(repo));
-    expect(outcome.status === 'fail' ? outcome.findings.map((f) => f.message) : []).toContainEqual(expect.stringMatching(/never calls auth\.getUser\(\) or auth\.getClaims\(\)/));
+    expect(outcome.status === 'fail' ? outcome.findings.map((f) => f.message) : []).toContainEqual(
+      expect.stringMatching(/never calls auth\.getUser\(\) or auth\.getClaims\(\)/),
+    );
   });
 
   it('a proxy.ts importing a package verify cannot follow is not claimed to never refresh', async () => {
@@ -165,9 +180,17 @@ describe('files: what the phase files mean, not their names', () => {
 
   it("checks the repo's own lib/supabase modules for the exports the spec names", async () => {
     const repo = await copyRepo(good, 'own-clients');
-    await writeRepoFile(repo, 'apps/web/lib/supabase/client.ts', "export const browserClient = () => null;\n");
-    await writeRepoFile(repo, 'apps/web/lib/supabase/admin.ts', "function createAdminClient() {\n  return null;\n}\nexport { createAdminClient };\n");
-    await writeRepoFile(repo, 'apps/web/lib/supabase/server.ts', '// export function createClient() {}\nexport async function createServerSideClient() {}\n');
+    await writeRepoFile(repo, 'apps/web/lib/supabase/client.ts', 'export const browserClient = () => null;\n');
+    await writeRepoFile(
+      repo,
+      'apps/web/lib/supabase/admin.ts',
+      'function createAdminClient() {\n  return null;\n}\nexport { createAdminClient };\n',
+    );
+    await writeRepoFile(
+      repo,
+      'apps/web/lib/supabase/server.ts',
+      '// export function createClient() {}\nexport async function createServerSideClient() {}\n',
+    );
     expect(await filesCheck.run(await contextOf(repo))).toEqual({
       status: 'fail',
       summary: "2 problems with the phase's files",
@@ -253,7 +276,8 @@ async function undeclare(repo: string, ...names: string[]): Promise<void> {
   const file = path.join(repo, 'apps/web/package.json');
   const manifest = JSON.parse(await readFile(file, 'utf8')) as Record<string, Record<string, string> | undefined>;
   for (const name of names) {
-    if (!(name in (manifest['dependencies'] ?? {})) && !(name in (manifest['devDependencies'] ?? {}))) throw new Error(`${name} is not declared`);
+    if (!(name in (manifest['dependencies'] ?? {})) && !(name in (manifest['devDependencies'] ?? {})))
+      throw new Error(`${name} is not declared`);
     delete manifest['dependencies']?.[name];
     delete manifest['devDependencies']?.[name];
   }
@@ -338,7 +362,8 @@ describe('python: the probe of the real backend module, as findings', () => {
   it('requests that differ: each call with the request expected and the one sent', async () => {
     const repo = await copyRepo(good, 'python-wrong-filter');
     await editRepoFile(repo, MODULE, '.update(data).eq("id", job_id)', '.update(data).eq("job_id", job_id)');
-    const request = (column: string, id: string, body: object) => JSON.stringify({ method: 'PATCH', path: `/rest/v1/jobs?${column}=eq.${id}`, body });
+    const request = (column: string, id: string, body: object) =>
+      JSON.stringify({ method: 'PATCH', path: `/rest/v1/jobs?${column}=eq.${id}`, body });
     const JOB = '22222222-2222-4222-8222-222222222222';
     const MISSING = '99999999-9999-4999-8999-999999999999';
 

@@ -22,7 +22,10 @@ describe('verify-phase usage errors exit 2 with a one-line reason', () => {
     [['04', '--grants', 'newest'], '--grants: must be legacy, current or both'],
     [['04', '--advisors', 'loud'], '--advisors: must be warn, error, all or off'],
     [['04', '--db-url', 'mysql://x'], '--db-url: must be a postgres:// or postgresql:// URL'],
-    [['04', '--skip', 'files,lint'], '--skip: unknown check lint; phase 04 has: files, migrations, schema, rls, advisors, seed, pgtap, typescript, python'],
+    [
+      ['04', '--skip', 'files,lint'],
+      '--skip: unknown check lint; phase 04 has: files, migrations, schema, rls, advisors, seed, pgtap, typescript, python',
+    ],
   ])('%j', async (argv, message) => {
     const io = captureIo();
     expect(await runVerifyCli(argv, io)).toBe(2);

@@ -71,7 +71,11 @@ describe('migrations that depend on their transaction ending', () => {
   it('a transaction-local setting made by set_config ends with its file, as on Supabase', async () => {
     // Function bodies go unchecked for the rest of the file's transaction only.
     const repo = await copyRepo(good, 'local-setting');
-    await writeRepoFile(repo, 'supabase/migrations/00003_unchecked.sql', "select pg_catalog.set_config('check_function_bodies', 'off', true);\n");
+    await writeRepoFile(
+      repo,
+      'supabase/migrations/00003_unchecked.sql',
+      "select pg_catalog.set_config('check_function_bodies', 'off', true);\n",
+    );
     const file = 'supabase/migrations/00004_counts.sql';
     await writeRepoFile(
       repo,

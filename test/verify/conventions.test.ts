@@ -95,7 +95,11 @@ describe('the generated Next 16 monorepo', () => {
 
   it('fails a root session file that never calls updateSession', async () => {
     const repo = await copyRepo(good, 'no-update-session');
-    await writeRepoFile(repo, 'apps/web/proxy.ts', "import { NextResponse } from 'next/server';\n\nexport function proxy() {\n  return NextResponse.next();\n}\n");
+    await writeRepoFile(
+      repo,
+      'apps/web/proxy.ts',
+      "import { NextResponse } from 'next/server';\n\nexport function proxy() {\n  return NextResponse.next();\n}\n",
+    );
     const { report } = await runVerifyJson(['04', repo, ...NO_DB]);
     expect(check(report, 'files').findings).toEqual([
       {
@@ -167,10 +171,24 @@ describe('the generated Next 16 monorepo', () => {
   });
 
   it('runs as create-saas-db verify 04', async () => {
-    const result = await execa(process.execPath, [path.join(repoRoot, 'bin', 'create-saas-db.js'), 'verify', '04', good, '--grants', 'current', '--skip', 'typescript,python', '--json'], {
-      reject: false,
-      env: { CREATE_SAAS_DB_CACHE_DIR: testCacheDir },
-    });
+    const result = await execa(
+      process.execPath,
+      [
+        path.join(repoRoot, 'bin', 'create-saas-db.js'),
+        'verify',
+        '04',
+        good,
+        '--grants',
+        'current',
+        '--skip',
+        'typescript,python',
+        '--json',
+      ],
+      {
+        reject: false,
+        env: { CREATE_SAAS_DB_CACHE_DIR: testCacheDir },
+      },
+    );
     expect(result.exitCode).toBe(0);
     expect(JSON.parse(String(result.stdout))).toMatchObject({ phase: '04', ok: true });
     expect(await readFile(path.join(good, '.scaffolding', '.phase-04-complete'), 'utf8')).toMatch(/^Completed: /);

@@ -63,7 +63,14 @@ describe('verify-phase 04 --db-url on a server without the API roles', () => {
     expect(await existingApiRoles()).toEqual([]);
 
     const good = await runVerifyJson(['04', repo, '--db-url', server.url, ...SKIP]);
-    expect(statusesOf(good.report)).toMatchObject({ migrations: 'pass', schema: 'pass', rls: 'pass', advisors: 'pass', seed: 'pass', pgtap: 'pass' });
+    expect(statusesOf(good.report)).toMatchObject({
+      migrations: 'pass',
+      schema: 'pass',
+      rls: 'pass',
+      advisors: 'pass',
+      seed: 'pass',
+      pgtap: 'pass',
+    });
     expect(good.exitCode).toBe(0);
     expect(check(good.report, 'migrations').warnings).toEqual([]);
     expect(await dumpRoles()).toBe(before);
@@ -96,7 +103,13 @@ describe('verify-phase 04 --db-url on a server without the API roles', () => {
       expect(created).toEqual([
         { rolname: 'anon', rolcanlogin: false, rolinherit: true, rolbypassrls: false, member_of: [] },
         { rolname: 'authenticated', rolcanlogin: false, rolinherit: true, rolbypassrls: false, member_of: [] },
-        { rolname: 'authenticator', rolcanlogin: false, rolinherit: false, rolbypassrls: false, member_of: ['anon', 'authenticated', 'service_role'] },
+        {
+          rolname: 'authenticator',
+          rolcanlogin: false,
+          rolinherit: false,
+          rolbypassrls: false,
+          member_of: ['anon', 'authenticated', 'service_role'],
+        },
         { rolname: 'service_role', rolcanlogin: false, rolinherit: true, rolbypassrls: true, member_of: [] },
       ]);
       expect(await verifyDatabases()).toHaveLength(1);

@@ -93,9 +93,9 @@ afterAll(async () => {
 
 describe('verify-phase 04 --db-url', () => {
   it('passes a freshly generated repo on PostgreSQL 15, pgTAP included where the server has it', async () => {
-    const [{ available }] = (await admin.query<{ available: boolean }>(
-      `select exists (select from pg_available_extensions where name = 'pgtap') as available`,
-    )).rows as [{ available: boolean }];
+    const [{ available }] = (
+      await admin.query<{ available: boolean }>(`select exists (select from pg_available_extensions where name = 'pgtap') as available`)
+    ).rows as [{ available: boolean }];
     const { exitCode, report } = await runVerifyJson(['04', repo, '--db-url', userUrl(), '--skip', 'typescript,python']);
     expect(report.engine).toBe('postgres');
     expect(statusesOf(report)).toMatchObject({

@@ -58,7 +58,11 @@ describe('prepared engine images', () => {
     const bare = await openStandInWithoutGrantDefaults({ cacheDir, packagedImageDir: null });
     expect(bare.source).toBe('cache');
     await withEngine(bare, async (engine) => {
-      for (const [grants, granted] of [['legacy', true], ['current', false], ['legacy', true]] as const) {
+      for (const [grants, granted] of [
+        ['legacy', true],
+        ['current', false],
+        ['legacy', true],
+      ] as const) {
         await engine.exec(`begin; ${grantDefaultsSql(grants)}`);
         expect(await newTablesGrantedToAnon(engine)).toBe(granted);
         await engine.exec('rollback');

@@ -28,7 +28,12 @@ describe('verify-phase 04 on a freshly generated repo (embedded engine)', () => 
       python: 'pass',
     });
     expect(exitCode).toBe(0);
-    expect(report).toMatchObject({ ok: true, engine: 'embedded', grants: ['legacy', 'current'], marker: '.scaffolding/.phase-04-complete' });
+    expect(report).toMatchObject({
+      ok: true,
+      engine: 'embedded',
+      grants: ['legacy', 'current'],
+      marker: '.scaffolding/.phase-04-complete',
+    });
     const marker = await readFile(path.join(repo, '.scaffolding', '.phase-04-complete'), 'utf8');
     expect(marker).toMatch(/^Completed: \d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z\n$/);
   });
@@ -62,6 +67,9 @@ describe('verify-phase 04 on a freshly generated repo (embedded engine)', () => 
     const { exitCode, report } = await runVerifyJson(['04', repo, '--strict', '--grants', 'legacy', '--skip', 'typescript,python']);
     expect(exitCode).toBe(1);
     expect(check(report, 'pgtap')).toMatchObject({ status: 'pass' });
-    expect(check(report, 'typescript')).toMatchObject({ status: 'fail', reason: 'skipped, which --strict does not allow: skipped by --skip' });
+    expect(check(report, 'typescript')).toMatchObject({
+      status: 'fail',
+      reason: 'skipped, which --strict does not allow: skipped by --skip',
+    });
   });
 });

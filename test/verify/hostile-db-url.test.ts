@@ -85,7 +85,11 @@ create table private_stuff.t (id int);
   const marker = `/tmp/csdb-hostile-${randomBytes(4).toString('hex')}`;
   it.each([
     ['create role … superuser', 'create role verify_intruder superuser login;\n', /must be superuser to create superusers/],
-    ['alter system', "alter system set work_mem = '1GB';\n", /ALTER SYSTEM cannot run inside a transaction block|permission denied to set parameter/],
+    [
+      'alter system',
+      "alter system set work_mem = '1GB';\n",
+      /ALTER SYSTEM cannot run inside a transaction block|permission denied to set parameter/,
+    ],
     ['copy … to program', `copy (select 1) to program 'touch ${marker}';\n`, /COPY TO\/FROM PROGRAM is not allowed on Supabase/],
     ['alter role postgres set', "alter role postgres set work_mem = '1GB';\n", /must be superuser to alter superusers/],
   ])('%s fails as on a project and leaves the server as it was', async (label, sql, message) => {
@@ -108,22 +112,38 @@ create table private_stuff.t (id int);
   it.each([
     ['select pg_sleep(600)', 'select 1;\nselect pg_sleep(600);\n', 2],
     ['an endless loop', 'select 1;\ndo $$ begin loop end loop; end $$;\n', 2],
-    ['a loop that lifts the time limit', "set statement_timeout = 0;\ndo $$ begin loop end loop; end $$;\n", 2],
-  ])('%s fails within the statement time limit, naming the file, and leaves no backend', async (label, sql, line) => {
-    const globals = await dumpGlobals();
-    const slow = await withMigration(label.replace(/\W+/g, '-'), sql);
-    const started = Date.now();
-    const { exitCode, report } = await runVerifyJson(['04', slow, '--db-url', server.url, '--statement-timeout', '2', '--grants', 'legacy', ...SKIP]);
-    // The failing file is applied once, then replayed to find the statement: twice the limit and a margin.
-    expect(Date.now() - started).toBeLessThan(20_000);
-    expect(exitCode).toBe(1);
-    const { findings } = check(report, 'migrations');
-    expect(findings).toMatchObject([{ location: { file: 'supabase/migrations/00003_hostile.sql', line } }]);
-    expect(findings[0]!.message).toMatch(/^ERROR: statement timeout: a statement ran longer than 2 s \(--statement-timeout\) \(SQLSTATE 57014\)/);
-    expect(await otherBackends()).toEqual([]);
-    expect(await verifyDatabases()).toEqual([]);
-    expect(await dumpGlobals()).toBe(globals);
-  }, 30_000);
+    ['a loop that lifts the time limit', 'set statement_timeout = 0;\ndo $$ begin loop end loop; end $$;\n', 2],
+  ])(
+    '%s fails within the statement time limit, naming the file, and leaves no backend',
+    async (label, sql, line) => {
+      const globals = await dumpGlobals();
+      const slow = await withMigration(label.replace(/\W+/g, '-'), sql);
+      const started = Date.now();
+      const { exitCode, report } = await runVerifyJson([
+        '04',
+        slow,
+        '--db-url',
+        server.url,
+        '--statement-timeout',
+        '2',
+        '--grants',
+        'legacy',
+        ...SKIP,
+      ]);
+      // The failing file is applied once, then replayed to find the statement: twice the limit and a margin.
+      expect(Date.now() - started).toBeLessThan(20_000);
+      expect(exitCode).toBe(1);
+      const { findings } = check(report, 'migrations');
+      expect(findings).toMatchObject([{ location: { file: 'supabase/migrations/00003_hostile.sql', line } }]);
+      expect(findings[0]!.message).toMatch(
+        /^ERROR: statement timeout: a statement ran longer than 2 s \(--statement-timeout\) \(SQLSTATE 57014\)/,
+      );
+      expect(await otherBackends()).toEqual([]);
+      expect(await verifyDatabases()).toEqual([]);
+      expect(await dumpGlobals()).toBe(globals);
+    },
+    30_000,
+  );
 });
 
 describe('verify-phase 04 --db-url on a port that never answers', () => {

@@ -20,8 +20,7 @@ describe('verify-phase 04 on the embedded engine with a hostile migration', () =
     expect(exitCode).toBe(1);
     expect(check(report, 'migrations').findings).toEqual([
       {
-        message:
-          'ERROR: COPY TO/FROM PROGRAM is not allowed on Supabase (it runs a shell command on the database server) (SQLSTATE 42501)',
+        message: 'ERROR: COPY TO/FROM PROGRAM is not allowed on Supabase (it runs a shell command on the database server) (SQLSTATE 42501)',
         location: { file: 'supabase/migrations/00003_hostile.sql', line: 2 },
       },
     ]);

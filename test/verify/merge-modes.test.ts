@@ -14,7 +14,11 @@ describe('mergeModeOutcomes', () => {
   it('tags a failure that happens in one grant mode only', () => {
     const merged = mergeModeOutcomes([
       { mode: 'legacy', durationMs: 1, value: passed() },
-      { mode: 'current', durationMs: 1, value: failed('permission denied', [{ message: 'service_role × jobs × insert: permission denied' }]) },
+      {
+        mode: 'current',
+        durationMs: 1,
+        value: failed('permission denied', [{ message: 'service_role × jobs × insert: permission denied' }]),
+      },
     ]);
     expect(merged.value).toEqual(
       failed('permission denied (current grants)', [{ message: '[current grants] service_role × jobs × insert: permission denied' }]),
@@ -22,14 +26,18 @@ describe('mergeModeOutcomes', () => {
   });
 
   it('skips when every mode skipped for the same reason, and passes with a note when only some did', () => {
-    expect(mergeModeOutcomes([
-      { mode: 'legacy', durationMs: 0, value: skipped('no pgTAP') },
-      { mode: 'current', durationMs: 0, value: skipped('no pgTAP') },
-    ]).value).toEqual(skipped('no pgTAP'));
-    expect(mergeModeOutcomes([
-      { mode: 'legacy', durationMs: 0, value: passed() },
-      { mode: 'current', durationMs: 0, value: skipped('needs migrations, which did not pass') },
-    ]).value).toEqual(passed([{ message: 'skipped with current grants: needs migrations, which did not pass' }]));
+    expect(
+      mergeModeOutcomes([
+        { mode: 'legacy', durationMs: 0, value: skipped('no pgTAP') },
+        { mode: 'current', durationMs: 0, value: skipped('no pgTAP') },
+      ]).value,
+    ).toEqual(skipped('no pgTAP'));
+    expect(
+      mergeModeOutcomes([
+        { mode: 'legacy', durationMs: 0, value: passed() },
+        { mode: 'current', durationMs: 0, value: skipped('needs migrations, which did not pass') },
+      ]).value,
+    ).toEqual(passed([{ message: 'skipped with current grants: needs migrations, which did not pass' }]));
   });
 
   it('passes a single mode through untouched', () => {

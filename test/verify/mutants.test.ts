@@ -39,7 +39,8 @@ const ENGINES = [
 
 const SKIP = ['--skip', 'typescript,python,pgtap'];
 
-const SIGN_UP_FUNCTION = /(create or replace function public\.handle_new_user\(\)\nreturns trigger\nlanguage plpgsql\n)security definer\nset search_path = ''\n/;
+const SIGN_UP_FUNCTION =
+  /(create or replace function public\.handle_new_user\(\)\nreturns trigger\nlanguage plpgsql\n)security definer\nset search_path = ''\n/;
 
 const messages = (c: CheckJson): string[] => c.findings.map((f) => f.message);
 
@@ -71,7 +72,9 @@ describe.each(ENGINES)('mutants of the generated repo fail verify on $engine', (
     const rls = messages(check(report, 'rls'));
     expect(rls).toHaveLength(1);
     expect(rls[0]).toMatch(
-      fixtureFailure(/sign-up by the auth service \(as supabase_auth_admin\) failed: permission denied for table users — .*security definer/),
+      fixtureFailure(
+        /sign-up by the auth service \(as supabase_auth_admin\) failed: permission denied for table users — .*security definer/,
+      ),
     );
   });
 
@@ -84,17 +87,28 @@ describe.each(ENGINES)('mutants of the generated repo fail verify on $engine', (
       "public.handle_new_user(), the sign-up trigger function on auth.users, is security definer without set search_path: it runs with its owner's rights but resolves names through the caller's search_path, which the caller controls; add set search_path = '' and qualify every name",
     ]);
     // The advisors' wording is theirs: the lint, its level and the function are what this mutant is about.
-    expect(messages(check(report, 'advisors'))).toEqual([expect.stringMatching(/^function_search_path_mutable \(warn\) on public\.handle_new_user\(\)/)]);
+    expect(messages(check(report, 'advisors'))).toEqual([
+      expect.stringMatching(/^function_search_path_mutable \(warn\) on public\.handle_new_user\(\)/),
+    ]);
   });
 
   it("an unqualified name in a definer sign-up function with search_path = '': rls and seed, saying to qualify names", async () => {
     const report = await verifyMutant('signup-unqualified', (repo) =>
-      editRepoFile(repo, 'supabase/migrations/00001_initial_schema.sql', 'insert into public.users (id, email, name, avatar_url)', 'insert into users (id, email, name, avatar_url)'),
+      editRepoFile(
+        repo,
+        'supabase/migrations/00001_initial_schema.sql',
+        'insert into public.users (id, email, name, avatar_url)',
+        'insert into users (id, email, name, avatar_url)',
+      ),
     );
     expect(failingChecks(report)).toEqual(['rls', 'seed']);
     const rls = messages(check(report, 'rls'));
     expect(rls).toHaveLength(1);
-    expect(rls[0]).toMatch(fixtureFailure(/sign-up by the auth service \(as supabase_auth_admin\) failed: relation "users" does not exist — .*qualify every name/));
+    expect(rls[0]).toMatch(
+      fixtureFailure(
+        /sign-up by the auth service \(as supabase_auth_admin\) failed: relation "users" does not exist — .*qualify every name/,
+      ),
+    );
     expect(messages(check(report, 'seed'))).toEqual([expect.stringMatching(/^ERROR: relation "users" does not exist \(SQLSTATE 42P01\)/)]);
   });
 
@@ -157,7 +171,11 @@ create policy "Users can read own jobs"
 describe('the checks name what the mutant broke, and nothing that still works', () => {
   it('the email-sync trigger function made security invoker: schema names its trigger, rls the email change that fails', async () => {
     const repo = await copyRepo(good, 'email-sync-invoker');
-    await writeRepoFile(repo, 'supabase/migrations/00003_invoker_email_sync.sql', 'alter function public.handle_user_email_change() security invoker;\n');
+    await writeRepoFile(
+      repo,
+      'supabase/migrations/00003_invoker_email_sync.sql',
+      'alter function public.handle_user_email_change() security invoker;\n',
+    );
     const { exitCode, report } = await runVerifyJson(['04', repo, ...SKIP]);
     expect(exitCode).toBe(1);
     expect(failingChecks(report)).toEqual(['schema', 'rls']);
@@ -169,13 +187,15 @@ describe('the checks name what the mutant broke, and nothing that still works', 
     expect(rls).toEqual(
       ['an email change in auth.users reaches the profile', 'an anonymous user adding an email reaches the profile'].map((name) =>
         expect.stringMatching(
-          new RegExp(`^${name}: expected profile email \\S+, got error 42501 \\(email change by the auth service \\(as supabase_auth_admin\\) failed: permission denied for table users — .*security definer`),
+          new RegExp(
+            `^${name}: expected profile email \\S+, got error 42501 \\(email change by the auth service \\(as supabase_auth_admin\\) failed: permission denied for table users — .*security definer`,
+          ),
         ),
       ),
     );
   });
 
-  it("a covering index replaced by a wider one that leads with the same column passes the schema check", async () => {
+  it('a covering index replaced by a wider one that leads with the same column passes the schema check', async () => {
     const repo = await copyRepo(good, 'covering-index-widened');
     await writeRepoFile(
       repo,

@@ -79,17 +79,21 @@ describe.each(['postgres', 'embedded'] as const)('the pgtap check on %s', (engin
 
   it('fails on a failing assertion, naming the file and quoting its not ok line with the diagnostics', async () => {
     const file = '05_arithmetic.test.sql';
-    const pgtap = await pgtapCheckWith('pgtap-failing', {
-      [file]: [
-        'begin;',
-        'select plan(2);',
-        "select ok(true, 'the generated schema is there');",
-        "select is(1 + 1, 3, 'one and one make three');",
-        'select * from finish();',
-        'rollback;',
-        '',
-      ].join('\n'),
-    }, engine);
+    const pgtap = await pgtapCheckWith(
+      'pgtap-failing',
+      {
+        [file]: [
+          'begin;',
+          'select plan(2);',
+          "select ok(true, 'the generated schema is there');",
+          "select is(1 + 1, 3, 'one and one make three');",
+          'select * from finish();',
+          'rollback;',
+          '',
+        ].join('\n'),
+      },
+      engine,
+    );
     expect([pgtap.status, pgtap.reason]).toEqual(['fail', '1 pgTAP file failed']);
     expect(pgtap.findings).toHaveLength(1);
     const [finding] = pgtap.findings;
@@ -103,18 +107,22 @@ describe.each(['postgres', 'embedded'] as const)('the pgtap check on %s', (engin
   it('fails on files that do not run, naming each file, with the line when the server gives a position', async () => {
     const missingTable = '05_missing_table.test.sql';
     const runtimeError = '06_division.test.sql';
-    const pgtap = await pgtapCheckWith('pgtap-erroring', {
-      [missingTable]: [
-        'begin;',
-        'select plan(1);',
-        '',
-        "select is((select count(*)::int from public.no_such_table), 0, 'reads a table the migrations never made');",
-        'rollback;',
-        '',
-      ].join('\n'),
-      // Raised while executing: PostgreSQL reports no position for it.
-      [runtimeError]: ['begin;', 'select plan(1);', "select is(1 / 0, 0, 'divides by zero');", 'rollback;', ''].join('\n'),
-    }, engine);
+    const pgtap = await pgtapCheckWith(
+      'pgtap-erroring',
+      {
+        [missingTable]: [
+          'begin;',
+          'select plan(1);',
+          '',
+          "select is((select count(*)::int from public.no_such_table), 0, 'reads a table the migrations never made');",
+          'rollback;',
+          '',
+        ].join('\n'),
+        // Raised while executing: PostgreSQL reports no position for it.
+        [runtimeError]: ['begin;', 'select plan(1);', "select is(1 / 0, 0, 'divides by zero');", 'rollback;', ''].join('\n'),
+      },
+      engine,
+    );
     expect([pgtap.status, pgtap.reason]).toEqual(['fail', '2 pgTAP files failed']);
     expect(pgtap.findings).toEqual([
       {
@@ -145,9 +153,15 @@ describe.each(['postgres', 'embedded'] as const)('the pgtap check on %s', (engin
   });
 
   it('names each psql meta-command as not supported, at its line', async () => {
-    const pgtap = await pgtapCheckWith('pgtap-meta', {
-      '05_meta.test.sql': ['\\set QUIET 1', 'begin;', 'select plan(1);', "select ok(true, 'fine');", '\\echo done', 'rollback;', ''].join('\n'),
-    }, engine);
+    const pgtap = await pgtapCheckWith(
+      'pgtap-meta',
+      {
+        '05_meta.test.sql': ['\\set QUIET 1', 'begin;', 'select plan(1);', "select ok(true, 'fine');", '\\echo done', 'rollback;', ''].join(
+          '\n',
+        ),
+      },
+      engine,
+    );
     expect([pgtap.status, pgtap.reason]).toEqual(['fail', '1 pgTAP file failed']);
     expect(pgtap.findings.map((f) => [f.location, f.message.split(':')[0]])).toEqual([
       [{ file: 'supabase/tests/database/05_meta.test.sql', line: 1 }, 'psql meta-command \\set is not supported'],
@@ -256,17 +270,28 @@ revoke execute on all functions in schema public from public, anon, authenticate
 alter default privileges in schema public revoke execute on functions from public, anon, authenticated;
 `;
 
-describe.each(['embedded', 'postgres'] as const)('the generated tests in a repo with its own sign-up trigger, undeletable users and revoked functions (%s)', (engine) => {
-  it('pass in both grant modes', async () => {
-    const repo = await copyRepo(good, 'pgtap-own-trigger');
-    await writeRepoFile(repo, 'supabase/migrations/00003_profiles.sql', REPO_OWN_MIGRATION);
-    const report = await verifyPhase(
-      phase04,
-      { root: repo, dbUrl: engine === 'postgres' ? ADMIN_URL : null, grants: ['legacy', 'current'], skip: PGTAP_PATH_ONLY, strict: false, advisors: 'warn', python: null },
-      cleanups,
-    );
-    expect(resultOf(report, 'migrations').status).toBe('pass');
-    const pgtap = resultOf(report, 'pgtap');
-    expect([pgtap.status, pgtap.reason, pgtap.findings]).toEqual(['pass', null, []]);
-  });
-});
+describe.each(['embedded', 'postgres'] as const)(
+  'the generated tests in a repo with its own sign-up trigger, undeletable users and revoked functions (%s)',
+  (engine) => {
+    it('pass in both grant modes', async () => {
+      const repo = await copyRepo(good, 'pgtap-own-trigger');
+      await writeRepoFile(repo, 'supabase/migrations/00003_profiles.sql', REPO_OWN_MIGRATION);
+      const report = await verifyPhase(
+        phase04,
+        {
+          root: repo,
+          dbUrl: engine === 'postgres' ? ADMIN_URL : null,
+          grants: ['legacy', 'current'],
+          skip: PGTAP_PATH_ONLY,
+          strict: false,
+          advisors: 'warn',
+          python: null,
+        },
+        cleanups,
+      );
+      expect(resultOf(report, 'migrations').status).toBe('pass');
+      const pgtap = resultOf(report, 'pgtap');
+      expect([pgtap.status, pgtap.reason, pgtap.findings]).toEqual(['pass', null, []]);
+    });
+  },
+);

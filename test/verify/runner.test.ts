@@ -121,10 +121,14 @@ describe('runChecks', () => {
   it('runs a check that must run alone after every other check finished', async () => {
     const events: string[] = [];
     const phase = phaseOf([
-      repoCheck('alone', async () => {
-        events.push('alone');
-        return passed();
-      }, true),
+      repoCheck(
+        'alone',
+        async () => {
+          events.push('alone');
+          return passed();
+        },
+        true,
+      ),
       repoCheck('slow', async () => {
         await new Promise((resolve) => setTimeout(resolve, 20));
         events.push('slow');

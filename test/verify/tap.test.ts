@@ -9,8 +9,15 @@ describe('parseTap', () => {
   });
 
   it('collects a failure with its diagnostics', () => {
-    const summary = parseTap(['1..2', 'ok 1 - a', 'not ok 2 - tier is locked\n# Failed test 2: "tier is locked"\n#     have: enterprise', '# Looks like you failed 1 test of 2']);
-    expect(summary.failures).toEqual(['not ok 2 - tier is locked\n# Failed test 2: "tier is locked"\n#     have: enterprise\n# Looks like you failed 1 test of 2']);
+    const summary = parseTap([
+      '1..2',
+      'ok 1 - a',
+      'not ok 2 - tier is locked\n# Failed test 2: "tier is locked"\n#     have: enterprise',
+      '# Looks like you failed 1 test of 2',
+    ]);
+    expect(summary.failures).toEqual([
+      'not ok 2 - tier is locked\n# Failed test 2: "tier is locked"\n#     have: enterprise\n# Looks like you failed 1 test of 2',
+    ]);
     expect(tapVerdict(summary)).toBe('1 of 2 tests failed');
   });
 

@@ -44,10 +44,12 @@ async function runInSession(
 ): Promise<{ results: ModeResults; shared: boolean }> {
   const results = new Map<string, Timed<CheckOutcome>>();
   const extensions = checks.filter((c) => !skip.has(c.name)).flatMap((c) => c.embeddedExtensions ?? []);
-  const opening = await timed(() => databases.open(mode, { ...options, extensions }).then(
-    (session) => ({ session, error: null }),
-    (error: unknown) => ({ session: null, error }),
-  ));
+  const opening = await timed(() =>
+    databases.open(mode, { ...options, extensions }).then(
+      (session) => ({ session, error: null }),
+      (error: unknown) => ({ session: null, error }),
+    ),
+  );
   const db = opening.value.session;
   if (!db) {
     // The first check owns the failure (and its time); the others could not run at all.

@@ -13,7 +13,11 @@ import { repoEmbeddedExtensions } from './repo-extensions.js';
 /** A temporary database on the `--db-url` server, else the embedded engine. */
 export function databaseProviderFor(options: VerifyOptions, cleanups: Cleanups): DatabaseProvider {
   return options.dbUrl
-    ? postgresProvider(options.dbUrl, cleanups, options.statementTimeoutMs === undefined ? {} : { statementTimeoutMs: options.statementTimeoutMs })
+    ? postgresProvider(
+        options.dbUrl,
+        cleanups,
+        options.statementTimeoutMs === undefined ? {} : { statementTimeoutMs: options.statementTimeoutMs },
+      )
     : embeddedProvider(() => repoEmbeddedExtensions(options.root));
 }
 
@@ -71,7 +75,12 @@ export function embeddedProvider(extensionsFor: () => Promise<readonly string[]>
             () => false,
           );
           await engine.exec('rollback').catch(() => undefined);
-          const reusable = intact && (await resetSession(engine).then(() => true, () => false));
+          const reusable =
+            intact &&
+            (await resetSession(engine).then(
+              () => true,
+              () => false,
+            ));
           if (!reusable && shared === engine) {
             shared = null;
             await engine.close().catch(() => undefined);
@@ -136,7 +145,10 @@ export function postgresProvider(adminUrl: string, cleanups: Cleanups, limits: S
         }
         engine = await createPostgresEngine(serverRun.userUrl(database.url), limits).catch((error: unknown) => {
           throw serverRun.runRole
-            ? new DatabaseAccessError('cannot-drop-rights', `cannot connect as the run's role ${serverRun.runRole} (the server's pg_hba.conf must let it log in with its password): ${errorMessage(error)}`)
+            ? new DatabaseAccessError(
+                'cannot-drop-rights',
+                `cannot connect as the run's role ${serverRun.runRole} (the server's pg_hba.conf must let it log in with its password): ${errorMessage(error)}`,
+              )
             : error;
         });
       } catch (error) {

@@ -25,8 +25,7 @@ export const advisorsCheck: DatabaseCheck = {
     // is "unused" and nothing is bloated, so those lints say nothing here.
     const findings = (await runAdvisors(db.engine)).filter((f) => !ADVISOR_LINTS[f.check].needsWorkload);
     const isPhase = await phaseScope(db.engine);
-    const fails = (f: AdvisorFinding) =>
-      !isInformational(f.check) && levelFails(threshold, f) && (threshold === 'all' || isPhase(f));
+    const fails = (f: AdvisorFinding) => !isInformational(f.check) && levelFails(threshold, f) && (threshold === 'all' || isPhase(f));
 
     const failing = findings.filter(fails);
     const own = findings.filter((f) => !isPhase(f));
@@ -35,7 +34,8 @@ export const advisorsCheck: DatabaseCheck = {
       ...findings.filter((f) => !fails(f)).map((f) => describeFinding(f, isPhase(f))),
     ];
     return failIfAny(
-      (n) => `${plural(n, 'advisor finding')}${threshold === 'error' ? ' at level ERROR' : ''}${threshold === 'all' ? '' : " on the phase's objects"}`,
+      (n) =>
+        `${plural(n, 'advisor finding')}${threshold === 'error' ? ' at level ERROR' : ''}${threshold === 'all' ? '' : " on the phase's objects"}`,
       failing.map((f) => describeFinding(f, isPhase(f))),
       warnings,
     );

@@ -171,7 +171,8 @@ function triggerFindings(triggers: readonly TriggerRow[]): Finding[] {
     if (!found) findings.push({ message: `public.${table} has no BEFORE UPDATE trigger setting updated_at` });
   }
   const signUps = active.filter((t) => isAuthUsersTrigger(t) && !t.before && t.on_insert && insertsProfile(t.function_source));
-  if (signUps.length === 0) findings.push({ message: 'auth.users has no AFTER INSERT trigger creating the public.users profile (sign-ups get no profile)' });
+  if (signUps.length === 0)
+    findings.push({ message: 'auth.users has no AFTER INSERT trigger creating the public.users profile (sign-ups get no profile)' });
   const writers = active.filter((t) => isAuthUsersTrigger(t) && (signUps.includes(t) || WRITES_PUBLIC.test(t.function_source)));
   const seen = new Set<string>();
   for (const trigger of writers) {
@@ -198,11 +199,12 @@ const WRITES_PUBLIC = /\b(?:insert\s+into|update|delete\s+from)\s+(?:only\s+)?"?
 function authTriggerFunctionFinding(trigger: TriggerRow, signUp: boolean): Finding | null {
   const what = `${trigger.function_name}(), ${signUp ? 'the sign-up trigger function' : `the function of trigger ${trigger.trigger_name}`} on auth.users`;
   if (!trigger.security_definer) {
-    const [action, verb] = signUp || trigger.on_insert
-      ? ['sign-up', 'inserts into']
-      : trigger.on_update
-        ? ['change to a user that fires it', 'updates']
-        : ['user deletion', 'deletes from'];
+    const [action, verb] =
+      signUp || trigger.on_insert
+        ? ['sign-up', 'inserts into']
+        : trigger.on_update
+          ? ['change to a user that fires it', 'updates']
+          : ['user deletion', 'deletes from'];
     return {
       message: `${what}, is not security definer: every ${action} fails on Supabase, where the auth service ${verb} auth.users as ${AUTH_SERVICE_ROLE}, which has no rights on public; declare it security definer with set search_path = ''`,
     };

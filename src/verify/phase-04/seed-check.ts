@@ -55,9 +55,7 @@ async function seedFiles(ctx: RepoContext): Promise<{ files: string[]; warnings:
 /** `sql_paths` entries are relative to supabase/ and may hold `*` and `**` globs. */
 async function expandSeedPaths(root: string, patterns: readonly string[]): Promise<string[]> {
   const supabaseDir = path.join(root, 'supabase');
-  const all = (await readdir(supabaseDir, { recursive: true }).catch(() => []))
-    .map((p) => p.split(path.sep).join('/'))
-    .sort();
+  const all = (await readdir(supabaseDir, { recursive: true }).catch(() => [])).map((p) => p.split(path.sep).join('/')).sort();
   const files: string[] = [];
   for (const pattern of patterns) {
     const normalized = path.posix.normalize(pattern).replace(/^\.\//, '');

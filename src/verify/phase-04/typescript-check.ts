@@ -29,7 +29,9 @@ export const typescriptCheck: RepoCheck = {
       case 'errors': {
         const findings: Finding[] = result.diagnostics.map((d) => ({
           message: `TS${d.code}: ${d.message}`,
-          ...(d.file ? { location: { file: fromApp(ctx, d.file), ...(d.line ? { line: d.line } : {}), ...(d.column ? { column: d.column } : {}) } } : {}),
+          ...(d.file
+            ? { location: { file: fromApp(ctx, d.file), ...(d.line ? { line: d.line } : {}), ...(d.column ? { column: d.column } : {}) } }
+            : {}),
         }));
         return failed(`${plural(findings.length, 'type error')}`, findings);
       }

@@ -46,9 +46,7 @@ export async function compileStrict(files: Readonly<Record<string, string>>): Pr
       reject: false,
       cwd: dir,
     });
-    const diagnostics = `${result.stdout}\n${result.stderr}`
-      .split('\n')
-      .filter((line) => /error TS\d+/.test(line));
+    const diagnostics = `${result.stdout}\n${result.stderr}`.split('\n').filter((line) => /error TS\d+/.test(line));
     return { ok: result.exitCode === 0, diagnostics };
   } finally {
     await rm(dir, { recursive: true, force: true });
