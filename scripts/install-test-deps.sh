@@ -8,18 +8,17 @@ set -euo pipefail
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cache_root="$repo_root/test/.cache"
 
-# Versions shared by both sets; only `next` differs. zod is there for the guide's lib/env.ts.
-common_deps='
-  "react": "19.3.1",
-  "react-dom": "19.3.1",
-  "@supabase/ssr": "0.12.7",
-  "@supabase/supabase-js": "2.119.1",
-  "server-only": "0.0.1",
-  "zod": "3.25.76",
-  "typescript": "5.9.3",
-  "@types/react": "19.3.0",
-  "@types/react-dom": "19.3.0",
-  "@types/node": "20.19.43"'
+# The tested versions, from the one list the generator uses too (resources/versions.json); zod is
+# there for the guide's lib/env.ts.
+versions="$repo_root/resources/versions.json"
+common_deps="$(node -e '
+  const v = require(process.argv[1]);
+  const { next, ...web } = v.web;
+  const deps = { ...web, zod: "3.25.76", ...v.webDev };
+  process.stdout.write(Object.entries(deps).map(([n, ver]) => `\n  "${n}": "${ver}"`).join(","));
+' "$versions")"
+next16="$(node -p 'require(process.argv[1]).web.next' "$versions")"
+next15="$(node -p 'require(process.argv[1]).next15' "$versions")"
 
 install_set() {
   local dir="$1" next_version="$2"
@@ -50,5 +49,5 @@ if command -v flock >/dev/null 2>&1; then
   flock 9
 fi
 
-install_set "$cache_root/web-deps" "16.4.6"
-install_set "$cache_root/web-deps-15" "15.5.29"
+install_set "$cache_root/web-deps" "$next16"
+install_set "$cache_root/web-deps-15" "$next15"

@@ -6,7 +6,14 @@ set -euo pipefail
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 venv="$repo_root/.venv"
 python_bin="${PYTHON:-python3}"
-requirements=('supabase==2.31.*' 'pydantic-settings>=2,<3' 'httpx>=0.26,<1')
+# The tested versions, from the one list the generator uses too (resources/versions.json).
+supabase_minor="$(node -p 'require(process.argv[1]).python.supabase' "$repo_root/resources/versions.json")"
+mapfile -t requirements < <(node -e '
+  const p = require(process.argv[1]).python;
+  console.log(`supabase==${p.supabase}.*`);
+  console.log(`pydantic-settings${p["pydantic-settings"]}`);
+  console.log(`httpx${p.httpx}`);
+' "$repo_root/resources/versions.json")
 
 # Test files run in parallel and each may call this script: one setup at a time.
 mkdir -p "$repo_root/test/.cache"
@@ -16,7 +23,7 @@ if command -v flock >/dev/null 2>&1; then
 fi
 
 if [[ -x "$venv/bin/python" ]] \
-  && "$venv/bin/python" -c 'import supabase, pydantic_settings, httpx, sys; sys.exit(0 if supabase.__version__.startswith("2.31.") else 1)' 2>/dev/null; then
+  && "$venv/bin/python" -c 'import supabase, pydantic_settings, httpx, sys; sys.exit(0 if supabase.__version__.startswith(sys.argv[1] + ".") else 1)' "$supabase_minor" 2>/dev/null; then
   exit 0
 fi
 

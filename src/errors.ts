@@ -26,4 +26,10 @@ export class CliError extends Error {
   }
 }
 
+/** The first line of an error's message: what a one-line report shows. */
+export function firstLine(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.split('\n')[0] ?? 'unknown error';
+}
+
 export const isCliError = (value: unknown): value is CliError => value instanceof CliError;

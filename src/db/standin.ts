@@ -6,11 +6,8 @@ import { grantModeSql, installEmulation, type GrantMode } from '../emulation/ins
 import type { SqlEngine } from './engine.js';
 import { unitOfWork } from './transaction.js';
 
-/** See GrantMode (src/emulation/install.ts). */
-export type GrantDefaults = GrantMode;
-
 export interface StandInOptions {
-  readonly grants: GrantDefaults;
+  readonly grants: GrantMode;
 }
 
 /**
@@ -20,11 +17,6 @@ export interface StandInOptions {
 export async function installSupabaseStandIn(engine: SqlEngine, options: StandInOptions): Promise<void> {
   await installEmulation(engine, { loginRoles: false });
   await engine.exec(grantModeSql(options.grants));
-}
-
-/** The `alter default privileges` of a grant mode. */
-export function grantDefaultsSql(grants: GrantDefaults): string {
-  return grantModeSql(grants);
 }
 
 export type ApiRole = 'anon' | 'authenticated' | 'service_role';

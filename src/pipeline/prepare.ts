@@ -3,7 +3,7 @@ import path from 'node:path';
 import { detectProject } from '../detect/index.js';
 import type { ProjectFacts } from '../detect/facts.js';
 import { readText } from '../detect/fs-probe.js';
-import { CliError } from '../errors.js';
+import { CliError, firstLine } from '../errors.js';
 import type { GenerateOptions } from '../options/generate.js';
 import { listArtifacts } from '../phase-04/artifacts.js';
 import { readInventory } from '../phase-04/inventory.js';
@@ -12,7 +12,13 @@ import { phaseLayout, type PhaseLayout } from '../phase-04/layout.js';
 import { migrationsDecision, unversionedName } from '../phase-04/migrations.js';
 import { PHASE_ROUTINE_NAMES, type PhaseRoutineNames } from '../phase-04/spec.js';
 import { addPackageJsonDependencies, addPyprojectDependency } from '../plan/dependency-edits.js';
-import { allowsOlderThan, MINIMUM_WEB_VERSIONS, PYTHON_SUPABASE_REQUIREMENT, WEB_DEPENDENCIES } from '../plan/dependency-versions.js';
+import {
+  allowsOlderThan,
+  MINIMUM_WEB_VERSIONS,
+  POETRY_SUPABASE_CONSTRAINT,
+  PYTHON_SUPABASE_REQUIREMENT,
+  WEB_DEPENDENCIES,
+} from '../plan/dependency-versions.js';
 import { nextMigrationVersions, versionsOfIgnoredFiles } from '../plan/migration-versions.js';
 import { buildPlan, type DependencyEdit } from '../plan/plan.js';
 import type { Plan } from '../plan/types.js';
@@ -168,11 +174,9 @@ async function dependencyEdits(facts: ProjectFacts, layout: PhaseLayout): Promis
   if (layout.backendFile && backend?.hasPyproject && !backend.dependsOnSupabase) {
     const pyprojectPath = `${backend.dir}/pyproject.toml`;
     const pyproject = (await readText(path.join(facts.root, pyprojectPath), { display: pyprojectPath })) ?? '';
-    const edited = addPyprojectDependency(pyproject, PYTHON_SUPABASE_REQUIREMENT, 'supabase', '^2.31');
+    const edited = addPyprojectDependency(pyproject, PYTHON_SUPABASE_REQUIREMENT, 'supabase', POETRY_SUPABASE_CONSTRAINT);
     if (edited !== null)
       edits.push({ path: pyprojectPath, content: edited, previous: pyproject, added: ['supabase'], ecosystem: 'python' });
   }
   return edits;
 }
-
-const firstLine = (error: unknown) => String((error as Error)?.message ?? error).split('\n')[0];

@@ -1,11 +1,16 @@
-/** The versions the generated files are tested against; added to an app that lacks them. */
-export const WEB_DEPENDENCIES: Readonly<Record<string, string>> = {
-  '@supabase/ssr': '^0.12.7',
-  '@supabase/supabase-js': '^2.119.1',
-  'server-only': '^0.0.1',
-};
+import versions from '../../resources/versions.json' with { type: 'json' };
 
-export const PYTHON_SUPABASE_REQUIREMENT = 'supabase>=2.31,<3';
+/**
+ * The versions the generated files are tested against (resources/versions.json, the one list the
+ * tests install too); added to an app that lacks them.
+ */
+export const WEB_DEPENDENCIES: Readonly<Record<string, string>> = Object.fromEntries(
+  (['@supabase/ssr', '@supabase/supabase-js', 'server-only'] as const).map((name) => [name, `^${versions.web[name]}`]),
+);
+
+/** The supabase-py requirement, PEP 508 and Poetry. */
+export const PYTHON_SUPABASE_REQUIREMENT = `supabase>=${versions.python.supabase},<3`;
+export const POETRY_SUPABASE_CONSTRAINT = `^${versions.python.supabase}`;
 
 /**
  * The lowest version of each web dependency the generated clients work with: @supabase/ssr

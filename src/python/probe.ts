@@ -1,6 +1,7 @@
 import { execa } from 'execa';
 import path from 'node:path';
 import { packageRoot } from '../package-root.js';
+import { PYTHON_SUPABASE_REQUIREMENT } from '../plan/dependency-versions.js';
 import { pythonCandidates, type PythonCandidate } from './find-python.js';
 import { pathPythons } from './supabase-installed.js';
 import type { PythonCallMismatch, PythonProbeOptions, PythonProbeResult } from './types.js';
@@ -59,7 +60,7 @@ async function obviousSkip(candidates: readonly PythonCandidate[]): Promise<Pyth
   if (found.kind === 'maybe') return null;
   const names = candidates.map((c) => c.command).join(' and ');
   return skipped(
-    `not compiled or imported: no backend .venv, and no supabase package for ${names} on PATH: create the backend's .venv with supabase (pip install "supabase>=2.31,<3") or pass --python`,
+    `not compiled or imported: no backend .venv, and no supabase package for ${names} on PATH: create the backend's .venv with supabase (pip install "${PYTHON_SUPABASE_REQUIREMENT}") or pass --python`,
     false,
     found.found[0] ?? null,
   );
@@ -137,7 +138,7 @@ function interpret(answer: ProbeAnswer, candidate: PythonCandidate, moduleFile: 
 
 function noSupabaseReason(candidate: PythonCandidate, message: string): string {
   const where = candidate.source === 'path' ? `${candidate.command} on PATH (no backend .venv)` : candidate.command;
-  return `${where} cannot import supabase and httpx (${message}): install them (pip install "supabase>=2.31,<3") or pass a Python that has them`;
+  return `${where} cannot import supabase and httpx (${message}): install them (pip install "${PYTHON_SUPABASE_REQUIREMENT}") or pass a Python that has them`;
 }
 
 function skipped(reason: string, compiled: boolean, python: string | null): PythonProbeResult {

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { CliError } from '../errors.js';
+import { CliError, firstLine } from '../errors.js';
 import { packageRoot } from '../package-root.js';
 import type { RenderContext } from './context.js';
 import { COMPILE_OPTIONS, registerHelpers } from './handlebars.js';
@@ -68,8 +68,4 @@ async function compile(source: string): Promise<TemplateFn> {
 function withHelpers(env: Env): Env {
   registerHelpers(env as unknown as Parameters<typeof registerHelpers>[0]);
   return env;
-}
-
-function firstLine(error: unknown): string {
-  return String((error as Error)?.message ?? error).split('\n')[0] ?? 'unknown error';
 }

@@ -1,9 +1,10 @@
+import { firstLine } from '../errors.js';
 import { runModeChecks } from './database/mode-runner.js';
 import type { DatabaseProvider } from './database/session.js';
 import { mergeModeOutcomes, type ModeOutcome } from './merge-modes.js';
 import { failed, skipped } from './outcome.js';
 import type { CheckDefinition, DatabaseCheck, PhaseDefinition, RepoCheck } from './phase.js';
-import { errorMessage, instant, runGuarded, type Timed } from './timing.js';
+import { instant, runGuarded, type Timed } from './timing.js';
 import type { CheckOutcome, CheckResult, Finding, RepoContext } from './types.js';
 
 /**
@@ -55,7 +56,7 @@ async function runDatabaseChecks(
       for (const [name, outcome] of run.results) perCheck.get(name)!.push({ mode, ...outcome });
     }
   } finally {
-    leftBehind = await databases.close().catch((error: unknown) => [{ message: errorMessage(error) }]);
+    leftBehind = await databases.close().catch((error: unknown) => [{ message: firstLine(error) }]);
   }
   const results = new Map(
     checks.map((check) => [

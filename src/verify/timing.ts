@@ -1,3 +1,4 @@
+import { firstLine } from '../errors.js';
 import { performance } from 'node:perf_hooks';
 import { failed } from './outcome.js';
 import type { CheckOutcome } from './types.js';
@@ -20,16 +21,11 @@ export function runGuarded(work: () => Promise<CheckOutcome>): Promise<Timed<Che
       return await work();
     } catch (error) {
       return failed(
-        errorMessage(error),
+        firstLine(error),
         errorDetails(error).map((message) => ({ message })),
       );
     }
   });
-}
-
-export function errorMessage(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  return message.split('\n')[0] ?? 'unknown error';
 }
 
 function errorDetails(error: unknown): string[] {

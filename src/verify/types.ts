@@ -8,7 +8,6 @@ import type { PhaseLayout } from '../phase-04/layout.js';
 export type CheckStatus = 'pass' | 'fail' | 'skip';
 
 export type GrantMode = 'legacy' | 'current';
-export const GRANT_MODES: readonly GrantMode[] = ['legacy', 'current'];
 
 /** Where a finding points, relative to the repo root (posix). */
 export interface SourceLocation {

@@ -12,12 +12,12 @@ import {
   type RlsCaseResult,
 } from '../../src/phase-04/rls-matrix.js';
 import { PHASE_TABLES } from '../../src/phase-04/spec.js';
-import type { GrantDefaults } from '../../src/db/standin.js';
+import type { GrantMode } from '../../src/emulation/install.js';
 import type { EngineKind, TestDatabase } from '../helpers/db-postgres.js';
 import { renderSchema } from '../helpers/db-schema.js';
 import { ENGINE_GRANT_CASES, openStandInDatabase } from '../helpers/db-standin.js';
 
-async function migrated(kind: EngineKind, grants: GrantDefaults): Promise<TestDatabase> {
+async function migrated(kind: EngineKind, grants: GrantMode): Promise<TestDatabase> {
   const db = await openStandInDatabase(kind, grants);
   await applyMigrations(db.engine, (await renderSchema()).migrations);
   return db;

@@ -1,55 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { ProjectFacts } from '../../src/detect/facts.js';
+import { facts } from '../helpers/facts.js';
 import { listArtifacts } from '../../src/phase-04/artifacts.js';
 import { phaseLayout } from '../../src/phase-04/layout.js';
 import { nextMigrationVersions } from '../../src/plan/migration-versions.js';
 import { buildPlan, overwriteConflict, type PlanInput } from '../../src/plan/plan.js';
-
-function facts(
-  overrides: Partial<ProjectFacts> = {},
-  web: Partial<ProjectFacts['web']> = {},
-  supabase: Partial<ProjectFacts['supabase']> = {},
-): ProjectFacts {
-  return {
-    root: '/repo',
-    exists: true,
-    isNewRepo: false,
-    isNewDirectory: false,
-    packageManager: 'pnpm',
-    isWorkspace: true,
-    backend: { dir: 'packages/backend', hasPyproject: true, hasConfig: true, dependsOnSupabase: false },
-    scaffoldConfig: null,
-    typesPackageFile: null,
-    ...overrides,
-    web: {
-      dir: 'apps/web',
-      hasPackageJson: true,
-      usesSrcDir: false,
-      codeDir: 'apps/web',
-      nextMajor: 16,
-      nextMajorSource: 'package.json',
-      found: true,
-      proxyFile: null,
-      middlewareFile: null,
-      envModule: null,
-      hasSupabaseLib: false,
-      dependencies: {},
-      ...web,
-    },
-    supabase: {
-      escapesRoot: false,
-      hasConfigToml: true,
-      seedPaths: null,
-      missingSeedPaths: [],
-      schemas: null,
-      migrationsDir: 'absent',
-      migrations: [],
-      ignoredMigrationFiles: [],
-      naming: null,
-      ...supabase,
-    },
-  };
-}
 
 const inventory = {
   migrations: ['01_initial_schema.sql.hbs', '02_rls_policies.sql.hbs'],

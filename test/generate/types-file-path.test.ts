@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { ProjectFacts } from '../../src/detect/facts.js';
+import { facts } from '../helpers/facts.js';
 import { phaseLayout } from '../../src/phase-04/layout.js';
 
-const facts = (codeDir: string, typesPackageFile: string | null) =>
-  ({ web: { codeDir, nextMajor: 16 }, backend: null, typesPackageFile }) as unknown as ProjectFacts;
-const typesFile = (codeDir: string, typesPackageFile: string | null) => phaseLayout(facts(codeDir, typesPackageFile)).typesFile;
+const typesFile = (codeDir: string, typesPackageFile: string | null) =>
+  phaseLayout(facts({ backend: null, typesPackageFile }, { codeDir })).typesFile;
 
 describe('where the Database types go (generate and the types command)', () => {
   it("prefers the guide's types package", () => {

@@ -1,4 +1,5 @@
-import { installSupabaseStandIn, type GrantDefaults } from '../../src/db/standin.js';
+import { installSupabaseStandIn } from '../../src/db/standin.js';
+import type { GrantMode } from '../../src/emulation/install.js';
 import { openStandInEngine } from './db-embedded.js';
 import { openTestDatabase, type EngineKind, type TestDatabase } from './db-postgres.js';
 
@@ -8,7 +9,7 @@ export const ENGINE_GRANT_CASES = (['embedded', 'postgres'] as const).flatMap((k
 );
 
 /** A fresh database of `kind` with the Supabase stand-in installed for `grants`. */
-export async function openStandInDatabase(kind: EngineKind, grants: GrantDefaults): Promise<TestDatabase> {
+export async function openStandInDatabase(kind: EngineKind, grants: GrantMode): Promise<TestDatabase> {
   if (kind === 'embedded') {
     const engine = await openStandInEngine(grants);
     return { engine, url: null, dispose: () => engine.close() };

@@ -9,7 +9,7 @@ import {
   openStandInWithoutGrantDefaults,
   packagedImageDir,
 } from '../../src/db/engine-cache.js';
-import { grantDefaultsSql } from '../../src/db/standin.js';
+import { grantModeSql } from '../../src/emulation/install.js';
 import type { EmbeddedSqlEngine } from '../../src/db/engine.js';
 
 let cacheDir: string;
@@ -63,7 +63,7 @@ describe('prepared engine images', () => {
         ['current', false],
         ['legacy', true],
       ] as const) {
-        await engine.exec(`begin; ${grantDefaultsSql(grants)}`);
+        await engine.exec(`begin; ${grantModeSql(grants)}`);
         expect(await newTablesGrantedToAnon(engine)).toBe(granted);
         await engine.exec('rollback');
       }

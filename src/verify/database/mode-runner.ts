@@ -1,7 +1,8 @@
+import { firstLine } from '../../errors.js';
 import { keptUnlessThrown } from '../../db/transaction.js';
 import { failed, skipped } from '../outcome.js';
 import type { DatabaseCheck } from '../phase.js';
-import { errorMessage, instant, runGuarded, timed, type Timed } from '../timing.js';
+import { instant, runGuarded, timed, type Timed } from '../timing.js';
 import type { CheckOutcome, GrantMode, RepoContext } from '../types.js';
 import type { DatabaseProvider, DatabaseSession, OpenOptions } from './session.js';
 
@@ -55,7 +56,7 @@ async function runInSession(
     // The first check owns the failure (and its time); the others could not run at all.
     const [first, ...rest] = checks;
     // The mode is named by the merge of the modes' results, when not every mode failed alike.
-    const summary = `cannot prepare the database: ${errorMessage(opening.value.error)}`;
+    const summary = `cannot prepare the database: ${firstLine(opening.value.error)}`;
     if (first) results.set(first.name, { value: failed(summary), durationMs: opening.durationMs });
     for (const check of rest) results.set(check.name, instant(skipped('the database could not be prepared')));
     return { results, shared: !options.ownDatabase };

@@ -1,11 +1,12 @@
+import { firstLine } from '../../errors.js';
 import { openPreparedEngine, openStandInWithoutGrantDefaults, resetSession } from '../../db/engine-cache.js';
 import { createPostgresEngine, type EmbeddedSqlEngine, type ServerTimeLimits, type SqlEngine } from '../../db/engine.js';
-import { grantDefaultsSql, installSupabaseStandIn } from '../../db/standin.js';
+import { installSupabaseStandIn } from '../../db/standin.js';
+import { grantModeSql } from '../../emulation/install.js';
 import { startServerRun, type ServerRun } from '../../db/standin-server-roles.js';
 import { createThrowawayDatabase, DatabaseAccessError, isDatabaseAccessError } from '../../db/throwaway-database.js';
 import { insideOuterTransaction } from '../../db/transaction.js';
 import type { Cleanups } from '../cleanup.js';
-import { errorMessage } from '../timing.js';
 import type { Finding, GrantMode, VerifyOptions } from '../types.js';
 import type { DatabaseProvider, DatabaseSession, OpenOptions } from './session.js';
 import { repoEmbeddedExtensions } from './repo-extensions.js';
@@ -56,7 +57,7 @@ export function embeddedProvider(extensionsFor: () => Promise<readonly string[]>
       shared ??= (await openStandInWithoutGrantDefaults({ extensions })).engine;
       const engine = shared;
       try {
-        await engine.exec(`begin; savepoint ${MODE_SAVEPOINT}; ${grantDefaultsSql(grants)}`);
+        await engine.exec(`begin; savepoint ${MODE_SAVEPOINT}; ${grantModeSql(grants)}`);
       } catch (error) {
         shared = null;
         await engine.close().catch(() => undefined);
@@ -147,7 +148,7 @@ export function postgresProvider(adminUrl: string, cleanups: Cleanups, limits: S
           throw serverRun.runRole
             ? new DatabaseAccessError(
                 'cannot-drop-rights',
-                `cannot connect as the run's role ${serverRun.runRole} (the server's pg_hba.conf must let it log in with its password): ${errorMessage(error)}`,
+                `cannot connect as the run's role ${serverRun.runRole} (the server's pg_hba.conf must let it log in with its password): ${firstLine(error)}`,
               )
             : error;
         });
@@ -182,7 +183,7 @@ export function postgresProvider(adminUrl: string, cleanups: Cleanups, limits: S
       if (!started) return [];
       return started.end().then(
         () => [],
-        (error: unknown) => [{ message: errorMessage(error) }],
+        (error: unknown) => [{ message: firstLine(error) }],
       );
     },
   };

@@ -1,9 +1,9 @@
+import { firstLine } from '../../errors.js';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createPostgresEngine, type SqlEngine } from '../../db/engine.js';
 import { failed, passed, plural, skipped } from '../outcome.js';
 import type { DatabaseCheck } from '../phase.js';
-import { errorMessage } from '../timing.js';
 import type { Finding } from '../types.js';
 import type { DatabaseSession } from '../database/session.js';
 import { parsePsqlScript } from './psql-script.js';
@@ -60,13 +60,13 @@ async function runTestFile(db: DatabaseSession, file: string, sql: string): Prom
     const run = await inFileSession(db, (engine) => runPsqlSteps(engine, script.steps));
     const summary = parseTap(run.lines);
     if (run.error) {
-      const message = [`does not run: ${errorMessage(run.error.sqlError)}`, ...summary.failures].join('\n');
+      const message = [`does not run: ${firstLine(run.error.sqlError)}`, ...summary.failures].join('\n');
       return [{ message, location: { file, line: run.error.line } }];
     }
     const verdict = tapVerdict(summary);
     return verdict === null ? [] : [{ message: [verdict, ...summary.failures].join('\n'), location: { file } }];
   } catch (error) {
-    return [{ message: `does not run: ${errorMessage(error)}`, location: { file } }];
+    return [{ message: `does not run: ${firstLine(error)}`, location: { file } }];
   }
 }
 

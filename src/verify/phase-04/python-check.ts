@@ -1,8 +1,8 @@
+import { firstLine } from '../../errors.js';
 import path from 'node:path';
 import type { PythonCallMismatch } from '../../python/types.js';
 import { failed, passed, plural, skipped } from '../outcome.js';
 import type { RepoCheck } from '../phase.js';
-import { errorMessage } from '../timing.js';
 
 /**
  * The backend's database module compiles; with a Python that has `supabase` (the backend's
@@ -41,7 +41,7 @@ export const pythonCheck: RepoCheck = {
         return skipped(result.compiled ? `${moduleFile} compiles; not imported: ${result.reason}` : result.reason);
       case 'import-error':
         // The reason is one line; the traceback (the finding) ends with the whole message.
-        return failed(`${moduleFile} does not import with ${result.python}: ${errorMessage(result.message)}`, [
+        return failed(`${moduleFile} does not import with ${result.python}: ${firstLine(result.message)}`, [
           { message: result.traceback.trim() || result.message, location: location() },
         ]);
       case 'mismatch':
@@ -50,7 +50,7 @@ export const pythonCheck: RepoCheck = {
           result.mismatches.map((m) => ({ message: mismatchMessage(m), location: location() })),
         );
       case 'probe-failed': {
-        const reason = `the Python probe failed with ${result.python}: ${errorMessage(result.message)}`;
+        const reason = `the Python probe failed with ${result.python}: ${firstLine(result.message)}`;
         return failed(reason, result.message.includes('\n') ? [{ message: result.message.trim() }] : []);
       }
     }
