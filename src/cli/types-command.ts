@@ -15,6 +15,7 @@ import type { DatabaseModel } from '../types-gen/model.js';
 import { introspectDatabaseUrl, parseSchemaList, typeSchemas } from '../types-gen/schemas.js';
 import { readRepoMigrations } from '../types-gen/read-migrations.js';
 import { renderDatabaseTypes } from '../types-gen/render.js';
+import { plural } from '../verify/outcome.js';
 import { errorLine, EXIT, exitCodeFor, TYPES_EXITS } from './exit-codes.js';
 import { runInterruptible } from './interrupt.js';
 import { processIo, type CliIo } from './io.js';
@@ -87,7 +88,7 @@ function outputTarget(options: TypesOptions, facts: ProjectFacts, cwd: string): 
 function reportCheck(plan: Plan, shown: string, migrationCount: number, io: CliIo): number {
   const file = plan.files[0];
   if (file?.status === 'unchanged') {
-    io.stdout(`${shown} is up to date with ${migrationCount} migration${plural(migrationCount)}\n`);
+    io.stdout(`${shown} is up to date with ${plural(migrationCount, 'migration')}\n`);
     return EXIT.ok;
   }
   if (!file || file.previous === null) {
@@ -111,7 +112,5 @@ function summary(model: DatabaseModel): string {
     [count((s) => s.enums), 'enum'],
     [count((s) => s.compositeTypes), 'composite type'],
   ];
-  return counts.map(([n, noun]) => `${n} ${noun}${plural(n)}`).join(', ');
+  return counts.map(([n, noun]) => plural(n, noun)).join(', ');
 }
-
-const plural = (n: number): string => (n === 1 ? '' : 's');
