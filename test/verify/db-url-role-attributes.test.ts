@@ -1,7 +1,8 @@
-import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startPrivatePostgres, type PrivatePostgres } from '../helpers/private-postgres.js';
-import { generatedRepo, removeTempDirs, runVerifyJson } from './helpers/repo.js';
+import type pg from 'pg';
+import { describe, expect, it } from 'vitest';
+import type { PrivatePostgres } from '../helpers/private-postgres.js';
+import { usePrivateServerAndRepo } from './helpers/private-server.js';
+import { runVerifyJson } from './helpers/repo.js';
 
 /**
  * `--db-url` gives one verdict whatever the server's roles: a server without Supabase's API roles,
@@ -15,18 +16,7 @@ const API_ROLES = ['anon', 'authenticated', 'service_role', 'authenticator'];
 let server: PrivatePostgres;
 let admin: pg.Client;
 let repo: string;
-
-beforeAll(async () => {
-  [server, repo] = await Promise.all([startPrivatePostgres(), generatedRepo()]);
-  admin = new pg.Client({ connectionString: server.url });
-  await admin.connect();
-});
-
-afterAll(async () => {
-  await admin?.end();
-  await server?.stop();
-  await removeTempDirs();
-});
+usePrivateServerAndRepo((run) => ({ server, admin, repo } = run));
 
 /** What the verdict is made of, check by check (durations aside). */
 async function verdict(): Promise<{ exitCode: number; checks: unknown[] }> {

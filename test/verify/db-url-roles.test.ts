@@ -1,11 +1,12 @@
 import { execa } from 'execa';
 import path from 'node:path';
-import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type pg from 'pg';
+import { describe, expect, it } from 'vitest';
 import { emulationRoleNames } from '../../src/emulation/install.js';
 import { repoRoot } from '../helpers/fixtures.js';
-import { startPrivatePostgres, type PrivatePostgres } from '../helpers/private-postgres.js';
-import { check, copyRepo, generatedRepo, removeTempDirs, runVerifyJson, statusesOf, testCacheDir, writeRepoFile } from './helpers/repo.js';
+import type { PrivatePostgres } from '../helpers/private-postgres.js';
+import { dumpServer, usePrivateServerAndRepo } from './helpers/private-server.js';
+import { check, copyRepo, runVerifyJson, statusesOf, testCacheDir, writeRepoFile } from './helpers/repo.js';
 
 /**
  * `--db-url` on a server without Supabase's API roles (a plain PostgreSQL, as in most CI
@@ -21,24 +22,11 @@ const SKIP = ['--skip', 'typescript,python'];
 let server: PrivatePostgres;
 let admin: pg.Client;
 let repo: string;
-
-beforeAll(async () => {
-  [server, repo] = await Promise.all([startPrivatePostgres(), generatedRepo()]);
-  admin = new pg.Client({ connectionString: server.url });
-  await admin.connect();
-});
-
-afterAll(async () => {
-  await admin?.end();
-  await server?.stop();
-  await removeTempDirs();
-});
+usePrivateServerAndRepo((run) => ({ server, admin, repo } = run));
 
 /** Every role of the server with its attributes and memberships, as pg_dumpall writes them. */
-async function dumpRoles(): Promise<string> {
-  const { stdout } = await execa('pg_dumpall', ['--roles-only', '--dbname', server.url]);
-  // pg_dumpall 15.14+ wraps the dump in \restrict <random key>: the key differs on every dump.
-  return stdout.replace(/^\\(un)?restrict \S+$/gm, '\\$1restrict <key>');
+function dumpRoles(): Promise<string> {
+  return dumpServer(server.url, '--roles-only');
 }
 
 async function existingApiRoles(): Promise<string[]> {

@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
-import { execa } from 'execa';
-import pg from 'pg';
+import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startPrivatePostgres, type PrivatePostgres } from '../helpers/private-postgres.js';
-import { check, copyRepo, generatedRepo, removeTempDirs, runVerifyJson, writeRepoFile } from './helpers/repo.js';
+import type { PrivatePostgres } from '../helpers/private-postgres.js';
+import { dumpServer, usePrivateServerAndRepo } from './helpers/private-server.js';
+import { check, copyRepo, runVerifyJson, writeRepoFile } from './helpers/repo.js';
 
 /**
  * A repo's migrations are untrusted input: with a superuser `--db-url`, verify runs them as a
@@ -18,23 +18,11 @@ const SKIP = ['--skip', 'typescript,python'];
 let server: PrivatePostgres;
 let admin: pg.Client;
 let repo: string;
-
-beforeAll(async () => {
-  [server, repo] = await Promise.all([startPrivatePostgres(), generatedRepo()]);
-  admin = new pg.Client({ connectionString: server.url });
-  await admin.connect();
-});
-
-afterAll(async () => {
-  await admin?.end();
-  await server?.stop();
-  await removeTempDirs();
-});
+usePrivateServerAndRepo((run) => ({ server, admin, repo } = run));
 
 /** Roles, role settings, memberships and tablespaces, as pg_dumpall writes them. */
-async function dumpGlobals(): Promise<string> {
-  const { stdout } = await execa('pg_dumpall', ['--globals-only', '--dbname', server.url]);
-  return stdout.replace(/^\\(un)?restrict \S+$/gm, '\\$1restrict <key>');
+function dumpGlobals(): Promise<string> {
+  return dumpServer(server.url, '--globals-only');
 }
 
 async function autoConf(): Promise<string> {
