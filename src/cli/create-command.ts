@@ -11,7 +11,7 @@ import { parseTierList, tiersSchema } from '../options/tiers.js';
 import { DEFAULT_TIERS } from '../phase-04/spec.js';
 import { detectTarget, preparePlan, type TypesGenerator } from '../pipeline/prepare.js';
 import { isWebAppMissing } from '../pipeline/web-app-choice.js';
-import { overwriteConflict } from '../plan/plan.js';
+import { keepConflict, overwriteConflict } from '../plan/plan.js';
 import type { Plan } from '../plan/types.js';
 import { formatHumanReport, toJsonReport, type GenerateOutcome, type InstallOutcome } from '../report/generate-report.js';
 import { errorLine, EXIT, exitCodeFor, GENERATE_EXITS } from './exit-codes.js';
@@ -186,7 +186,8 @@ async function resolveConflictsInteractively(plan: Plan, io: CliIo): Promise<Pla
   let resolved = plan;
   for (const file of plan.files) {
     if (file.status !== 'conflict' || !file.forceable) continue;
-    if ((await askConflict(file, io.stdout)) === 'overwrite') resolved = overwriteConflict(resolved, file.path);
+    const choice = await askConflict(file, io.stdout);
+    resolved = choice === 'overwrite' ? overwriteConflict(resolved, file.path) : keepConflict(resolved, file.path);
   }
   return resolved;
 }

@@ -8,7 +8,8 @@ export type ParsedCommandLine<T> =
   | { readonly kind: 'options'; readonly options: T }
   /** --help or --version was printed. */
   | { readonly kind: 'printed' }
-  | { readonly kind: 'usage'; readonly message: string };
+  /** missingArgument: the name of a required argument that was not given. */
+  | { readonly kind: 'usage'; readonly message: string; readonly missingArgument?: string };
 
 /**
  * Reads `argv` (what follows the command's name) with a commander program built from `spec`
@@ -25,7 +26,12 @@ export function parseOptions<A extends Fields, O extends Fields>(
   } catch (error) {
     if (!(error instanceof CommanderError)) throw error;
     if (error.exitCode === 0) return { kind: 'printed' };
-    return { kind: 'usage', message: `${error.message.replace(/^error: /, '')} (see --help)` };
+    const missing = error.code === 'commander.missingArgument' ? /'([^']+)'/.exec(error.message)?.[1] : undefined;
+    return {
+      kind: 'usage',
+      message: `${error.message.replace(/^error: /, '')} (see --help)`,
+      ...(missing ? { missingArgument: missing } : {}),
+    };
   }
   const args = Object.fromEntries(Object.keys(spec.arguments).map((key, i) => [key, program.processedArgs[i]]));
   const result = validateOptions(spec, { ...program.opts(), ...args });

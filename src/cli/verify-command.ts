@@ -7,6 +7,7 @@ import { formatHuman } from '../verify/report/human.js';
 import { formatJson } from '../verify/report/json.js';
 import { formatJunit } from '../verify/report/junit.js';
 import type { GrantMode, VerifyOptions, VerifyReport } from '../verify/types.js';
+import { knownPhaseIds } from '../verify/registry.js';
 import { verifyPhase } from '../verify/verify.js';
 import { errorLine, EXIT, exitCodeFor, VERIFY_EXITS } from './exit-codes.js';
 import { runInterruptible } from './interrupt.js';
@@ -22,7 +23,11 @@ export async function runVerifyCli(argv: string[], io: CliIo = processIo()): Pro
   const parsed = parseOptions(verifyCommand, argv, io);
   if (parsed.kind === 'printed') return EXIT.ok;
   if (parsed.kind === 'usage') {
-    io.stderr(`verify-phase: ${parsed.message}\n`);
+    const message =
+      parsed.missingArgument === 'phase'
+        ? `which phase? known phases: ${knownPhaseIds().join(', ')} (e.g. verify-phase ${knownPhaseIds()[0]} .; see --help)`
+        : parsed.message;
+    io.stderr(`verify-phase: ${message}\n`);
     return EXIT.usage;
   }
   return runAndReport(parsed.options, io);

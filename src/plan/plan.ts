@@ -220,6 +220,16 @@ function nextSteps(facts: ProjectFacts, layout: PhaseLayout): string[] {
 }
 
 /** The plan with one forceable conflict turned into an overwrite (the user chose it). */
+/** A conflict the user chose to keep (a prompt): left alone as asked, so no longer a conflict left. */
+export function keepConflict(plan: Plan, path: string): Plan {
+  return {
+    ...plan,
+    files: plan.files.map((f) =>
+      f.path === path && f.status === 'conflict' ? { ...f, status: 'skip', reason: 'differs; kept on request' } : f,
+    ),
+  };
+}
+
 export function overwriteConflict(plan: Plan, path: string): Plan {
   return {
     ...plan,

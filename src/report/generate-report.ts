@@ -80,6 +80,14 @@ export function formatHumanReport(outcome: GenerateOutcome, options: ReportOptio
     if (conflicts.some((f) => f.forceable))
       lines.push('  Pass --diff to see the differences, --force to overwrite (a .bak backup is kept).');
   }
+  const kept = plan.files.filter((f) => f.status === 'skip' && f.advice && f.advice.length > 0);
+  if (kept.length > 0) {
+    lines.push('', `Kept as they are, on request (${kept.length}):`);
+    for (const file of kept) {
+      lines.push(`  ${file.path}:`);
+      for (const line of file.advice ?? []) lines.push(`    ${line}`);
+    }
+  }
   if (outcome.install) {
     const i = outcome.install;
     lines.push(

@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { execa } from 'execa';
 import { cp, mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { hashTree, removeTempDirs, repoRoot, snapshotTree, tempCopy } from '../helpers/fixtures.js';
+import { builtBin, hashTree, removeTempDirs, repoRoot, snapshotTree, tempCopy } from '../helpers/fixtures.js';
 import { runBin } from '../helpers/run-bin.js';
 
 afterAll(async () => {
@@ -23,6 +23,16 @@ async function expectRejected(dir: string, args: string[], exitCode: number, mes
 }
 
 describe('bad input: one line, non-zero exit, nothing written', () => {
+  it.each([
+    ['create-saas-db verify', builtBin, ['verify']],
+    ['verify-phase', path.join(repoRoot, 'bin', 'verify-phase.js'), []],
+  ])('%s without a phase: the one-line usage error, exit 2', async (_name, bin, args) => {
+    const run = await execa(process.execPath, [bin, ...args], { reject: false, stdin: 'ignore', env: { CI: 'true' } });
+    expect(run.exitCode).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toBe('verify-phase: which phase? known phases: 04 (e.g. verify-phase 04 .; see --help)');
+  });
+
   it('unknown flag', async () => {
     await expectRejected(await tempCopy(null), ['--yes', '--frobnicate'], 2, /unknown option '--frobnicate' \(see --help\)/);
   });

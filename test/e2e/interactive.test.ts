@@ -43,7 +43,11 @@ describe('interactive mode (a real pseudo-terminal)', () => {
     ).toBe(0);
     await execa('sh', ['-c', `echo '-- mine' > ${target}/supabase/seed.sql`]);
     const keep = await drive(['differs from the generated file', '\\r'], [target, '--no-types', '--tiers', 'free,pro,studio,enterprise']);
-    expect(keep.exitCode, keep.screen).toBe(3);
+    // Keeping a file is an answer, not a conflict left: the run finishes and says so.
+    expect(keep.exitCode, keep.screen).toBe(0);
+    expect(keep.screen).toMatch(/skip\s+supabase\/seed\.sql\s+\(differs; kept on request\)/);
+    expect(await readFile(path.join(target, 'supabase/seed.sql'), 'utf8')).toBe('-- mine\n');
+    expect((await hashTree(target)).has('supabase/seed.sql.bak')).toBe(false);
     const overwrite = await drive(
       ['differs from the generated file', '\\x1b[B\\r'],
       [target, '--no-types', '--tiers', 'free,pro,studio,enterprise'],

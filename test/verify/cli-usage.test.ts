@@ -38,7 +38,7 @@ describe('verify-phase usage errors exit 2 with a one-line reason', () => {
     expect(unknownFlag.err.join('')).toMatch(/unknown option '--fast'/);
     const missing = captureIo();
     expect(await runVerifyCli([], missing)).toBe(2);
-    expect(missing.err.join('')).toMatch(/missing required argument 'phase'/);
+    expect(missing.err.join('')).toBe('verify-phase: which phase? known phases: 04 (e.g. verify-phase 04 .; see --help)\n');
   });
 
   it('a directory that does not exist is a usage error', async () => {
