@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { applyPlan } from '../apply/apply.js';
 import { hasInterruptedRun, JOURNAL_FILE, recoverInterruptedRun, type RunJournal } from '../apply/journal.js';
@@ -8,6 +9,8 @@ import { readJson } from '../detect/fs-probe.js';
 import { CliError, isCliError } from '../errors.js';
 import { generateCommand, type GenerateOptions } from '../options/generate.js';
 import { parseTierList, tiersSchema } from '../options/tiers.js';
+import { phaseInitialSchema, tiersInInitialSchema } from '../phase-04/existing-tiers.js';
+import { MIGRATIONS_DIR } from '../phase-04/layout.js';
 import { DEFAULT_TIERS } from '../phase-04/spec.js';
 import { detectTarget, preparePlan, type TypesGenerator } from '../pipeline/prepare.js';
 import { isWebAppMissing } from '../pipeline/web-app-choice.js';
@@ -83,7 +86,9 @@ async function generate(
 ): Promise<GenerateOutcome> {
   await undoInterruptedRun(path.resolve(io.cwd, options.dir), options.dryRun, io);
   const facts = await detectWithChoice(options, io.cwd, interactive);
-  const settled = interactive ? await askMissing(options, facts) : options;
+  const repoTiers = await tiersFromRepo(options, facts);
+  const known = repoTiers ? { ...options, tiers: repoTiers.tiers } : options;
+  const settled = interactive ? await askMissing(known, facts) : known;
   if (signal.aborted) throw new CliError('cancelled', 'interrupted: nothing was written');
   const prepared = await preparePlan({
     options: settled,
@@ -92,7 +97,7 @@ async function generate(
     facts,
     generateTypes: settled.types ? await loadTypesGenerator() : undefined,
   });
-  let plan = prepared.plan;
+  let plan = repoTiers ? { ...prepared.plan, notes: [repoTiers.note, ...prepared.plan.notes] } : prepared.plan;
   if (interactive && !settled.dryRun) plan = await resolveConflictsInteractively(plan, io);
   if (signal.aborted) throw new CliError('cancelled', 'interrupted: nothing was written');
   const applied = settled.dryRun ? null : await applyPlan(plan, { signal, onJournal });
@@ -164,6 +169,21 @@ async function detectWithChoice(options: GenerateOptions, cwd: string, interacti
     const { askWebDir } = await import('./prompts.js');
     return detectTarget({ ...options, webDir: (await askWebDir(candidates)) || '.' }, cwd);
   }
+}
+
+/**
+ * A rerun: the phase's migrations are already there, so their tiers are the ones the seed and the
+ * tests must match; read from the initial schema instead of asked (or defaulted) again.
+ */
+async function tiersFromRepo(options: GenerateOptions, facts: ProjectFacts): Promise<{ tiers: string[]; note: string } | null> {
+  if (options.tiers || options.config || facts.scaffoldConfig?.tiers) return null;
+  const name = phaseInitialSchema(facts.supabase.migrations);
+  if (name === null) return null;
+  const file = `${MIGRATIONS_DIR}/${name}`;
+  const sql = await readFile(path.join(facts.root, file), 'utf8').catch(() => null);
+  const tiers = sql === null ? null : tiersInInitialSchema(sql);
+  if (tiers === null || !tiersSchema.safeParse(tiers).success) return null;
+  return { tiers, note: `tiers ${tiers.join(', ')}: read from ${file} (the phase's migrations are already there)` };
 }
 
 /** Asks only what neither a flag, the config file nor the repo already answers. */

@@ -8,8 +8,11 @@ afterAll(removeTempDirs);
 
 const driver = path.join(repoRoot, 'test', 'helpers', 'pty_drive.py');
 
-async function drive(steps: string[], args: string[]): Promise<{ exitCode: number; screen: string }> {
-  const run = await execa('python3', [driver, ...steps, '--', process.execPath, builtBin, ...args], { reject: false, env: { CI: '' } });
+async function drive(steps: string[], args: string[], env: Record<string, string> = {}): Promise<{ exitCode: number; screen: string }> {
+  const run = await execa('python3', [driver, ...steps, '--', process.execPath, builtBin, ...args], {
+    reject: false,
+    env: { CI: '', ...env },
+  });
   const lines = String(run.stdout).trim().split('\n');
   return { exitCode: Number(lines.at(-1)), screen: String(run.stderr) };
 }
@@ -34,6 +37,22 @@ describe('interactive mode (a real pseudo-terminal)', () => {
     const schema = files.find((f) => /^supabase\/migrations\/\d{14}_initial_schema\.sql$/.test(f));
     expect(schema, files.join(', ')).toBeDefined();
     expect(await readFile(path.join(target, schema!), 'utf8')).toContain("check (subscription_tier in ('basic', 'team'))");
+  });
+
+  it('a rerun reads the tiers from the phase migration instead of asking again', async () => {
+    const target = await tempCopy(null);
+    const first = await drive(
+      ['Subscription tiers', 'basic,team\\r', 'Migration file names', '\\r'],
+      [target, '--no-types', '--no-install'],
+    );
+    expect(first.exitCode, first.screen).toBe(0);
+    const before = await hashTree(target);
+    // No answers: a question would wait until the driver gives up (exit -9).
+    const rerun = await drive([], [target, '--no-types', '--no-install'], { PTY_TIMEOUT: '20' });
+    expect(rerun.exitCode, rerun.screen).toBe(0);
+    expect(rerun.screen).not.toContain('Subscription tiers');
+    expect(rerun.screen).toMatch(/tiers basic, team: read from supabase\/migrations\/00001_initial_schema\.sql/);
+    expect(await hashTree(target)).toEqual(before);
   });
 
   it('asks per conflict: keep leaves the file, overwrite keeps a backup', async () => {
