@@ -220,8 +220,8 @@ async function maybeInstall(
 ): Promise<InstallOutcome | null> {
   if (plan.addedWebDependencies.length === 0) return null;
   const command = `${facts.packageManager} install`;
-  if (!options.install) return { command, ok: false, skipped: '--no-install', error: null };
-  return installDependencies(facts.packageManager, path.join(facts.root, facts.web.dir), options.json, signal);
+  if (!options.install) return { command, ok: false, skipped: '--no-install', error: null, log: null, tail: [] };
+  return installDependencies(facts.packageManager, path.join(facts.root, facts.web.dir), signal);
 }
 
 async function loadTypesGenerator(): Promise<TypesGenerator> {

@@ -1,3 +1,5 @@
+import { mkdtemp } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { PackageManager } from '../detect/facts.js';
@@ -6,27 +8,30 @@ import type { InstallOutcome } from '../report/generate-report.js';
 /** How long the package manager's processes get to stop after SIGTERM before SIGKILL. */
 const STOP_GRACE_MS = 5000;
 
+/** How many of the last output lines a failed install shows in the report. */
+const FAILURE_TAIL_LINES = 15;
+
 /**
- * Runs `<pm> install` in the app directory; output streams to the terminal unless quiet. The
- * package manager runs in a process group of its own, so that an abort (`signal`) stops it and
- * every process it started, and is waited for: nothing keeps writing node_modules after we exit.
+ * Runs `<pm> install` in the app directory. Its output (stdout and stderr, interleaved) goes to a
+ * log file, not the terminal: the report stays readable, and a failure shows its last lines and
+ * the log's path. The log lives in the OS temp dir, never in the repo: the target only ever
+ * gets the files the plan lists. The package manager runs in a process group of its own, so that
+ * an abort (`signal`) stops it and every process it started, and is waited for: nothing keeps
+ * writing node_modules after we exit.
  */
-export async function installDependencies(
-  pm: PackageManager,
-  appDir: string,
-  quiet: boolean,
-  signal?: AbortSignal,
-): Promise<InstallOutcome> {
+export async function installDependencies(pm: PackageManager, appDir: string, signal?: AbortSignal): Promise<InstallOutcome> {
   const { execa } = await import('execa');
   const command = `${pm} install`;
-  if (signal?.aborted) return { command, ok: false, skipped: null, error: interruptedError(command, appDir, false) };
+  const none = { log: null, tail: [] };
+  if (signal?.aborted) return { command, ok: false, skipped: null, error: interruptedError(command, appDir, false), ...none };
+  const log = path.join(await mkdtemp(path.join(os.tmpdir(), 'create-saas-db-install-')), 'install.log');
   try {
     const subprocess = execa(pm, ['install'], {
       cwd: appDir,
       stdin: 'ignore',
-      // Progress streams to the terminal; stderr is also kept so a failure can be summarised.
-      stdout: quiet ? 'pipe' : 'inherit',
-      stderr: quiet ? 'pipe' : ['pipe', 'inherit'],
+      stdout: ['pipe', { file: log }],
+      stderr: ['pipe', { file: log, append: true }],
+      all: true,
       reject: false,
       detached: true,
     });
@@ -37,24 +42,30 @@ export async function installDependencies(
     signal?.addEventListener('abort', stop, { once: true });
     const result = await subprocess;
     signal?.removeEventListener('abort', stop);
+    const lines = String(result.all ?? '')
+      .split('\n')
+      .filter((line) => line.trim() !== '');
+    const tail = lines.slice(-FAILURE_TAIL_LINES);
     if (stopping !== null) {
       await stopping;
-      return { command, ok: false, skipped: null, error: interruptedError(command, appDir, true) };
+      return { command, ok: false, skipped: null, error: interruptedError(command, appDir, true), log, tail };
     }
-    if (result.exitCode === 0) return { command, ok: true, skipped: null, error: null };
-    const output = `${result.stderr ?? ''}\n${result.stdout ?? ''}`.trim().split('\n').slice(-5).join(' | ');
+    if (result.exitCode === 0) return { command, ok: true, skipped: null, error: null, log, tail: [] };
+    const summary = lines.slice(-5).join(' | ');
     return {
       command,
       ok: false,
       skipped: null,
-      error: `exit ${result.exitCode ?? result.signal}${output ? `: ${output}` : ''} (in ${path.resolve(appDir)})`,
+      error: `exit ${result.exitCode ?? result.signal}${summary ? `: ${summary}` : ''} (in ${path.resolve(appDir)})`,
+      log,
+      tail,
     };
   } catch (error) {
     const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
     const message = missing
       ? `${pm} is not installed: install it (e.g. \`corepack enable\`) or pass --no-install`
       : ((error as Error).message.split('\n')[0] ?? 'failed');
-    return { command, ok: false, skipped: null, error: message };
+    return { command, ok: false, skipped: null, error: message, ...none };
   }
 }
 

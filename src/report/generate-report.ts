@@ -11,6 +11,10 @@ export interface InstallOutcome {
   readonly ok: boolean;
   readonly skipped: string | null;
   readonly error: string | null;
+  /** The package manager's whole output (stdout and stderr), when it ran. */
+  readonly log: string | null;
+  /** The last lines of that output, shown when the install failed. */
+  readonly tail: readonly string[];
 }
 
 export interface GenerateOutcome {
@@ -98,6 +102,8 @@ export function formatHumanReport(outcome: GenerateOutcome, options: ReportOptio
           ? `Dependencies: installed (${i.command})`
           : `Dependencies: ${i.command} failed: ${i.error}`,
     );
+    if (!i.ok && i.tail.length > 0) lines.push(`  Last lines of its output:`, ...i.tail.map((line) => `    ${line}`));
+    if (i.log !== null) lines.push(`  Its output: ${i.log}`);
   }
   if (plan.notes.length > 0) lines.push('', 'Notes:', ...plan.notes.map((n) => `  - ${withSelfCommand(n, self)}`));
   if (!outcome.dryRun && outcome.exitCode === 0)

@@ -10,7 +10,9 @@ afterAll(removeTempDirs);
 async function fakePackageManager(name: string, code: number): Promise<{ binDir: string; log: string }> {
   const binDir = await tempCopy(null);
   const log = path.join(binDir, 'calls.log');
-  const script = `#!/bin/sh\necho "$(pwd) $*" >> ${log}\n${code === 0 ? '' : 'echo "ERR_PNPM_FETCH_404 no such package" >&2\n'}exit ${code}\n`;
+  // Chatty as npm is: warnings on stderr, progress on stdout, whatever the outcome.
+  const noise = 'echo "npm warn EBADENGINE Unsupported engine" >&2\necho "added 3 packages"\n';
+  const script = `#!/bin/sh\necho "$(pwd) $*" >> ${log}\n${noise}${code === 0 ? '' : 'echo "ERR_PNPM_FETCH_404 no such package" >&2\n'}exit ${code}\n`;
   await writeFile(path.join(binDir, name), script);
   await chmod(path.join(binDir, name), 0o755);
   return { binDir, log };
@@ -61,6 +63,14 @@ describe('adapting to existing repos', () => {
     expect(run.exitCode, run.stderr).toBe(0);
     expect((await readFile(fake.log, 'utf8')).trim()).toBe(`${target} install`);
     expect(run.stdout).toContain(`Dependencies: installed (${pm} install)`);
+    // Its output is kept in a log outside the repo, not printed.
+    expect(run.stdout + run.stderr).not.toMatch(/EBADENGINE|added 3 packages/);
+    const logFile = /\n {2}Its output: (\S+install\.log)\n/.exec(run.stdout)?.[1];
+    expect(logFile, run.stdout).toBeDefined();
+    expect(path.relative(target, logFile!).startsWith('..')).toBe(true);
+    expect((await readFile(logFile!, 'utf8')).split('\n').sort()).toEqual(
+      ['', 'added 3 packages', 'npm warn EBADENGINE Unsupported engine'].sort(),
+    );
     const manifest = JSON.parse(await readFile(path.join(target, 'package.json'), 'utf8'));
     expect(Object.keys(manifest.dependencies)).toEqual(
       expect.arrayContaining(['@supabase/ssr', '@supabase/supabase-js', 'server-only', 'next']),
@@ -72,7 +82,11 @@ describe('adapting to existing repos', () => {
     const fake = await fakePackageManager('pnpm', 1);
     const run = await runBin([target, '--yes', '--no-types'], { env: withPath(fake.binDir) });
     expect(run.exitCode).toBe(5);
-    expect(run.stdout).toMatch(/Dependencies: pnpm install failed: exit 1: ERR_PNPM_FETCH_404 no such package/);
+    expect(run.stdout).toMatch(/Dependencies: pnpm install failed: exit 1: .*ERR_PNPM_FETCH_404 no such package/);
+    // A failure shows the last lines of the output and where the whole of it is.
+    expect(run.stdout).toMatch(
+      /\n {2}Last lines of its output:\n(?: {4}.*\n)*? {4}ERR_PNPM_FETCH_404 no such package\n {2}Its output: \S+install\.log\n/,
+    );
     expect((await readFile(fake.log, 'utf8')).trim()).toBe(`${path.join(target, 'apps/web')} install`);
     expect((await hashTree(target)).has('apps/web/lib/supabase/client.ts')).toBe(true);
   });
