@@ -16,12 +16,15 @@ import { detectTarget, preparePlan, type TypesGenerator } from '../pipeline/prep
 import { isWebAppMissing } from '../pipeline/web-app-choice.js';
 import { keepConflict, overwriteConflict } from '../plan/plan.js';
 import type { Plan } from '../plan/types.js';
-import { formatHumanReport, toJsonReport, type GenerateOutcome, type InstallOutcome } from '../report/generate-report.js';
+import { ansi, plain, wantsColor } from '../report/colors.js';
+import { formatHumanReport, shortSummary, toJsonReport, type GenerateOutcome, type InstallOutcome } from '../report/generate-report.js';
+import { selfCommand } from '../report/invocation.js';
 import { errorLine, EXIT, exitCodeFor, GENERATE_EXITS } from './exit-codes.js';
 import { installDependencies } from './install.js';
 import { recordSignals, runInterruptible, type InterruptPolicy } from './interrupt.js';
 import { processIo, type CliIo } from './io.js';
 import { parseOptions } from './parse-options.js';
+import { silentProgress, terminalProgress, type Progress } from './progress.js';
 
 /** `create-saas-db [dir] [options]`, `create-saas-db verify …`, `create-saas-db types …`. Returns the exit code. */
 export async function runCreateCli(argv: string[], io: CliIo = processIo()): Promise<number> {
@@ -37,6 +40,7 @@ export async function runCreateCli(argv: string[], io: CliIo = processIo()): Pro
   // --json keeps stdout machine-readable: no prompts drawn on it.
   const interactive = io.isTTY && !options.yes && !options.json && !isCi(io.env);
   const target = path.resolve(io.cwd, options.dir);
+  const progress = interactive ? await terminalProgress() : silentProgress;
   let journal: RunJournal | null = null;
   let runSignal: AbortSignal | null = null;
   try {
@@ -45,7 +49,7 @@ export async function runCreateCli(argv: string[], io: CliIo = processIo()): Pro
     const run = await runInterruptible(
       (signal) => {
         runSignal = signal;
-        return withTargetLock(target, () => generate(options, io, interactive, signal, (j) => (journal = j)));
+        return withTargetLock(target, () => generate(options, io, interactive, progress, signal, (j) => (journal = j)));
       },
       undefined,
       generateInterrupts(io),
@@ -58,7 +62,11 @@ export async function runCreateCli(argv: string[], io: CliIo = processIo()): Pro
     try {
       const signalled = (runSignal as AbortSignal | null)?.aborted === true;
       const outcome = signalled ? { ...run.value, exitCode: EXIT.cancelled } : run.value;
-      io.stdout(options.json ? `${JSON.stringify(toJsonReport(outcome), null, 2)}\n` : formatHumanReport(outcome, { diff: options.diff }));
+      const palette = wantsColor(io.env, io.stdoutIsTTY ?? false, options.json) ? ansi : plain;
+      io.stdout(
+        options.json ? `${JSON.stringify(toJsonReport(outcome), null, 2)}\n` : formatHumanReport(outcome, { diff: options.diff, palette }),
+      );
+      if (interactive) progress.outro(shortSummary(outcome, selfCommand(), process.cwd()));
       if (!signalled && !late.received()) return outcome.exitCode;
       io.stderr(`create-saas-db: ${lateInterruptionMessage(outcome)}\n`);
       return EXIT.cancelled;
@@ -81,9 +89,11 @@ async function generate(
   options: GenerateOptions,
   io: CliIo,
   interactive: boolean,
+  progress: Progress,
   signal: AbortSignal,
   onJournal: (journal: RunJournal) => void,
 ): Promise<GenerateOutcome> {
+  progress.intro();
   await undoInterruptedRun(path.resolve(io.cwd, options.dir), options.dryRun, io);
   const facts = await detectWithChoice(options, io.cwd, interactive);
   const repoTiers = await tiersFromRepo(options, facts);
@@ -95,13 +105,13 @@ async function generate(
     cwd: io.cwd,
     now: new Date(),
     facts,
-    generateTypes: settled.types ? await loadTypesGenerator() : undefined,
+    generateTypes: settled.types ? withSpinner(await loadTypesGenerator(), progress) : undefined,
   });
   let plan = repoTiers ? { ...prepared.plan, notes: [repoTiers.note, ...prepared.plan.notes] } : prepared.plan;
   if (interactive && !settled.dryRun) plan = await resolveConflictsInteractively(plan, io);
   if (signal.aborted) throw new CliError('cancelled', 'interrupted: nothing was written');
   const applied = settled.dryRun ? null : await applyPlan(plan, { signal, onJournal });
-  const install = settled.dryRun ? null : await maybeInstall(plan, facts, settled, signal);
+  const install = settled.dryRun ? null : await maybeInstall(plan, facts, settled, progress, signal);
   const conflicts = plan.files.some((f) => f.status === 'conflict');
   const exitCode = install && !install.ok && !install.skipped ? EXIT.install : conflicts ? EXIT.conflicts : EXIT.ok;
   return { facts, layout: prepared.layout, plan, dryRun: settled.dryRun, applied, install, exitCode };
@@ -216,12 +226,17 @@ async function maybeInstall(
   plan: Plan,
   facts: ProjectFacts,
   options: GenerateOptions,
+  progress: Progress,
   signal: AbortSignal,
 ): Promise<InstallOutcome | null> {
   if (plan.addedWebDependencies.length === 0) return null;
   const command = `${facts.packageManager} install`;
   if (!options.install) return { command, ok: false, skipped: '--no-install', error: null, log: null, tail: [] };
-  return installDependencies(facts.packageManager, path.join(facts.root, facts.web.dir), signal);
+  return progress.step(
+    `Installing dependencies (${command})`,
+    (outcome) => (outcome.ok ? `Dependencies installed (${command})` : `${command} failed: see the report`),
+    () => installDependencies(facts.packageManager, path.join(facts.root, facts.web.dir), signal),
+  );
 }
 
 async function loadTypesGenerator(): Promise<TypesGenerator> {
@@ -229,6 +244,15 @@ async function loadTypesGenerator(): Promise<TypesGenerator> {
     typesForMigrations: (m: Array<{ name: string; sql: string }>, o: { literalUnions: boolean }) => Promise<string>;
   };
   return (migrations) => module.typesForMigrations(migrations, { literalUnions: true });
+}
+
+function withSpinner(generate: TypesGenerator, progress: Progress): TypesGenerator {
+  return (migrations) =>
+    progress.step(
+      'Generating the Database types',
+      () => 'Database types generated',
+      () => generate(migrations),
+    );
 }
 
 function isCi(env: NodeJS.ProcessEnv): boolean {

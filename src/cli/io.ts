@@ -4,6 +4,8 @@ export interface CliIo {
   readonly stderr: (text: string) => void;
   /** Whether stdin is a terminal (questions may be asked). */
   readonly isTTY: boolean;
+  /** Whether stdout is a terminal (colours may be used); absent means no. */
+  readonly stdoutIsTTY?: boolean;
   readonly env: NodeJS.ProcessEnv;
   readonly cwd: string;
 }
@@ -12,6 +14,7 @@ export const processIo = (): CliIo => ({
   stdout: (text) => void process.stdout.write(text),
   stderr: (text) => void process.stderr.write(text),
   isTTY: Boolean(process.stdin.isTTY),
+  stdoutIsTTY: Boolean(process.stdout.isTTY),
   env: process.env,
   cwd: process.cwd(),
 });

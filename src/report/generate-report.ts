@@ -3,6 +3,7 @@ import type { ApplyResult } from '../apply/apply.js';
 import type { ProjectFacts } from '../detect/facts.js';
 import type { PhaseLayout } from '../phase-04/layout.js';
 import type { FileStatus, Plan } from '../plan/types.js';
+import { plain, type Palette } from './colors.js';
 import { selfCommand, withSelfCommand } from './invocation.js';
 import { unifiedDiff } from './unified-diff.js';
 
@@ -41,12 +42,30 @@ export interface ReportOptions {
   readonly self?: string;
   /** Where the user is: a new project's steps start with `cd` into it from there. */
   readonly cwd?: string;
+  /** Status words and headings in colour (see colors.ts); plain when absent. */
+  readonly palette?: Palette;
+}
+
+function paintStatus(palette: Palette, status: FileStatus | 'backup'): string {
+  switch (status) {
+    case 'create':
+    case 'update':
+      return palette.ok(status);
+    case 'overwrite':
+    case 'backup':
+      return palette.change(status);
+    case 'conflict':
+      return palette.bad(status);
+    default:
+      return palette.quiet(status);
+  }
 }
 
 /** The human report: one line per file, then notes, conflicts with advice, next steps. */
 export function formatHumanReport(outcome: GenerateOutcome, options: ReportOptions): string {
   const { plan, facts, layout } = outcome;
   const self = options.self ?? selfCommand();
+  const c = options.palette ?? plain;
   const lines: string[] = [];
   lines.push(
     `create-saas-db ${outcome.dryRun ? '(dry run: nothing written) ' : ''}→ ${plan.root}`,
@@ -57,14 +76,14 @@ export function formatHumanReport(outcome: GenerateOutcome, options: ReportOptio
   const width = Math.max(...ORDER.map((s) => s.length));
   for (const file of plan.files) {
     const detail = file.status === 'create' || file.status === 'unchanged' ? '' : `  (${file.reason})`;
-    lines.push(`  ${file.status.padEnd(width)}  ${file.path}${detail}`);
+    lines.push(`  ${paintStatus(c, file.status)}${' '.repeat(width - file.status.length)}  ${file.path}${detail}`);
   }
-  for (const { path, backup } of outcome.applied?.backups ?? []) lines.push(`  backup     ${path} → ${backup}`);
+  for (const { path, backup } of outcome.applied?.backups ?? []) lines.push(`  ${paintStatus(c, 'backup')}     ${path} → ${backup}`);
   const counts = countByStatus(plan);
   lines.push(
     '',
     `  ${ORDER.filter((s) => counts[s] > 0)
-      .map((s) => `${counts[s]} ${s}`)
+      .map((s) => `${counts[s]} ${paintStatus(c, s)}`)
       .join(', ')}`,
   );
   if (options.diff) {
@@ -76,7 +95,7 @@ export function formatHumanReport(outcome: GenerateOutcome, options: ReportOptio
   }
   const conflicts = plan.files.filter((f) => f.status === 'conflict');
   if (conflicts.length > 0) {
-    lines.push('', `Conflicts left as they are (${conflicts.length}):`);
+    lines.push('', c.bad(`Conflicts left as they are (${conflicts.length}):`));
     for (const file of conflicts) {
       lines.push(`  ${file.path}: ${file.reason}`);
       for (const line of file.advice ?? []) lines.push(`    ${line}`);
@@ -100,14 +119,14 @@ export function formatHumanReport(outcome: GenerateOutcome, options: ReportOptio
         ? `Dependencies: not installed (${i.skipped})`
         : i.ok
           ? `Dependencies: installed (${i.command})`
-          : `Dependencies: ${i.command} failed: ${i.error}`,
+          : c.bad(`Dependencies: ${i.command} failed: ${i.error}`),
     );
     if (!i.ok && i.tail.length > 0) lines.push(`  Last lines of its output:`, ...i.tail.map((line) => `    ${line}`));
     if (i.log !== null) lines.push(`  Its output: ${i.log}`);
   }
-  if (plan.notes.length > 0) lines.push('', 'Notes:', ...plan.notes.map((n) => `  - ${withSelfCommand(n, self)}`));
+  if (plan.notes.length > 0) lines.push('', c.heading('Notes:'), ...plan.notes.map((n) => `  - ${withSelfCommand(n, self)}`));
   if (!outcome.dryRun && outcome.exitCode === 0)
-    lines.push('', 'Next steps:', ...nextSteps(outcome, self, options.cwd ?? process.cwd()).map((s) => `  ${s}`));
+    lines.push('', c.heading('Next steps:'), ...nextSteps(outcome, self, options.cwd ?? process.cwd()).map((s) => `  ${s}`));
   return lines.join('\n') + '\n';
 }
 
@@ -146,4 +165,20 @@ export function toJsonReport(outcome: GenerateOutcome, options: { self?: string;
     notes: outcome.plan.notes.map((n) => withSelfCommand(n, options.self ?? selfCommand())),
     nextSteps: nextSteps(outcome, options.self ?? selfCommand(), options.cwd ?? process.cwd()),
   };
+}
+
+/** One line for the end of an interactive run: what happened to the files, and what to run next. */
+export function shortSummary(outcome: GenerateOutcome, self: string, cwd: string): string {
+  const counts = countByStatus(outcome.plan);
+  const written = outcome.dryRun ? 0 : counts.create + counts.update + counts.overwrite;
+  const parts = [
+    `${written} written`,
+    ...(counts.unchanged > 0 ? [`${counts.unchanged} unchanged`] : []),
+    `${counts.skip} skipped`,
+    `${counts.conflict} conflict${counts.conflict === 1 ? '' : 's'}`,
+  ];
+  const steps = outcome.exitCode === 0 && !outcome.dryRun ? nextSteps(outcome, self, cwd).map((step) => step.replace(/\s+#.*$/, '')) : [];
+  const next = steps.length > 1 ? `${steps[0]} (then the steps above)` : steps[0];
+  const end = outcome.dryRun ? 'dry run: nothing written' : next ? `next: ${next}` : `exit ${outcome.exitCode}`;
+  return `${parts.join(', ')} · ${end}`;
 }

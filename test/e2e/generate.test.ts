@@ -67,6 +67,22 @@ describe('create-saas-db on a new directory', () => {
     // A new directory gets supabase/config.toml: no `supabase init` to run.
     expect(run.stdout).toMatch(/create\s+supabase\/config\.toml/);
     expect(run.stdout).not.toMatch(/supabase init/);
+    // Not a terminal: no colours, no intro or outro, only the report.
+    expect(run.stdout).not.toContain('\x1b[');
+    expect(run.stdout).toMatch(/^create-saas-db → /);
+    expect(run.stdout).not.toMatch(/written, \d+ skipped/);
+  });
+
+  it('FORCE_COLOR colours the report into a pipe; NO_COLOR and --json win over it', async () => {
+    const forced = await runBin([await tempCopy(null), '--yes', '--no-install', '--no-types'], { env: { FORCE_COLOR: '1' } });
+    expect(forced.exitCode).toBe(0);
+    expect(forced.stdout).toContain('  \x1b[32mcreate\x1b[39m     supabase/seed.sql\n');
+    const both = await runBin([await tempCopy(null), '--yes', '--no-install', '--no-types'], { env: { FORCE_COLOR: '1', NO_COLOR: '1' } });
+    expect(both.stdout).toContain('\n  create     supabase/seed.sql\n');
+    expect(both.stdout).not.toContain('\x1b[');
+    const json = await runBin([await tempCopy(null), '--yes', '--no-install', '--no-types', '--json'], { env: { FORCE_COLOR: '1' } });
+    expect(json.stdout).not.toContain('\x1b[');
+    expect(JSON.parse(json.stdout).exitCode).toBe(0);
   });
 });
 

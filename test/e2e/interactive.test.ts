@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { execa } from 'execa';
-import { readFile, writeFile } from 'node:fs/promises';
+import { chmod, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { builtBin, hashTree, removeTempDirs, repoRoot, snapshotTree, tempCopy } from '../helpers/fixtures.js';
 
@@ -15,6 +15,21 @@ async function drive(steps: string[], args: string[], env: Record<string, string
   });
   const lines = String(run.stdout).trim().split('\n');
   return { exitCode: Number(lines.at(-1)), screen: String(run.stderr) };
+}
+
+/** The screen without colours and cursor moves, for assertions on its words. */
+// eslint-disable-next-line no-control-regex
+const text = (screen: string) => screen.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '').replace(/\r/g, '');
+
+/** A package manager that talks as npm does and succeeds. */
+async function chattyNpm(): Promise<string> {
+  const binDir = await tempCopy(null);
+  await writeFile(
+    path.join(binDir, 'npm'),
+    '#!/bin/sh\necho "npm warn EBADENGINE Unsupported engine" >&2\necho "added 3 packages"\nexit 0\n',
+  );
+  await chmod(path.join(binDir, 'npm'), 0o755);
+  return binDir;
 }
 
 describe('interactive mode (a real pseudo-terminal)', () => {
@@ -39,6 +54,34 @@ describe('interactive mode (a real pseudo-terminal)', () => {
     expect(await readFile(path.join(target, schema!), 'utf8')).toContain("check (subscription_tier in ('basic', 'team'))");
   });
 
+  it('intro, a spinner while generating types and installing, the report in colour, an outro with the summary', async () => {
+    const target = await tempCopy(null);
+    const binDir = await chattyNpm();
+    const { exitCode, screen } = await drive([], [target, '--tiers', 'free,pro', '--naming', 'sequential'], {
+      PATH: `${binDir}:${process.env['PATH']}`,
+      PTY_TIMEOUT: '60',
+    });
+    expect(exitCode, screen).toBe(0);
+    const words = text(screen);
+    expect(words).toMatch(/^┌ {2}create-saas-db\n/);
+    expect(words).toContain('◇  Database types generated');
+    expect(words).toContain('◇  Dependencies installed (npm install)');
+    expect(words).not.toMatch(/EBADENGINE|added 3 packages/);
+    expect(screen).toContain('  \x1b[32mcreate\x1b[39m     supabase/seed.sql\r\n');
+    expect(screen).toContain('\x1b[1mNext steps:\x1b[22m');
+    expect(words).toMatch(/\n└ {2}\d+ written, 0 skipped, 0 conflicts · next: cd \S+ \(then the steps above\)\n/);
+  });
+
+  it('NO_COLOR: the report has no colours at a terminal either', async () => {
+    const target = await tempCopy(null);
+    const { exitCode, screen } = await drive([], [target, '--tiers', 'free,pro', '--naming', 'sequential', '--no-install', '--no-types'], {
+      NO_COLOR: '1',
+    });
+    expect(exitCode, screen).toBe(0);
+    expect(screen).toContain('\r\n  create     supabase/seed.sql\r\n');
+    expect(screen).toContain('\r\nNext steps:\r\n');
+  });
+
   it('a rerun reads the tiers from the phase migration instead of asking again', async () => {
     const target = await tempCopy(null);
     const first = await drive(
@@ -51,7 +94,7 @@ describe('interactive mode (a real pseudo-terminal)', () => {
     const rerun = await drive([], [target, '--no-types', '--no-install'], { PTY_TIMEOUT: '20' });
     expect(rerun.exitCode, rerun.screen).toBe(0);
     expect(rerun.screen).not.toContain('Subscription tiers');
-    expect(rerun.screen).toMatch(/tiers basic, team: read from supabase\/migrations\/00001_initial_schema\.sql/);
+    expect(text(rerun.screen)).toMatch(/tiers basic, team: read from supabase\/migrations\/00001_initial_schema\.sql/);
     expect(await hashTree(target)).toEqual(before);
   });
 
@@ -64,7 +107,10 @@ describe('interactive mode (a real pseudo-terminal)', () => {
     const keep = await drive(['differs from the generated file', '\\r'], [target, '--no-types', '--tiers', 'free,pro,studio,enterprise']);
     // Keeping a file is an answer, not a conflict left: the run finishes and says so.
     expect(keep.exitCode, keep.screen).toBe(0);
-    expect(keep.screen).toMatch(/skip\s+supabase\/seed\.sql\s+\(differs; kept on request\)/);
+    expect(text(keep.screen)).toMatch(/skip\s+supabase\/seed\.sql\s+\(differs; kept on request\)/);
+    expect(text(keep.screen)).toMatch(
+      /└ {2}0 written, 5 unchanged, 9 skipped, 0 conflicts · next: supabase start \(then the steps above\)/,
+    );
     expect(await readFile(path.join(target, 'supabase/seed.sql'), 'utf8')).toBe('-- mine\n');
     expect((await hashTree(target)).has('supabase/seed.sql.bak')).toBe(false);
     const overwrite = await drive(
