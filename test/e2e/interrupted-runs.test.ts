@@ -203,7 +203,8 @@ describe('interrupting the dependency install', () => {
   /** A stand-in pnpm on PATH that starts a child, records both pids and waits. */
   async function slowPackageManager(): Promise<string> {
     const binDir = await tempCopy(null);
-    const script = `#!/bin/sh\necho $$ > ${binDir}/pm.pid\nsleep 300 &\necho $! > ${binDir}/child.pid\nwait\n`;
+    // Each pid file is renamed into place, so the test never reads one half-written.
+    const script = `#!/bin/sh\necho $$ > ${binDir}/pm.pid.tmp && mv ${binDir}/pm.pid.tmp ${binDir}/pm.pid\nsleep 300 &\necho $! > ${binDir}/child.pid.tmp && mv ${binDir}/child.pid.tmp ${binDir}/child.pid\nwait\n`;
     await writeFile(path.join(binDir, 'pnpm'), script);
     await chmod(path.join(binDir, 'pnpm'), 0o755);
     return binDir;
