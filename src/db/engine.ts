@@ -110,7 +110,14 @@ export async function createPostgresEngine(url: string, limits: ServerTimeLimits
   const statementTimeoutMs = limits.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS;
   const client = await connectPostgres(url, { ...limits, statementTimeoutMs });
   let closed = false;
-  const run = <T>(call: () => Promise<T>) => withStatementDeadline(client, url, statementTimeoutMs, call);
+  // One session runs one statement at a time: callers that overlap (Promise.all over checks)
+  // are queued here rather than handed to the driver together.
+  let queue: Promise<unknown> = Promise.resolve();
+  const run = <T>(call: () => Promise<T>): Promise<T> => {
+    const next = queue.then(() => withStatementDeadline(client, url, statementTimeoutMs, call));
+    queue = next.catch(() => undefined);
+    return next;
+  };
   return {
     kind: 'postgres',
     async exec(sql) {
