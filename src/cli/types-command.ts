@@ -53,7 +53,7 @@ async function runTypes(options: TypesOptions, io: CliIo, signal: AbortSignal): 
   const facts = await detectProject(path.resolve(io.cwd, options.dir), { webDir: options.webDir });
   if (!facts.exists) throw new CliError('target', `${options.dir} does not exist`);
   const migrations = await readRepoMigrations(facts);
-  const schemas = await typeSchemas(facts.root, options.schema ? parseSchemaList(options.schema) : undefined);
+  const schemas = typeSchemas(facts.supabase.apiSchemas, options.schema ? parseSchemaList(options.schema) : undefined);
   const model = await (options.dbUrl ? introspectDatabaseUrl(options.dbUrl, schemas) : introspectMigrations(migrations, schemas)).catch(
     (error: unknown) => {
       throw isMigrationError(error) ? new CliError('migration', error.message) : error;

@@ -93,6 +93,10 @@ export interface SupabaseFacts {
    * .sql files): the folder (relative to root) and its .sql files; null when the repo has none.
    */
   readonly schemas: { readonly dir: string; readonly configured: boolean; readonly files: readonly string[] } | null;
+  /** `[api] schemas` from config.toml (the schemas the API exposes), or null when not set. */
+  readonly apiSchemas: readonly string[] | null;
+  /** `[db] major_version` from config.toml (the project's PostgreSQL), or null when not set. */
+  readonly postgresMajor: number | null;
   /** `supabase/migrations` state. */
   readonly migrationsDir: 'absent' | 'directory' | 'file';
   /** Files matching the CLI's `^([0-9]+)_(.*)\.sql$`, in the CLI's order. */

@@ -23,14 +23,16 @@ export async function detectSupabase(root: string): Promise<SupabaseFacts> {
       return match?.[1] ? [{ name, version: match[1] }] : [];
     }),
   );
-  const seedPaths = configToml === null ? null : seedSqlPaths(configToml);
-  const schemaPaths = configToml === null ? null : declarativeSchemaPaths(configToml);
+  const config = configToml === null ? null : readConfigToml(configToml);
+  const seedPaths = config?.seedPaths ?? null;
   return {
     escapesRoot,
     hasConfigToml: configToml !== null,
     seedPaths,
     missingSeedPaths: await missingFiles(supabaseDir, seedPaths ?? []),
-    schemas: await detectSchemaFiles(root, schemaPaths),
+    schemas: await detectSchemaFiles(root, config?.schemaPaths ?? null),
+    apiSchemas: config?.apiSchemas ?? null,
+    postgresMajor: config?.postgresMajor ?? null,
     migrationsDir: migrationsKind === 'directory' ? 'directory' : migrationsKind === 'absent' ? 'absent' : 'file',
     migrations,
     ignoredMigrationFiles: names.filter((name) => !MIGRATION_PATTERN.test(name)).sort(),
@@ -70,22 +72,45 @@ async function symlinkEscapes(root: string, p: string): Promise<boolean> {
   return relative.startsWith('..') || path.isAbsolute(relative);
 }
 
-/**
- * `[db.seed] sql_paths = [...]` from config.toml, read with a TOML parser; null when the key is
- * not set. A file that is not TOML is an error giving the position (never the content: the file
- * may hold secrets).
- */
-export function seedSqlPaths(toml: string): string[] | null {
-  const paths = tableAt(tableAt(parseConfigToml(toml)['db'])?.['seed'])?.['sql_paths'];
-  if (!Array.isArray(paths)) return null;
-  return paths.filter((p): p is string => typeof p === 'string');
+/** What the tool reads from supabase/config.toml; each null when the key is not set. */
+export interface SupabaseConfig {
+  /** `[db.seed] sql_paths`. */
+  readonly seedPaths: string[] | null;
+  /** `[db.migrations] schema_paths` (declarative schema files). */
+  readonly schemaPaths: string[] | null;
+  /** `[api] schemas`: the schemas the API exposes. */
+  readonly apiSchemas: string[] | null;
+  /** `[db] major_version`. */
+  readonly postgresMajor: number | null;
 }
 
-/** `[db.migrations] schema_paths = [...]` (declarative schema files), or null when not set. */
-export function declarativeSchemaPaths(toml: string): string[] | null {
-  const paths = tableAt(tableAt(parseConfigToml(toml)['db'])?.['migrations'])?.['schema_paths'];
-  if (!Array.isArray(paths)) return null;
-  return paths.filter((p): p is string => typeof p === 'string');
+/**
+ * supabase/config.toml, parsed once with a TOML parser. A file that is not TOML, or an
+ * `[api] schemas` that is not a list of names, is an error giving the position or the key (never
+ * the content: the file may hold secrets).
+ */
+export function readConfigToml(toml: string): SupabaseConfig {
+  const document = parseConfigToml(toml);
+  const db = tableAt(document['db']);
+  const api = tableAt(document['api']);
+  const major = db?.['major_version'];
+  return {
+    seedPaths: stringList(tableAt(db?.['seed'])?.['sql_paths']),
+    schemaPaths: stringList(tableAt(db?.['migrations'])?.['schema_paths']),
+    apiSchemas: api && 'schemas' in api ? schemaNames(api['schemas']) : null,
+    postgresMajor: typeof major === 'number' ? major : null,
+  };
+}
+
+function stringList(value: unknown): string[] | null {
+  return Array.isArray(value) ? value.filter((p): p is string => typeof p === 'string') : null;
+}
+
+function schemaNames(value: unknown): string[] {
+  if (!Array.isArray(value) || !value.every((name): name is string => typeof name === 'string' && name !== '')) {
+    throw new CliError('layout', 'supabase/config.toml: [api] schemas must be a list of schema names');
+  }
+  return value;
 }
 
 /** Paths (relative to supabase/, as config.toml writes them) naming no file; globs are not checked. */

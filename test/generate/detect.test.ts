@@ -3,7 +3,9 @@ import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { detectProject } from '../../src/detect/index.js';
 import { catalogEntry, majorFromRange } from '../../src/detect/next-version.js';
-import { seedSqlPaths } from '../../src/detect/supabase-dir.js';
+import { readConfigToml } from '../../src/detect/supabase-dir.js';
+
+const seedSqlPaths = (toml: string) => readConfigToml(toml).seedPaths;
 import { removeTempDirs, tempCopy } from '../helpers/fixtures.js';
 
 afterAll(removeTempDirs);

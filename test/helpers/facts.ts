@@ -40,6 +40,8 @@ export function facts(
       hasConfigToml: true,
       seedPaths: null,
       missingSeedPaths: [],
+      apiSchemas: null,
+      postgresMajor: null,
       schemas: null,
       migrationsDir: 'absent',
       migrations: [],

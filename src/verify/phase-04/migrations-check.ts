@@ -30,7 +30,7 @@ export const migrationsCheck: DatabaseCheck = {
         sql: await readFile(path.join(ctx.root, dir, m.name), 'utf8'),
       })),
     );
-    if (db.engine.kind === 'embedded') warnings.push(...(await engineVersionNotes(ctx.root)));
+    if (db.engine.kind === 'embedded') warnings.push(...engineVersionNotes(supabase.postgresMajor));
     try {
       const applied = await applyMigrations(db.engine, files);
       return passed([...warnings, ...emulatedExtensionNotes(applied.emulatedExtensions, files)]);
