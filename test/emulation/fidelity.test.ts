@@ -140,6 +140,22 @@ const PRIVILEGE_PROBES: readonly Probe[] = [
     outcome: 'applies',
   },
   {
+    name: 'create table in graphql_public is refused',
+    sql: `create table graphql_public.notes (id int)`,
+    outcome: refused(DENIED, /permission denied for schema graphql_public/),
+  },
+  {
+    name: 'replacing the graphql_public.graphql placeholder is refused',
+    sql: `create or replace function graphql_public.graphql("operationName" text default null, query text default null,
+            variables jsonb default null, extensions jsonb default null) returns jsonb language sql as $$ select '{}'::jsonb $$`,
+    outcome: refused(DENIED, /permission denied for schema graphql_public/),
+  },
+  {
+    name: 'granting usage on graphql_public to a role of its own applies (postgres holds it with grant option)',
+    sql: `create role gql_reader nologin; grant usage on schema graphql_public to gql_reader`,
+    outcome: 'applies',
+  },
+  {
     name: 'uuid-ossp and pgcrypto resolve unqualified from extensions',
     sql: `select uuid_generate_v4(), gen_salt('bf'), crypt('x', gen_salt('bf'))`,
     outcome: 'applies',
@@ -328,6 +344,89 @@ describe.each(['embedded', 'postgres'] as const)('a new Supabase project, emulat
     expect(roles.find((r) => r.rolname === 'service_role')?.rolbypassrls).toBe(true);
     expect(roles.find((r) => r.rolname === 'authenticator')?.rolinherit).toBe(false);
     expect(roles.find((r) => r.rolname === 'supabase_auth_admin')?.rolinherit).toBe(false);
+  });
+});
+
+/** What graphql_public.graphql answers on a project where pg_graphql is not enabled (it raises nothing). */
+const GRAPHQL_NOT_ENABLED = { errors: [{ message: 'pg_graphql extension is not enabled.' }] };
+const GRAPHQL = 'graphql_public.graphql(text, text, jsonb, jsonb)';
+
+describe.each(['embedded', 'postgres'] as const)('graphql_public of a new project (pg_graphql not enabled), emulated on %s', (kind) => {
+  let db: TestDatabase;
+  let engine: SqlEngine;
+  beforeAll(async () => {
+    db = await openStandInDatabase(kind, 'current');
+    engine = db.engine;
+  });
+  afterAll(() => db.dispose());
+
+  it('is owned by supabase_admin; postgres (with grant option) and the API roles may use it', async () => {
+    const rows = await engine.query(
+      `select pg_get_userbyid(n.nspowner)::text as owner,
+              (select array_agg(format('%s:%s%s', pg_get_userbyid(a.grantee), a.privilege_type, case when a.is_grantable then '*' else '' end)
+                                order by pg_get_userbyid(a.grantee)::text)
+                 from aclexplode(n.nspacl) a where a.grantee <> n.nspowner) as granted
+         from pg_namespace n where n.nspname = 'graphql_public'`,
+    );
+    expect(rows).toEqual([
+      { owner: 'supabase_admin', granted: ['anon:USAGE', 'authenticated:USAGE', 'postgres:USAGE*', 'service_role:USAGE'] },
+    ]);
+  });
+
+  it('holds one function, the placeholder, owned by supabase_admin and callable by postgres, the API roles and public', async () => {
+    const functions = await engine.query(
+      `select p.oid::regprocedure::text as signature, pg_get_userbyid(p.proowner)::text as owner, l.lanname::text as language,
+              p.prosecdef as definer, p.provolatile::text as volatility, pg_get_function_result(p.oid) as returns,
+              (select array_agg(g.name order by g.name)
+                 from aclexplode(p.proacl) a,
+                      lateral (select case when a.grantee = 0 then 'public' else pg_get_userbyid(a.grantee)::text end as name) g
+                where a.privilege_type = 'EXECUTE' and a.grantee <> p.proowner) as executable_by
+         from pg_proc p join pg_language l on l.oid = p.prolang
+        where p.pronamespace = 'graphql_public'::regnamespace`,
+    );
+    expect(functions).toEqual([
+      {
+        signature: 'graphql_public.graphql(text,text,jsonb,jsonb)',
+        owner: 'supabase_admin',
+        language: 'plpgsql',
+        definer: false,
+        volatility: 'v',
+        returns: 'jsonb',
+        executable_by: ['anon', 'authenticated', 'postgres', 'public', 'service_role'],
+      },
+    ]);
+    const [relations] = await engine.query<{ n: number }>(
+      `select count(*)::int as n from pg_class where relnamespace = 'graphql_public'::regnamespace`,
+    );
+    expect(relations?.n).toBe(0);
+  });
+
+  it.each(['anon', 'authenticated', 'service_role'] as const)(
+    '%s calling it is answered "not enabled", as an error object',
+    async (role) => {
+      const rows = await asRole(engine, role, null, `select graphql_public.graphql(query := '{ __typename }') as answer`);
+      expect(rows).toEqual([{ answer: GRAPHQL_NOT_ENABLED }]);
+    },
+  );
+
+  it('enabling pg_graphql puts the resolver behind it; dropping pg_graphql brings the same placeholder back', async () => {
+    const definition = `select pg_get_functiondef('${GRAPHQL}'::regprocedure) as source,
+                               (select proacl::text from pg_proc where oid = '${GRAPHQL}'::regprocedure) as acl`;
+    const ask = `select graphql_public.graphql(query := '{ __typename }') as answer`;
+    const [placeholder] = await engine.query(definition);
+    await engine.exec('begin');
+    try {
+      const inner = insideOuterTransaction(engine);
+      await applySqlFile(inner, { name: 'supabase/migrations/1_graphql.sql', sql: 'create extension if not exists pg_graphql;' });
+      const [enabled] = await inner.query<{ answer: unknown }>(ask);
+      expect(enabled?.answer).not.toEqual(GRAPHQL_NOT_ENABLED);
+      expect(JSON.stringify(enabled?.answer)).toMatch(/"errors"/);
+      await applySqlFile(inner, { name: 'supabase/migrations/2_graphql.sql', sql: 'drop extension pg_graphql;' });
+      expect(await inner.query(ask)).toEqual([{ answer: GRAPHQL_NOT_ENABLED }]);
+      expect(await inner.query(definition)).toEqual([placeholder]);
+    } finally {
+      await engine.exec('rollback');
+    }
   });
 });
 
