@@ -241,17 +241,20 @@ async function maybeInstall(
 
 async function loadTypesGenerator(): Promise<TypesGenerator> {
   const module = (await import('../types-gen/from-migrations.js')) as {
-    typesForMigrations: (m: Array<{ name: string; sql: string }>, o: { literalUnions: boolean }) => Promise<string>;
+    typesForMigrations: (
+      m: Array<{ name: string; sql: string }>,
+      o: { literalUnions: boolean; schemas: readonly string[] },
+    ) => Promise<string>;
   };
-  return (migrations) => module.typesForMigrations(migrations, { literalUnions: true });
+  return (migrations, schemas) => module.typesForMigrations(migrations, { literalUnions: true, schemas });
 }
 
 function withSpinner(generate: TypesGenerator, progress: Progress): TypesGenerator {
-  return (migrations) =>
+  return (migrations, schemas) =>
     progress.step(
       'Generating the Database types',
       () => 'Database types generated',
-      () => generate(migrations),
+      () => generate(migrations, schemas),
     );
 }
 

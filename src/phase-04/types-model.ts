@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { emulationDigest } from '../emulation/install.js';
 import { packageRoot } from '../package-root.js';
 import { exampleContext } from '../render/context.js';
 import { renderTemplate } from '../render/render.js';
@@ -17,6 +18,10 @@ import { STRIPE_SUBSCRIPTION_STATUSES } from './spec.js';
  * migrations once, rendered with one placeholder tier (dist/phase-04-types-model.json), and here
  * the placeholder is replaced by the real tiers. A test compares this with the engine's
  * introspection for many tier lists.
+ *
+ * The snapshot holds the schemas a new project's supabase/config.toml exposes (`public`, and
+ * `graphql_public`, which the emulation provides): the types of any of them are known, those of
+ * another schema are the engine's to find.
  */
 
 /** A valid tier name that no real tier list is expected to use. */
@@ -24,9 +29,19 @@ export const PLACEHOLDER_TIER = 'placeholder_tier_0f3a';
 
 export const TYPES_MODEL_SNAPSHOT = path.join(packageRoot, 'dist', 'phase-04-types-model.json');
 
+/**
+ * The schemas the snapshot is introspected for: the `[api] schemas` of the config.toml a new
+ * project gets (templates/project/supabase/config.toml.hbs; a test keeps them equal).
+ */
+export const TYPES_MODEL_SCHEMAS: readonly string[] = ['public', 'graphql_public'];
+
 export interface TypesModelSnapshot {
   /** Hash of the migration templates it was introspected from: a stale snapshot is not used. */
   readonly templatesHash: string;
+  /** The emulation it was introspected over (graphql_public is the emulation's). */
+  readonly emulationDigest: string;
+  /** The schemas introspected; `model` has those that exist. */
+  readonly schemas: readonly string[];
   readonly model: DatabaseModel;
 }
 
@@ -54,19 +69,23 @@ export async function migrationTemplatesHash(): Promise<string> {
 }
 
 /**
- * The model when `migrations` are exactly the phase's own, byte for byte as the templates render
- * them for some tier list; null otherwise (or without a current snapshot): then the engine decides.
+ * The model of `schemas` when `migrations` are exactly the phase's own, byte for byte as the
+ * templates render them for some tier list, and the snapshot has every one of `schemas`; null
+ * otherwise (or without a current snapshot): then the engine decides.
  */
 export async function phaseOwnTypesModel(
   migrations: readonly { readonly name: string; readonly sql: string }[],
+  schemas: readonly string[] = ['public'],
 ): Promise<DatabaseModel | null> {
   const tiers = tiersOf(migrations[0]?.sql ?? '');
   if (tiers === null) return null;
   const [rendered, snapshot] = await Promise.all([renderPhaseMigrations(tiers), readSnapshot()]);
   if (snapshot === null || rendered.length !== migrations.length) return null;
   if (rendered.some((sql, i) => sql !== migrations[i]!.sql)) return null;
-  if (snapshot.templatesHash !== (await migrationTemplatesHash())) return null;
-  return substituteTiers(snapshot.model, tiers);
+  if (snapshot.templatesHash !== (await migrationTemplatesHash()) || snapshot.emulationDigest !== emulationDigest()) return null;
+  if (!schemas.every((schema) => snapshot.schemas.includes(schema))) return null;
+  const model = substituteTiers(snapshot.model, tiers);
+  return model && { ...model, schemas: model.schemas.filter((s) => schemas.includes(s.schema)) };
 }
 
 /** The tier list as the schema migration writes it: `check (tier in ('free', 'pro'))`. */

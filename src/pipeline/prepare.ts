@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { detectProject } from '../detect/index.js';
+import { readConfigToml } from '../detect/supabase-dir.js';
 import type { ProjectFacts } from '../detect/facts.js';
 import { readText } from '../detect/fs-probe.js';
 import { CliError, firstLine } from '../errors.js';
@@ -23,12 +24,14 @@ import { nextMigrationVersions, versionsOfIgnoredFiles } from '../plan/migration
 import { buildPlan, type DependencyEdit } from '../plan/plan.js';
 import type { Plan } from '../plan/types.js';
 import { renderTemplate } from '../render/render.js';
+import { typeSchemas } from '../types-gen/schema-list.js';
 import { schemaArtifacts } from './schema-files.js';
 import { webAppMissing } from './web-app-choice.js';
 import { buildRenderContext } from './render-context.js';
 import { resolveConfig, type ResolvedConfig } from './resolve-config.js';
 
-export type TypesGenerator = (migrations: Array<{ name: string; sql: string }>) => Promise<string>;
+/** Renders the `Database` types of `schemas` after `migrations`. */
+export type TypesGenerator = (migrations: Array<{ name: string; sql: string }>, schemas: readonly string[]) => Promise<string>;
 
 export interface PrepareRequest {
   readonly options: GenerateOptions;
@@ -106,7 +109,7 @@ export async function preparePlan(request: PrepareRequest): Promise<Prepared> {
       ...ours.map((r) => ({ name: path.posix.basename(r.artifact.path), sql: r.content })),
     ];
     try {
-      types = { path: layout.typesFile, content: await request.generateTypes(migrations) };
+      types = { path: layout.typesFile, content: await request.generateTypes(migrations, typedSchemas(facts, rendered)) };
     } catch (error) {
       notes.push(`types not generated (${firstLine(error)}); run \`create-saas-db types\` once the migrations apply`);
       rendered = await renderAll(false);
@@ -127,6 +130,15 @@ export async function preparePlan(request: PrepareRequest): Promise<Prepared> {
     existing,
   });
   return { facts, layout, config, plan: { ...plan, notes: [...plan.notes, ...notes] } };
+}
+
+/**
+ * The schemas `create-saas-db types` will type once the plan is written: those of the repo's
+ * config.toml, or of the one a new directory gets.
+ */
+function typedSchemas(facts: ProjectFacts, rendered: ReadonlyArray<{ artifact: { path: string }; content: string }>): string[] {
+  const written = rendered.find((r) => r.artifact.path === 'supabase/config.toml');
+  return typeSchemas(written ? readConfigToml(written.content).apiSchemas : facts.supabase.apiSchemas);
 }
 
 /** Detection with the directory hints from the options (validated and normalised by their schema). */

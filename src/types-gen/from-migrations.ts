@@ -34,14 +34,15 @@ export async function introspectMigrations(
 }
 
 /**
- * `database.types.ts` for a list of migrations (name and SQL), applied in the order given. When
- * they are exactly the phase's own migrations the model is known without booting the engine.
+ * `database.types.ts` of `schemas` (default: `public`) for a list of migrations (name and SQL),
+ * applied in the order given. When they are exactly the phase's own migrations, and the schemas
+ * are ones a new project exposes, the model is known without booting the engine.
  */
 export async function typesForMigrations(
   migrations: readonly MigrationSource[],
   options: RenderTypesOptions & { readonly schemas?: readonly string[] },
 ): Promise<string> {
-  const publicOnly = options.schemas === undefined || (options.schemas.length === 1 && options.schemas[0] === 'public');
-  const known = publicOnly ? await phaseOwnTypesModel(migrations) : null;
-  return renderDatabaseTypes(known ?? (await introspectMigrations(migrations, options.schemas)), options);
+  const schemas = options.schemas ?? ['public'];
+  const known = await phaseOwnTypesModel(migrations, schemas);
+  return renderDatabaseTypes(known ?? (await introspectMigrations(migrations, schemas)), options);
 }

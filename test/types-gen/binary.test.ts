@@ -36,6 +36,19 @@ describe('create-saas-db types (built binary)', () => {
     expect((await runBin(['types', dir, '--check'])).exitCode).toBe(0);
   });
 
+  it("types what a new directory's config.toml exposes: generate writes what types --check expects", async () => {
+    const root = path.join(await tempCopy(null), 'new-app');
+    const generate = await runBin([root, '--yes', '--no-install']);
+    expect(generate.exitCode, generate.stderr).toBe(0);
+    const written = await readFile(path.join(root, 'apps', 'web', 'lib', 'supabase', 'database.types.ts'), 'utf8');
+    // config.toml exposes public and graphql_public, as supabase init writes it.
+    expect(written).toMatch(/^export type Database = \{\n {2}graphql_public: \{\n/m);
+    expect(written).toContain('\n  public: {\n');
+
+    const check = await runBin(['types', root, '--check']);
+    expect(check.exitCode, check.stderr).toBe(0);
+  });
+
   it('exits 2 on a bad flag', async () => {
     const result = await runBin(['types', '--out']);
     expect(result.exitCode).toBe(2);

@@ -7,6 +7,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyMigrations } from '../../src/db/apply-migrations.js';
 import { unifiedDiff } from '../../src/report/unified-diff.js';
+import { typesForMigrations } from '../../src/types-gen/from-migrations.js';
 import { typesForDatabaseUrl } from '../../src/types-gen/schemas.js';
 import { openStandInDatabase } from '../helpers/db-standin.js';
 import type { TestDatabase } from '../helpers/db-postgres.js';
@@ -16,7 +17,8 @@ import { renderSchema } from '../helpers/db-schema.js';
  * `create-saas-db types --no-literal-unions` against the real thing: the type generator the
  * Supabase CLI runs (`@supabase/postgres-meta`, the version `supabase` 2.117.0 pins), started the
  * way the CLI starts it, on the same PostgreSQL 15 database. Both outputs must be identical, byte
- * for byte.
+ * for byte; and so must the embedded engine's, from the same migrations over the same emulation
+ * (what `create-saas-db types` gives without `--db-url`).
  */
 
 const execFileAsync = promisify(execFile);
@@ -45,6 +47,8 @@ interface Case {
   readonly name: string;
   readonly schemas: readonly string[];
   readonly migrations: () => Promise<{ name: string; sql: string }[]>;
+  /** Text both outputs must hold for the case to prove anything. */
+  readonly shows?: string;
 }
 
 const CASES: readonly Case[] = [
@@ -59,9 +63,37 @@ const CASES: readonly Case[] = [
     migrations: async () => [{ name: 'kitchen-sink.sql', sql: await corpus('kitchen-sink.sql') }],
   },
   {
-    name: "the graphql_public schema of Supabase's default config.toml, and a schema that does not exist",
+    name: "the graphql_public schema of Supabase's default config.toml (the emulation's), and a schema that does not exist",
     schemas: ['public', 'graphql_public', 'missing'],
     migrations: async () => [{ name: 'graphql-public.sql', sql: await corpus('graphql-public.sql') }],
+    shows: [
+      '  graphql_public: {',
+      '    Tables: {',
+      '      [_ in never]: never',
+      '    }',
+      '    Views: {',
+      '      [_ in never]: never',
+      '    }',
+      '    Functions: {',
+      '      graphql: {',
+      '        Args: {',
+      '          extensions?: Json',
+      '          operationName?: string',
+      '          query?: string',
+      '          variables?: Json',
+      '        }',
+      '        Returns: Json',
+      '      }',
+      '    }',
+      '    Enums: {',
+      '      [_ in never]: never',
+      '    }',
+      '    CompositeTypes: {',
+      '      [_ in never]: never',
+      '    }',
+      '  }',
+      '  public: {',
+    ].join('\n'),
   },
   {
     name: 'an empty public schema',
@@ -84,17 +116,20 @@ function expectSameText(ours: string, theirs: string): void {
   }
 }
 
-describe.each(CASES)('types --no-literal-unions on $name', ({ schemas, migrations }) => {
+describe.each(CASES)('types --no-literal-unions on $name', ({ schemas, migrations, shows }) => {
   let database: TestDatabase;
   let theirs: string;
   let ours: string;
+  let embedded: string;
 
   beforeAll(async () => {
     database = await openStandInDatabase('postgres', 'current');
-    await applyMigrations(database.engine, await migrations());
+    const files = await migrations();
+    await applyMigrations(database.engine, files);
     const url = database.url ?? '';
     theirs = await supabaseGenTypes(url, schemas);
     ours = await typesForDatabaseUrl(url, { literalUnions: false, schemas });
+    embedded = await typesForMigrations(files, { literalUnions: false, schemas });
   }, 120_000);
   afterAll(async () => {
     await database?.dispose();
@@ -106,5 +141,13 @@ describe.each(CASES)('types --no-literal-unions on $name', ({ schemas, migration
 
   it('gives the whole file of supabase gen types, byte for byte', () => {
     expectSameText(ours, theirs);
+  });
+
+  it('gives the same file from the migrations on the embedded engine', () => {
+    expectSameText(embedded, theirs);
+  });
+
+  it.runIf(shows !== undefined)('types what the case is about', () => {
+    expect(theirs).toContain(shows);
   });
 });

@@ -1,7 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { PLACEHOLDER_TIER, phaseOwnTypesModel, renderPhaseMigrations, substituteTiers } from '../../src/phase-04/types-model.js';
+import { readConfigToml } from '../../src/detect/supabase-dir.js';
+import { PROJECT_TEMPLATES_DIR } from '../../src/phase-04/project-scaffold.js';
+import {
+  PLACEHOLDER_TIER,
+  phaseOwnTypesModel,
+  renderPhaseMigrations,
+  substituteTiers,
+  TYPES_MODEL_SCHEMAS,
+} from '../../src/phase-04/types-model.js';
+import { exampleContext } from '../../src/render/context.js';
+import { renderTemplate } from '../../src/render/render.js';
 import { introspectMigrations, typesForMigrations } from '../../src/types-gen/from-migrations.js';
 import { renderDatabaseTypes } from '../../src/types-gen/render.js';
+import { typeSchemas } from '../../src/types-gen/schema-list.js';
 
 const SIXTEEN = Array.from({ length: 16 }, (_, i) => `tier_${String.fromCharCode(122 - i)}${i}`);
 const TIER_LISTS: readonly (readonly string[])[] = [
@@ -43,6 +54,28 @@ describe("the phase's own migrations: types without the engine", () => {
       }
     },
   );
+
+  it("knows the schemas a new project's config.toml exposes: the same model and bytes as the engine", async () => {
+    const config = await renderTemplate(`${PROJECT_TEMPLATES_DIR}/supabase/config.toml.hbs`, exampleContext());
+    const exposed = typeSchemas(readConfigToml(config).apiSchemas);
+    // The snapshot is introspected for exactly these: a change to either must change the other.
+    expect([...exposed].sort()).toEqual([...TYPES_MODEL_SCHEMAS].sort());
+
+    const migrations = (await renderPhaseMigrations(['free', 'pro'])).map((sql, i) => ({ name: NAMINGS.timestamp(i), sql }));
+    for (const schemas of [exposed, ['graphql_public'], [...exposed].reverse()]) {
+      const known = await phaseOwnTypesModel(migrations, schemas);
+      expect(known, `${schemas.join(', ')}: dist/phase-04-types-model.json is missing or stale: run npm run build`).not.toBeNull();
+      const introspected = await introspectMigrations(migrations, schemas);
+      expect(known).toEqual(introspected);
+      const engine = renderDatabaseTypes(introspected, { literalUnions: true });
+      expect(await typesForMigrations(migrations, { literalUnions: true, schemas })).toBe(engine);
+    }
+    expect(renderDatabaseTypes((await phaseOwnTypesModel(migrations, exposed))!, { literalUnions: false })).toContain(
+      '\n  graphql_public: {\n',
+    );
+    // A schema the snapshot was not introspected for is the engine's to type.
+    expect(await phaseOwnTypesModel(migrations, ['public', 'api'])).toBeNull();
+  });
 
   it('leaves to the engine what is not byte for byte the rendered migrations', async () => {
     const rendered = await renderPhaseMigrations(['free', 'pro']);
