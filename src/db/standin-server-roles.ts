@@ -5,12 +5,19 @@
  *   run's mark, so any run knows them for ours whatever databases exist; they are dropped when
  *   the last live run ends (a run is live while its session, named by application_name, is
  *   connected).
+ * - The server's roles of Supabase's API role names that would behave otherwise than Supabase's
+ *   are changed for the run, what they were kept in their comments (server-role-match); the last
+ *   live run to end gives them back, and so does the next run after a killed one.
  * - When the URL's role could do more than Supabase's postgres (a superuser, say), the repo's
  *   SQL runs as a role of the run's own with postgres's rights in the temporary database and
  *   nothing that reaches beyond it (resources/server-run); it is dropped when the run ends.
  *
  * Creation and drop take an advisory lock in the URL's database, so a run that starts while
  * another ends either is seen live or finds the roles gone and creates them again.
+ *
+ * The server's cluster-level state is read before the run changes anything and again once it
+ * has given everything back: what differs (the repo's SQL or another client changed it) is
+ * reported, not undone.
  */
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -18,15 +25,17 @@ import path from 'node:path';
 import type pg from 'pg';
 import { emulationRoleNames, rolesSql } from '../emulation/install.js';
 import { packageRoot } from '../package-root.js';
+import { clusterChanges, readClusterState, type ClusterState } from './cluster-state.js';
 import { connectPostgres, type ServerTimeLimits, type SqlEngine } from './engine.js';
+import { giveBackChangedRoles, matchServerRoles } from './server-role-match.js';
+import { CREATED_ROLE_COMMENT_PATTERN, RUN_MARK, runMark } from './server-run-marks.js';
+import { quoteIdent, quoteLiteral } from './sql-quote.js';
 import { DEPENDENT_OBJECTS_STILL_EXIST, toSqlError } from './sql-error.js';
 import { DatabaseAccessError, redactedUrl } from './throwaway-database.js';
 
 const SQL_DIR = path.join(packageRoot, 'resources', 'server-run');
 const sqlFile = (name: string) => readFileSync(path.join(SQL_DIR, name), 'utf8');
 
-/** Comments of the roles runs create start with this; application_name of a live run too. */
-const MARK = 'create-saas-db verify run';
 /** Serialises role creation and drop between runs (an arbitrary constant). */
 const ROLES_LOCK = 0x76657269;
 
@@ -38,17 +47,29 @@ export interface ServerRun {
   userUrl(databaseUrl: string): string;
   /** In a new temporary database, after the emulation (as the installer): the run role's rights. */
   grantRights(installer: SqlEngine): Promise<void>;
-  /** Drops the run's role, and every run's roles when no other run is live. Once. */
+  /**
+   * Drops the run's role and, when no other run is live, every run's roles, and gives back the
+   * roles runs changed. Once.
+   */
   end(): Promise<void>;
+  /**
+   * Once end() has resolved (or thrown RolesKeptError): each change to the server's
+   * cluster-level state since the run started that the run did not give back, one line each.
+   */
+  serverChanges(): readonly string[];
 }
 
-/** Some roles runs created were left on the server; the message names them and says why. */
+/**
+ * Some roles runs created were left on the server, or roles they changed were not given back;
+ * the message names them and says why.
+ */
 export class RolesKeptError extends Error {
   constructor(
     readonly roles: readonly string[],
     reason: string,
+    how = 'left role',
   ) {
-    super(`left role ${roles.join(', ')} on the server: ${reason}`);
+    super(`${how} ${roles.join(', ')} on the server: ${reason}`);
     this.name = 'RolesKeptError';
   }
 }
@@ -63,17 +84,19 @@ export async function startServerRun(
   registerEnd: (end: () => Promise<void>, label: string) => () => Promise<void>,
 ): Promise<ServerRun> {
   const id = randomBytes(6).toString('hex');
-  const mark = `${MARK} ${id}`;
+  const mark = runMark(id);
   const session = await connectPostgres(adminUrl, { ...limits, applicationName: mark }).catch((error: unknown) => {
     const sqlError = toSqlError(error);
     throw new DatabaseAccessError('unreachable', `cannot connect to ${redactedUrl(adminUrl)}: ${sqlError.message}`, sqlError);
   });
   let runRole: string | null = null;
   let password = '';
-  const end = registerEnd(() => endRun(session, runRole), `the roles commented "${mark}"`);
+  let before: ClusterState | null = null;
+  let changes: readonly string[] = [];
+  const end = registerEnd(() => endRun(session, runRole, before, (found) => (changes = found)), `the roles commented "${mark}"`);
   try {
     const escapes = await rolesReaching(session, null);
-    await createMissingRoles(session, mark);
+    before = await prepareRoles(session, id);
     if (escapes.length > 0) {
       runRole = `verify_${id}_postgres`;
       password = randomBytes(18).toString('base64url');
@@ -99,6 +122,7 @@ export async function startServerRun(
       await installer.exec(sqlFile('run-role-rights.sql'));
     },
     end,
+    serverChanges: () => changes,
   };
 }
 
@@ -109,8 +133,13 @@ async function rolesReaching(client: pg.Client, role: string | null): Promise<st
   return rows.map((r) => r.role);
 }
 
-/** Creates the emulation's roles the server lacks, marked as the run's, in one transaction. */
-async function createMissingRoles(client: pg.Client, mark: string): Promise<void> {
+/**
+ * In one transaction: reads the server's cluster-level state, makes its roles of Supabase's API
+ * role names behave as Supabase's and creates the emulation's roles it lacks, commented with the
+ * run's mark; then gives the roles that existed the memberships in those just created. Returns
+ * the state read first.
+ */
+async function prepareRoles(client: pg.Client, id: string): Promise<ClusterState> {
   const wanted = emulationRoleNames();
   const present = async () =>
     new Set(
@@ -121,24 +150,32 @@ async function createMissingRoles(client: pg.Client, mark: string): Promise<void
   await client.query('begin');
   try {
     await client.query('select pg_catalog.pg_advisory_xact_lock($1)', [ROLES_LOCK]);
+    const state = await readClusterState(client);
     const before = await present();
     const missing = wanted.filter((r) => !before.has(r));
-    if (missing.length === 0) return void (await client.query('commit'));
-    const { rows } = await client.query<{ may: boolean }>(
-      'select rolsuper or rolcreaterole as may from pg_catalog.pg_roles where rolname = current_user',
-    );
-    if (!rows[0]?.may) {
-      throw new DatabaseAccessError(
-        'cannot-create-roles',
-        `the server has no role ${missing.join(', ')} (Supabase's roles) and the role in the database URL may not create roles (needs CREATEROLE): create them, or connect as a role that may`,
+    if (missing.length > 0) {
+      const { rows } = await client.query<{ may: boolean }>(
+        'select rolsuper or rolcreaterole as may from pg_catalog.pg_roles where rolname = current_user',
       );
+      if (!rows[0]?.may) {
+        throw new DatabaseAccessError(
+          'cannot-create-roles',
+          `the server has no role ${missing.join(', ')} (Supabase's roles) and the role in the database URL may not create roles (needs CREATEROLE): create them, or connect as a role that may`,
+        );
+      }
     }
-    await client.query(rolesSql());
-    const after = await present();
-    for (const role of missing.filter((r) => after.has(r))) {
-      await client.query(`comment on role ${quoteIdent(role)} is ${quoteLiteral(mark)}`);
+    // Before the emulation's roles: its grants to a postgres that exists must be on record.
+    await matchServerRoles(client, id);
+    if (missing.length > 0) {
+      await client.query(rolesSql());
+      const after = await present();
+      for (const role of missing.filter((r) => after.has(r))) {
+        await client.query(`comment on role ${quoteIdent(role)} is ${quoteLiteral(runMark(id))}`);
+      }
+      await matchServerRoles(client, id);
     }
     await client.query('commit');
+    return state;
   } catch (error) {
     await client.query('rollback').catch(() => undefined);
     throw error;
@@ -170,11 +207,17 @@ async function createRunRole(client: pg.Client, role: string, password: string, 
 }
 
 /**
- * Drops the run's role, then, when no other run is live, every role a run created: when several
- * overlap, the last one to end drops them. A role some database still depends on is kept and
- * named (a RolesKeptError).
+ * Drops the run's role, then, when no other run is live, gives back the roles runs changed and
+ * drops every role a run created: when several overlap, the last one to end does. A role some
+ * database still depends on is kept and named (a RolesKeptError), and so is a role that could
+ * not be given back. Then hands `report` what changed on the server since `before`.
  */
-async function endRun(session: pg.Client, runRole: string | null): Promise<void> {
+async function endRun(
+  session: pg.Client,
+  runRole: string | null,
+  before: ClusterState | null,
+  report: (changes: readonly string[]) => void,
+): Promise<void> {
   try {
     await dropDeadRunsDatabases(session);
     await session.query('begin');
@@ -182,18 +225,20 @@ async function endRun(session: pg.Client, runRole: string | null): Promise<void>
     const { rows: live } = await session.query<{ n: number }>(
       `select count(*)::int as n from pg_catalog.pg_stat_activity
         where application_name like $1 and pid <> pg_catalog.pg_backend_pid()`,
-      [`${MARK} %`],
+      [`${RUN_MARK} %`],
     );
+    const last = live[0]!.n === 0;
+    const notGivenBack = last ? await giveBackChangedRoles(session) : [];
     // This run's role, the roles of runs no longer live, and, when this run is the last, all.
     const { rows: ours } = await session.query<{ rolname: string }>(
       `select r.rolname::text from pg_catalog.pg_roles r
          join pg_catalog.pg_shdescription d on d.objoid = r.oid and d.classoid = 'pg_catalog.pg_authid'::regclass
-        where d.description like $1
+        where d.description ~ $1
           and (r.rolname = $2 or $3
                or (r.rolname like 'verify\\_%\\_postgres'
                    and not exists (select from pg_catalog.pg_stat_activity a where a.application_name = d.description)))
         order by array_position($4::text[], r.rolname::text) desc nulls first`,
-      [`${MARK} %`, runRole ?? '', live[0]!.n === 0, [...emulationRoleNames()]],
+      [CREATED_ROLE_COMMENT_PATTERN, runRole ?? '', last, [...emulationRoleNames()]],
     );
     const kept: string[] = [];
     let reason = '';
@@ -210,8 +255,17 @@ async function endRun(session: pg.Client, runRole: string | null): Promise<void>
         reason ||= `${sqlError.message}${sqlError.detail ? ` (${sqlError.detail.split('\n')[0]})` : ''}`;
       }
     }
+    const after = before ? await readClusterState(session) : null;
     await session.query('commit');
+    if (before && after) report(clusterChanges(before, after));
     if (kept.length > 0) throw new RolesKeptError(kept, `${reason}; drop them once nothing depends on them`);
+    if (notGivenBack.length > 0) {
+      throw new RolesKeptError(
+        notGivenBack.map((r) => r.role),
+        `${notGivenBack[0]!.reason}; the role's comment says what it was`,
+        'could not give back role',
+      );
+    }
   } finally {
     await session.query('rollback').catch(() => undefined);
     await session.end().catch(() => undefined);
@@ -226,14 +280,11 @@ async function dropDeadRunsDatabases(session: pg.Client): Promise<void> {
   const { rows } = await session.query<{ datname: string }>(
     `select db.datname::text from pg_catalog.pg_database db
        join pg_catalog.pg_shdescription d on d.objoid = db.datdba and d.classoid = 'pg_catalog.pg_authid'::regclass
-      where db.datname like 'verify\\_%' and d.description like $1
+      where db.datname like 'verify\\_%' and d.description ~ $1
         and not exists (select from pg_catalog.pg_stat_activity a where a.application_name = d.description)`,
-    [`${MARK} %`],
+    [CREATED_ROLE_COMMENT_PATTERN],
   );
   for (const { datname } of rows) {
     await session.query(`drop database if exists ${quoteIdent(datname)} with (force)`).catch(() => undefined);
   }
 }
-
-const quoteIdent = (name: string) => `"${name.replace(/"/g, '""')}"`;
-const quoteLiteral = (text: string) => `'${text.replace(/'/g, "''")}'`;

@@ -15,7 +15,7 @@ export interface ThrowawayDatabase {
   drop(): Promise<void>;
 }
 
-export type DatabaseAccessProblem = 'unreachable' | 'cannot-create' | 'cannot-create-roles' | 'cannot-drop-rights';
+export type DatabaseAccessProblem = 'unreachable' | 'cannot-create' | 'cannot-create-roles' | 'cannot-drop-rights' | 'cannot-match-roles';
 
 /** The server could not be reached, or the role may not create what a run needs there. */
 export class DatabaseAccessError extends Error {

@@ -68,6 +68,8 @@ async function runDatabaseChecks(
   // server was left changed, which fails the run.
   const owner = toRun[0];
   if (owner && leftBehind.length > 0) results.set(owner.name, withLeftBehind(results.get(owner.name)!, leftBehind));
+  const changed = databases.serverChanges?.() ?? [];
+  if (owner && changed.length > 0) results.set(owner.name, withWarnings(results.get(owner.name)!, changed));
   return results;
 }
 
@@ -78,6 +80,10 @@ function withLeftBehind(run: Timed<CheckOutcome>, left: readonly Finding[]): Tim
     ...run,
     value: outcome.status === 'fail' ? { ...outcome, findings: [...outcome.findings, ...left] } : failed(summary, left, outcome.warnings),
   };
+}
+
+function withWarnings(run: Timed<CheckOutcome>, warnings: readonly Finding[]): Timed<CheckOutcome> {
+  return { ...run, value: { ...run.value, warnings: [...run.value.warnings, ...warnings] } };
 }
 
 function toResult(check: CheckDefinition, run: Timed<CheckOutcome>, strict: boolean): CheckResult {

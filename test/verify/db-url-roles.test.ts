@@ -1,6 +1,6 @@
 import { execa } from 'execa';
 import path from 'node:path';
-import type pg from 'pg';
+import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { emulationRoleNames } from '../../src/emulation/install.js';
 import { repoRoot } from '../helpers/fixtures.js';
@@ -18,6 +18,8 @@ const API_ROLES = ['anon', 'authenticated', 'service_role', 'authenticator'];
 /** The emulation's roles the private server lacks (it has postgres), in creation order. */
 const MISSING_ROLES = emulationRoleNames().filter((r) => r !== 'postgres');
 const SKIP = ['--skip', 'typescript,python'];
+/** The application_name of the session that lets a waiting migration go on. */
+const GO = 'csdb-test-go';
 
 let server: PrivatePostgres;
 let admin: pg.Client;
@@ -126,16 +128,35 @@ describe('verify-phase 04 --db-url on a server without the API roles', () => {
     }
 
     // The first run creates the roles and is still in a migration when the second ends: the
-    // second keeps them, the first (the last to end) drops them.
+    // second keeps them, the first (the last to end) drops them. The first's migration waits
+    // until a session named GO connects; neither run reports the other's roles or databases.
     const slow = await copyRepo(repo, 'roles-overlap');
-    await writeRepoFile(slow, 'supabase/migrations/00003_slow.sql', 'select pg_sleep(4);\n');
+    await writeRepoFile(
+      slow,
+      'supabase/migrations/00003_wait.sql',
+      `do $$ begin
+  while not exists (select from pg_stat_activity where application_name = '${GO}') loop
+    perform pg_stat_clear_snapshot();
+    perform pg_sleep(0.05);
+  end loop;
+end $$;
+`,
+    );
     const first = runVerifyJson(['04', slow, '--db-url', server.url, '--grants', 'legacy', ...SKIP]);
-    while (!(await sleepingMigration('pg_sleep(4)'))) await new Promise((resolve) => setTimeout(resolve, 50));
+    while (!(await sleepingMigration(GO))) await new Promise((resolve) => setTimeout(resolve, 50));
     const second = await runVerifyJson(['04', repo, '--db-url', server.url, '--grants', 'legacy', ...SKIP]);
     expect(second.exitCode).toBe(0);
+    expect(check(second.report, 'migrations').warnings).toEqual([]);
     expect(await existingApiRoles()).toEqual([...API_ROLES].sort());
-    const firstDone = await first;
-    expect(firstDone.exitCode).toBe(0);
+    const go = new pg.Client({ connectionString: server.url, application_name: GO });
+    await go.connect();
+    try {
+      const firstDone = await first;
+      expect(firstDone.exitCode).toBe(0);
+      expect(check(firstDone.report, 'migrations').warnings).toEqual([]);
+    } finally {
+      await go.end();
+    }
     expect(await verifyDatabases()).toEqual([]);
     expect(await dumpRoles()).toBe(before);
   });

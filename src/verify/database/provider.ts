@@ -107,6 +107,7 @@ export function embeddedProvider(extensionsFor: () => Promise<readonly string[]>
  */
 export function postgresProvider(adminUrl: string, cleanups: Cleanups, limits: ServerTimeLimits = {}): DatabaseProvider {
   let run: Promise<ServerRun> | null = null;
+  let ended: ServerRun | null = null;
   // The run's roles go after its databases, whichever path (session close, interruption) drops them.
   const databaseDrops: Array<() => Promise<void>> = [];
   const afterDatabases = (end: () => Promise<void>) => async () => {
@@ -181,10 +182,12 @@ export function postgresProvider(adminUrl: string, cleanups: Cleanups, limits: S
     async close(): Promise<readonly Finding[]> {
       const started = await run?.catch(() => null);
       if (!started) return [];
+      ended = started;
       return started.end().then(
         () => [],
         (error: unknown) => [{ message: firstLine(error) }],
       );
     },
+    serverChanges: () => (ended?.serverChanges() ?? []).map((change) => ({ message: `the server changed during the run: ${change}` })),
   };
 }

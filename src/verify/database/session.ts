@@ -37,4 +37,9 @@ export interface DatabaseProvider {
    * once all sessions are closed. Returns what was left behind, as warnings for the report.
    */
   close(): Promise<readonly Finding[]>;
+  /**
+   * Once closed: what changed on the server during the run that the run did not give back (the
+   * repo's SQL or another client changed it), as warnings for the report. Absent: nothing to say.
+   */
+  serverChanges?(): readonly Finding[];
 }
