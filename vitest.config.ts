@@ -12,6 +12,7 @@ const UNIT = [
   'test/generate/atomic-write.test.ts',
   'test/generate/detect.test.ts',
   'test/generate/plan.test.ts',
+  'test/generate/schema-paths.test.ts',
   'test/generate/types-file-path.test.ts',
   'test/templates/web-templates.test.ts',
   'test/types-gen/check-values.test.ts',

@@ -92,7 +92,16 @@ export interface SupabaseFacts {
    * Declarative schema files (`[db.migrations] schema_paths`, or a supabase/schemas/ folder with
    * .sql files): the folder (relative to root) and its .sql files; null when the repo has none.
    */
-  readonly schemas: { readonly dir: string; readonly configured: boolean; readonly files: readonly string[] } | null;
+  readonly schemas: {
+    readonly dir: string;
+    readonly configured: boolean;
+    /** The .sql files in `dir`, by name. */
+    readonly files: readonly string[];
+    /** Every file the Supabase CLI applies as the declarative schema, relative to root, in its order. */
+    readonly applied: readonly string[];
+    /** `schema_paths` entries that match no file. */
+    readonly unmatched: readonly string[];
+  } | null;
   /** `[api] schemas` from config.toml (the schemas the API exposes), or null when not set. */
   readonly apiSchemas: readonly string[] | null;
   /** `[db] major_version` from config.toml (the project's PostgreSQL), or null when not set. */
