@@ -10,6 +10,7 @@ const UNIT = [
   'test/report/**/*.test.ts',
   'test/generate/apply.test.ts',
   'test/generate/atomic-write.test.ts',
+  'test/generate/backend-detect.test.ts',
   'test/generate/detect.test.ts',
   'test/generate/plan.test.ts',
   'test/generate/schema-paths.test.ts',

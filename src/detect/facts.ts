@@ -18,6 +18,12 @@ export interface ProjectFacts {
   readonly isWorkspace: boolean;
   readonly web: WebFacts;
   readonly backend: BackendFacts | null;
+  /**
+   * The Python backends found (folders relative to root, '' for the root) when neither
+   * --backend-dir nor packages/backend named one; several of them and no `backend`: the repo must
+   * say which.
+   */
+  readonly pythonBackends: readonly string[];
   readonly supabase: SupabaseFacts;
   /** scaffold-config.json at the root, parsed, or null when absent. */
   readonly scaffoldConfig: ScaffoldConfigFacts | null;
@@ -62,12 +68,19 @@ export interface EnvModuleFacts {
 }
 
 export interface BackendFacts {
-  /** Backend package directory relative to root, e.g. `packages/backend`. */
+  /** Backend package directory relative to root, e.g. `packages/backend`; '' for the root. */
   readonly dir: string;
+  /**
+   * `option`: --backend-dir; `guide`: the guide's packages/backend; `found`: the one Python
+   * backend found elsewhere; `new`: a new repo's.
+   */
+  readonly source: 'option' | 'guide' | 'found' | 'new';
   readonly hasPyproject: boolean;
+  /** `requirements.txt` exists. */
+  readonly hasRequirements: boolean;
   /** `src/config.py` exists. */
   readonly hasConfig: boolean;
-  /** `supabase` appears among the pyproject dependencies. */
+  /** `supabase` appears among the pyproject or requirements.txt dependencies. */
   readonly dependsOnSupabase: boolean;
 }
 

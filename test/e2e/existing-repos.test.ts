@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { changedFiles, hashTree, removeTempDirs, repoRoot, tempCopy } from '../helpers/fixtures.js';
 import { runBin, runJson, statuses } from '../helpers/run-bin.js';
 import { cachedWebDeps } from '../templates/web-app.js';
+import { venvPython } from '../python/backend.js';
 
 afterAll(removeTempDirs);
 
@@ -51,7 +52,11 @@ const PASSING_VERDICT = {
 /** Every file that was there before is byte-identical; the listed ones are the only edits. */
 async function expectOnlyAdded(target: string, before: Map<string, string>, edited: string[]) {
   const after = await hashTree(target);
-  expect(changedFiles(before, after).filter((f) => before.has(f))).toEqual(edited);
+  expect(
+    changedFiles(before, after)
+      .filter((f) => before.has(f))
+      .sort(),
+  ).toEqual([...edited].sort());
 }
 
 describe('--append into existing Supabase repos', () => {
@@ -185,9 +190,10 @@ describe('repos without a Next.js app', () => {
 
     const { result, report } = await runJson([target, ...FLAGS, '--no-web', '--append']);
     expect(result.exitCode, result.stderr).toBe(0);
-    expect(report.files.some((f) => f.group === 'web' || f.group === 'dependencies' || f.path.startsWith('apps/'))).toBe(false);
+    expect(report.files.some((f) => f.group === 'web' || f.path.startsWith('apps/') || f.path === 'package.json')).toBe(false);
     expect(report.files.filter((f) => f.group === 'migrations').every((f) => f.status === 'create')).toBe(true);
-    await expectOnlyAdded(target, before, []);
+    // backend-only keeps a FastAPI app in backend/: the module goes there (see below).
+    await expectOnlyAdded(target, before, fixture === 'backend-only' ? ['backend/pyproject.toml'] : []);
   });
 
   it('an app in nextjs/ outside any workspace is listed first as a candidate', async () => {
@@ -201,5 +207,72 @@ describe('repos without a Next.js app', () => {
     const chosen = await runJson([target, ...FLAGS, '--web-dir', 'nextjs']);
     expect(chosen.result.exitCode, chosen.result.stderr).toBe(0);
     expect(statuses(chosen.report)['nextjs/proxy.ts']).toBe('create');
+  });
+});
+
+describe('Python backends outside packages/backend', () => {
+  it('the one backend found (api/, Flask, requirements.txt) gets the module and supabase in its requirements; said in the notes', async () => {
+    const target = await tempCopy('flask-api');
+    const before = await hashTree(target);
+    const { result, report } = await runJson([target, ...FLAGS]);
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(report.detected.backendDir).toBe('api');
+    const byStatus = statuses(report);
+    expect(byStatus['api/src/database.py']).toBe('create');
+    expect(byStatus['api/requirements.txt']).toBe('update');
+    expect(await readFile(path.join(target, 'api/requirements.txt'), 'utf8')).toBe(
+      '# HTTP API for the notes app\nflask==3.0.3\ngunicorn>=22\nsupabase>=2.31,<3\n',
+    );
+    expect(report.notes).toContain(
+      'Python backend found in api: the database module goes to api/src/database.py (--backend-dir <dir> for another, --no-backend for none)',
+    );
+    expect(report.notes.join('\n')).toMatch(/^api\/src\/config\.py is missing: api\/src\/database\.py imports `settings` from it/m);
+    await expectOnlyAdded(target, before, ['api/requirements.txt', 'package.json']);
+  });
+
+  it('several backends (services/*): CI requires --backend-dir or --no-backend, listing them; nothing written', async () => {
+    const target = await tempCopy('python-services');
+    const before = await hashTree(target);
+    const refused = await runBin([target, ...FLAGS]);
+    expect(refused.exitCode).toBe(2);
+    expect(refused.stderr.trim()).toBe(
+      'create-saas-db: several Python backends found (services/billing, services/worker): pass --backend-dir <dir> for the one that gets the database module, or --no-backend',
+    );
+    expect(await hashTree(target)).toEqual(before);
+
+    const none = await runJson([target, ...FLAGS, '--no-backend']);
+    expect(none.result.exitCode, none.result.stderr).toBe(0);
+    expect(none.report.files.some((f) => f.path.startsWith('services/'))).toBe(false);
+    await expectOnlyAdded(target, before, ['package.json']);
+    // verify cannot tell which backend to check either, and says so.
+    const run = await execa(
+      process.execPath,
+      [path.join(repoRoot, 'bin', 'verify-phase.js'), '04', target, '--skip', 'migrations,typescript', '--json'],
+      {
+        reject: false,
+        env: { CI: 'true' },
+      },
+    );
+    const python = (JSON.parse(String(run.stdout)) as { checks: Array<{ name: string; reason: string }> }).checks.find(
+      (c) => c.name === 'python',
+    );
+    expect(python?.reason).toBe(
+      'several Python backends (services/billing, services/worker) and none holds src/database.py: pass --backend-dir <dir> for the one to check',
+    );
+  });
+
+  it('--backend-dir picks one; verify then finds the backend holding the module by itself, and it imports', async () => {
+    const target = await tempCopy('python-services');
+    const before = await hashTree(target);
+    const { result, report } = await runJson([target, ...FLAGS, '--backend-dir', 'services/billing']);
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(statuses(report)['services/billing/src/database.py']).toBe('create');
+    expect(statuses(report)['services/billing/pyproject.toml']).toBe('update');
+    expect(report.notes.join('\n')).not.toMatch(/config\.py is missing|Python backend found/);
+    await expectOnlyAdded(target, before, ['package.json', 'services/billing/pyproject.toml']);
+
+    await symlink(path.dirname(path.dirname(await venvPython())), path.join(target, 'services/billing/.venv'), 'dir');
+    const verdict = await verifyVerdict(target);
+    expect(verdict.checks).toEqual({ ...PASSING_VERDICT, python: 'pass' });
   });
 });
