@@ -14,6 +14,7 @@ import { MIGRATIONS_DIR } from '../phase-04/layout.js';
 import { DEFAULT_TIERS } from '../phase-04/spec.js';
 import { detectTarget, preparePlan, type TypesGenerator } from '../pipeline/prepare.js';
 import { isWebAppMissing } from '../pipeline/web-app-choice.js';
+import { isBackendChoiceNeeded } from '../pipeline/backend-choice.js';
 import { keepConflict, overwriteConflict } from '../plan/plan.js';
 import type { Plan } from '../plan/types.js';
 import { ansi, plain, wantsColor } from '../report/colors.js';
@@ -171,7 +172,12 @@ async function detectWithChoice(options: GenerateOptions, cwd: string, interacti
     if (interactive && isWebAppMissing(error)) {
       const { askWebApp } = await import('./prompts.js');
       const choice = await askWebApp(error.candidates);
-      return detectTarget(choice === null ? { ...options, web: false } : { ...options, webDir: choice || '.' }, cwd);
+      return detectWithChoice(choice === null ? { ...options, web: false } : { ...options, webDir: choice || '.' }, cwd, interactive);
+    }
+    if (interactive && isBackendChoiceNeeded(error)) {
+      const { askBackend } = await import('./prompts.js');
+      const choice = await askBackend(error.candidates);
+      return detectWithChoice(choice === null ? { ...options, backend: false } : { ...options, backendDir: choice }, cwd, interactive);
     }
     if (!interactive || !isCliError(error) || error.code !== 'layout' || error.details.length < 2) throw error;
     const root = path.resolve(cwd, options.dir);

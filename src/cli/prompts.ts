@@ -37,6 +37,19 @@ export async function askWebApp(candidates: readonly string[]): Promise<string |
   return answer === NONE ? null : answer;
 }
 
+export async function askBackend(candidates: readonly string[]): Promise<string | null> {
+  const p = await clack();
+  const NONE = '\0none';
+  const answer = orCancel(
+    await p.select({
+      message: 'Several Python backends found. Which one gets the database module?',
+      options: [...candidates.map((c) => ({ value: c, label: c || '(repo root)' })), { value: NONE, label: 'none (--no-backend)' }],
+    }),
+    p.isCancel,
+  );
+  return answer === NONE ? null : answer;
+}
+
 export async function askTiers(initial: readonly string[], validate: (value: string) => string | undefined): Promise<string> {
   const p = await clack();
   return orCancel(

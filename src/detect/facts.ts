@@ -18,6 +18,12 @@ export interface ProjectFacts {
   readonly isWorkspace: boolean;
   readonly web: WebFacts;
   readonly backend: BackendFacts | null;
+  /**
+   * The Python backends found (folders relative to root, '' for the root) when neither
+   * --backend-dir nor packages/backend named one; several of them and no `backend`: the repo must
+   * say which.
+   */
+  readonly pythonBackends: readonly string[];
   readonly supabase: SupabaseFacts;
   /** scaffold-config.json at the root, parsed, or null when absent. */
   readonly scaffoldConfig: ScaffoldConfigFacts | null;
@@ -62,12 +68,19 @@ export interface EnvModuleFacts {
 }
 
 export interface BackendFacts {
-  /** Backend package directory relative to root, e.g. `packages/backend`. */
+  /** Backend package directory relative to root, e.g. `packages/backend`; '' for the root. */
   readonly dir: string;
+  /**
+   * `option`: --backend-dir; `guide`: the guide's packages/backend; `found`: the one Python
+   * backend found elsewhere; `new`: a new repo's.
+   */
+  readonly source: 'option' | 'guide' | 'found' | 'new';
   readonly hasPyproject: boolean;
+  /** `requirements.txt` exists. */
+  readonly hasRequirements: boolean;
   /** `src/config.py` exists. */
   readonly hasConfig: boolean;
-  /** `supabase` appears among the pyproject dependencies. */
+  /** `supabase` appears among the pyproject or requirements.txt dependencies. */
   readonly dependsOnSupabase: boolean;
 }
 
@@ -92,7 +105,16 @@ export interface SupabaseFacts {
    * Declarative schema files (`[db.migrations] schema_paths`, or a supabase/schemas/ folder with
    * .sql files): the folder (relative to root) and its .sql files; null when the repo has none.
    */
-  readonly schemas: { readonly dir: string; readonly configured: boolean; readonly files: readonly string[] } | null;
+  readonly schemas: {
+    readonly dir: string;
+    readonly configured: boolean;
+    /** The .sql files in `dir`, by name. */
+    readonly files: readonly string[];
+    /** Every file the Supabase CLI applies as the declarative schema, relative to root, in its order. */
+    readonly applied: readonly string[];
+    /** `schema_paths` entries that match no file. */
+    readonly unmatched: readonly string[];
+  } | null;
   /** `[api] schemas` from config.toml (the schemas the API exposes), or null when not set. */
   readonly apiSchemas: readonly string[] | null;
   /** `[db] major_version` from config.toml (the project's PostgreSQL), or null when not set. */

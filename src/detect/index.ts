@@ -2,7 +2,7 @@ import path from 'node:path';
 import { CliError } from '../errors.js';
 import { DEFAULT_BACKEND_DIR, detectBackend } from './backend.js';
 import { detectEnvModule } from './env-module.js';
-import type { ProjectFacts, WebFacts } from './facts.js';
+import type { BackendFacts, ProjectFacts, WebFacts } from './facts.js';
 import { isDirectory, isFile, listDir, pathKind, readJson } from './fs-probe.js';
 import { assertUsablePath } from './path-limits.js';
 import { LATEST_NEXT_MAJOR, installedNextMajor, majorFromRange } from './next-version.js';
@@ -37,7 +37,7 @@ export async function detectProject(rootInput: string, hints: DetectHints = {}):
   const rootManifest = await readJson(path.join(root, 'package.json'), { display: 'package.json' });
   const webChoice = await resolveWebDir(root, rootManifest, hints.webDir);
   const webDir = webChoice.dir;
-  const [packageManager, globs, web, detectedBackend, supabase, scaffoldConfig, hasTypesPackage] = await Promise.all([
+  const [packageManager, globs, web, backendDetection, supabase, scaffoldConfig, hasTypesPackage] = await Promise.all([
     detectPackageManager(root, rootManifest as Record<string, unknown> | null),
     workspaceGlobs(root, rootManifest),
     detectWeb(root, webDir, webChoice.found),
@@ -48,7 +48,7 @@ export async function detectProject(rootInput: string, hints: DetectHints = {}):
   ]);
   // A new repo gets the guide's whole monorepo, backend included; an existing one keeps what it has.
   const isNewRepo = rootManifest === null && !web.hasPackageJson;
-  const backend = detectedBackend ?? (isNewRepo ? newBackend() : null);
+  const backend = backendDetection.backend ?? (isNewRepo ? newBackend() : null);
   return {
     root,
     exists: kind === 'directory',
@@ -58,14 +58,22 @@ export async function detectProject(rootInput: string, hints: DetectHints = {}):
     isWorkspace: globs !== null,
     web,
     backend,
+    pythonBackends: backendDetection.candidates,
     supabase,
     scaffoldConfig,
     typesPackageFile: hasTypesPackage ? TYPES_PACKAGE_FILE : null,
   };
 }
 
-function newBackend() {
-  return { dir: DEFAULT_BACKEND_DIR, hasPyproject: false, hasConfig: false, dependsOnSupabase: false };
+function newBackend(): BackendFacts {
+  return {
+    dir: DEFAULT_BACKEND_DIR,
+    source: 'new',
+    hasPyproject: false,
+    hasRequirements: false,
+    hasConfig: false,
+    dependsOnSupabase: false,
+  };
 }
 
 async function detectWeb(root: string, dir: string, found: boolean): Promise<WebFacts> {

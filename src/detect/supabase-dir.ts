@@ -4,6 +4,7 @@ import { parse as parseToml, TomlError } from 'smol-toml';
 import { CliError } from '../errors.js';
 import type { MigrationFile, MigrationNaming, SupabaseFacts } from './facts.js';
 import { isFile, isSymlink, pathKind, readText } from './fs-probe.js';
+import { DEFAULT_SCHEMAS_DIR, schemaPathFiles } from './schema-paths.js';
 
 /** The Supabase CLI's migration file pattern. */
 export const MIGRATION_PATTERN = /^([0-9]+)_(.*)\.sql$/;
@@ -119,21 +120,22 @@ async function missingFiles(supabaseDir: string, paths: readonly string[]): Prom
   return paths.filter((_, i) => !checks[i]);
 }
 
-export const DEFAULT_SCHEMAS_DIR = 'supabase/schemas';
-
 /**
  * Declarative schemas: `schema_paths` in config.toml, or a supabase/schemas/ folder holding .sql
  * files. The folder the phase's schema files go to is the first schema path's directory.
  */
 async function detectSchemaFiles(root: string, schemaPaths: readonly string[] | null): Promise<SupabaseFacts['schemas']> {
+  const applied = await schemaPathFiles(root, schemaPaths);
   if (schemaPaths !== null && schemaPaths.length > 0) {
     const first = path.posix.normalize(path.posix.join('supabase', schemaPaths[0] ?? ''));
     const dir = /[*?[]|\.sql$/i.test(first) ? path.posix.dirname(first.replace(/\/?[^/]*[*?[].*$/, '/x')) : first;
     const files = await listSqlFiles(path.join(root, dir));
-    return { dir, configured: true, files: files.sort() };
+    return { dir, configured: true, files: files.sort(), applied: applied.files, unmatched: applied.unmatched };
   }
   const files = await listSqlFiles(path.join(root, DEFAULT_SCHEMAS_DIR));
-  return files.length > 0 ? { dir: DEFAULT_SCHEMAS_DIR, configured: false, files: files.sort() } : null;
+  return files.length > 0 || applied.files.length > 0
+    ? { dir: DEFAULT_SCHEMAS_DIR, configured: false, files: files.sort(), applied: applied.files, unmatched: [] }
+    : null;
 }
 
 function parseConfigToml(toml: string): Record<string, unknown> {

@@ -19,7 +19,7 @@ export const generateCommand = defineCommand({
     ),
     backendDir: field(
       '--backend-dir <dir>',
-      'Python backend directory inside the target (default: packages/backend)',
+      'Python backend directory inside the target (default: packages/backend, else the one Python backend found)',
       z.optional(dirInsideTarget()),
     ),
     web: field('--no-web', 'no web app: skip the Next.js client files and the web dependencies', flag(true)),

@@ -12,7 +12,7 @@ import { projectArtifacts } from '../phase-04/project-scaffold.js';
 import { phaseLayout, type PhaseLayout } from '../phase-04/layout.js';
 import { migrationsDecision, unversionedName } from '../phase-04/migrations.js';
 import { PHASE_ROUTINE_NAMES, type PhaseRoutineNames } from '../phase-04/spec.js';
-import { addPackageJsonDependencies, addPyprojectDependency } from '../plan/dependency-edits.js';
+import { addPackageJsonDependencies, addPyprojectDependency, addRequirement } from '../plan/dependency-edits.js';
 import {
   allowsOlderThan,
   MINIMUM_WEB_VERSIONS,
@@ -27,6 +27,7 @@ import { renderTemplate } from '../render/render.js';
 import { typeSchemas } from '../types-gen/schema-list.js';
 import { schemaArtifacts } from './schema-files.js';
 import { webAppMissing } from './web-app-choice.js';
+import { BackendChoiceError } from './backend-choice.js';
 import { buildRenderContext } from './render-context.js';
 import { resolveConfig, type ResolvedConfig } from './resolve-config.js';
 
@@ -147,6 +148,8 @@ export async function detectTarget(options: GenerateOptions, cwd: string): Promi
   const facts = await detectProject(root, { webDir: options.webDir, backendDir: options.backendDir });
   // An existing repo never gets an invented apps/web: the app is named, or there is none.
   if (options.web && !facts.web.found && !facts.isNewRepo) throw await webAppMissing(root);
+  // Nor a guessed backend: with several Python backends and none chosen, the repo says which.
+  if (options.backend && !facts.backend && facts.pythonBackends.length > 1) throw new BackendChoiceError(facts.pythonBackends);
   return facts;
 }
 
@@ -183,12 +186,27 @@ async function dependencyEdits(facts: ProjectFacts, layout: PhaseLayout): Promis
     });
   }
   const backend = facts.backend;
-  if (layout.backendFile && backend?.hasPyproject && !backend.dependsOnSupabase) {
-    const pyprojectPath = `${backend.dir}/pyproject.toml`;
-    const pyproject = (await readText(path.join(facts.root, pyprojectPath), { display: pyprojectPath })) ?? '';
-    const edited = addPyprojectDependency(pyproject, PYTHON_SUPABASE_REQUIREMENT, 'supabase', POETRY_SUPABASE_CONSTRAINT);
-    if (edited !== null)
-      edits.push({ path: pyprojectPath, content: edited, previous: pyproject, added: ['supabase'], ecosystem: 'python' });
+  if (layout.backendFile && backend && !backend.dependsOnSupabase) {
+    const edit = await pythonDependencyEdit(facts.root, backend);
+    if (edit) edits.push(edit);
   }
   return edits;
+}
+
+/** `supabase` added to the backend's pyproject.toml, else (no section to add it to) to its requirements.txt. */
+async function pythonDependencyEdit(root: string, backend: NonNullable<ProjectFacts['backend']>): Promise<DependencyEdit | null> {
+  const read = async (file: string) => {
+    const shown = path.posix.join(backend.dir, file);
+    return { path: shown, text: (await readText(path.join(root, shown), { display: shown })) ?? '' };
+  };
+  if (backend.hasPyproject) {
+    const pyproject = await read('pyproject.toml');
+    const edited = addPyprojectDependency(pyproject.text, PYTHON_SUPABASE_REQUIREMENT, 'supabase', POETRY_SUPABASE_CONSTRAINT);
+    if (edited !== null)
+      return { path: pyproject.path, content: edited, previous: pyproject.text, added: ['supabase'], ecosystem: 'python' };
+  }
+  if (!backend.hasRequirements) return null;
+  const requirements = await read('requirements.txt');
+  const content = addRequirement(requirements.text, PYTHON_SUPABASE_REQUIREMENT);
+  return { path: requirements.path, content, previous: requirements.text, added: ['supabase'], ecosystem: 'python' };
 }

@@ -99,3 +99,10 @@ function sectionBounds(lines: string[], name: string): { start: number; end: num
   const next = lines.findIndex((l, i) => i > start && /^\s*\[/.test(l));
   return { start, end: next < 0 ? lines.length : next };
 }
+
+/** A requirement appended to requirements.txt as a line of its own, in the file's line endings. */
+export function addRequirement(text: string, requirement: string): string {
+  const eol = text.includes('\r\n') ? '\r\n' : '\n';
+  const body = text === '' || /\n$/.test(text) ? text : text + eol;
+  return `${body}${requirement}${eol}`;
+}

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { ProjectFacts } from '../detect/facts.js';
 import type { Artifact } from '../phase-04/artifacts.js';
 import { MIGRATIONS_DIR, type PhaseLayout } from '../phase-04/layout.js';
@@ -191,9 +192,14 @@ function planNotes(input: PlanInput): string[] {
       'the web app needs Node.js 22 or newer at run time: @supabase/ssr 0.12 requires @supabase/supabase-js 2.114+, which needs Node 22',
     );
   }
+  if (layout.backendFile && facts.backend?.source === 'found') {
+    notes.push(
+      `Python backend found in ${facts.backend.dir || '.'}: the database module goes to ${layout.backendFile} (--backend-dir <dir> for another, --no-backend for none)`,
+    );
+  }
   if (layout.backendFile && facts.backend && !facts.backend.hasConfig && !facts.isNewDirectory) {
     notes.push(
-      `${facts.backend.dir}/src/config.py is missing: ${layout.backendFile} imports \`settings\` from it. Add a pydantic-settings ` +
+      `${path.posix.join(facts.backend.dir, 'src/config.py')} is missing: ${layout.backendFile} imports \`settings\` from it. Add a pydantic-settings ` +
         `\`settings = Settings()\` whose \`Settings(BaseSettings)\` has \`${BACKEND_SETTINGS.urlSetting}: str\` and \`${BACKEND_SETTINGS.keySetting}: str\` ` +
         '(read from SUPABASE_SECRET_KEY or SUPABASE_SERVICE_ROLE_KEY), and `pydantic-settings` to its dependencies',
     );

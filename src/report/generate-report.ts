@@ -70,7 +70,7 @@ export function formatHumanReport(outcome: GenerateOutcome, options: ReportOptio
   lines.push(
     `create-saas-db ${outcome.dryRun ? '(dry run: nothing written) ' : ''}→ ${plan.root}`,
     `  Next.js ${facts.web.nextMajor} (${layout.sessionFile}.ts), ${facts.packageManager}, web app ${facts.web.dir || '.'}` +
-      `${layout.backendFile ? `, backend ${facts.backend?.dir}` : ', no backend'}`,
+      `${layout.backendFile ? `, backend ${facts.backend?.dir || '.'}` : ', no backend'}`,
     '',
   );
   const width = Math.max(...ORDER.map((s) => s.length));

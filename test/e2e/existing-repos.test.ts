@@ -1,51 +1,79 @@
 import { execa } from 'execa';
-import { readFile } from 'node:fs/promises';
+import { readFile, symlink } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { changedFiles, hashTree, removeTempDirs, repoRoot, tempCopy } from '../helpers/fixtures.js';
 import { runBin, runJson, statuses } from '../helpers/run-bin.js';
+import { cachedWebDeps } from '../templates/web-app.js';
+import { venvPython } from '../python/backend.js';
 
 afterAll(removeTempDirs);
 
 const FLAGS = ['--yes', '--no-install', '--no-types'];
 
-/** verify-phase 04 on the embedded engine; the check statuses by id. */
-async function verifyChecks(target: string): Promise<Record<string, string>> {
-  const run = await execa(
-    process.execPath,
-    [path.join(repoRoot, 'bin', 'verify-phase.js'), '04', target, '--skip', 'typescript,python', '--json'],
-    {
-      reject: false,
-      stdin: 'ignore',
-      timeout: 300_000,
-      env: { CI: 'true' },
-    },
+/**
+ * verify-phase 04 on the embedded engine, every check, as a user runs it after installing: the
+ * web app's packages are the cached real ones. Each check's status, with the reason of a skip.
+ */
+async function verifyVerdict(target: string): Promise<{ exitCode: number | undefined; ok: boolean; checks: Record<string, string> }> {
+  await symlink((await cachedWebDeps()).next16, path.join(target, 'node_modules'), 'dir');
+  const run = await execa(process.execPath, [path.join(repoRoot, 'bin', 'verify-phase.js'), '04', target, '--json'], {
+    reject: false,
+    stdin: 'ignore',
+    timeout: 300_000,
+    env: { CI: 'true' },
+  });
+  const report = JSON.parse(String(run.stdout)) as {
+    ok: boolean;
+    checks: Array<{ name: string; status: string; reason: string | null; findings: Array<{ message: string }> }>;
+  };
+  const checks = Object.fromEntries(
+    report.checks.map((c) => [
+      c.name,
+      c.status === 'pass' ? 'pass' : `${c.status}: ${c.reason}${c.findings.map((f) => `\n  ${f.message}`).join('')}`,
+    ]),
   );
-  const report = JSON.parse(String(run.stdout)) as { checks: Array<{ name: string; status: string }> };
-  return Object.fromEntries(report.checks.map((c) => [c.name, c.status]));
+  return { exitCode: run.exitCode, ok: report.ok, checks };
 }
+
+/** The whole verdict on a repo that passes: every check but python, which has no backend to check. */
+const PASSING_VERDICT = {
+  files: 'pass',
+  migrations: 'pass',
+  schema: 'pass',
+  rls: 'pass',
+  advisors: 'pass',
+  seed: 'pass',
+  pgtap: 'pass',
+  typescript: 'pass',
+  python: 'skip: the repo has no Python backend',
+};
 
 /** Every file that was there before is byte-identical; the listed ones are the only edits. */
 async function expectOnlyAdded(target: string, before: Map<string, string>, edited: string[]) {
   const after = await hashTree(target);
-  expect(changedFiles(before, after).filter((f) => before.has(f))).toEqual(edited);
+  expect(
+    changedFiles(before, after)
+      .filter((f) => before.has(f))
+      .sort(),
+  ).toEqual([...edited].sort());
 }
 
 describe('--append into existing Supabase repos', () => {
   // Each is a pattern real repos have; after --append the whole repo still applies and seeds.
-  const fixtures: Array<[string, string[]]> = [
-    ['own-signup-0001', ['migrations', 'seed', 'schema', 'rls']],
-    ['vector-search', ['migrations', 'seed', 'schema', 'rls']],
-    ['storage-avatars', ['migrations', 'seed', 'schema', 'rls']],
-    ['realtime-chat', ['migrations', 'seed', 'schema', 'rls']],
-    ['cron-vault', ['migrations', 'seed', 'schema', 'rls']],
-    ['auth-hook', ['migrations', 'seed', 'schema', 'rls']],
-    ['declarative-schema', ['migrations', 'seed', 'schema', 'rls']],
+  const fixtures = [
+    'own-signup-0001',
+    'vector-search',
+    'storage-avatars',
+    'realtime-chat',
+    'cron-vault',
+    'auth-hook',
+    'declarative-schema',
   ];
 
   it.each(fixtures)(
-    '%s: a plain run skips the migrations and what needs them; --append adds them and the repo applies',
-    async (fixture, passing) => {
+    '%s: a plain run skips the migrations and what needs them; --append adds them and the repo passes every check',
+    async (fixture) => {
       const target = await tempCopy(fixture);
       const before = await hashTree(target);
 
@@ -71,8 +99,9 @@ describe('--append into existing Supabase repos', () => {
       expect(byStatus['supabase/seed.sql']).toBe('create');
       await expectOnlyAdded(target, before, ['package.json']);
 
-      const checks = await verifyChecks(target);
-      for (const id of passing) expect(checks[id], id).toBe('pass');
+      const verdict = await verifyVerdict(target);
+      expect(verdict.checks).toEqual(PASSING_VERDICT);
+      expect(verdict).toMatchObject({ exitCode: 0, ok: true });
     },
   );
 
@@ -161,9 +190,10 @@ describe('repos without a Next.js app', () => {
 
     const { result, report } = await runJson([target, ...FLAGS, '--no-web', '--append']);
     expect(result.exitCode, result.stderr).toBe(0);
-    expect(report.files.some((f) => f.group === 'web' || f.group === 'dependencies' || f.path.startsWith('apps/'))).toBe(false);
+    expect(report.files.some((f) => f.group === 'web' || f.path.startsWith('apps/') || f.path === 'package.json')).toBe(false);
     expect(report.files.filter((f) => f.group === 'migrations').every((f) => f.status === 'create')).toBe(true);
-    await expectOnlyAdded(target, before, []);
+    // backend-only keeps a FastAPI app in backend/: the module goes there (see below).
+    await expectOnlyAdded(target, before, fixture === 'backend-only' ? ['backend/pyproject.toml'] : []);
   });
 
   it('an app in nextjs/ outside any workspace is listed first as a candidate', async () => {
@@ -177,5 +207,72 @@ describe('repos without a Next.js app', () => {
     const chosen = await runJson([target, ...FLAGS, '--web-dir', 'nextjs']);
     expect(chosen.result.exitCode, chosen.result.stderr).toBe(0);
     expect(statuses(chosen.report)['nextjs/proxy.ts']).toBe('create');
+  });
+});
+
+describe('Python backends outside packages/backend', () => {
+  it('the one backend found (api/, Flask, requirements.txt) gets the module and supabase in its requirements; said in the notes', async () => {
+    const target = await tempCopy('flask-api');
+    const before = await hashTree(target);
+    const { result, report } = await runJson([target, ...FLAGS]);
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(report.detected.backendDir).toBe('api');
+    const byStatus = statuses(report);
+    expect(byStatus['api/src/database.py']).toBe('create');
+    expect(byStatus['api/requirements.txt']).toBe('update');
+    expect(await readFile(path.join(target, 'api/requirements.txt'), 'utf8')).toBe(
+      '# HTTP API for the notes app\nflask==3.0.3\ngunicorn>=22\nsupabase>=2.31,<3\n',
+    );
+    expect(report.notes).toContain(
+      'Python backend found in api: the database module goes to api/src/database.py (--backend-dir <dir> for another, --no-backend for none)',
+    );
+    expect(report.notes.join('\n')).toMatch(/^api\/src\/config\.py is missing: api\/src\/database\.py imports `settings` from it/m);
+    await expectOnlyAdded(target, before, ['api/requirements.txt', 'package.json']);
+  });
+
+  it('several backends (services/*): CI requires --backend-dir or --no-backend, listing them; nothing written', async () => {
+    const target = await tempCopy('python-services');
+    const before = await hashTree(target);
+    const refused = await runBin([target, ...FLAGS]);
+    expect(refused.exitCode).toBe(2);
+    expect(refused.stderr.trim()).toBe(
+      'create-saas-db: several Python backends found (services/billing, services/worker): pass --backend-dir <dir> for the one that gets the database module, or --no-backend',
+    );
+    expect(await hashTree(target)).toEqual(before);
+
+    const none = await runJson([target, ...FLAGS, '--no-backend']);
+    expect(none.result.exitCode, none.result.stderr).toBe(0);
+    expect(none.report.files.some((f) => f.path.startsWith('services/'))).toBe(false);
+    await expectOnlyAdded(target, before, ['package.json']);
+    // verify cannot tell which backend to check either, and says so.
+    const run = await execa(
+      process.execPath,
+      [path.join(repoRoot, 'bin', 'verify-phase.js'), '04', target, '--skip', 'migrations,typescript', '--json'],
+      {
+        reject: false,
+        env: { CI: 'true' },
+      },
+    );
+    const python = (JSON.parse(String(run.stdout)) as { checks: Array<{ name: string; reason: string }> }).checks.find(
+      (c) => c.name === 'python',
+    );
+    expect(python?.reason).toBe(
+      'several Python backends (services/billing, services/worker) and none holds src/database.py: pass --backend-dir <dir> for the one to check',
+    );
+  });
+
+  it('--backend-dir picks one; verify then finds the backend holding the module by itself, and it imports', async () => {
+    const target = await tempCopy('python-services');
+    const before = await hashTree(target);
+    const { result, report } = await runJson([target, ...FLAGS, '--backend-dir', 'services/billing']);
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(statuses(report)['services/billing/src/database.py']).toBe('create');
+    expect(statuses(report)['services/billing/pyproject.toml']).toBe('update');
+    expect(report.notes.join('\n')).not.toMatch(/config\.py is missing|Python backend found/);
+    await expectOnlyAdded(target, before, ['package.json', 'services/billing/pyproject.toml']);
+
+    await symlink(path.dirname(path.dirname(await venvPython())), path.join(target, 'services/billing/.venv'), 'dir');
+    const verdict = await verifyVerdict(target);
+    expect(verdict.checks).toEqual({ ...PASSING_VERDICT, python: 'pass' });
   });
 });

@@ -82,6 +82,19 @@ describe('interactive mode (a real pseudo-terminal)', () => {
     expect(screen).toContain('\r\nNext steps:\r\n');
   });
 
+  it('several Python backends: asks which one gets the database module (or none)', async () => {
+    const target = await tempCopy('python-services');
+    const { exitCode, screen } = await drive(
+      ['Several Python backends found', '\\x1b[B\\r', 'Subscription tiers', '\\r', 'Migration file names', '\\r'],
+      [target, '--no-types', '--no-install'],
+    );
+    expect(exitCode, screen).toBe(0);
+    expect(text(screen)).toContain('web app ., backend services/worker');
+    const files = [...(await hashTree(target)).keys()];
+    expect(files).toContain('services/worker/src/database.py');
+    expect(files).not.toContain('services/billing/src/database.py');
+  });
+
   it('a rerun reads the tiers from the phase migration instead of asking again', async () => {
     const target = await tempCopy(null);
     const first = await drive(

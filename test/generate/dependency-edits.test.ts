@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { allowsOlderThan, MINIMUM_WEB_VERSIONS, WEB_DEPENDENCIES } from '../../src/plan/dependency-versions.js';
-import { addPackageJsonDependencies, addPyprojectDependency } from '../../src/plan/dependency-edits.js';
+import { addPackageJsonDependencies, addPyprojectDependency, addRequirement } from '../../src/plan/dependency-edits.js';
 
 describe('addPackageJsonDependencies', () => {
   it('adds only what is missing, keeping indentation, key order and the final newline', () => {
@@ -71,5 +71,13 @@ describe('addPyprojectDependency', () => {
   });
   it('invents nothing when there is no dependency list', () => {
     expect(addPyprojectDependency('[tool.ruff]\nline-length = 100\n', 'x', 's', '1')).toBeNull();
+  });
+});
+
+describe('addRequirement', () => {
+  it("appends a line in the file's line endings, ending the last line first when it has no newline", () => {
+    expect(addRequirement('flask==3.0\n', 'supabase>=2.31,<3')).toBe('flask==3.0\nsupabase>=2.31,<3\n');
+    expect(addRequirement('flask==3.0\r\ngunicorn', 'supabase>=2.31,<3')).toBe('flask==3.0\r\ngunicorn\r\nsupabase>=2.31,<3\r\n');
+    expect(addRequirement('', 'supabase>=2.31,<3')).toBe('supabase>=2.31,<3\n');
   });
 });

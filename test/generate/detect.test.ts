@@ -28,7 +28,14 @@ describe('detectProject', () => {
     expect(facts.web.envModule?.keys).toEqual(
       expect.arrayContaining(['NEXT_PUBLIC_SUPABASE_URL', 'NEXT_PUBLIC_SUPABASE_ANON_KEY', 'SUPABASE_SERVICE_ROLE_KEY']),
     );
-    expect(facts.backend).toEqual({ dir: 'packages/backend', hasPyproject: true, hasConfig: true, dependsOnSupabase: false });
+    expect(facts.backend).toEqual({
+      dir: 'packages/backend',
+      source: 'guide',
+      hasPyproject: true,
+      hasRequirements: false,
+      hasConfig: true,
+      dependsOnSupabase: false,
+    });
     expect(facts.supabase).toMatchObject({ hasConfigToml: true, seedPaths: ['./seed.sql'], migrationsDir: 'absent', naming: null });
     expect(facts.scaffoldConfig).toEqual({
       file: 'scaffold-config.json',

@@ -159,6 +159,26 @@ describe('buildPlan', () => {
     expect(statusOf(forced, 'apps/web/proxy.ts')).toBe('conflict');
   });
 
+  it('says where the module goes in a Python backend found outside packages/backend, and where its config.py is missing', () => {
+    const found = {
+      dir: 'api',
+      source: 'found' as const,
+      hasPyproject: false,
+      hasRequirements: true,
+      hasConfig: false,
+      dependsOnSupabase: false,
+    };
+    const plan = buildPlan(input(facts({ backend: found })));
+    expect(plan.notes).toContain(
+      'Python backend found in api: the database module goes to api/src/database.py (--backend-dir <dir> for another, --no-backend for none)',
+    );
+    expect(plan.notes.join('\n')).toMatch(/^api\/src\/config\.py is missing: api\/src\/database\.py imports `settings` from it/m);
+    const atRoot = buildPlan(input(facts({ backend: { ...found, dir: '' } })));
+    expect(atRoot.notes.join('\n')).toMatch(/^Python backend found in \.: the database module goes to src\/database\.py/m);
+    expect(atRoot.notes.join('\n')).toMatch(/^src\/config\.py is missing/m);
+    expect(buildPlan(input(facts())).notes.join('\n')).not.toMatch(/Python backend found/);
+  });
+
   it('notes a [db.seed] that does not load seed.sql and files the CLI ignores', () => {
     const plan = buildPlan(input(facts({}, {}, { seedPaths: ['./other.sql'], ignoredMigrationFiles: ['notes.sql'] })));
     expect(plan.notes.join('\n')).toMatch(/sql_paths \(\.\/other\.sql\) does not include seed\.sql/);

@@ -22,6 +22,7 @@ export async function runBin(args: string[], options: { cwd?: string; env?: Reco
 
 export interface JsonReport {
   exitCode: number;
+  detected: { webDir: string; backendDir: string | null };
   files: Array<{ path: string; group: string; status: string; reason: string; advice?: string[] }>;
   notes: string[];
   backups: Array<{ path: string; backup: string }>;

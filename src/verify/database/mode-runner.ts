@@ -51,7 +51,8 @@ async function runInSession(
       (error: unknown) => ({ session: null, error }),
     ),
   );
-  const db = opening.value.session;
+  const opened = opening.value.session;
+  const db = opened && { ...opened, openFresh: () => databases.open(mode, { ownDatabase: true, extensions }) };
   if (!db) {
     // The first check owns the failure (and its time); the others could not run at all.
     const [first, ...rest] = checks;

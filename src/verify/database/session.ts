@@ -19,6 +19,11 @@ export interface DatabaseSession {
    * session's role may not (pgTAP is not trusted). Absent: the session creates it itself.
    */
   readonly installExtension?: (name: string) => Promise<void>;
+  /**
+   * Opens another fresh database prepared like this one (same engine, grant mode and
+   * extensions), for a check that compares what two sets of SQL make; the caller closes it.
+   */
+  readonly openFresh?: () => Promise<DatabaseSession>;
   close(): Promise<void>;
 }
 

@@ -7,11 +7,14 @@ import type { Finding, RepoContext } from '../types.js';
 import { migrationErrorFinding } from './sql-finding.js';
 import { emulatedExtensionNotes } from './emulated-extensions.js';
 import { engineVersionNotes } from '../database/project-version.js';
+import { schemaFilesDrift } from './schema-files-drift.js';
 
 /**
  * Every migration in `supabase/migrations` (the repo's own too), selected and ordered as the
  * Supabase CLI does, applies on a fresh database over the Supabase stand-in, each file in one
- * transaction. A failure names the file, the line and the PostgreSQL error.
+ * transaction. A failure names the file, the line and the PostgreSQL error. In a repo that keeps
+ * its schema declaratively, the schema files make the same catalog as the migrations (see
+ * schema-files-drift).
  */
 export const migrationsCheck: DatabaseCheck = {
   scope: 'database',
@@ -33,11 +36,14 @@ export const migrationsCheck: DatabaseCheck = {
     if (db.engine.kind === 'embedded') warnings.push(...engineVersionNotes(supabase.postgresMajor));
     try {
       const applied = await applyMigrations(db.engine, files);
-      return passed([...warnings, ...emulatedExtensionNotes(applied.emulatedExtensions, files)]);
+      warnings.push(...emulatedExtensionNotes(applied.emulatedExtensions, files));
     } catch (error) {
       if (!isMigrationError(error)) throw error;
       return failed(`${error.file} does not apply`, [migrationErrorFinding(error)], warnings);
     }
+    const drift = await schemaFilesDrift(ctx, db);
+    warnings.push(...drift.warnings);
+    return drift.summary === null ? passed(warnings) : failed(drift.summary, drift.findings, warnings);
   },
 };
 

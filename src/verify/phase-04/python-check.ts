@@ -16,6 +16,10 @@ export const pythonCheck: RepoCheck = {
   async run(ctx) {
     const { backend } = ctx.facts;
     const moduleFile = ctx.layout.backendFile;
+    if (!backend && ctx.facts.pythonBackends.length > 1) {
+      const list = ctx.facts.pythonBackends.map((dir) => dir || '.').join(', ');
+      return skipped(`several Python backends (${list}) and none holds src/database.py: pass --backend-dir <dir> for the one to check`);
+    }
     if (!backend || !moduleFile) return skipped('the repo has no Python backend');
     const backendDir = path.join(ctx.root, backend.dir);
     // Loaded on use: the probe's process library costs ~0.1 s to import, in every worker too.
