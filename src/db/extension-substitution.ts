@@ -9,11 +9,14 @@
  * - what supautils allows `postgres` on a project (privileged extensions, triggers and policies
  *   on some platform tables, publications for all tables…) runs elevated on the embedded
  *   engine, and what it or the platform refuses (reserved roles, changing the session user) is
- *   refused on every engine (see emulation/supautils.ts).
+ *   refused on every engine (see emulation/supautils.ts). On a `--db-url` temporary database
+ *   where the repo's SQL runs as the run's role, policies and trigger drops on those platform
+ *   tables go through the database's table-grant function (standin-server-grants.ts).
  */
 import type { SqlEngine } from './engine.js';
 import { SqlError, toSqlError } from './sql-error.js';
 import { splitStatements, type ScriptStatement } from './split-statements.js';
+import { hasTableGrants, runWithTableGrant } from './standin-server-grants.js';
 import { unitOfWork } from './transaction.js';
 import {
   extensionStatement,
@@ -57,9 +60,11 @@ export async function planStatements(engine: SqlEngine, script: string): Promise
   const emulated: EmulatedExtension[] = [];
   let elevation: Promise<boolean> | null = null;
   const elevated = (): Promise<boolean> => (elevation ??= canElevate(engine));
+  let tableGrants: Promise<boolean> | null = null;
+  const granted = (): Promise<boolean> => (tableGrants ??= hasTableGrants(engine));
   let cursor = 0;
   for (const statement of splitStatements(script)) {
-    const run = await handle(engine, statement, emulated, elevated);
+    const run = await handle(engine, statement, emulated, { elevated, granted });
     if (!run) continue;
     if (statement.offset > cursor) pieces.push({ kind: 'sql', sql: script.slice(cursor, statement.offset), offset: cursor });
     pieces.push({ kind: 'substituted', offset: statement.offset, run });
@@ -71,11 +76,17 @@ export async function planStatements(engine: SqlEngine, script: string): Promise
   return { pieces, emulated };
 }
 
+/** How this session can do what supautils allows: elevated (embedded), or through table grants (server). */
+interface Capabilities {
+  readonly elevated: () => Promise<boolean>;
+  readonly granted: () => Promise<boolean>;
+}
+
 async function handle(
   engine: SqlEngine,
   statement: ScriptStatement,
   emulated: EmulatedExtension[],
-  elevated: () => Promise<boolean>,
+  { elevated, granted }: Capabilities,
 ): Promise<Run | null> {
   const extension = extensionStatement(statement.sql, statement.offset);
   if (extension) {
@@ -88,10 +99,12 @@ async function handle(
   const rule = supautilsRule(statement.sql);
   if (!rule) return null;
   if (rule.kind === 'refuse') return () => Promise.reject(rule.error);
-  if (!(await elevated())) return null;
+  const byGrant = rule.kind === 'elevate-on-granted-table' && !(await elevated()) && (await granted());
+  if (!byGrant && !(await elevated())) return null;
   if (rule.kind === 'elevate') return (target) => runElevated(target, statement.sql, rule.handOver);
   const table = await resolveTable(engine, rule.table);
   if (!table || !isGrantedTable(rule.grant, table)) return null;
+  if (byGrant) return (target) => runWithTableGrant(target, rule.grant, table, statement.sql);
   return (target) => runElevated(target, statement.sql);
 }
 

@@ -10,7 +10,9 @@
  *   live run to end gives them back, and so does the next run after a killed one.
  * - When the URL's role could do more than Supabase's postgres (a superuser, say), the repo's
  *   SQL runs as a role of the run's own with postgres's rights in the temporary database and
- *   nothing that reaches beyond it (resources/server-run); it is dropped when the run ends.
+ *   nothing that reaches beyond it (resources/server-run), and what supautils lets postgres do
+ *   on platform tables it does not own goes through a second role of the run's, a member of
+ *   their owners (table-grants.sql, standin-server-grants). Both are dropped when the run ends.
  *
  * Creation and drop take an advisory lock in the URL's database, so a run that starts while
  * another ends either is seen live or finds the roles gone and creates them again.
@@ -24,6 +26,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type pg from 'pg';
 import { emulationRoleNames, rolesSql } from '../emulation/install.js';
+import { supautilsConfig } from '../emulation/supautils.js';
 import { packageRoot } from '../package-root.js';
 import { clusterChanges, readClusterState, type ClusterState } from './cluster-state.js';
 import { connectPostgres, type ServerTimeLimits, type SqlEngine } from './engine.js';
@@ -90,17 +93,22 @@ export async function startServerRun(
     throw new DatabaseAccessError('unreachable', `cannot connect to ${redactedUrl(adminUrl)}: ${sqlError.message}`, sqlError);
   });
   let runRole: string | null = null;
+  let grantRole: string | null = null;
   let password = '';
   let before: ClusterState | null = null;
   let changes: readonly string[] = [];
-  const end = registerEnd(() => endRun(session, runRole, before, (found) => (changes = found)), `the roles commented "${mark}"`);
+  const end = registerEnd(
+    () => endRun(session, [runRole, grantRole], before, (found) => (changes = found)),
+    `the roles commented "${mark}"`,
+  );
   try {
     const escapes = await rolesReaching(session, null);
     before = await prepareRoles(session, id);
     if (escapes.length > 0) {
       runRole = `verify_${id}_postgres`;
+      grantRole = `verify_${id}_supautils`;
       password = randomBytes(18).toString('base64url');
-      await createRunRole(session, runRole, password, mark, escapes);
+      await createRunRole(session, { runRole, grantRole, password, mark }, escapes);
     }
   } catch (error) {
     await end().catch(() => undefined);
@@ -117,9 +125,15 @@ export async function startServerRun(
       return url.toString();
     },
     async grantRights(installer) {
-      if (!runRole) return;
-      await installer.query(`select pg_catalog.set_config('verify.run_role', $1, false)`, [runRole]);
+      if (!runRole || !grantRole) return;
+      const { policyTables, dropTriggerTables } = supautilsConfig();
+      await installer.query(
+        `select pg_catalog.set_config('verify.run_role', $1, false), pg_catalog.set_config('verify.grant_role', $2, false),
+                pg_catalog.set_config('verify.granted_tables', $3, false)`,
+        [runRole, grantRole, JSON.stringify({ policy: [...policyTables], 'drop trigger': [...dropTriggerTables] })],
+      );
       await installer.exec(sqlFile('run-role-rights.sql'));
+      await installer.exec(sqlFile('table-grants.sql'));
     },
     end,
     serverChanges: () => changes,
@@ -182,7 +196,17 @@ async function prepareRoles(client: pg.Client, id: string): Promise<ClusterState
   }
 }
 
-async function createRunRole(client: pg.Client, role: string, password: string, mark: string, escapes: readonly string[]): Promise<void> {
+interface RunRoles {
+  /** Runs the repo's SQL. */
+  readonly runRole: string;
+  /** Owns what table-grants.sql installs: runs what supautils would run as its superuser. */
+  readonly grantRole: string;
+  readonly password: string;
+  readonly mark: string;
+}
+
+async function createRunRole(client: pg.Client, roles: RunRoles, escapes: readonly string[]): Promise<void> {
+  const { runRole, grantRole, password, mark } = roles;
   const refuse = (why: string) =>
     new DatabaseAccessError(
       'cannot-drop-rights',
@@ -194,27 +218,27 @@ async function createRunRole(client: pg.Client, role: string, password: string, 
   if (!rows[0]?.may) throw refuse('may not create a role without them');
   await client.query(
     `select pg_catalog.set_config('verify.run_role', $1, false), pg_catalog.set_config('verify.run_password', $2, false),
-            pg_catalog.set_config('verify.run_mark', $3, false)`,
-    [role, password, mark],
+            pg_catalog.set_config('verify.run_mark', $3, false), pg_catalog.set_config('verify.grant_role', $4, false)`,
+    [runRole, password, mark, grantRole],
   );
   try {
     await client.query(sqlFile('run-role.sql'));
   } finally {
     await client.query(`select pg_catalog.set_config('verify.run_password', '', false)`).catch(() => undefined);
   }
-  const reached = await rolesReaching(client, role);
+  const reached = await rolesReaching(client, runRole);
   if (reached.length > 0) throw refuse(`the run's role would still reach ${reached.join(', ')}`);
 }
 
 /**
- * Drops the run's role, then, when no other run is live, gives back the roles runs changed and
+ * Drops the run's roles, then, when no other run is live, gives back the roles runs changed and
  * drops every role a run created: when several overlap, the last one to end does. A role some
  * database still depends on is kept and named (a RolesKeptError), and so is a role that could
  * not be given back. Then hands `report` what changed on the server since `before`.
  */
 async function endRun(
   session: pg.Client,
-  runRole: string | null,
+  runRoles: readonly (string | null)[],
   before: ClusterState | null,
   report: (changes: readonly string[]) => void,
 ): Promise<void> {
@@ -229,16 +253,16 @@ async function endRun(
     );
     const last = live[0]!.n === 0;
     const notGivenBack = last ? await giveBackChangedRoles(session) : [];
-    // This run's role, the roles of runs no longer live, and, when this run is the last, all.
+    // This run's roles, the roles of runs no longer live, and, when this run is the last, all.
     const { rows: ours } = await session.query<{ rolname: string }>(
       `select r.rolname::text from pg_catalog.pg_roles r
          join pg_catalog.pg_shdescription d on d.objoid = r.oid and d.classoid = 'pg_catalog.pg_authid'::regclass
         where d.description ~ $1
-          and (r.rolname = $2 or $3
-               or (r.rolname like 'verify\\_%\\_postgres'
+          and (r.rolname = any ($2::text[]) or $3
+               or (r.rolname ~ '^verify_[0-9a-f]+_(postgres|supautils)$'
                    and not exists (select from pg_catalog.pg_stat_activity a where a.application_name = d.description)))
         order by array_position($4::text[], r.rolname::text) desc nulls first`,
-      [CREATED_ROLE_COMMENT_PATTERN, runRole ?? '', last, [...emulationRoleNames()]],
+      [CREATED_ROLE_COMMENT_PATTERN, runRoles.filter((r) => r !== null), last, [...emulationRoleNames()]],
     );
     const kept: string[] = [];
     let reason = '';

@@ -13,7 +13,12 @@ import { applySqlFile, isMigrationError, type ApplyResult } from '../../src/db/a
 import type { SqlEngine } from '../../src/db/engine.js';
 import { insideOuterTransaction } from '../../src/db/transaction.js';
 import { embeddedExtensionsFor, EMULATED_LABEL, extensionStatements } from '../../src/emulation/extensions.js';
+import { Cleanups } from '../../src/verify/cleanup.js';
+import { postgresProvider } from '../../src/verify/database/provider.js';
+import type { DatabaseProvider, DatabaseSession } from '../../src/verify/database/session.js';
 import { ENGINE_KINDS, type EngineKind, type TestDatabase } from '../helpers/db-postgres.js';
+import { startPrivatePostgres } from '../helpers/private-postgres.js';
+import { dumpServer } from '../verify/helpers/private-server.js';
 import { openPlatformDatabase } from './platform-database.js';
 
 /** What the probes' migrations create that PGlite runs for real. */
@@ -414,5 +419,211 @@ describe('which extensions an embedded engine loads', () => {
         `select $$ create extension pg_cron; $$;\nCREATE EXTENSION IF NOT EXISTS "pg_net" WITH SCHEMA "extensions" CASCADE;`,
       ),
     ).toEqual([expect.objectContaining({ action: 'create', name: 'pg_net', ifNotExists: true, schema: 'extensions', cascade: true })]);
+  });
+});
+
+/**
+ * The platform's tables as a project's postgres meets them: it owns none of storage.objects,
+ * storage.buckets, realtime.messages or auth.users and is no member of their owners (supabase/postgres
+ * revoked supabase_storage_admin, supabase_auth_admin and supabase_realtime_admin from it:
+ * 20250421084701_revoke_admin_roles_from_postgres), yet supautils lets it create, alter and drop
+ * policies there and drop triggers (supautils.policy_grants, supautils.drop_trigger_grants). So
+ * the docs' storage policies apply, and altering the tables is refused ("must be owner").
+ *
+ * Embedded: the non-superuser postgres with the supautils emulation. Server: the repo's SQL as
+ * `--db-url` runs it from a superuser URL, as the run's own role, on a private PostgreSQL (the
+ * run creates roles there). Each probe is a migration, rolled back.
+ */
+interface TableProbe {
+  readonly name: string;
+  readonly sql: string;
+  /** 'applies', or the message it is refused with (SQLSTATE 42501). */
+  readonly outcome: 'applies' | RegExp;
+  /** A query in the migration's transaction, and its rows. */
+  readonly check?: string;
+  readonly rows?: unknown[];
+}
+
+const OBJECTS_POLICIES = `select policyname::text as name, cmd::text from pg_policies where schemaname = 'storage' and tablename = 'objects' order by 1`;
+const OWNER = /must be owner of table/;
+
+const PLATFORM_TABLE_PROBES: readonly TableProbe[] = [
+  {
+    name: "creates the docs' avatar policies on storage.objects and alters one",
+    sql: `create policy "Avatar images are publicly accessible" on storage.objects for select using (bucket_id = 'avatars');
+create policy "Users upload their avatar" on storage.objects
+  for insert to authenticated
+  with check (bucket_id = 'avatars' and (storage.foldername(name))[1] = (select auth.uid())::text);
+alter policy "Avatar images are publicly accessible" on storage.objects using (bucket_id in ('avatars', 'public'));`,
+    outcome: 'applies',
+    check: OBJECTS_POLICIES,
+    rows: [
+      { name: 'Avatar images are publicly accessible', cmd: 'SELECT' },
+      { name: 'Users upload their avatar', cmd: 'INSERT' },
+    ],
+  },
+  {
+    name: 'drops a policy on storage.objects, and drop policy if exists of none applies',
+    sql: `create policy p on storage.objects for select using (true);\ndrop policy p on storage.objects;\ndrop policy if exists none_such on storage.objects;`,
+    outcome: 'applies',
+    check: OBJECTS_POLICIES,
+    rows: [],
+  },
+  {
+    name: "a policy on storage.objects calling a function of the repo's own schema",
+    sql: `create schema app;
+create table app.members (user_id uuid, bucket text);
+create function app.may_read(bucket text) returns boolean language sql stable security definer set search_path = '' as
+  $$ select exists (select from app.members m where m.user_id = (select auth.uid()) and m.bucket = may_read.bucket) $$;
+create policy "members read" on storage.objects for select to authenticated using (app.may_read(bucket_id));`,
+    outcome: 'applies',
+  },
+  {
+    name: 'a policy on storage.buckets',
+    sql: `create policy "public buckets" on storage.buckets for select using (public);`,
+    outcome: 'applies',
+  },
+  {
+    name: 'a policy on realtime.messages',
+    sql: `create policy "room members" on realtime.messages for select to authenticated using ((select realtime.topic()) like 'room:%');`,
+    outcome: 'applies',
+  },
+  {
+    name: 'a policy on auth.users',
+    sql: `create policy "own row" on auth.users for select to authenticated using (id = (select auth.uid()));`,
+    outcome: 'applies',
+  },
+  {
+    name: 'drops a trigger on auth.users',
+    sql: `create function public.on_signup() returns trigger language plpgsql security definer set search_path = '' as $$ begin return new; end $$;
+create trigger on_signup after insert on auth.users for each row execute function public.on_signup();
+drop trigger on_signup on auth.users;
+drop trigger if exists on_auth_user_created on auth.users;`,
+    outcome: 'applies',
+  },
+  { name: 'enabling RLS on storage.objects is refused', sql: `alter table storage.objects enable row level security;`, outcome: OWNER },
+  { name: 'an index on storage.objects is refused', sql: `create index on storage.objects (owner_id);`, outcome: OWNER },
+  { name: 'a column on realtime.messages is refused', sql: `alter table realtime.messages add column room text;`, outcome: OWNER },
+  {
+    name: 'a policy on an auth table off the list is refused',
+    sql: `create policy p on auth.mfa_factors for select using (true);`,
+    outcome: /must be owner of table mfa_factors/,
+  },
+];
+
+describe.each(['embedded', 'server run'] as const)("the platform's tables as a project's postgres, on %s", (kind) => {
+  let engine: SqlEngine;
+  let close: () => Promise<void>;
+
+  beforeAll(async () => {
+    if (kind === 'embedded') {
+      const db = await openPlatformDatabase('embedded');
+      engine = db.engine;
+      close = () => db.dispose();
+      return;
+    }
+    const run = await openServerRun();
+    engine = run.session.engine;
+    close = async () => {
+      const { before, after } = await run.end();
+      expect(after).toBe(before);
+    };
+  });
+  afterAll(() => close?.());
+
+  it.each(PLATFORM_TABLE_PROBES)('$name', async ({ sql, outcome, check, rows }) => {
+    const result = await migrationOutcome(engine, sql, check);
+    expect(result.outcome).toEqual(outcome === 'applies' ? 'applies' : expect.stringMatching(outcome));
+    if (check) expect(result.rows).toEqual(rows);
+  });
+});
+
+/** Applies `sql` as a migration and runs `check` in its transaction; all rolled back. */
+async function migrationOutcome(engine: SqlEngine, sql: string, check?: string): Promise<{ outcome: string; rows?: unknown[] }> {
+  await engine.exec('begin');
+  try {
+    const inner = insideOuterTransaction(engine);
+    await applySqlFile(inner, { name: 'supabase/migrations/20260101000000_probe.sql', sql });
+    return { outcome: 'applies', ...(check ? { rows: await inner.query(check) } : {}) };
+  } catch (error) {
+    if (!isMigrationError(error)) throw error;
+    expect(error.sqlError.code).toBe('42501');
+    return { outcome: error.sqlError.message };
+  } finally {
+    await engine.exec('rollback');
+  }
+}
+
+interface ServerRunSession {
+  readonly session: DatabaseSession;
+  /**
+   * Ends the run (database and roles dropped) and stops the server, once; resolves to the
+   * server's globals (pg_dumpall) before the run and after it ended.
+   */
+  readonly end: () => Promise<{ before: string; after: string }>;
+}
+
+/** A legacy-grants session as verify --db-url opens it with a superuser URL, on a private server. */
+async function openServerRun(): Promise<ServerRunSession> {
+  const server = await startPrivatePostgres();
+  let provider: DatabaseProvider | null = null;
+  try {
+    const before = await dumpServer(server.url, '--globals-only');
+    provider = postgresProvider(server.url, new Cleanups());
+    const session = await provider.open('legacy');
+    const opened = provider;
+    let ended: Promise<{ before: string; after: string }> | null = null;
+    const end = async () => {
+      try {
+        await session.close();
+        expect(await opened.close()).toEqual([]);
+        return { before, after: await dumpServer(server.url, '--globals-only') };
+      } finally {
+        await server.stop();
+      }
+    };
+    return { session, end: () => (ended ??= end()) };
+  } catch (error) {
+    await provider?.close().catch(() => undefined);
+    await server.stop();
+    throw error;
+  }
+}
+
+describe('the server run: the role behind the table grants reaches no further', () => {
+  let run: ServerRunSession;
+  beforeAll(async () => {
+    run = await openServerRun();
+  });
+  afterAll(() => run?.end().catch(() => undefined));
+
+  it("the run's role cannot become it", async () => {
+    const result = await migrationOutcome(
+      run.session.engine,
+      `do $$ begin execute format('set role %I', (select pg_get_userbyid(proowner) from pg_proc where proname = 'run_granted')); end $$;`,
+    );
+    expect(result.outcome).toMatch(/^permission denied to set role "verify_[0-9a-f]+_supautils"$/);
+  });
+
+  it('runs only the statement kind of its grant', async () => {
+    const result = await migrationOutcome(
+      run.session.engine,
+      `select verify_supautils.run_granted('policy', 'storage.objects', 'alter table storage.objects disable row level security', current_setting('search_path'));`,
+    );
+    expect(result.outcome).toBe('verify_supautils.run_granted runs policy statements only');
+  });
+
+  it('a statement smuggled after a policy cannot create roles', async () => {
+    const result = await migrationOutcome(
+      run.session.engine,
+      `select verify_supautils.run_granted('policy', 'storage.objects',
+         'create policy p on storage.objects using (true); create role intruder', current_setting('search_path'));`,
+    );
+    expect(result.outcome).toMatch(/^permission denied to create role/);
+  });
+
+  it("leaves the server's roles as they were once the run ends", async () => {
+    const { before, after } = await run.end();
+    expect(after).toBe(before);
   });
 });

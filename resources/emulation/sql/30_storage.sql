@@ -397,13 +397,7 @@ grant select on storage.buckets_analytics, storage.buckets_vectors, storage.vect
 grant all on all tables in schema storage to postgres;
 grant execute on all functions in schema storage to postgres, anon, authenticated, service_role;
 
--- Hosted projects make postgres a member of the service's role: that is how a migration run as
--- postgres creates policies on storage.objects (only an owner may). A superuser postgres (the
--- plain server before the roles are emulated) needs no membership.
-do $storage$
-begin
-  if exists (select from pg_catalog.pg_roles where rolname = 'postgres' and not rolsuper) then
-    grant supabase_storage_admin to postgres;
-  end if;
-end
-$storage$;
+-- postgres is not a member of supabase_storage_admin (supabase/postgres revoked it in 2024 and
+-- again in 20250421084701_revoke_admin_roles_from_postgres): it may not alter these tables. It
+-- creates policies on storage.objects and storage.buckets, and drops triggers there, through
+-- supautils' policy and drop-trigger grants (resources/emulation/supautils/platform.json).

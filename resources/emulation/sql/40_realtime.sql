@@ -115,12 +115,7 @@ grant execute on function realtime.send(jsonb, text, text, boolean),
                  realtime.broadcast_changes(text, text, text, text, text, record, record, text)
   to postgres, supabase_realtime_admin;
 
--- Hosted projects make postgres a member of the realtime role, which owns realtime.messages:
--- migrations create the policies that authorize private channels there.
-do $realtime$
-begin
-  if exists (select from pg_catalog.pg_roles where rolname = 'postgres' and not rolsuper) then
-    grant supabase_realtime_admin to postgres;
-  end if;
-end
-$realtime$;
+-- postgres is not a member of supabase_realtime_admin (supabase/postgres's
+-- 20250421084701_revoke_admin_roles_from_postgres; Realtime's migrations revoke it too where
+-- supautils grants realtime.messages): migrations create the policies that authorize private
+-- channels through supautils' policy grants (resources/emulation/supautils/platform.json).
