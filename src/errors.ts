@@ -13,6 +13,7 @@ export type CliErrorCode =
   | 'install' // package manager failed
   | 'cancelled' // prompt cancelled or signal received
   | 'migration' // a migration failed to apply (file, line and the server's message)
+  | 'environment' // the environment cannot run what was asked (a --db-url server without an extension the repo needs)
   | 'io'; // write failed (rolled back)
 
 export class CliError extends Error {

@@ -24,9 +24,13 @@ export const GENERATE_EXITS: ExitTable = {
   cancelled: EXIT.cancelled,
   migration: EXIT.failure,
   io: EXIT.failure,
+  environment: EXIT.failure,
 };
 
-/** 0 all checks passed · 1 a check failed · 2 usage error · 130 interrupted. */
+/**
+ * 0 all checks passed · 1 a check failed · 2 usage error, or an environment that cannot verify
+ * the repo as asked (nothing was checked: not the repo's failure) · 130 interrupted.
+ */
 export const VERIFY_EXITS: ExitTable = {
   ...BAD_INPUT,
   conflict: EXIT.failure,
@@ -35,6 +39,7 @@ export const VERIFY_EXITS: ExitTable = {
   cancelled: EXIT.cancelled,
   migration: EXIT.failure,
   io: EXIT.failure,
+  environment: EXIT.usage,
 };
 
 /** 0 written or up to date · 1 drift, a failed migration or write · 2 bad input · 130 interrupted. */
@@ -46,6 +51,7 @@ export const TYPES_EXITS: ExitTable = {
   cancelled: EXIT.cancelled,
   migration: EXIT.failure,
   io: EXIT.failure,
+  environment: EXIT.usage,
 };
 
 export function exitCodeFor(error: unknown, table: ExitTable): number {

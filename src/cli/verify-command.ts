@@ -17,7 +17,8 @@ import { parseOptions } from './parse-options.js';
 /**
  * `verify-phase <phase> [dir] [options]` (also `create-saas-db verify …`): parses `argv` (the
  * arguments after the command name), runs the phase's checks, prints the report and returns the
- * exit code: 0 all passed, 1 a check failed, 2 usage error, 130 interrupted.
+ * exit code: 0 all passed, 1 a check failed, 2 usage error (or a --db-url server that lacks an
+ * extension the repo creates), 130 interrupted.
  */
 export async function runVerifyCli(argv: string[], io: CliIo = processIo()): Promise<number> {
   const parsed = parseOptions(verifyCommand, argv, io);

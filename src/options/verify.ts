@@ -72,7 +72,8 @@ export const verifyCommand = defineCommand({
     json: field('--json', 'print the report as one JSON document', flag(false)),
     junit: field('--junit <file>', 'also write the report as JUnit XML', z.optional(fileFromCwd())),
   },
-  helpAfter: '\nExit codes: 0 all checks passed, 1 a check failed, 2 usage error, 130 interrupted.',
+  helpAfter:
+    '\nExit codes: 0 all checks passed, 1 a check failed, 2 usage error or an extension the repo creates missing on the --db-url server, 130 interrupted.',
   crossCheck: ({ phase, skip }) => {
     const names = phase.checks.map((c) => c.name);
     const unknown = skip.filter((name) => !names.includes(name));

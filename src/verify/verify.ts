@@ -4,6 +4,7 @@ import { CliError } from '../errors.js';
 import { phaseLayout } from '../phase-04/layout.js';
 import type { Cleanups } from './cleanup.js';
 import { databaseProviderFor } from './database/provider.js';
+import { requireServerExtensions } from './database/server-extensions.js';
 import { writeCompletionMarker } from './marker.js';
 import type { PhaseDefinition } from './phase.js';
 import { runChecks } from './runner.js';
@@ -19,6 +20,8 @@ export async function verifyPhase(phase: PhaseDefinition, options: VerifyOptions
   const facts = await detectProject(options.root, { webDir: options.webDir, backendDir: options.backendDir });
   if (!facts.exists) throw new CliError('target', `${options.root} does not exist: pass the repo to verify`);
   const ctx = { root: facts.root, facts, layout: phaseLayout(facts), options };
+  const usesDatabase = phase.checks.some((c) => c.scope === 'database' && !options.skip.includes(c.name));
+  if (options.dbUrl && usesDatabase) await requireServerExtensions(options.dbUrl, facts.root);
   const checks = await runChecks(phase, ctx, databaseProviderFor(options, cleanups));
   const summary = summarize(checks);
   const ok = summary.failed === 0 && !options.signal?.aborted;
