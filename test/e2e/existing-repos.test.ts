@@ -1,7 +1,9 @@
 import { execa } from 'execa';
-import { readFile, symlink } from 'node:fs/promises';
+import { readFile, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
+import { ADMIN_URL } from '../helpers/db-postgres.js';
 import { changedFiles, hashTree, removeTempDirs, repoRoot, tempCopy } from '../helpers/fixtures.js';
 import { runBin, runJson, statuses } from '../helpers/run-bin.js';
 import { cachedWebDeps } from '../templates/web-app.js';
@@ -11,21 +13,52 @@ afterAll(removeTempDirs);
 
 const FLAGS = ['--yes', '--no-install', '--no-types'];
 
+interface Verdict {
+  readonly exitCode: number | undefined;
+  readonly ok: boolean;
+  /** Each check's status, with the reason and findings of one that did not pass. */
+  readonly checks: Record<string, string>;
+  /** Each check's warnings (the repo's own advisor findings, emulated extensions…). */
+  readonly warnings: Record<string, string[]>;
+}
+
 /**
  * verify-phase 04 on the embedded engine, every check, as a user runs it after installing: the
- * web app's packages are the cached real ones. Each check's status, with the reason of a skip.
+ * web app's packages are the cached real ones.
  */
-async function verifyVerdict(target: string): Promise<{ exitCode: number | undefined; ok: boolean; checks: Record<string, string> }> {
+async function verifyVerdict(target: string): Promise<Verdict> {
   await symlink((await cachedWebDeps()).next16, path.join(target, 'node_modules'), 'dir');
-  const run = await execa(process.execPath, [path.join(repoRoot, 'bin', 'verify-phase.js'), '04', target, '--json'], {
+  return verdictOf(await runVerify([target]));
+}
+
+/**
+ * verify-phase 04 --db-url on the local PostgreSQL 15 (a superuser URL: the repo's SQL runs as
+ * the run's own role). typescript and python are skipped: they do not use the database, and the
+ * embedded run of the same repo checks them.
+ */
+function verifyOnServer(target: string) {
+  return runVerify([target, '--db-url', ADMIN_URL, '--skip', 'typescript,python']);
+}
+
+function runVerify(args: string[]) {
+  return execa(process.execPath, [path.join(repoRoot, 'bin', 'verify-phase.js'), '04', ...args, '--json'], {
     reject: false,
     stdin: 'ignore',
     timeout: 300_000,
     env: { CI: 'true' },
   });
+}
+
+function verdictOf(run: { exitCode?: number; stdout: unknown; stderr: unknown }): Verdict {
   const report = JSON.parse(String(run.stdout)) as {
     ok: boolean;
-    checks: Array<{ name: string; status: string; reason: string | null; findings: Array<{ message: string }> }>;
+    checks: Array<{
+      name: string;
+      status: string;
+      reason: string | null;
+      findings: Array<{ message: string }>;
+      warnings: Array<{ message: string }>;
+    }>;
   };
   const checks = Object.fromEntries(
     report.checks.map((c) => [
@@ -33,7 +66,26 @@ async function verifyVerdict(target: string): Promise<{ exitCode: number | undef
       c.status === 'pass' ? 'pass' : `${c.status}: ${c.reason}${c.findings.map((f) => `\n  ${f.message}`).join('')}`,
     ]),
   );
-  return { exitCode: run.exitCode, ok: report.ok, checks };
+  const warnings = Object.fromEntries(report.checks.map((c) => [c.name, c.warnings.map((w) => w.message)]));
+  return { exitCode: run.exitCode, ok: report.ok, checks, warnings };
+}
+
+/** The embedded engine's note that it is not the project's PostgreSQL version: a server run has none. */
+const ENGINE_VERSION_NOTE = /^the embedded engine is PostgreSQL \d+; this project runs PostgreSQL/;
+
+function withoutEngineNote(warnings: Record<string, string[]>): Record<string, string[]> {
+  return Object.fromEntries(Object.entries(warnings).map(([check, list]) => [check, list.filter((w) => !ENGINE_VERSION_NOTE.test(w))]));
+}
+
+async function serverHas(extension: string): Promise<boolean> {
+  const client = new pg.Client({ connectionString: ADMIN_URL });
+  await client.connect();
+  try {
+    const { rows } = await client.query('select 1 from pg_available_extensions where name = $1', [extension]);
+    return rows.length > 0;
+  } finally {
+    await client.end();
+  }
 }
 
 /** The whole verdict on a repo that passes: every check but python, which has no backend to check. */
@@ -72,7 +124,7 @@ describe('--append into existing Supabase repos', () => {
   ];
 
   it.each(fixtures)(
-    '%s: a plain run skips the migrations and what needs them; --append adds them and the repo passes every check',
+    '%s: a plain run skips the migrations and what needs them; --append adds them and the repo passes every check, embedded and on --db-url',
     async (fixture) => {
       const target = await tempCopy(fixture);
       const before = await hashTree(target);
@@ -102,8 +154,40 @@ describe('--append into existing Supabase repos', () => {
       const verdict = await verifyVerdict(target);
       expect(verdict.checks).toEqual(PASSING_VERDICT);
       expect(verdict).toMatchObject({ exitCode: 0, ok: true });
+
+      // The same verdict and messages on a real PostgreSQL 15.
+      const onServer = await verifyOnServer(target);
+      if (fixture === 'vector-search' && !(await serverHas('vector'))) {
+        expect(onServer.exitCode).toBe(2);
+        expect(String(onServer.stdout)).toBe('');
+        expect(String(onServer.stderr).trim()).toBe(
+          'verify-phase: the repo creates extension vector (supabase/migrations/20240301000000_documents.sql:1), which Supabase provides but the --db-url server does not have (not in pg_available_extensions): install it on that server, or run verify-phase without --db-url, whose embedded engine runs it',
+        );
+        return;
+      }
+      const server = verdictOf(onServer);
+      expect(server.checks).toEqual({ ...PASSING_VERDICT, typescript: 'skip: skipped by --skip', python: 'skip: skipped by --skip' });
+      expect(server.warnings).toEqual({ ...withoutEngineNote(verdict.warnings), typescript: [], python: [] });
+      expect(server).toMatchObject({ exitCode: 0, ok: true });
     },
   );
+
+  it('--db-url on a server without an extension the repo creates: one line naming each, exit 2, nothing run', async () => {
+    const target = await tempCopy('vector-search');
+    await writeFile(
+      path.join(target, 'supabase/migrations/20240302000000_places.sql'),
+      '-- Places near a user.\ncreate extension if not exists postgis with schema extensions;\ncreate extension if not exists pg_cron;\n',
+    );
+    const lacking = [(await serverHas('vector')) ? null : 'vector', (await serverHas('postgis')) ? null : 'postgis'];
+    if (lacking.includes(null)) return; // the server has them: nothing to say
+    const run = await verifyOnServer(target);
+    expect(run.exitCode).toBe(2);
+    expect(String(run.stdout)).toBe('');
+    // pg_cron has a stand-in on a server too; postgis has no embedded build either.
+    expect(String(run.stderr).trim()).toBe(
+      'verify-phase: the repo creates extensions vector (supabase/migrations/20240301000000_documents.sql:1), postgis (supabase/migrations/20240302000000_places.sql:2), which Supabase provides but the --db-url server does not have (not in pg_available_extensions): install them on that server (the embedded engine has no build of postgis either)',
+    );
+  });
 
   it('a repo with its own handle_new_user and on_auth_user_created keeps them; the phase names its own', async () => {
     const target = await tempCopy('own-signup-0001');
