@@ -32,6 +32,8 @@ export interface NamedObject {
   /** What two objects collide on, e.g. `relation public.users`, `trigger t on auth.users`. */
   readonly key: string;
   readonly name: string;
+  /** The object's own name, unquoted (`users`, `handle_new_user`). */
+  readonly ident: string;
   /** For an index, trigger or policy: the key of its table. */
   readonly parent: string | null;
 }
@@ -50,11 +52,36 @@ export interface PhaseNamesRequest {
 }
 
 export async function resolvePhaseNames(request: PhaseNamesRequest): Promise<PhaseNames> {
-  const { engine } = await openPreparedEngine('current', { extensions: embeddedExtensionsFor(request.repoMigrations.map((m) => m.sql)) });
+  const draft = await request.renderPhase(PHASE_ROUTINE_NAMES);
+  const extensions = embeddedExtensionsFor([...request.repoMigrations, ...draft].map((m) => m.sql));
+  return (
+    (await resolveOnEngine(request, draft, extensions, 'files naming them')) ??
+    (await resolveOnEngine(request, draft, extensions, 'every file'))!
+  );
+}
+
+/**
+ * After which of the repo's files the catalog is searched for the watched objects. After every
+ * file is exact, but a search costs about as much as applying a small file. After the files
+ * naming one of them (or the table an index or sequence name starts with) is exact as long as
+ * each watched object appears after such a file; one that appears after another file (dynamic
+ * SQL, a function defined earlier, an index made for a partition) shows at the next search, and
+ * the run is given up (null) for one that searches after every file.
+ */
+type Searched = 'files naming them' | 'every file';
+
+async function resolveOnEngine(
+  request: PhaseNamesRequest,
+  draft: readonly SqlFile[],
+  extensions: readonly string[],
+  searched: Searched,
+): Promise<PhaseNames | null> {
+  const { engine } = await openPreparedEngine('current', { extensions });
   try {
-    const baseline = keysOf(await namedObjects(engine));
-    const phase = await phaseObjects(engine, await request.renderPhase(PHASE_ROUTINE_NAMES), baseline);
-    const owners = await applyRepoMigrations(engine, request.repoMigrations, baseline);
+    const baseline = keysOf(await namedObjects(engine, null));
+    const phase = await phaseObjects(engine, draft, baseline);
+    const owners = await applyRepoMigrations(engine, request.repoMigrations, baseline, watchedObjects(phase), searched);
+    if (owners === null) return null;
     const { names, renamed } = chooseNames(owners);
     const routineKeys = new Set(Object.keys(PHASE_ROUTINE_NAMES).map((role) => routineKey(role as PhaseRoutineRole, PHASE_ROUTINE_NAMES)));
     const clashing = phase.filter((o) => !routineKeys.has(o.key) && owners.has(o.key));
@@ -67,6 +94,7 @@ export async function resolvePhaseNames(request: PhaseNamesRequest): Promise<Pha
         conflicts.push({
           kind: role.endsWith('Function') ? 'function' : 'trigger',
           key,
+          ident: names[role],
           name: describeRoutine(role, names[role]).replace(/^\w+ /, ''),
           parent: null,
         });
@@ -92,20 +120,73 @@ async function phaseObjects(engine: SqlEngine, files: readonly SqlFile[], baseli
   await engine.exec('begin');
   try {
     for (const file of files) await engine.exec(file.sql);
-    return (await namedObjects(engine)).filter((o) => !baseline.has(o.key));
+    return (await namedObjects(engine, null)).filter((o) => !baseline.has(o.key));
   } finally {
     await engine.exec('rollback');
   }
 }
 
-/** Applies the repo's files one by one; returns each object they define and the first file that did. */
+/** The objects whose first definer the decision needs: the phase's, and its routines under either name. */
+interface Watched {
+  readonly keys: ReadonlySet<string>;
+  /** Their own names: what the catalog is searched by. */
+  readonly idents: readonly string[];
+  /** Whether a file's SQL names one of them (see `namingPattern`). */
+  readonly namedBy: (sql: string) => boolean;
+}
+
+function watchedObjects(phase: readonly NamedObject[]): Watched {
+  const keys = new Set(phase.map((o) => o.key));
+  const idents = new Set(phase.map((o) => o.ident));
+  for (const role of Object.keys(PHASE_ROUTINE_NAMES) as PhaseRoutineRole[]) {
+    for (const name of [PHASE_ROUTINE_NAMES[role], `${PHASE_ROUTINE_NAMES[role]}${PHASE_NAME_SUFFIX}`]) {
+      keys.add(PHASE_ROUTINE_KEYS[role](name));
+      idents.add(name);
+    }
+  }
+  const pattern = namingPattern([...idents]);
+  return { keys, idents: [...idents], namedBy: (sql) => pattern.test(sql) };
+}
+
+/** Suffixes of the names PostgreSQL makes up for indexes, constraints and sequences. */
+const IMPLICIT_NAME = /_(?:pkey|key|excl|idx|seq)$/;
+
+/**
+ * Any of the names as a whole identifier, in any case (quoted or not). A name PostgreSQL makes
+ * up (`users_pkey`, `subscriptions_stripe_subscription_id_key`) starts with its table's name,
+ * which the SQL creating it names: each `_`-prefix of such a name counts too.
+ */
+function namingPattern(idents: readonly string[]): RegExp {
+  const words = new Set<string>();
+  for (const ident of idents) {
+    words.add(ident.toLowerCase());
+    if (!IMPLICIT_NAME.test(ident)) continue;
+    for (let at = ident.indexOf('_'); at > 0; at = ident.indexOf('_', at + 1)) words.add(ident.slice(0, at).toLowerCase());
+  }
+  const escaped = [...words].sort((a, b) => b.length - a.length).map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  return new RegExp(`(?<![\\p{L}\\p{N}_$])(?:${escaped.join('|')})(?![\\p{L}\\p{N}_$])`, 'iu');
+}
+
+/**
+ * Applies the repo's files one by one; returns each watched object they define and the first
+ * file that did, or null when `files naming them` cannot say which file that was. Searching the
+ * catalog after every file costs about as much as applying the file.
+ */
 async function applyRepoMigrations(
   engine: SqlEngine,
   files: readonly SqlFile[],
   baseline: ReadonlySet<string>,
-): Promise<Map<string, string>> {
+  watched: Watched,
+  searched: Searched,
+): Promise<Map<string, string> | null> {
   const owners = new Map<string, string>();
+  const appeared = async () =>
+    (await namedObjects(engine, watched.idents)).filter((o) => watched.keys.has(o.key) && !baseline.has(o.key) && !owners.has(o.key));
+  // Whether the catalog was searched after the previous file (or, for the first, is the baseline).
+  let searchedBefore = true;
   for (const file of files) {
+    const search = searched === 'every file' || watched.namedBy(file.sql);
+    if (search && !searchedBefore && (await appeared()).length > 0) return null;
     try {
       await applySqlFile(engine, file);
     } catch (error) {
@@ -114,10 +195,10 @@ async function applyRepoMigrations(
         error.message,
       ]);
     }
-    for (const object of await namedObjects(engine)) {
-      if (!baseline.has(object.key) && !owners.has(object.key)) owners.set(object.key, path.posix.basename(file.name));
-    }
+    if (search) for (const object of await appeared()) owners.set(object.key, path.posix.basename(file.name));
+    searchedBefore = search;
   }
+  if (!searchedBefore && (await appeared()).length > 0) return null;
   return owners;
 }
 
@@ -152,9 +233,10 @@ async function applyPhase(engine: SqlEngine, files: readonly SqlFile[]): Promise
 
 let namedObjectsSql: string | null = null;
 
-async function namedObjects(engine: SqlEngine): Promise<NamedObject[]> {
+/** Every named object, or (with `idents`) those of these names. */
+async function namedObjects(engine: SqlEngine, idents: readonly string[] | null): Promise<NamedObject[]> {
   namedObjectsSql ??= readFileSync(NAMED_OBJECTS_SQL, 'utf8');
-  return engine.query<NamedObject>(namedObjectsSql);
+  return engine.query<NamedObject>(namedObjectsSql, [idents]);
 }
 
 const keysOf = (objects: readonly NamedObject[]) => new Set(objects.map((o) => o.key));
