@@ -7,7 +7,9 @@
  *   the name with the suffix (never `create or replace` over the repo's own);
  * - any other object both define (a table, index, type, policy…) is a conflict: refused with
  *   the list, before anything is written;
- * - the phase's migrations, under their final names, must then apply after the repo's.
+ * - the phase's migrations, under their final names, must then apply after the repo's; the
+ *   engine is handed back holding both, so the `Database` types are read without applying the
+ *   migrations a second time.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -51,7 +53,21 @@ export interface PhaseNamesRequest {
   readonly renderPhase: (names: PhaseRoutineNames) => Promise<readonly SqlFile[]>;
 }
 
-export async function resolvePhaseNames(request: PhaseNamesRequest): Promise<PhaseNames> {
+/**
+ * The engine the names were resolved on, left holding the repo's migrations followed by the
+ * phase's under their final names: what the `Database` types are read from. The caller closes it.
+ */
+export interface AppendedDatabase {
+  readonly engine: SqlEngine;
+  /** The files it holds, in the order they were applied. */
+  readonly applied: readonly SqlFile[];
+}
+
+export interface ResolvedPhaseNames extends PhaseNames {
+  readonly database: AppendedDatabase;
+}
+
+export async function resolvePhaseNames(request: PhaseNamesRequest): Promise<ResolvedPhaseNames> {
   const draft = await request.renderPhase(PHASE_ROUTINE_NAMES);
   const extensions = embeddedExtensionsFor([...request.repoMigrations, ...draft].map((m) => m.sql));
   return (
@@ -75,13 +91,16 @@ async function resolveOnEngine(
   draft: readonly SqlFile[],
   extensions: readonly string[],
   searched: Searched,
-): Promise<PhaseNames | null> {
+): Promise<ResolvedPhaseNames | null> {
   const { engine } = await openPreparedEngine('current', { extensions });
   try {
     const baseline = keysOf(await namedObjects(engine, null));
     const phase = await phaseObjects(engine, draft, baseline);
     const owners = await applyRepoMigrations(engine, request.repoMigrations, baseline, watchedObjects(phase), searched);
-    if (owners === null) return null;
+    if (owners === null) {
+      await engine.close();
+      return null;
+    }
     const { names, renamed } = chooseNames(owners);
     const routineKeys = new Set(Object.keys(PHASE_ROUTINE_NAMES).map((role) => routineKey(role as PhaseRoutineRole, PHASE_ROUTINE_NAMES)));
     const clashing = phase.filter((o) => !routineKeys.has(o.key) && owners.has(o.key));
@@ -108,10 +127,12 @@ async function resolveOnEngine(
         list,
       );
     }
-    await applyPhase(engine, await request.renderPhase(names));
-    return { names, renamed };
-  } finally {
+    const final = await request.renderPhase(names);
+    await applyPhase(engine, final);
+    return { names, renamed, database: { engine, applied: [...request.repoMigrations, ...final] } };
+  } catch (error) {
     await engine.close();
+    throw error;
   }
 }
 

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { isCliError } from '../../src/errors.js';
 import { phaseMigrationTemplates } from '../../src/phase-04/types-model.js';
-import { resolvePhaseNames, type PhaseNames } from '../../src/pipeline/phase-names.js';
+import { resolvePhaseNames, type ResolvedPhaseNames } from '../../src/pipeline/phase-names.js';
 import { exampleContext } from '../../src/render/context.js';
 import { renderTemplate } from '../../src/render/render.js';
 import type { PhaseRoutineNames } from '../../src/phase-04/spec.js';
 
 /** The --append check over these repo files (name → SQL, in order), with the phase's real migrations. */
-async function resolve(files: Record<string, string>): Promise<PhaseNames> {
+async function resolve(files: Record<string, string>): Promise<ResolvedPhaseNames> {
   const templates = await phaseMigrationTemplates();
   return resolvePhaseNames({
     repoMigrations: Object.entries(files).map(([name, sql]) => ({ name: `supabase/migrations/${name}`, sql })),
@@ -18,7 +18,10 @@ async function resolve(files: Record<string, string>): Promise<PhaseNames> {
 
 async function refusal(files: Record<string, string>): Promise<string> {
   const error = await resolve(files).then(
-    () => null,
+    async (resolved) => {
+      await resolved.database.engine.close();
+      return null;
+    },
     (caught: unknown) => caught,
   );
   if (!isCliError(error)) throw new Error(`expected a refusal, got ${String(error)}`);
@@ -32,6 +35,22 @@ begin
 end $$;`;
 
 describe('the --append check (resolvePhaseNames)', () => {
+  it("hands back the engine holding the repo's migrations and then the phase's, which the types are read from", async () => {
+    const resolved = await resolve({ '0001_notes.sql': 'create table public.notes (id int primary key);' });
+    try {
+      expect(resolved.database.applied.map((f) => f.name)).toEqual([
+        'supabase/migrations/0001_notes.sql',
+        ...(await phaseMigrationTemplates()),
+      ]);
+      const tables = await resolved.database.engine.query<{ name: string }>(
+        `select relname::text as name from pg_class where relnamespace = 'public'::regnamespace and relkind = 'r' order by 1`,
+      );
+      expect(tables.map((t) => t.name)).toEqual(['assets', 'jobs', 'notes', 'subscription_audit', 'subscriptions', 'users']);
+    } finally {
+      await resolved.database.engine.close();
+    }
+  });
+
   it('names the file an object of the phase first appeared after, when no file names it (a function called later)', async () => {
     const message = await refusal({
       '0001_fn.sql': MAKES_USERS,
@@ -77,6 +96,7 @@ describe('the --append check (resolvePhaseNames)', () => {
 end $$;`,
       '0003_c.sql': 'create table public.c (id int);',
     });
+    await resolved.database.engine.close();
     expect(resolved.names.signUpFunction).toBe('handle_new_user_phase04');
     expect(resolved.renamed).toEqual([
       "function public.handle_new_user() is defined by 0002_do.sql: the phase's is named handle_new_user_phase04",
