@@ -1,8 +1,8 @@
 /**
  * Before --append writes, the repo's migrations are applied on the embedded engine (the
  * Supabase emulation) and the catalog says which objects they define, and in which file. The
- * phase's own objects are read the same way (its migrations on the clean emulation, rolled
- * back). Then:
+ * phase's own objects are known from the build (phase-objects.ts), or read the same way (its
+ * migrations on the clean emulation, rolled back). Then:
  * - a trigger function or auth.users trigger of the phase whose name the repo already uses gets
  *   the name with the suffix (never `create or replace` over the repo's own);
  * - any other object both define (a table, index, type, policy…) is a conflict: refused with
@@ -11,14 +11,12 @@
  *   engine is handed back holding both, so the `Database` types are read without applying the
  *   migrations a second time.
  */
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { applyMigrations, applySqlFile, isMigrationError, type SqlFile } from '../db/apply-migrations.js';
 import { openPreparedEngine } from '../db/engine-cache.js';
 import { embeddedExtensionsFor } from '../emulation/extensions.js';
 import type { SqlEngine } from '../db/engine.js';
 import { CliError } from '../errors.js';
-import { packageRoot } from '../package-root.js';
 import {
   PHASE_NAME_SUFFIX,
   PHASE_ROUTINE_KEYS,
@@ -26,19 +24,7 @@ import {
   type PhaseRoutineNames,
   type PhaseRoutineRole,
 } from '../phase-04/spec.js';
-
-const NAMED_OBJECTS_SQL = path.join(packageRoot, 'resources', 'generate', 'named-objects.sql');
-
-export interface NamedObject {
-  readonly kind: string;
-  /** What two objects collide on, e.g. `relation public.users`, `trigger t on auth.users`. */
-  readonly key: string;
-  readonly name: string;
-  /** The object's own name, unquoted (`users`, `handle_new_user`). */
-  readonly ident: string;
-  /** For an index, trigger or policy: the key of its table. */
-  readonly parent: string | null;
-}
+import { knownPhaseObjects, namedObjects, readPhaseObjects, type NamedObject } from './phase-objects.js';
 
 export interface PhaseNames {
   readonly names: PhaseRoutineNames;
@@ -70,9 +56,10 @@ export interface ResolvedPhaseNames extends PhaseNames {
 export async function resolvePhaseNames(request: PhaseNamesRequest): Promise<ResolvedPhaseNames> {
   const draft = await request.renderPhase(PHASE_ROUTINE_NAMES);
   const extensions = embeddedExtensionsFor([...request.repoMigrations, ...draft].map((m) => m.sql));
+  const known = await knownPhaseObjects(draft);
   return (
-    (await resolveOnEngine(request, draft, extensions, 'files naming them')) ??
-    (await resolveOnEngine(request, draft, extensions, 'every file'))!
+    (await resolveOnEngine(request, draft, known, extensions, 'files naming them')) ??
+    (await resolveOnEngine(request, draft, known, extensions, 'every file'))!
   );
 }
 
@@ -89,14 +76,16 @@ type Searched = 'files naming them' | 'every file';
 async function resolveOnEngine(
   request: PhaseNamesRequest,
   draft: readonly SqlFile[],
+  known: readonly NamedObject[] | null,
   extensions: readonly string[],
   searched: Searched,
 ): Promise<ResolvedPhaseNames | null> {
   const { engine } = await openPreparedEngine('current', { extensions });
   try {
-    const baseline = keysOf(await namedObjects(engine, null));
-    const phase = await phaseObjects(engine, draft, baseline);
-    const owners = await applyRepoMigrations(engine, request.repoMigrations, baseline, watchedObjects(phase), searched);
+    const phase = known ?? (await readPhaseObjects(engine, draft));
+    const watched = watchedObjects(phase);
+    const baseline = new Set((await namedObjects(engine, watched.idents)).map((o) => o.key));
+    const owners = await applyRepoMigrations(engine, request.repoMigrations, baseline, watched, searched);
     if (owners === null) {
       await engine.close();
       return null;
@@ -133,17 +122,6 @@ async function resolveOnEngine(
   } catch (error) {
     await engine.close();
     throw error;
-  }
-}
-
-/** The objects the phase's migrations create on the clean emulation; rolled back afterwards. */
-async function phaseObjects(engine: SqlEngine, files: readonly SqlFile[], baseline: ReadonlySet<string>): Promise<NamedObject[]> {
-  await engine.exec('begin');
-  try {
-    for (const file of files) await engine.exec(file.sql);
-    return (await namedObjects(engine, null)).filter((o) => !baseline.has(o.key));
-  } finally {
-    await engine.exec('rollback');
   }
 }
 
@@ -251,13 +229,3 @@ async function applyPhase(engine: SqlEngine, files: readonly SqlFile[]): Promise
     throw new CliError('refused', `--append refused: the phase's migrations do not apply after yours: ${error.message}`, [error.message]);
   }
 }
-
-let namedObjectsSql: string | null = null;
-
-/** Every named object, or (with `idents`) those of these names. */
-async function namedObjects(engine: SqlEngine, idents: readonly string[] | null): Promise<NamedObject[]> {
-  namedObjectsSql ??= readFileSync(NAMED_OBJECTS_SQL, 'utf8');
-  return engine.query<NamedObject>(namedObjectsSql, [idents]);
-}
-
-const keysOf = (objects: readonly NamedObject[]) => new Set(objects.map((o) => o.key));

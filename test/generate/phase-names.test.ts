@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { applyMigrations } from '../../src/db/apply-migrations.js';
+import { openPreparedEngine } from '../../src/db/engine-cache.js';
+import type { SqlEngine } from '../../src/db/engine.js';
 import { isCliError } from '../../src/errors.js';
-import { phaseMigrationTemplates } from '../../src/phase-04/types-model.js';
+import { phaseMigrationTemplates, renderPhaseMigrations } from '../../src/phase-04/types-model.js';
+import { knownPhaseObjects, readPhaseObjects } from '../../src/pipeline/phase-objects.js';
 import { resolvePhaseNames, type ResolvedPhaseNames } from '../../src/pipeline/phase-names.js';
 import { exampleContext } from '../../src/render/context.js';
 import { renderTemplate } from '../../src/render/render.js';
@@ -28,6 +32,12 @@ async function refusal(files: Record<string, string>): Promise<string> {
   return error.message;
 }
 
+async function publicRelations(engine: SqlEngine) {
+  return engine.query<{ oid: string; name: string; kind: string }>(
+    `select oid::text, relname::text as name, relkind::text as kind from pg_class where relnamespace = 'public'::regnamespace order by relname`,
+  );
+}
+
 /** A function that creates public.users when called, without the file naming it. */
 const MAKES_USERS = `create function public.make_it() returns void language plpgsql as $$
 begin
@@ -35,19 +45,29 @@ begin
 end $$;`;
 
 describe('the --append check (resolvePhaseNames)', () => {
-  it("hands back the engine holding the repo's migrations and then the phase's, which the types are read from", async () => {
+  it("hands back the engine holding the repo's migrations and then the phase's: the database a new engine applying them has", async () => {
     const resolved = await resolve({ '0001_notes.sql': 'create table public.notes (id int primary key);' });
+    const { engine: fresh } = await openPreparedEngine('current');
     try {
       expect(resolved.database.applied.map((f) => f.name)).toEqual([
         'supabase/migrations/0001_notes.sql',
         ...(await phaseMigrationTemplates()),
       ]);
-      const tables = await resolved.database.engine.query<{ name: string }>(
-        `select relname::text as name from pg_class where relnamespace = 'public'::regnamespace and relkind = 'r' order by 1`,
-      );
-      expect(tables.map((t) => t.name)).toEqual(['assets', 'jobs', 'notes', 'subscription_audit', 'subscriptions', 'users']);
+      await applyMigrations(fresh, resolved.database.applied);
+      const tables = await publicRelations(resolved.database.engine);
+      expect(tables.filter((t) => t.kind === 'r').map((t) => t.name)).toEqual([
+        'assets',
+        'jobs',
+        'notes',
+        'subscription_audit',
+        'subscriptions',
+        'users',
+      ]);
+      // Object for object, OIDs included: nothing else ran on it (the phase's objects came from the build).
+      expect(tables).toEqual(await publicRelations(fresh));
     } finally {
       await resolved.database.engine.close();
+      await fresh.close();
     }
   });
 
@@ -101,5 +121,30 @@ end $$;`,
     expect(resolved.renamed).toEqual([
       "function public.handle_new_user() is defined by 0002_do.sql: the phase's is named handle_new_user_phase04",
     ]);
+  });
+});
+
+describe("the phase's objects known from the build", () => {
+  it.each([[['free']], [['free', 'pro', 'enterprise']], [['x'.repeat(32), 'a_', 'b1']]])(
+    'tiers %j: the objects the engine reads',
+    async (tiers) => {
+      const files = (await renderPhaseMigrations(tiers)).map((sql, i) => ({ name: `${i}.sql`, sql }));
+      const known = await knownPhaseObjects(files);
+      expect(known, 'dist/phase-04-named-objects.json is missing or stale: run npm run build').not.toBeNull();
+      const { engine } = await openPreparedEngine('current');
+      try {
+        expect(known).toEqual(await readPhaseObjects(engine, files));
+      } finally {
+        await engine.close();
+      }
+    },
+  );
+
+  it("are not used for migrations that are not exactly the phase's own", async () => {
+    const files = (await renderPhaseMigrations(['free'])).map((sql, i) => ({ name: `${i}.sql`, sql }));
+    expect(
+      await knownPhaseObjects([files[0]!, { ...files[1]!, sql: `${files[1]!.sql}\ncreate table public.extra (id int);\n` }]),
+    ).toBeNull();
+    expect(await knownPhaseObjects(files.slice(0, 1))).toBeNull();
   });
 });
