@@ -246,21 +246,16 @@ async function maybeInstall(
 }
 
 async function loadTypesGenerator(): Promise<TypesGenerator> {
-  const module = (await import('../types-gen/from-migrations.js')) as {
-    typesForMigrations: (
-      m: Array<{ name: string; sql: string }>,
-      o: { literalUnions: boolean; schemas: readonly string[] },
-    ) => Promise<string>;
-  };
-  return (migrations, schemas) => module.typesForMigrations(migrations, { literalUnions: true, schemas });
+  const { typesForMigrations } = await import('../types-gen/from-migrations.js');
+  return (migrations, schemas, appliedOn) => typesForMigrations(migrations, { literalUnions: true, schemas, appliedOn });
 }
 
 function withSpinner(generate: TypesGenerator, progress: Progress): TypesGenerator {
-  return (migrations, schemas) =>
+  return (migrations, schemas, appliedOn) =>
     progress.step(
       'Generating the Database types',
       () => 'Database types generated',
-      () => generate(migrations, schemas),
+      () => generate(migrations, schemas, appliedOn),
     );
 }
 

@@ -77,15 +77,24 @@ export async function phaseOwnTypesModel(
   migrations: readonly { readonly name: string; readonly sql: string }[],
   schemas: readonly string[] = ['public'],
 ): Promise<DatabaseModel | null> {
-  const tiers = tiersOf(migrations[0]?.sql ?? '');
-  if (tiers === null) return null;
-  const [rendered, snapshot] = await Promise.all([renderPhaseMigrations(tiers), readSnapshot()]);
-  if (snapshot === null || rendered.length !== migrations.length) return null;
-  if (rendered.some((sql, i) => sql !== migrations[i]!.sql)) return null;
+  const [tiers, snapshot] = await Promise.all([phaseOwnTiers(migrations), readSnapshot()]);
+  if (tiers === null || snapshot === null) return null;
   if (snapshot.templatesHash !== (await migrationTemplatesHash()) || snapshot.emulationDigest !== emulationDigest()) return null;
   if (!schemas.every((schema) => snapshot.schemas.includes(schema))) return null;
   const model = substituteTiers(snapshot.model, tiers);
   return model && { ...model, schemas: model.schemas.filter((s) => schemas.includes(s.schema)) };
+}
+
+/**
+ * The tier list `migrations` were rendered for when they are exactly the phase's own, byte for
+ * byte as the templates render them for it (with the spec's routine names); else null.
+ */
+export async function phaseOwnTiers(migrations: readonly { readonly sql: string }[]): Promise<string[] | null> {
+  const tiers = tiersOf(migrations[0]?.sql ?? '');
+  if (tiers === null) return null;
+  const rendered = await renderPhaseMigrations(tiers);
+  if (rendered.length !== migrations.length || rendered.some((sql, i) => sql !== migrations[i]!.sql)) return null;
+  return tiers;
 }
 
 /** The tier list as the schema migration writes it: `check (tier in ('free', 'pro'))`. */

@@ -1,22 +1,22 @@
 /**
  * Before --append writes, the repo's migrations are applied on the embedded engine (the
  * Supabase emulation) and the catalog says which objects they define, and in which file. The
- * phase's own objects are read the same way (its migrations on the clean emulation, rolled
- * back). Then:
+ * phase's own objects are known from the build (phase-objects.ts), or read the same way (its
+ * migrations on the clean emulation, rolled back). Then:
  * - a trigger function or auth.users trigger of the phase whose name the repo already uses gets
  *   the name with the suffix (never `create or replace` over the repo's own);
  * - any other object both define (a table, index, type, policy…) is a conflict: refused with
  *   the list, before anything is written;
- * - the phase's migrations, under their final names, must then apply after the repo's.
+ * - the phase's migrations, under their final names, must then apply after the repo's; the
+ *   engine is handed back holding both, so the `Database` types are read without applying the
+ *   migrations a second time.
  */
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { applyMigrations, applySqlFile, isMigrationError, type SqlFile } from '../db/apply-migrations.js';
 import { openPreparedEngine } from '../db/engine-cache.js';
 import { embeddedExtensionsFor } from '../emulation/extensions.js';
 import type { SqlEngine } from '../db/engine.js';
 import { CliError } from '../errors.js';
-import { packageRoot } from '../package-root.js';
 import {
   PHASE_NAME_SUFFIX,
   PHASE_ROUTINE_KEYS,
@@ -24,17 +24,7 @@ import {
   type PhaseRoutineNames,
   type PhaseRoutineRole,
 } from '../phase-04/spec.js';
-
-const NAMED_OBJECTS_SQL = path.join(packageRoot, 'resources', 'generate', 'named-objects.sql');
-
-export interface NamedObject {
-  readonly kind: string;
-  /** What two objects collide on, e.g. `relation public.users`, `trigger t on auth.users`. */
-  readonly key: string;
-  readonly name: string;
-  /** For an index, trigger or policy: the key of its table. */
-  readonly parent: string | null;
-}
+import { knownPhaseObjects, namedObjects, readPhaseObjects, type NamedObject } from './phase-objects.js';
 
 export interface PhaseNames {
   readonly names: PhaseRoutineNames;
@@ -49,12 +39,57 @@ export interface PhaseNamesRequest {
   readonly renderPhase: (names: PhaseRoutineNames) => Promise<readonly SqlFile[]>;
 }
 
-export async function resolvePhaseNames(request: PhaseNamesRequest): Promise<PhaseNames> {
-  const { engine } = await openPreparedEngine('current', { extensions: embeddedExtensionsFor(request.repoMigrations.map((m) => m.sql)) });
+/**
+ * The engine the names were resolved on, left holding the repo's migrations followed by the
+ * phase's under their final names: what the `Database` types are read from. The caller closes it.
+ */
+export interface AppendedDatabase {
+  readonly engine: SqlEngine;
+  /** The files it holds, in the order they were applied. */
+  readonly applied: readonly SqlFile[];
+}
+
+export interface ResolvedPhaseNames extends PhaseNames {
+  readonly database: AppendedDatabase;
+}
+
+export async function resolvePhaseNames(request: PhaseNamesRequest): Promise<ResolvedPhaseNames> {
+  const draft = await request.renderPhase(PHASE_ROUTINE_NAMES);
+  const extensions = embeddedExtensionsFor([...request.repoMigrations, ...draft].map((m) => m.sql));
+  const known = await knownPhaseObjects(draft);
+  return (
+    (await resolveOnEngine(request, draft, known, extensions, 'files naming them')) ??
+    (await resolveOnEngine(request, draft, known, extensions, 'every file'))!
+  );
+}
+
+/**
+ * After which of the repo's files the catalog is searched for the watched objects. After every
+ * file is exact, but a search costs about as much as applying a small file. After the files
+ * naming one of them (or the table an index or sequence name starts with) is exact as long as
+ * each watched object appears after such a file; one that appears after another file (dynamic
+ * SQL, a function defined earlier, an index made for a partition) shows at the next search, and
+ * the run is given up (null) for one that searches after every file.
+ */
+type Searched = 'files naming them' | 'every file';
+
+async function resolveOnEngine(
+  request: PhaseNamesRequest,
+  draft: readonly SqlFile[],
+  known: readonly NamedObject[] | null,
+  extensions: readonly string[],
+  searched: Searched,
+): Promise<ResolvedPhaseNames | null> {
+  const { engine } = await openPreparedEngine('current', { extensions });
   try {
-    const baseline = keysOf(await namedObjects(engine));
-    const phase = await phaseObjects(engine, await request.renderPhase(PHASE_ROUTINE_NAMES), baseline);
-    const owners = await applyRepoMigrations(engine, request.repoMigrations, baseline);
+    const phase = known ?? (await readPhaseObjects(engine, draft));
+    const watched = watchedObjects(phase);
+    const baseline = new Set((await namedObjects(engine, watched.idents)).map((o) => o.key));
+    const owners = await applyRepoMigrations(engine, request.repoMigrations, baseline, watched, searched);
+    if (owners === null) {
+      await engine.close();
+      return null;
+    }
     const { names, renamed } = chooseNames(owners);
     const routineKeys = new Set(Object.keys(PHASE_ROUTINE_NAMES).map((role) => routineKey(role as PhaseRoutineRole, PHASE_ROUTINE_NAMES)));
     const clashing = phase.filter((o) => !routineKeys.has(o.key) && owners.has(o.key));
@@ -67,6 +102,7 @@ export async function resolvePhaseNames(request: PhaseNamesRequest): Promise<Pha
         conflicts.push({
           kind: role.endsWith('Function') ? 'function' : 'trigger',
           key,
+          ident: names[role],
           name: describeRoutine(role, names[role]).replace(/^\w+ /, ''),
           parent: null,
         });
@@ -80,32 +116,76 @@ export async function resolvePhaseNames(request: PhaseNamesRequest): Promise<Pha
         list,
       );
     }
-    await applyPhase(engine, await request.renderPhase(names));
-    return { names, renamed };
-  } finally {
+    const final = await request.renderPhase(names);
+    await applyPhase(engine, final);
+    return { names, renamed, database: { engine, applied: [...request.repoMigrations, ...final] } };
+  } catch (error) {
     await engine.close();
+    throw error;
   }
 }
 
-/** The objects the phase's migrations create on the clean emulation; rolled back afterwards. */
-async function phaseObjects(engine: SqlEngine, files: readonly SqlFile[], baseline: ReadonlySet<string>): Promise<NamedObject[]> {
-  await engine.exec('begin');
-  try {
-    for (const file of files) await engine.exec(file.sql);
-    return (await namedObjects(engine)).filter((o) => !baseline.has(o.key));
-  } finally {
-    await engine.exec('rollback');
-  }
+/** The objects whose first definer the decision needs: the phase's, and its routines under either name. */
+interface Watched {
+  readonly keys: ReadonlySet<string>;
+  /** Their own names: what the catalog is searched by. */
+  readonly idents: readonly string[];
+  /** Whether a file's SQL names one of them (see `namingPattern`). */
+  readonly namedBy: (sql: string) => boolean;
 }
 
-/** Applies the repo's files one by one; returns each object they define and the first file that did. */
+function watchedObjects(phase: readonly NamedObject[]): Watched {
+  const keys = new Set(phase.map((o) => o.key));
+  const idents = new Set(phase.map((o) => o.ident));
+  for (const role of Object.keys(PHASE_ROUTINE_NAMES) as PhaseRoutineRole[]) {
+    for (const name of [PHASE_ROUTINE_NAMES[role], `${PHASE_ROUTINE_NAMES[role]}${PHASE_NAME_SUFFIX}`]) {
+      keys.add(PHASE_ROUTINE_KEYS[role](name));
+      idents.add(name);
+    }
+  }
+  const pattern = namingPattern([...idents]);
+  return { keys, idents: [...idents], namedBy: (sql) => pattern.test(sql) };
+}
+
+/** Suffixes of the names PostgreSQL makes up for indexes, constraints and sequences. */
+const IMPLICIT_NAME = /_(?:pkey|key|excl|idx|seq)$/;
+
+/**
+ * Any of the names as a whole identifier, in any case (quoted or not). A name PostgreSQL makes
+ * up (`users_pkey`, `subscriptions_stripe_subscription_id_key`) starts with its table's name,
+ * which the SQL creating it names: each `_`-prefix of such a name counts too.
+ */
+function namingPattern(idents: readonly string[]): RegExp {
+  const words = new Set<string>();
+  for (const ident of idents) {
+    words.add(ident.toLowerCase());
+    if (!IMPLICIT_NAME.test(ident)) continue;
+    for (let at = ident.indexOf('_'); at > 0; at = ident.indexOf('_', at + 1)) words.add(ident.slice(0, at).toLowerCase());
+  }
+  const escaped = [...words].sort((a, b) => b.length - a.length).map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  return new RegExp(`(?<![\\p{L}\\p{N}_$])(?:${escaped.join('|')})(?![\\p{L}\\p{N}_$])`, 'iu');
+}
+
+/**
+ * Applies the repo's files one by one; returns each watched object they define and the first
+ * file that did, or null when `files naming them` cannot say which file that was. Searching the
+ * catalog after every file costs about as much as applying the file.
+ */
 async function applyRepoMigrations(
   engine: SqlEngine,
   files: readonly SqlFile[],
   baseline: ReadonlySet<string>,
-): Promise<Map<string, string>> {
+  watched: Watched,
+  searched: Searched,
+): Promise<Map<string, string> | null> {
   const owners = new Map<string, string>();
+  const appeared = async () =>
+    (await namedObjects(engine, watched.idents)).filter((o) => watched.keys.has(o.key) && !baseline.has(o.key) && !owners.has(o.key));
+  // Whether the catalog was searched after the previous file (or, for the first, is the baseline).
+  let searchedBefore = true;
   for (const file of files) {
+    const search = searched === 'every file' || watched.namedBy(file.sql);
+    if (search && !searchedBefore && (await appeared()).length > 0) return null;
     try {
       await applySqlFile(engine, file);
     } catch (error) {
@@ -114,10 +194,10 @@ async function applyRepoMigrations(
         error.message,
       ]);
     }
-    for (const object of await namedObjects(engine)) {
-      if (!baseline.has(object.key) && !owners.has(object.key)) owners.set(object.key, path.posix.basename(file.name));
-    }
+    if (search) for (const object of await appeared()) owners.set(object.key, path.posix.basename(file.name));
+    searchedBefore = search;
   }
+  if (!searchedBefore && (await appeared()).length > 0) return null;
   return owners;
 }
 
@@ -149,12 +229,3 @@ async function applyPhase(engine: SqlEngine, files: readonly SqlFile[]): Promise
     throw new CliError('refused', `--append refused: the phase's migrations do not apply after yours: ${error.message}`, [error.message]);
   }
 }
-
-let namedObjectsSql: string | null = null;
-
-async function namedObjects(engine: SqlEngine): Promise<NamedObject[]> {
-  namedObjectsSql ??= readFileSync(NAMED_OBJECTS_SQL, 'utf8');
-  return engine.query<NamedObject>(namedObjectsSql);
-}
-
-const keysOf = (objects: readonly NamedObject[]) => new Set(objects.map((o) => o.key));

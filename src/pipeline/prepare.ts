@@ -25,14 +25,22 @@ import { buildPlan, type DependencyEdit } from '../plan/plan.js';
 import type { Plan } from '../plan/types.js';
 import { renderTemplate } from '../render/render.js';
 import { typeSchemas } from '../types-gen/schema-list.js';
+import type { AppendedDatabase } from './phase-names.js';
 import { schemaArtifacts } from './schema-files.js';
 import { webAppMissing } from './web-app-choice.js';
 import { BackendChoiceError } from './backend-choice.js';
 import { buildRenderContext } from './render-context.js';
 import { resolveConfig, type ResolvedConfig } from './resolve-config.js';
 
-/** Renders the `Database` types of `schemas` after `migrations`. */
-export type TypesGenerator = (migrations: Array<{ name: string; sql: string }>, schemas: readonly string[]) => Promise<string>;
+/**
+ * Renders the `Database` types of `schemas` after `migrations`; `appliedOn`, when given, is an
+ * engine that already ran migrations (read there when they are exactly these).
+ */
+export type TypesGenerator = (
+  migrations: Array<{ name: string; sql: string }>,
+  schemas: readonly string[],
+  appliedOn?: AppendedDatabase,
+) => Promise<string>;
 
 export interface PrepareRequest {
   readonly options: GenerateOptions;
@@ -74,18 +82,24 @@ export async function preparePlan(request: PrepareRequest): Promise<Prepared> {
   );
   const notes: string[] = [];
 
-  // Appending after the repo's own history: its objects are read from the catalog first.
+  // Read once, when needed: the --append check and the types both apply them.
+  let repoRead: Promise<Array<{ name: string; sql: string }>> | undefined;
+  const repoMigrations = () => (repoRead ??= readMigrations(facts, layout));
+  // Appending after the repo's own history: its objects are read from the catalog first, on an
+  // engine then left holding the repo's migrations and the phase's, which the types are read from.
   let names: PhaseRoutineNames = PHASE_ROUTINE_NAMES;
+  let appended: AppendedDatabase | undefined;
   if (decision.kind === 'write' && existingMigrations.length > 0) {
     const { resolvePhaseNames } = await import('./phase-names.js');
     const resolved = await resolvePhaseNames({
-      repoMigrations: (await readMigrations(facts, layout)).map((m) => ({ name: `${layout.migrationsDir}/${m.name}`, sql: m.sql })),
+      repoMigrations: (await repoMigrations()).map((m) => ({ name: `${layout.migrationsDir}/${m.name}`, sql: m.sql })),
       renderPhase: (candidate) =>
         Promise.all(
           migrationArtifacts.map(async (a) => ({ name: a.path, sql: await renderTemplate(a.template, contextFor(false, candidate)) })),
         ),
     });
     names = resolved.names;
+    appended = resolved.database;
     notes.push(...resolved.renamed);
   }
 
@@ -101,20 +115,25 @@ export async function preparePlan(request: PrepareRequest): Promise<Prepared> {
     const context = contextFor(typedClients, names);
     return Promise.all(artifacts.map(async (artifact) => ({ artifact, content: await renderTemplate(artifact.template, context) })));
   };
-  let rendered = await renderAll(wantsTypes && request.generateTypes !== undefined);
+  let rendered: Awaited<ReturnType<typeof renderAll>>;
   let types: { path: string; content: string } | null = null;
-  if (wantsTypes && request.generateTypes) {
-    const ours = migrationsSkipped ? [] : rendered.filter((r) => r.artifact.group === 'migrations');
-    const migrations = [
-      ...(await readMigrations(facts, layout)),
-      ...ours.map((r) => ({ name: path.posix.basename(r.artifact.path), sql: r.content })),
-    ];
-    try {
-      types = { path: layout.typesFile, content: await request.generateTypes(migrations, typedSchemas(facts, rendered)) };
-    } catch (error) {
-      notes.push(`types not generated (${firstLine(error)}); run \`create-saas-db types\` once the migrations apply`);
-      rendered = await renderAll(false);
+  try {
+    rendered = await renderAll(wantsTypes && request.generateTypes !== undefined);
+    if (wantsTypes && request.generateTypes) {
+      const ours = migrationsSkipped ? [] : rendered.filter((r) => r.artifact.group === 'migrations');
+      const migrations = [
+        ...(await repoMigrations()),
+        ...ours.map((r) => ({ name: path.posix.basename(r.artifact.path), sql: r.content })),
+      ];
+      try {
+        types = { path: layout.typesFile, content: await request.generateTypes(migrations, typedSchemas(facts, rendered), appended) };
+      } catch (error) {
+        notes.push(`types not generated (${firstLine(error)}); run \`create-saas-db types\` once the migrations apply`);
+        rendered = await renderAll(false);
+      }
     }
+  } finally {
+    await appended?.engine.close();
   }
 
   const paths = [...artifacts.map((a) => a.path), ...(types ? [types.path] : [])];

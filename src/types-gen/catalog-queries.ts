@@ -17,8 +17,11 @@ select t.oid::text as oid,
        n.nspname as schema,
        format_type(t.oid, null) as qualified_name,
        c.relkind::text as relkind,
-       coalesce((select json_agg(e.enumlabel order by e.enumsortorder)
-                   from pg_enum e where e.enumtypid = t.oid), '[]') as enum_values,
+       -- Only enums have labels: the lookup is skipped for the thousands of other types.
+       case when t.typtype = 'e' then
+         coalesce((select json_agg(e.enumlabel order by e.enumsortorder)
+                     from pg_enum e where e.enumtypid = t.oid), '[]')
+       else '[]' end as enum_values,
        case when c.relkind = 'c' then
          coalesce((select json_agg(json_build_object('name', a.attname, 'type_oid', a.atttypid::text) order by a.attnum)
                      from pg_attribute a where a.attrelid = c.oid and not a.attisdropped), '[]')

@@ -222,6 +222,20 @@ describe('--append into existing Supabase repos', () => {
     await expectOnlyAdded(target, before, ['package.json']);
   });
 
+  it("--append writes the Database types `create-saas-db types` reads from the repo's migrations and the phase's", async () => {
+    const target = await tempCopy('own-signup-0001');
+    const { result, report } = await runJson([target, '--yes', '--no-install', '--append']);
+    expect(result.exitCode, result.stderr).toBe(0);
+    const typesFile = report.files.find((f) => f.group === 'types');
+    expect(typesFile?.status).toBe('create');
+    const written = await readFile(path.join(target, typesFile!.path), 'utf8');
+    // The repo's own table, and the phase's, read from the engine the --append check left.
+    expect(written).toContain('      profiles: {\n');
+    expect(written).toContain('      subscriptions: {\n');
+    const check = await runBin(['types', target, '--check']);
+    expect(check.exitCode, check.stdout + check.stderr).toBe(0);
+  });
+
   it('refuses when a table of the phase is already defined, naming it and its file; nothing written', async () => {
     const target = await tempCopy('migrations-users-table');
     const before = await hashTree(target);

@@ -2,7 +2,8 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CACHE_DIR_ENV, PACKAGED_IMAGE_ENV } from '../../src/db/engine-cache.js';
+import { applyMigrations } from '../../src/db/apply-migrations.js';
+import { CACHE_DIR_ENV, openPreparedEngine, PACKAGED_IMAGE_ENV } from '../../src/db/engine-cache.js';
 import { typesForMigrations } from '../../src/types-gen/index.js';
 import { ADD_COLUMN_MIGRATION, INIT_MIGRATION } from './support/migrations.js';
 
@@ -32,6 +33,25 @@ describe('typesForMigrations', () => {
     const second = await typesForMigrations([INIT_MIGRATION, ADD_COLUMN_MIGRATION], { literalUnions: false });
     expect(second).toBe(first);
     expect(first).toContain('          subscription_tier: string\n');
+  });
+
+  it('reads an engine that already ran exactly these migrations instead of booting one', async () => {
+    const { engine } = await openPreparedEngine('current');
+    try {
+      await applyMigrations(engine, [INIT_MIGRATION]);
+      const fresh = await typesForMigrations([INIT_MIGRATION], { literalUnions: true });
+      const appliedOn = { engine, applied: [INIT_MIGRATION] };
+      expect(await typesForMigrations([INIT_MIGRATION], { literalUnions: true, appliedOn })).toBe(fresh);
+      // A column no migration adds shows only when the types are read from that engine.
+      await engine.exec('alter table public.jobs add column only_on_this_engine text');
+      expect(await typesForMigrations([INIT_MIGRATION], { literalUnions: true, appliedOn })).toContain('only_on_this_engine');
+      // Other migrations than the engine ran: a new engine, as without it.
+      const other = await typesForMigrations([INIT_MIGRATION, ADD_COLUMN_MIGRATION], { literalUnions: true, appliedOn });
+      expect(other).not.toContain('only_on_this_engine');
+      expect(other).toBe(await typesForMigrations([INIT_MIGRATION, ADD_COLUMN_MIGRATION], { literalUnions: true }));
+    } finally {
+      await engine.close();
+    }
   });
 
   it("gives the same types from the package's engine image, a freshly prepared engine and a cached image", async () => {
