@@ -19,6 +19,7 @@ const UNIT = [
   'test/typecheck/fs-observations.test.ts',
   'test/verify/cleanup.test.ts',
   'test/verify/merge-modes.test.ts',
+  'test/verify/repo-texts.test.ts',
   'test/verify/tap.test.ts',
 ];
 const E2E = ['test/e2e/**/*.test.ts'];

@@ -6,6 +6,7 @@ import type { Cleanups } from './cleanup.js';
 import { databaseProviderFor } from './database/provider.js';
 import { writeCompletionMarker } from './marker.js';
 import type { PhaseDefinition } from './phase.js';
+import { repoTexts } from './repo-texts.js';
 import { runChecks } from './runner.js';
 import type { CheckResult, VerifyOptions, VerifyReport } from './types.js';
 
@@ -18,8 +19,9 @@ export async function verifyPhase(phase: PhaseDefinition, options: VerifyOptions
   const start = performance.now();
   const facts = await detectProject(options.root, { webDir: options.webDir, backendDir: options.backendDir });
   if (!facts.exists) throw new CliError('target', `${options.root} does not exist: pass the repo to verify`);
-  const ctx = { root: facts.root, facts, layout: phaseLayout(facts), options };
-  const checks = await runChecks(phase, ctx, databaseProviderFor(options, cleanups));
+  const texts = repoTexts();
+  const ctx = { root: facts.root, facts, layout: phaseLayout(facts), options, texts };
+  const checks = await runChecks(phase, ctx, databaseProviderFor(options, cleanups, texts));
   const summary = summarize(checks);
   const ok = summary.failed === 0 && !options.signal?.aborted;
   // The marker tells later phases this one works: a run that checked nothing proves nothing.

@@ -5,6 +5,7 @@ import { phaseLayout } from '../../src/phase-04/layout.js';
 import type { DatabaseProvider, OpenOptions } from '../../src/verify/database/session.js';
 import { failed, passed, skipped } from '../../src/verify/outcome.js';
 import type { CheckDefinition, DatabaseCheck, PhaseDefinition, RepoCheck } from '../../src/verify/phase.js';
+import { repoTexts } from '../../src/verify/repo-texts.js';
 import { MIGRATIONS_FOR_OWN_DATABASE, runChecks } from '../../src/verify/runner.js';
 import type { CheckOutcome, GrantMode, RepoContext, VerifyOptions } from '../../src/verify/types.js';
 import { removeTempDirs, tempDir } from './helpers/repo.js';
@@ -17,7 +18,7 @@ beforeAll(async () => {
   engine = await createEmbeddedEngine();
   const root = await tempDir('runner');
   const facts = await detectProject(root);
-  ctxBase = { root, facts, layout: phaseLayout(facts) };
+  ctxBase = { root, facts, layout: phaseLayout(facts), texts: repoTexts() };
 });
 
 afterAll(async () => {

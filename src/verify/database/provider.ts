@@ -11,12 +11,13 @@ import {
 } from '../../db/throwaway-database.js';
 import { insideOuterTransaction } from '../../db/transaction.js';
 import type { Cleanups } from '../cleanup.js';
+import type { RepoTexts } from '../repo-texts.js';
 import type { Finding, GrantMode, VerifyOptions } from '../types.js';
 import type { DatabaseProvider, DatabaseSession, OpenOptions } from './session.js';
 import { repoEmbeddedExtensions } from './repo-extensions.js';
 
 /** A temporary database on the `--db-url` server, else the embedded engine. */
-export function databaseProviderFor(options: VerifyOptions, cleanups: Cleanups): DatabaseProvider {
+export function databaseProviderFor(options: VerifyOptions, cleanups: Cleanups, texts: RepoTexts): DatabaseProvider {
   return options.dbUrl
     ? postgresProvider(
         options.dbUrl,
@@ -24,7 +25,7 @@ export function databaseProviderFor(options: VerifyOptions, cleanups: Cleanups):
         options.statementTimeoutMs === undefined ? {} : { statementTimeoutMs: options.statementTimeoutMs },
         options.grants.length,
       )
-    : embeddedProvider(() => repoEmbeddedExtensions(options.root));
+    : embeddedProvider(() => repoEmbeddedExtensions(options.root, texts));
 }
 
 /** Marks the start of a grant mode's transaction; rolling back to it proves the transaction is intact. */
