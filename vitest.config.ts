@@ -18,8 +18,10 @@ const UNIT = [
   'test/templates/web-templates.test.ts',
   'test/types-gen/check-values.test.ts',
   'test/types-gen/doc.test.ts',
+  'test/typecheck/fs-observations.test.ts',
   'test/verify/cleanup.test.ts',
   'test/verify/merge-modes.test.ts',
+  'test/verify/repo-texts.test.ts',
   'test/verify/tap.test.ts',
 ];
 const E2E = ['test/e2e/**/*.test.ts'];

@@ -3,7 +3,10 @@
  * tests never touch the user's own databases.
  */
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import type pg from 'pg';
+import { packageRoot } from '../package-root.js';
 import { connectPostgres } from './engine.js';
 import { INSUFFICIENT_PRIVILEGE, type SqlError, toSqlError } from './sql-error.js';
 
@@ -33,6 +36,13 @@ export const isDatabaseAccessError = (value: unknown): value is DatabaseAccessEr
 
 export interface ThrowawayDatabaseOptions {
   /**
+   * A database to copy (CREATE DATABASE … TEMPLATE; nothing may be connected to it meanwhile),
+   * instead of the server's default template. The copy also gets what CREATE DATABASE does not
+   * take from its template: the settings scoped to that database, and its owner
+   * (resources/server-run/copied-database.sql).
+   */
+  readonly template?: string;
+  /**
    * Receives the database's drop before CREATE DATABASE is sent, so that an interruption while
    * it is in flight still drops the database; returns the drop the database will use (one that
    * also unregisters it, say).
@@ -56,7 +66,7 @@ export async function createThrowawayDatabase(adminUrl: string, options: Throwaw
   const drop = options.registerDrop?.(dropDatabase, name) ?? dropDatabase;
   creation = withAdminClient(adminUrl, async (client) => {
     try {
-      await client.query(`create database ${name}`);
+      await client.query(`create database ${name}${options.template ? ` template ${quoteIdent(options.template)}` : ''}`);
     } catch (error) {
       const sqlError = toSqlError(error);
       throw sqlError.code === INSUFFICIENT_PRIVILEGE
@@ -73,13 +83,23 @@ export async function createThrowawayDatabase(adminUrl: string, options: Throwaw
     if (isDatabaseAccessError(error)) existence = 'none';
     throw error;
   });
+  const url = urlWithDatabase(adminUrl, name);
   try {
     await creation;
+    if (options.template) await takeDatabaseState(url, options.template);
   } catch (error) {
     await drop().catch(() => undefined);
     throw error;
   }
-  return { name, url: urlWithDatabase(adminUrl, name), drop };
+  return { name, url, drop };
+}
+
+async function takeDatabaseState(url: string, template: string): Promise<void> {
+  const sql = readFileSync(path.join(packageRoot, 'resources', 'server-run', 'copied-database.sql'), 'utf8');
+  await withAdminClient(url, async (client) => {
+    await client.query(`select pg_catalog.set_config('verify.template', $1, false)`, [template]);
+    await client.query(sql);
+  });
 }
 
 /** Runs `fn` on a new connection to `adminUrl`, closed afterwards; an unreachable server is a DatabaseAccessError. */
@@ -94,6 +114,8 @@ export async function withAdminClient<T>(adminUrl: string, fn: (client: pg.Clien
     await client.end().catch(() => {});
   }
 }
+
+const quoteIdent = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
 /** Same server, user and options; another database. */
 export function urlWithDatabase(url: string, database: string): string {

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { CompilerOptions, Diagnostic } from 'typescript';
+import type { CompilerOptions, Diagnostic, System } from 'typescript';
 import type { TypeScriptApi } from './load-typescript.js';
 
 /** What `create-next-app` writes when an app has no tsconfig.json of its own. */
@@ -20,16 +20,21 @@ const NO_INPUTS_FOUND = 18003;
 
 /**
  * The app's compiler options (its tsconfig.json, else Next's defaults), with strict mode forced on
- * and everything that would write files turned off.
+ * and everything that would write files turned off. `system` reads the configuration files
+ * (`ts.sys` unless given).
  */
-export function appCompilerOptions(ts: TypeScriptApi, appDir: string): { options: CompilerOptions; errors: readonly Diagnostic[] } {
+export function appCompilerOptions(
+  ts: TypeScriptApi,
+  appDir: string,
+  system: System = ts.sys,
+): { options: CompilerOptions; errors: readonly Diagnostic[] } {
   const configFile = path.join(appDir, 'tsconfig.json');
   let options: CompilerOptions;
   let errors: readonly Diagnostic[];
-  if (ts.sys.fileExists(configFile)) {
-    const read = ts.readConfigFile(configFile, ts.sys.readFile);
+  if (system.fileExists(configFile)) {
+    const read = ts.readConfigFile(configFile, (file) => system.readFile(file));
     if (read.error) return { options: {}, errors: [read.error] };
-    const parsed = ts.parseJsonConfigFileContent(read.config, ts.sys, appDir, undefined, configFile);
+    const parsed = ts.parseJsonConfigFileContent(read.config, system, appDir, undefined, configFile);
     options = parsed.options;
     errors = parsed.errors.filter((error) => error.code !== NO_INPUTS_FOUND);
   } else {

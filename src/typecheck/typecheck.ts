@@ -1,14 +1,18 @@
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Diagnostic } from 'typescript';
-import { appCompilerOptions } from './compiler-options.js';
+import { compileInWorker, TYPECHECK_WORKER_FILE } from './compile-in-worker.js';
 import { importedPackages, missingPackages, readSources } from './installed-packages.js';
-import { loadAppTypeScript, type TypeScriptApi } from './load-typescript.js';
-import type { TypecheckDiagnostic, TypecheckOptions, TypecheckResult } from './types.js';
+import { reusableResult, saveResult, type JournalInputs } from './journal.js';
+import { appTypeScriptEntry } from './load-typescript.js';
+import type { TypecheckOptions, TypecheckResult } from './types.js';
 
 /**
  * Typechecks the given files in strict mode with the app's own TypeScript and the packages the
  * app installed (next, @supabase/ssr, @supabase/supabase-js…), as `tsc --noEmit --strict` would.
  * Reports `missing` instead of compiling when the compiler or an imported package is absent.
+ * With a `cacheDir`, an app none of whose inputs changed since a run recorded them gets that
+ * run's answer (see journal.ts); otherwise the compiler runs, in a worker thread.
  */
 export async function typecheckWebFiles(options: TypecheckOptions): Promise<TypecheckResult> {
   const appDir = path.resolve(options.appDir);
@@ -18,29 +22,19 @@ export async function typecheckWebFiles(options: TypecheckOptions): Promise<Type
   const missing = await missingPackages(appDir, [...new Set(needed)]);
   if (missing.length > 0) return { status: 'missing', missing };
 
-  const ts = await loadAppTypeScript(appDir);
-  if (!ts) return { status: 'missing', missing: ['typescript'] };
+  const typescript = appTypeScriptEntry(appDir);
+  if (!typescript) return { status: 'missing', missing: ['typescript'] };
 
-  const { options: compilerOptions, errors } = appCompilerOptions(ts, appDir);
-  if (errors.length > 0) return { status: 'errors', diagnostics: errors.map((d) => toDiagnostic(ts, d, appDir)) };
-
-  const program = ts.createProgram({ rootNames: files, options: compilerOptions });
-  const diagnostics = ts.getPreEmitDiagnostics(program);
-  if (diagnostics.length === 0) return { status: 'ok' };
-  return { status: 'errors', diagnostics: diagnostics.map((d) => toDiagnostic(ts, d, appDir)) };
+  const { cacheDir } = options;
+  const inputs: JournalInputs = { appDir, files, typescript, checker: await checkerDigest(), cwd: process.cwd() };
+  const reused = cacheDir ? await reusableResult(cacheDir, inputs) : null;
+  if (reused) return { ...reused, reused: true };
+  const compiled = await compileInWorker({ typescript, appDir, files }, options.signal);
+  if (cacheDir) await saveResult(cacheDir, inputs, compiled);
+  return compiled.result;
 }
 
-function toDiagnostic(ts: TypeScriptApi, diagnostic: Diagnostic, appDir: string): TypecheckDiagnostic {
-  const message = ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n');
-  const { file, start } = diagnostic;
-  if (!file) return { file: null, line: null, column: null, code: diagnostic.code, message };
-  const { line, character } = file.getLineAndCharacterOfPosition(start ?? 0);
-  return { file: displayPath(file.fileName, appDir), line: line + 1, column: character + 1, code: diagnostic.code, message };
-}
-
-/** Relative to the app (posix) when inside it; absolute otherwise. */
-function displayPath(fileName: string, appDir: string): string {
-  const relative = path.relative(appDir, path.resolve(fileName));
-  if (relative.startsWith('..') || path.isAbsolute(relative)) return fileName;
-  return relative.split(path.sep).join('/');
+async function checkerDigest(): Promise<string> {
+  const code = await readFile(TYPECHECK_WORKER_FILE).catch(() => null);
+  return code ? createHash('sha256').update(code).digest('hex') : 'missing';
 }

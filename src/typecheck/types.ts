@@ -10,9 +10,15 @@ export interface TypecheckDiagnostic {
   readonly message: string;
 }
 
+/** What the compiler says of the files. */
+export type CompiledResult =
+  { readonly status: 'ok' } | { readonly status: 'errors'; readonly diagnostics: readonly TypecheckDiagnostic[] };
+
 export type TypecheckResult =
-  | { readonly status: 'ok' }
-  | { readonly status: 'errors'; readonly diagnostics: readonly TypecheckDiagnostic[] }
+  | (CompiledResult & {
+      /** The compiler's answer of an earlier run whose every input is unchanged (see journal.ts). */
+      readonly reused?: true;
+    })
   /** Packages the files import (or `typescript` itself) that are not installed for the app. */
   | { readonly status: 'missing'; readonly missing: readonly string[] };
 
@@ -21,4 +27,11 @@ export interface TypecheckOptions {
   readonly appDir: string;
   /** Files to check, absolute or relative to appDir. Their imports are checked with them. */
   readonly files: readonly string[];
+  /**
+   * Where the compiler's answers are kept between runs (verify's cache directory), so that an app
+   * whose inputs are all unchanged is not compiled again. None: every run compiles.
+   */
+  readonly cacheDir?: string | undefined;
+  /** Stops the compilation (SIGINT/SIGTERM): the result is then an error. */
+  readonly signal?: AbortSignal | undefined;
 }

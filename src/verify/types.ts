@@ -4,6 +4,7 @@
  */
 import type { ProjectFacts } from '../detect/facts.js';
 import type { PhaseLayout } from '../phase-04/layout.js';
+import type { RepoTexts } from './repo-texts.js';
 
 export type CheckStatus = 'pass' | 'fail' | 'skip';
 
@@ -88,4 +89,6 @@ export interface RepoContext {
   readonly facts: ProjectFacts;
   readonly layout: PhaseLayout;
   readonly options: VerifyOptions;
+  /** The repo's files, each read once per run. */
+  readonly texts: RepoTexts;
 }

@@ -7,6 +7,7 @@ import { databaseProviderFor } from './database/provider.js';
 import { requireServerExtensions } from './database/server-extensions.js';
 import { writeCompletionMarker } from './marker.js';
 import type { PhaseDefinition } from './phase.js';
+import { repoTexts } from './repo-texts.js';
 import { runChecks } from './runner.js';
 import type { CheckResult, VerifyOptions, VerifyReport } from './types.js';
 
@@ -19,10 +20,11 @@ export async function verifyPhase(phase: PhaseDefinition, options: VerifyOptions
   const start = performance.now();
   const facts = await detectProject(options.root, { webDir: options.webDir, backendDir: options.backendDir });
   if (!facts.exists) throw new CliError('target', `${options.root} does not exist: pass the repo to verify`);
-  const ctx = { root: facts.root, facts, layout: phaseLayout(facts), options };
+  const texts = repoTexts();
+  const ctx = { root: facts.root, facts, layout: phaseLayout(facts), options, texts };
   const usesDatabase = phase.checks.some((c) => c.scope === 'database' && !options.skip.includes(c.name));
-  if (options.dbUrl && usesDatabase) await requireServerExtensions(options.dbUrl, facts.root);
-  const checks = await runChecks(phase, ctx, databaseProviderFor(options, cleanups));
+  if (options.dbUrl && usesDatabase) await requireServerExtensions(options.dbUrl, facts.root, texts);
+  const checks = await runChecks(phase, ctx, databaseProviderFor(options, cleanups, texts));
   const summary = summarize(checks);
   const ok = summary.failed === 0 && !options.signal?.aborted;
   // The marker tells later phases this one works: a run that checked nothing proves nothing.

@@ -1,6 +1,8 @@
+import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { createPostgresEngine } from '../../src/db/engine.js';
+import { installEmulation } from '../../src/emulation/install.js';
 import { createThrowawayDatabase, isDatabaseAccessError, redactedUrl, urlWithDatabase } from '../../src/db/throwaway-database.js';
 import { Cleanups } from '../../src/verify/cleanup.js';
 import { ADMIN_URL } from '../helpers/db-postgres.js';
@@ -68,6 +70,40 @@ describe('createThrowawayDatabase on PostgreSQL', () => {
       } finally {
         await db.drop();
       }
+    }
+  });
+});
+
+/** The database as pg_dump --create shows it (settings scoped to it and its owner included), its name replaced. */
+async function dumped(name: string, url: string): Promise<string> {
+  const { stdout } = await execa('pg_dump', ['--create', '--schema-only', '--dbname', url]);
+  // pg_dump 15.14+ wraps the dump in \restrict <random key>: the key differs on every dump.
+  return stdout.replace(/^\\(un)?restrict \S+$/gm, '\\$1restrict <key>').replaceAll(name, '<database>');
+}
+
+async function withEmulation(url: string): Promise<void> {
+  const engine = await createPostgresEngine(url);
+  try {
+    await installEmulation(engine, { loginRoles: false });
+  } finally {
+    await engine.close();
+  }
+}
+
+describe('createThrowawayDatabase with a template', () => {
+  it('a copy of a database with the emulation is the database an install makes there', async () => {
+    const installed = await createThrowawayDatabase(ADMIN_URL);
+    const template = await createThrowawayDatabase(ADMIN_URL);
+    let copy: Awaited<ReturnType<typeof createThrowawayDatabase>> | null = null;
+    try {
+      await withEmulation(installed.url);
+      await withEmulation(template.url);
+      copy = await createThrowawayDatabase(ADMIN_URL, { template: template.name });
+      const expected = await dumped(installed.name, installed.url);
+      expect(expected).toMatch(/ALTER ROLE postgres IN DATABASE <database> SET search_path/);
+      expect(await dumped(copy.name, copy.url)).toBe(expected);
+    } finally {
+      await Promise.all([installed.drop(), template.drop(), copy?.drop()]);
     }
   });
 });

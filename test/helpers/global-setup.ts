@@ -1,3 +1,5 @@
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { createPostgresEngine } from '../../src/db/engine.js';
 import { rolesSql } from '../../src/emulation/install.js';
 import { ADMIN_URL } from './db-postgres.js';
@@ -9,6 +11,10 @@ import { ADMIN_URL } from './db-postgres.js';
  * on a server without them use a private one (private-postgres.ts).
  */
 export default async function setup(): Promise<void> {
+  // The TypeScript check compiles in a worker thread run from dist/: built from the sources under test.
+  execFileSync(process.execPath, [fileURLToPath(new URL('../../scripts/build-typecheck-worker.mjs', import.meta.url))], {
+    stdio: 'inherit',
+  });
   const engine = await createPostgresEngine(ADMIN_URL);
   try {
     await engine.exec(rolesSql());

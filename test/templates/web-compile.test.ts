@@ -131,3 +131,57 @@ describe('typecheckWebFiles reports what is wrong', () => {
     await rm(path.join(appDir, 'node_modules'), { recursive: true });
   });
 });
+
+describe('typecheckWebFiles with a cache directory answers as the compiler would', () => {
+  let cacheDir: string;
+
+  beforeAll(async () => {
+    cacheDir = await makeAppDir(null);
+    appDirs.push(cacheDir);
+  });
+
+  it('an unchanged app gets the recorded answer; an edit after it is compiled', async () => {
+    const { appDir, files } = await appFor({ nextMajor: 16, env: 'process', typed: false });
+    expect(await typecheckWebFiles({ appDir, files, cacheDir })).toEqual({ status: 'ok' });
+    expect(await typecheckWebFiles({ appDir, files, cacheDir })).toEqual({ status: 'ok', reused: true });
+
+    const clientFile = path.join(appDir, 'lib/supabase/client.ts');
+    const source = await readFile(clientFile, 'utf8');
+    await writeFile(clientFile, source.replace('supabasePublicKey()', '42'));
+    const broken = await typecheckWebFiles({ appDir, files, cacheDir });
+    expect(broken).toMatchObject({ status: 'errors', diagnostics: [{ file: 'lib/supabase/client.ts', code: 2769 }] });
+    expect(broken).not.toHaveProperty('reused');
+    expect(await typecheckWebFiles({ appDir, files, cacheDir })).toEqual({ ...broken, reused: true });
+
+    await writeFile(clientFile, source);
+    expect(await typecheckWebFiles({ appDir, files, cacheDir })).toEqual({ status: 'ok' });
+  });
+
+  it('a package installed where a module now resolves is noticed, though no file read before changed', async () => {
+    const { appDir, files } = await appFor({ nextMajor: 16, env: 'process', typed: false });
+    expect(await typecheckWebFiles({ appDir, files, cacheDir })).toEqual({ status: 'ok' });
+    // Closer to the importing files than the app's node_modules: @supabase/ssr now resolves here.
+    const shadow = path.join(appDir, 'lib', 'supabase', 'node_modules', '@supabase', 'ssr');
+    await mkdir(shadow, { recursive: true });
+    await writeFile(path.join(shadow, 'package.json'), JSON.stringify({ name: '@supabase/ssr', version: '0.0.0', types: 'index.d.ts' }));
+    await writeFile(path.join(shadow, 'index.d.ts'), 'export declare const nothing: true;\n');
+
+    const result = await typecheckWebFiles({ appDir, files, cacheDir });
+
+    expect(result.status).toBe('errors');
+    expect(result).not.toHaveProperty('reused');
+    if (result.status !== 'errors') return;
+    expect(result.diagnostics.map((d) => d.code)).toContain(2305);
+  });
+
+  it('another set of files is another question', async () => {
+    const { appDir, files } = await appFor({ nextMajor: 16, env: 'module', typed: false }, { tsconfig: true });
+    expect(await typecheckWebFiles({ appDir, files, cacheDir })).toEqual({ status: 'ok' });
+    await writeFile(path.join(appDir, 'lib/loose.ts'), 'export function loose(value) {\n  return value;\n}\n');
+
+    const result = await typecheckWebFiles({ appDir, files: [...files, 'lib/loose.ts'], cacheDir });
+
+    expect(result).toMatchObject({ status: 'errors', diagnostics: [{ file: 'lib/loose.ts', line: 1, code: 7006 }] });
+    expect(result).not.toHaveProperty('reused');
+  });
+});

@@ -135,6 +135,23 @@ describe('broken repos fail in the right check', () => {
     ]);
   });
 
+  it('a type error made after passing runs (their answer kept in the cache): typescript, with file and line', async () => {
+    const repo = await copyRepo(good, 'type-error-later');
+    for (let run = 0; run < 2; run++) {
+      const { report } = await runVerifyJson(['04', repo, ...NO_DB]);
+      expect(check(report, 'typescript').status).toBe('pass');
+    }
+    const file = 'apps/web/lib/supabase/server.ts';
+    const source = await readFile(path.join(repo, file), 'utf8');
+    await writeRepoFile(repo, file, `${source}\nexport const retries: number = 'three';\n`);
+    const line = await lineOf(repo, file, 'retries');
+    const { exitCode, report } = await runVerifyJson(['04', repo, ...NO_DB]);
+    expect(exitCode).toBe(1);
+    expect(check(report, 'typescript').findings).toEqual([
+      { message: "TS2322: Type 'string' is not assignable to type 'number'.", location: { file, line, column: 14 } },
+    ]);
+  });
+
   it('a Python syntax error: python, with file and line', async () => {
     const repo = await copyRepo(good, 'python-syntax');
     const file = 'packages/backend/src/database.py';

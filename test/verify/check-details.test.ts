@@ -6,6 +6,7 @@ import { detectProject } from '../../src/detect/index.js';
 import { phaseLayout } from '../../src/phase-04/layout.js';
 import { filesCheck } from '../../src/verify/phase-04/files-check.js';
 import { pythonCheck } from '../../src/verify/phase-04/python-check.js';
+import { repoTexts } from '../../src/verify/repo-texts.js';
 import { typescriptCheck } from '../../src/verify/phase-04/typescript-check.js';
 import type { RepoContext } from '../../src/verify/types.js';
 import { barePython } from '../python/backend.js';
@@ -30,6 +31,7 @@ async function contextOf(root: string, python: string | null = null): Promise<Re
     root: facts.root,
     facts,
     layout: phaseLayout(facts),
+    texts: repoTexts(),
     options: { root: facts.root, dbUrl: null, grants: ['legacy', 'current'], skip: [], strict: false, advisors: 'warn', python },
   };
 }

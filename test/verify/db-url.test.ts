@@ -174,7 +174,7 @@ describe('verify-phase 04 --db-url', () => {
       expect(result.exitCode).toBe(130);
       expect(String(result.stderr).trim()).toMatch(
         new RegExp(
-          `^verify-phase: interrupted again; not waiting for the cleanup: drop the roles commented "create-saas-db verify run [0-9a-f]{12}", database ${temporary!} yourself if it remains$`,
+          `^verify-phase: interrupted again; not waiting for the cleanup: drop database ${temporary!}, the roles commented "create-saas-db verify run [0-9a-f]{12}" yourself if it remains$`,
         ),
       );
     } finally {

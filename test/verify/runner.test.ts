@@ -2,10 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEmbeddedEngine, type EmbeddedSqlEngine } from '../../src/db/engine.js';
 import { detectProject } from '../../src/detect/index.js';
 import { phaseLayout } from '../../src/phase-04/layout.js';
-import type { DatabaseProvider } from '../../src/verify/database/session.js';
+import type { DatabaseProvider, OpenOptions } from '../../src/verify/database/session.js';
 import { failed, passed, skipped } from '../../src/verify/outcome.js';
 import type { CheckDefinition, DatabaseCheck, PhaseDefinition, RepoCheck } from '../../src/verify/phase.js';
-import { runChecks } from '../../src/verify/runner.js';
+import { repoTexts } from '../../src/verify/repo-texts.js';
+import { MIGRATIONS_FOR_OWN_DATABASE, runChecks } from '../../src/verify/runner.js';
 import type { CheckOutcome, GrantMode, RepoContext, VerifyOptions } from '../../src/verify/types.js';
 import { removeTempDirs, tempDir } from './helpers/repo.js';
 
@@ -17,7 +18,7 @@ beforeAll(async () => {
   engine = await createEmbeddedEngine();
   const root = await tempDir('runner');
   const facts = await detectProject(root);
-  ctxBase = { root, facts, layout: phaseLayout(facts) };
+  ctxBase = { root, facts, layout: phaseLayout(facts), texts: repoTexts() };
 });
 
 afterAll(async () => {
@@ -116,6 +117,30 @@ describe('runChecks', () => {
       ['inspect', 'pass', null],
     ]);
     expect(results[1]!.warnings).toEqual([{ message: 'skipped with legacy grants: the database could not be prepared' }]);
+  });
+
+  it('opens a database of its own per grant mode for a repo with many migrations, a shared one otherwise', async () => {
+    const opened: Array<[GrantMode, OpenOptions | undefined]> = [];
+    const recording: DatabaseProvider = {
+      async open(grants, openOptions) {
+        opened.push([grants, openOptions]);
+        return { engine, grants, url: null, sharedEngine: !openOptions?.ownDatabase, close: async () => undefined };
+      },
+      close: async () => [],
+    };
+    const phase = phaseOf([dbCheck('apply', [], () => passed())]);
+    const migration = { name: '00001_one.sql', version: '00001' };
+    const withMigrations = (count: number): RepoContext => {
+      const ctx = options();
+      const supabase = { ...ctx.facts.supabase, migrations: Array.from({ length: count }, () => migration) };
+      return { ...ctx, facts: { ...ctx.facts, supabase } };
+    };
+
+    await runChecks(phase, withMigrations(MIGRATIONS_FOR_OWN_DATABASE - 1), recording);
+    expect(opened.map(([, o]) => o?.ownDatabase)).toEqual([false, false]);
+    opened.length = 0;
+    await runChecks(phase, withMigrations(MIGRATIONS_FOR_OWN_DATABASE), recording);
+    expect(opened.map(([, o]) => o?.ownDatabase)).toEqual([true, true]);
   });
 
   it('runs a check that must run alone after every other check finished', async () => {

@@ -1,25 +1,31 @@
 import { firstLine } from '../../errors.js';
 import { openPreparedEngine, openStandInWithoutGrantDefaults, resetSession } from '../../db/engine-cache.js';
 import { createPostgresEngine, type EmbeddedSqlEngine, type ServerTimeLimits, type SqlEngine } from '../../db/engine.js';
-import { installSupabaseStandIn } from '../../db/standin.js';
-import { grantModeSql } from '../../emulation/install.js';
+import { grantModeSql, installEmulation } from '../../emulation/install.js';
 import { startServerRun, type ServerRun } from '../../db/standin-server-roles.js';
-import { createThrowawayDatabase, DatabaseAccessError, isDatabaseAccessError } from '../../db/throwaway-database.js';
+import {
+  createThrowawayDatabase,
+  DatabaseAccessError,
+  isDatabaseAccessError,
+  type ThrowawayDatabase,
+} from '../../db/throwaway-database.js';
 import { insideOuterTransaction } from '../../db/transaction.js';
 import type { Cleanups } from '../cleanup.js';
+import type { RepoTexts } from '../repo-texts.js';
 import type { Finding, GrantMode, VerifyOptions } from '../types.js';
 import type { DatabaseProvider, DatabaseSession, OpenOptions } from './session.js';
 import { repoEmbeddedExtensions } from './repo-extensions.js';
 
 /** A temporary database on the `--db-url` server, else the embedded engine. */
-export function databaseProviderFor(options: VerifyOptions, cleanups: Cleanups): DatabaseProvider {
+export function databaseProviderFor(options: VerifyOptions, cleanups: Cleanups, texts: RepoTexts): DatabaseProvider {
   return options.dbUrl
     ? postgresProvider(
         options.dbUrl,
         cleanups,
         options.statementTimeoutMs === undefined ? {} : { statementTimeoutMs: options.statementTimeoutMs },
+        options.grants.length,
       )
-    : embeddedProvider(() => repoEmbeddedExtensions(options.root));
+    : embeddedProvider(() => repoEmbeddedExtensions(options.root, texts));
 }
 
 /** Marks the start of a grant mode's transaction; rolling back to it proves the transaction is intact. */
@@ -100,12 +106,16 @@ export function embeddedProvider(extensionsFor: () => Promise<readonly string[]>
 
 /**
  * A temporary `verify_*` database on the server for each grant mode: the database the URL names
- * is never touched. The database is dropped when the session closes, when preparing it fails,
- * and by the command layer's cleanups on SIGINT/SIGTERM. The emulation installs as the URL's
- * role; the repo's SQL runs on a connection of its own as a role with no more than a project's
- * postgres rights (see standin-server-roles), with a time limit on every statement.
+ * is never touched. The emulation is installed once, as the URL's role, in the first mode's
+ * database; the other modes' databases are copies of it made before it is used (see
+ * createThrowawayDatabase's `template`), or, when copying fails, installed like the first.
+ * Databases are dropped when their session closes (without waiting: the run's end waits),
+ * when preparing them fails, and by the command layer's cleanups on SIGINT/SIGTERM. The repo's
+ * SQL runs on a connection of its own as a role with no more than a project's postgres rights
+ * (see standin-server-roles), with a time limit on every statement. `modes`: how many grant
+ * modes the run opens.
  */
-export function postgresProvider(adminUrl: string, cleanups: Cleanups, limits: ServerTimeLimits = {}): DatabaseProvider {
+export function postgresProvider(adminUrl: string, cleanups: Cleanups, limits: ServerTimeLimits = {}, modes = 1): DatabaseProvider {
   let run: Promise<ServerRun> | null = null;
   let ended: ServerRun | null = null;
   // The run's roles go after its databases, whichever path (session close, interruption) drops them.
@@ -116,35 +126,55 @@ export function postgresProvider(adminUrl: string, cleanups: Cleanups, limits: S
   };
   // The server's answer does not change between grant modes: ask once.
   let refused: unknown = null;
+  const create = (template?: string) =>
+    createThrowawayDatabase(adminUrl, {
+      ...(template ? { template } : {}),
+      registerDrop: (undo, name) => {
+        const drop = cleanups.add(undo, `database ${name}`);
+        databaseDrops.push(drop);
+        return drop;
+      },
+    });
+  // Copies of the first database, one per later mode; null where copying failed.
+  let copies: Array<ThrowawayDatabase | null> | null = null;
+
+  /** A database with the emulation installed (once `started` made the run's roles), no grant mode yet. */
+  async function emulatedDatabase(started: Promise<ServerRun>): Promise<ThrowawayDatabase> {
+    const copy = copies?.shift();
+    if (copy) return copy;
+    const database = await create();
+    try {
+      await started;
+      await withEngine(database.url, limits, (installer) => installEmulation(installer, { loginRoles: false }));
+      // Made now, while nothing is connected to it; copying fails for want of rights, say.
+      copies ??= await Promise.all(Array.from({ length: modes - 1 }, () => create(database.name).catch(() => null)));
+    } catch (error) {
+      await database.drop();
+      throw error;
+    }
+    return database;
+  }
+
   return {
     async open(grants: GrantMode): Promise<DatabaseSession> {
       if (refused) throw refused;
-      let database;
-      let serverRun: ServerRun;
-      try {
-        run ??= startServerRun(adminUrl, limits, (end, label) => cleanups.add(afterDatabases(end), label));
-        serverRun = await run;
-        database = await createThrowawayDatabase(adminUrl, {
-          registerDrop: (undo, name) => {
-            const drop = cleanups.add(undo, `database ${name}`);
-            databaseDrops.push(drop);
-            return drop;
-          },
-        });
-      } catch (error) {
-        if (isDatabaseAccessError(error)) refused = error;
-        throw error;
+      run ??= startServerRun(adminUrl, limits, (end, label) => cleanups.add(afterDatabases(end), label));
+      // The database is created while the run makes its roles; the emulation needs them.
+      const [started, made] = await Promise.allSettled([run, emulatedDatabase(run)]);
+      if (started.status === 'rejected' || made.status === 'rejected') {
+        if (made.status === 'fulfilled') await made.value.drop().catch(() => undefined);
+        const failure: unknown = started.status === 'rejected' ? started.reason : (made as PromiseRejectedResult).reason;
+        if (isDatabaseAccessError(failure)) refused = failure;
+        throw failure;
       }
-      const drop = database.drop;
+      const serverRun = started.value;
+      const database = made.value;
       let engine: SqlEngine | null = null;
       try {
-        const installer = await createPostgresEngine(database.url, limits);
-        try {
-          await installSupabaseStandIn(installer, { grants });
+        await withEngine(database.url, limits, async (installer) => {
+          await installer.exec(grantModeSql(grants));
           await serverRun.grantRights(installer);
-        } finally {
-          await installer.close();
-        }
+        });
         engine = await createPostgresEngine(serverRun.userUrl(database.url), limits).catch((error: unknown) => {
           throw serverRun.runRole
             ? new DatabaseAccessError(
@@ -155,7 +185,7 @@ export function postgresProvider(adminUrl: string, cleanups: Cleanups, limits: S
         });
       } catch (error) {
         await engine?.close();
-        await drop();
+        await database.drop();
         if (isDatabaseAccessError(error)) refused = error;
         throw error;
       }
@@ -165,23 +195,23 @@ export function postgresProvider(adminUrl: string, cleanups: Cleanups, limits: S
         grants,
         url: serverRun.userUrl(database.url),
         sharedEngine: false,
-        installExtension: async (name: string) => {
-          const installer = await createPostgresEngine(database.url, limits);
-          try {
-            await installer.exec(`create extension if not exists "${name.replace(/"/g, '""')}" with schema extensions`);
-          } finally {
-            await installer.close();
-          }
-        },
+        installExtension: (name: string) =>
+          withEngine(database.url, limits, (installer) =>
+            installer.exec(`create extension if not exists "${name.replace(/"/g, '""')}" with schema extensions`),
+          ),
         async close() {
           await opened.close();
-          await drop();
+          // The next mode need not wait for the drop; the run's end does.
+          void database.drop().catch(() => undefined);
         },
       };
     },
     async close(): Promise<readonly Finding[]> {
       const started = await run?.catch(() => null);
-      if (!started) return [];
+      if (!started) {
+        await Promise.allSettled(databaseDrops.map((drop) => drop()));
+        return [];
+      }
       ended = started;
       return started.end().then(
         () => [],
@@ -190,4 +220,14 @@ export function postgresProvider(adminUrl: string, cleanups: Cleanups, limits: S
     },
     serverChanges: () => (ended?.serverChanges() ?? []).map((change) => ({ message: `the server changed during the run: ${change}` })),
   };
+}
+
+/** Runs `fn` on a new connection to `url`, closed afterwards. */
+async function withEngine<T>(url: string, limits: ServerTimeLimits, fn: (engine: SqlEngine) => Promise<T>): Promise<T> {
+  const engine = await createPostgresEngine(url, limits);
+  try {
+    return await fn(engine);
+  } finally {
+    await engine.close();
+  }
 }

@@ -1,6 +1,7 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { embeddedExtensionsFor, extensionStatements } from '../../emulation/extensions.js';
+import { repoTexts, type RepoTexts } from '../repo-texts.js';
 
 interface RepoScript {
   /** Relative to the repo, e.g. `supabase/migrations/20240101000000_init.sql`. */
@@ -12,13 +13,13 @@ interface RepoScript {
  * The repo's SQL that may create extensions: every `.sql` under supabase/ (migrations, seed,
  * declarative schemas) but the pgTAP tests, in path order.
  */
-async function repoScripts(root: string): Promise<RepoScript[]> {
+async function repoScripts(root: string, texts: RepoTexts): Promise<RepoScript[]> {
   const dir = path.join(root, 'supabase');
   const names = ((await readdir(dir, { recursive: true }).catch(() => [])) as string[])
     .map((name) => name.split(path.sep).join('/'))
     .filter((name) => name.endsWith('.sql') && !name.startsWith('tests/'))
     .sort();
-  const scripts = await Promise.all(names.map((name) => readFile(path.join(dir, name), 'utf8').catch(() => '')));
+  const scripts = await Promise.all(names.map((name) => texts.read(path.join(dir, name)).catch(() => '')));
   return names.map((name, i) => ({ file: `supabase/${name}`, sql: scripts[i]! }));
 }
 
@@ -26,8 +27,8 @@ async function repoScripts(root: string): Promise<RepoScript[]> {
  * The extensions the embedded engine must load for this repo: those its migrations and seed files
  * create for real. Empty for a repo that creates none, which then boots with no extension module.
  */
-export async function repoEmbeddedExtensions(root: string): Promise<string[]> {
-  return embeddedExtensionsFor((await repoScripts(root)).map((s) => s.sql));
+export async function repoEmbeddedExtensions(root: string, texts: RepoTexts = repoTexts()): Promise<string[]> {
+  return embeddedExtensionsFor((await repoScripts(root, texts)).map((s) => s.sql));
 }
 
 /** An extension the repo's SQL creates, where it first does. */
@@ -39,9 +40,9 @@ export interface CreatedExtension {
 }
 
 /** Every extension a `create extension` statement of the repo's SQL names, once, in file order. */
-export async function repoCreatedExtensions(root: string): Promise<CreatedExtension[]> {
+export async function repoCreatedExtensions(root: string, texts: RepoTexts = repoTexts()): Promise<CreatedExtension[]> {
   const found = new Map<string, CreatedExtension>();
-  for (const { file, sql } of await repoScripts(root)) {
+  for (const { file, sql } of await repoScripts(root, texts)) {
     for (const statement of extensionStatements(sql)) {
       if (statement.action !== 'create' || found.has(statement.name)) continue;
       found.set(statement.name, { name: statement.name, file, line: sql.slice(0, statement.offset).split('\n').length });

@@ -2,6 +2,7 @@ import { extensionsServerLacks } from '../../db/standin-server-extensions.js';
 import { isDatabaseAccessError } from '../../db/throwaway-database.js';
 import { extensionSupport } from '../../emulation/extensions.js';
 import { CliError } from '../../errors.js';
+import type { RepoTexts } from '../repo-texts.js';
 import { repoCreatedExtensions, type CreatedExtension } from './repo-extensions.js';
 
 /** An extension the repo creates that Supabase provides, and whether the embedded engine runs it. */
@@ -17,8 +18,8 @@ export interface MissingExtension extends CreatedExtension {
  * own problem, reported by the migrations check). A server that cannot be reached is left to
  * the run, which reports it.
  */
-export async function requireServerExtensions(dbUrl: string, root: string): Promise<void> {
-  const wanted = (await repoCreatedExtensions(root)).filter((e) => {
+export async function requireServerExtensions(dbUrl: string, root: string, texts: RepoTexts): Promise<void> {
+  const wanted = (await repoCreatedExtensions(root, texts)).filter((e) => {
     const support = extensionSupport(e.name);
     return support !== undefined && support.kind !== 'stand-in';
   });

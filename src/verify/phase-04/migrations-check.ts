@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { applyMigrations, isMigrationError, type SqlFile } from '../../db/apply-migrations.js';
 import { failed, passed } from '../outcome.js';
@@ -30,7 +29,7 @@ export const migrationsCheck: DatabaseCheck = {
     const files: SqlFile[] = await Promise.all(
       supabase.migrations.map(async (m) => ({
         name: `${dir}/${m.name}`,
-        sql: await readFile(path.join(ctx.root, dir, m.name), 'utf8'),
+        sql: await ctx.texts.read(path.join(ctx.root, dir, m.name)),
       })),
     );
     if (db.engine.kind === 'embedded') warnings.push(...engineVersionNotes(supabase.postgresMajor));

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { PackageManager } from '../../detect/facts.js';
+import { engineCacheDir } from '../../db/engine-cache.js';
 import { isFile } from '../../detect/fs-probe.js';
 import { typecheckWebFiles } from '../../typecheck/index.js';
 import { failed, passed, plural, skipped } from '../outcome.js';
@@ -9,18 +10,23 @@ import type { Finding, RepoContext } from '../types.js';
 /**
  * The generated web files compile under `--strict` with the app's own TypeScript and installed
  * packages. Without them installed, the check is skipped with the command that installs them.
+ * The compiler runs in a worker thread, beside the other checks; an app whose every input is
+ * unchanged since a run in this cache directory gets that run's answer (see typecheck/journal.ts).
  */
 export const typescriptCheck: RepoCheck = {
   scope: 'repo',
   name: 'typescript',
   title: 'the web files typecheck in strict mode against the installed packages',
-  // The compiler runs in this thread: timing the other checks while it runs would be wrong.
-  runsAlone: true,
   async run(ctx) {
     const files = await webFilesPresent(ctx);
     if (files.length === 0) return skipped('no web file of the phase exists (see the files check)');
     const appDir = path.join(ctx.root, ctx.facts.web.dir);
-    const result = await typecheckWebFiles({ appDir, files: files.map((f) => path.join(ctx.root, f)) });
+    const result = await typecheckWebFiles({
+      appDir,
+      files: files.map((f) => path.join(ctx.root, f)),
+      cacheDir: engineCacheDir(),
+      signal: ctx.options.signal,
+    });
     switch (result.status) {
       case 'ok':
         return passed();
