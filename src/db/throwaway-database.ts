@@ -9,6 +9,7 @@ import type pg from 'pg';
 import { packageRoot } from '../package-root.js';
 import { connectPostgres } from './engine.js';
 import { INSUFFICIENT_PRIVILEGE, type SqlError, toSqlError } from './sql-error.js';
+import { quoteIdent } from './sql-quote.js';
 
 export interface ThrowawayDatabase {
   readonly name: string;
@@ -114,8 +115,6 @@ export async function withAdminClient<T>(adminUrl: string, fn: (client: pg.Clien
     await client.end().catch(() => {});
   }
 }
-
-const quoteIdent = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
 /** Same server, user and options; another database. */
 export function urlWithDatabase(url: string, database: string): string {

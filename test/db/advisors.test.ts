@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADVISOR_CHECKS, runAdvisors, type AdvisorCheck, type AdvisorFinding } from '../../src/db/advisors.js';
-import { applyMigrations } from '../../src/db/apply-migrations.js';
+import { applyMigrations, applySqlFile } from '../../src/db/apply-migrations.js';
 import { inRolledBackTransaction } from '../../src/db/standin.js';
+import { insideOuterTransaction } from '../../src/db/transaction.js';
 import { ENGINE_KINDS, type TestDatabase } from '../helpers/db-postgres.js';
 import { renderSchema } from '../helpers/db-schema.js';
 import { ENGINE_GRANT_CASES, openStandInDatabase } from '../helpers/db-standin.js';
@@ -215,8 +216,9 @@ describe.each(ENGINE_KINDS)('advisors on %s', (kind) => {
   });
 
   it.each(BAD_SCHEMAS)('$check fires on a schema that has the problem', async (bad) => {
+    // Applied as a repo's migration: policies on storage.objects go through the emulated supautils.
     const findings = await inRolledBackTransaction(db.engine, async () => {
-      await db.engine.exec(bad.sql);
+      await applySqlFile(insideOuterTransaction(db.engine), { name: 'supabase/migrations/20260101000000_bad.sql', sql: bad.sql });
       return runAdvisors(db.engine);
     });
     const named = objectsOf(findings, bad.check);

@@ -7,8 +7,10 @@ import {
   createThrowawayDatabase,
   DatabaseAccessError,
   isDatabaseAccessError,
+  withAdminClient,
   type ThrowawayDatabase,
 } from '../../db/throwaway-database.js';
+import { quoteIdent } from '../../db/sql-quote.js';
 import { insideOuterTransaction } from '../../db/transaction.js';
 import type { Cleanups } from '../cleanup.js';
 import type { RepoTexts } from '../repo-texts.js';
@@ -144,10 +146,26 @@ export function postgresProvider(adminUrl: string, cleanups: Cleanups, limits: S
     if (copy) return copy;
     const database = await create();
     try {
-      await started;
+      const { runRole } = await started;
       await withEngine(database.url, limits, (installer) => installEmulation(installer, { loginRoles: false }));
-      // Made now, while nothing is connected to it; copying fails for want of rights, say.
-      copies ??= await Promise.all(Array.from({ length: modes - 1 }, () => create(database.name).catch(() => null)));
+      // Made now, while nothing is connected to it; copying fails for want of rights, say. A copy
+      // belongs to the run's role at once: a run killed before using it leaves a database the
+      // next run recognises as a dead run's and drops.
+      const ownedByRun = async (copy: ThrowawayDatabase): Promise<ThrowawayDatabase> => {
+        if (runRole) {
+          await withAdminClient(adminUrl, (client) =>
+            client.query(`alter database ${quoteIdent(copy.name)} owner to ${quoteIdent(runRole)}`),
+          );
+        }
+        return copy;
+      };
+      copies ??= await Promise.all(
+        Array.from({ length: modes - 1 }, () =>
+          create(database.name)
+            .then(ownedByRun)
+            .catch(() => null),
+        ),
+      );
     } catch (error) {
       await database.drop();
       throw error;
