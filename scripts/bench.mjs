@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The commands as a user types them, whole process: wall time (median of N paired runs, each
 // run beside a `node -e 0` in the same loop) and peak RSS (/usr/bin/time). Prints one table.
-//   BENCH_RUNS=N      runs per row (default 7; the 1,000-migration rows take at most 3)
+//   BENCH_RUNS=N      runs per row (default 7; the 1,000- and 2,000-migration rows take at most 3)
 //   BENCH_DB_URL=…    the PostgreSQL 15 server for the --db-url row (default local, trust)
 //   BENCH_ONLY=a,b    only the rows whose key is listed (keys are printed in the table)
 // Needs `npm run build` first (npm run bench does it).
@@ -72,11 +72,14 @@ function timestamp(n) {
   return new Date(Date.UTC(2024, 0, 1) + n * 1000).toISOString().replace(/\D/g, '').slice(0, 14);
 }
 
-/** A repo with `count` small user migrations (a table each, with row level security as Supabase expects). */
-function repoWithMigrations(dir, count) {
+/**
+ * `count` small user migrations (a table each, with row level security as Supabase expects) in
+ * `dir`, numbered from `from`; the phase's own, appended later, sort after them.
+ */
+function repoWithMigrations(dir, count, from = 1) {
   const migrations = path.join(dir, 'supabase', 'migrations');
   mkdirSync(migrations, { recursive: true });
-  for (let n = 1; n <= count; n++) {
+  for (let n = from; n < from + count; n++) {
     writeFileSync(
       path.join(migrations, `${timestamp(n)}_change_${n}.sql`),
       `create table public.t${n} (id bigint primary key, note text);\nalter table public.t${n} enable row level security;\n`,
@@ -100,9 +103,11 @@ const fresh = (name) => () => {
   return { cwd };
 };
 
+const wanted = (...keys) => !ONLY || keys.some((key) => ONLY.has(key));
+
 const rows = [];
 function row(key, label, spec) {
-  if (ONLY && !ONLY.has(key)) return;
+  if (!wanted(key)) return;
   process.stderr.write(`${key}…\n`);
   rows.push({ key, label, ...measure(spec) });
 }
@@ -114,7 +119,8 @@ try {
     args: () => [createBin, 'my-app', '--yes', '--no-types'],
   });
 
-  const repo = generated('fresh-repo');
+  // Set-up only for the rows asked for: generating and appending take minutes.
+  const repo = wanted('verify-warm', 'verify-cold', 'verify-db-url') ? generated('fresh-repo') : null;
   row('verify-warm', '`verify-phase 04`, fresh repo, warm', { prepare: () => ({ cwd: repo }), args: () => [verifyBin, '04'] });
   row('verify-cold', '`verify-phase 04`, fresh repo, cold (empty cache)', {
     prepare: (i) => ({ cwd: repo, extraEnv: { CREATE_SAAS_DB_CACHE_DIR: path.join(scratch, `cold-cache-${i}`) } }),
@@ -126,6 +132,7 @@ try {
   });
 
   for (const count of [150, 1000]) {
+    if (!wanted(`append-${count}`, `verify-${count}`, ...(count === 1000 ? ['verify-2000'] : []))) continue;
     const runs = count >= 1000 ? Math.min(RUNS, 3) : RUNS;
     const template = repoWithMigrations(path.join(scratch, `template-${count}`), count);
     row(`append-${count}`, `\`create-saas-db . --yes --append\`, ${count.toLocaleString('en')} user migrations`, {
@@ -144,6 +151,19 @@ try {
     row(`verify-${count}`, `\`verify-phase 04\`, ${count.toLocaleString('en')} user migrations`, {
       runs,
       prepare: () => ({ cwd: appended }),
+      args: () => [verifyBin, '04'],
+    });
+  }
+
+  // 2,000: the 1,000-migration repo with 1,000 more user migrations before the phase's (which
+  // sort after every user migration), rather than another --append of minutes.
+  if (wanted('verify-2000')) {
+    const doubled = path.join(scratch, 'verify-2000');
+    cpSync(path.join(scratch, 'verify-1000'), doubled, { recursive: true });
+    repoWithMigrations(doubled, 1000, 1001);
+    row('verify-2000', '`verify-phase 04`, 2,000 user migrations', {
+      runs: Math.min(RUNS, 3),
+      prepare: () => ({ cwd: doubled }),
       args: () => [verifyBin, '04'],
     });
   }
