@@ -29,5 +29,8 @@ export function pauseHook(value = process.env['CREATE_SAAS_DB_PAUSE_AT']): Pause
       )
     )
       await sleep(20);
+    // A test signals the process before it deletes the marker. The signal's event may come from a
+    // later poll than the deletion's, so wait one poll more: the signal is handled before apply goes on.
+    await sleep(20);
   };
 }
