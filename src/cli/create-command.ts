@@ -29,7 +29,7 @@ import { silentProgress, terminalProgress, type Progress } from './progress.js';
 
 /** `create-saas-db [dir] [options]`, `create-saas-db verify …`, `create-saas-db types …`. Returns the exit code. */
 export async function runCreateCli(argv: string[], io: CliIo = processIo()): Promise<number> {
-  if (argv[0] === 'verify') return (await import('./verify-command.js')).runVerifyCli(argv.slice(1), io);
+  if (argv[0] === 'verify') return (await import('./verify-command.js')).runVerifyCli(argv.slice(1), io, 'create-saas-db verify');
   if (argv[0] === 'types') return (await import('./types-command.js')).runTypesCli(argv.slice(1), io);
   const parsed = parseOptions(generateCommand, argv, io);
   if (parsed.kind === 'printed') return EXIT.ok;

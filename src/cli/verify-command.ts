@@ -20,22 +20,22 @@ import { parseOptions } from './parse-options.js';
  * exit code: 0 all passed, 1 a check failed, 2 usage error (or a --db-url server that lacks an
  * extension the repo creates), 130 interrupted.
  */
-export async function runVerifyCli(argv: string[], io: CliIo = processIo()): Promise<number> {
-  const parsed = parseOptions(verifyCommand, argv, io);
+export async function runVerifyCli(argv: string[], io: CliIo = processIo(), command = 'verify-phase'): Promise<number> {
+  const parsed = parseOptions({ ...verifyCommand, name: command }, argv, io);
   if (parsed.kind === 'printed') return EXIT.ok;
   if (parsed.kind === 'usage') {
     const message =
       parsed.missingArgument === 'phase'
-        ? `which phase? known phases: ${knownPhaseIds().join(', ')} (e.g. verify-phase ${knownPhaseIds()[0]} .; see --help)`
+        ? `which phase? known phases: ${knownPhaseIds().join(', ')} (e.g. ${command} ${knownPhaseIds()[0]} .; see --help)`
         : parsed.message;
-    io.stderr(`verify-phase: ${message}\n`);
+    io.stderr(`${command}: ${message}\n`);
     return EXIT.usage;
   }
-  return runAndReport(parsed.options, io);
+  return runAndReport(parsed.options, io, command);
 }
 
 /** Runs the checks (SIGINT/SIGTERM drop the temporary databases and exit 130), prints, returns the exit code. */
-async function runAndReport(options: VerifyCliOptions, io: CliIo): Promise<number> {
+async function runAndReport(options: VerifyCliOptions, io: CliIo, command: string): Promise<number> {
   const cleanups = new Cleanups();
   const root = path.resolve(io.cwd, options.dir);
   try {
@@ -44,13 +44,13 @@ async function runAndReport(options: VerifyCliOptions, io: CliIo): Promise<numbe
       () => cleanups.runAll(),
     );
     if (outcome.kind === 'interrupted') {
-      io.stderr(`verify-phase: ${interruptionMessage(outcome.failures, options.dbUrl !== undefined)}\n`);
+      io.stderr(`${command}: ${interruptionMessage(outcome.failures, options.dbUrl !== undefined)}\n`);
       return EXIT.cancelled;
     }
     if (outcome.kind === 'interrupted-again') {
       const left = cleanups.pendingLabels();
       io.stderr(
-        `verify-phase: interrupted again; not waiting for the cleanup${left.length ? `: drop ${left.join(', ')} yourself if it remains` : ''}\n`,
+        `${command}: interrupted again; not waiting for the cleanup${left.length ? `: drop ${left.join(', ')} yourself if it remains` : ''}\n`,
       );
       return EXIT.cancelled;
     }
@@ -63,13 +63,13 @@ async function runAndReport(options: VerifyCliOptions, io: CliIo): Promise<numbe
         (error: Error) => error.message,
       );
       if (failure !== null) {
-        io.stderr(`verify-phase: --junit: cannot write ${file}: ${failure}\n`);
+        io.stderr(`${command}: --junit: cannot write ${file}: ${failure}\n`);
         return EXIT.usage;
       }
     }
     return report.ok ? EXIT.ok : EXIT.failure;
   } catch (error) {
-    io.stderr(`verify-phase: ${errorLine(error)}\n`);
+    io.stderr(`${command}: ${errorLine(error)}\n`);
     return exitCodeFor(error, VERIFY_EXITS);
   }
 }

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { CliIo } from '../../src/cli/io.js';
+import { runCreateCli } from '../../src/cli/create-command.js';
 import { runVerifyCli } from '../../src/cli/verify-command.js';
 
 function captureIo(cwd = process.cwd()): CliIo & { out: string[]; err: string[] } {
@@ -39,6 +40,17 @@ describe('verify-phase usage errors exit 2 with a one-line reason', () => {
     const missing = captureIo();
     expect(await runVerifyCli([], missing)).toBe(2);
     expect(missing.err.join('')).toBe('verify-phase: which phase? known phases: 04 (e.g. verify-phase 04 .; see --help)\n');
+  });
+
+  it('as `create-saas-db verify`, messages and help name that command', async () => {
+    const missing = captureIo();
+    expect(await runCreateCli(['verify'], missing)).toBe(2);
+    expect(missing.err.join('')).toBe(
+      'create-saas-db verify: which phase? known phases: 04 (e.g. create-saas-db verify 04 .; see --help)\n',
+    );
+    const help = captureIo();
+    expect(await runCreateCli(['verify', '--help'], help)).toBe(0);
+    expect(help.out.join('')).toMatch(/^Usage: create-saas-db verify \[options\] <phase> \[dir\]/);
   });
 
   it('a directory that does not exist is a usage error', async () => {
