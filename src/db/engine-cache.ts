@@ -21,7 +21,8 @@ import { fileURLToPath } from 'node:url';
 import { packageVersion } from '../package-version.js';
 import { packageRoot } from '../package-root.js';
 import { writeFileAtomic } from '../apply/atomic-write.js';
-import { createEmbeddedEngine, type EmbeddedEngineOptions, type EmbeddedSqlEngine } from './engine.js';
+import { createEmbeddedEngine, QUERY_CANCELED, type EmbeddedEngineOptions, type EmbeddedSqlEngine } from './engine.js';
+import { isSqlError } from './sql-error.js';
 import { loadEmbeddedExtensions } from '../emulation/extensions.js';
 import {
   EMBEDDED_LOGIN_ROLE,
@@ -209,7 +210,8 @@ async function bootFromImage(
     // The worker reads the file itself: the image is not copied into memory before PGlite unpacks it.
     return await bootImage({ file }, extensions, limits);
   } catch (error) {
-    if (limits.signal?.aborted) throw error;
+    // Stopped (the time limit, a signal): that says nothing about the image.
+    if (limits.signal?.aborted || (isSqlError(error) && error.code === QUERY_CANCELED)) throw error;
     return unusable();
   }
 }
