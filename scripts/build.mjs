@@ -2,14 +2,14 @@
 // Bundles the commands into dist/ (ESM, Node 20). Bundling the small pure-JS dependencies
 // (commander, zod/mini, handlebars' runtime) keeps `create-saas-db` start-up close to bare Node.
 // Two builds: the generator alone, so its eager chunks hold only what generation needs, and the
-// verify/types commands, which it loads only when asked; then the TypeScript check's worker
-// thread. Packages that load files of their own (PGlite's WASM, the app's TypeScript) or serve
+// verify/types commands, which it loads only when asked; then the worker threads (the TypeScript
+// check's, the embedded engine's). Packages that load files of their own (PGlite's WASM, the app's TypeScript) or serve
 // only some paths stay external. tsc type-checks.
 import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { buildTypecheckWorker } from './build-typecheck-worker.mjs';
+import { buildWorkers } from './build-workers.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const common = {
@@ -42,4 +42,4 @@ await build({
   entryPoints: ['src/cli/verify-command.ts', 'src/cli/types-command.ts'],
   chunkNames: 'chunks/[name]-[hash]',
 });
-await buildTypecheckWorker();
+await buildWorkers();

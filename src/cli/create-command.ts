@@ -3,6 +3,7 @@ import path from 'node:path';
 import { applyPlan } from '../apply/apply.js';
 import { hasInterruptedRun, JOURNAL_FILE, recoverInterruptedRun, type RunJournal } from '../apply/journal.js';
 import { withTargetLock } from '../apply/lock.js';
+import type { EngineLimits } from '../db/engine-cache.js';
 import type { ProjectFacts } from '../detect/facts.js';
 import { findWebAppCandidates } from '../detect/web-app.js';
 import { readJson } from '../detect/fs-probe.js';
@@ -101,12 +102,14 @@ async function generate(
   const known = repoTiers ? { ...options, tiers: repoTiers.tiers } : options;
   const settled = interactive ? await askMissing(known, facts) : known;
   if (signal.aborted) throw new CliError('cancelled', 'interrupted: nothing was written');
+  const limits: EngineLimits = { statementTimeoutMs: settled.statementTimeout * 1000, signal };
   const prepared = await preparePlan({
     options: settled,
     cwd: io.cwd,
     now: new Date(),
     facts,
-    generateTypes: settled.types ? withSpinner(await loadTypesGenerator(), progress) : undefined,
+    generateTypes: settled.types ? withSpinner(await loadTypesGenerator(limits), progress) : undefined,
+    engineLimits: limits,
   });
   let plan = repoTiers ? { ...prepared.plan, notes: [repoTiers.note, ...prepared.plan.notes] } : prepared.plan;
   if (interactive && !settled.dryRun) plan = await resolveConflictsInteractively(plan, io);
@@ -245,9 +248,9 @@ async function maybeInstall(
   );
 }
 
-async function loadTypesGenerator(): Promise<TypesGenerator> {
+async function loadTypesGenerator(limits: EngineLimits): Promise<TypesGenerator> {
   const { typesForMigrations } = await import('../types-gen/from-migrations.js');
-  return (migrations, schemas, appliedOn) => typesForMigrations(migrations, { literalUnions: true, schemas, appliedOn });
+  return (migrations, schemas, appliedOn) => typesForMigrations(migrations, { literalUnions: true, schemas, appliedOn, limits });
 }
 
 function withSpinner(generate: TypesGenerator, progress: Progress): TypesGenerator {

@@ -54,11 +54,14 @@ async function runTypes(options: TypesOptions, io: CliIo, signal: AbortSignal): 
   if (!facts.exists) throw new CliError('target', `${options.dir} does not exist`);
   const migrations = await readRepoMigrations(facts);
   const schemas = typeSchemas(facts.supabase.apiSchemas, options.schema ? parseSchemaList(options.schema) : undefined);
-  const model = await (options.dbUrl ? introspectDatabaseUrl(options.dbUrl, schemas) : introspectMigrations(migrations, schemas)).catch(
-    (error: unknown) => {
-      throw isMigrationError(error) ? new CliError('migration', error.message) : error;
-    },
-  );
+  const limits = { statementTimeoutMs: options.statementTimeout * 1000, signal };
+  const model = await (
+    options.dbUrl ? introspectDatabaseUrl(options.dbUrl, schemas, limits) : introspectMigrations(migrations, schemas, limits)
+  ).catch((error: unknown) => {
+    // The signal stopped the engine: that is the error, not the statement it stopped.
+    if (signal.aborted) throw new CliError('cancelled', 'interrupted: nothing was written');
+    throw isMigrationError(error) ? new CliError('migration', error.message) : error;
+  });
   if (signal.aborted) throw new CliError('cancelled', 'interrupted: nothing was written');
 
   const target = outputTarget(options, facts, io.cwd);

@@ -13,7 +13,7 @@
  * rebuilt when missing or unreadable.
  */
 import { createHash } from 'node:crypto';
-import { openAsBlob, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { mkdir, open, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -21,7 +21,8 @@ import { fileURLToPath } from 'node:url';
 import { packageVersion } from '../package-version.js';
 import { packageRoot } from '../package-root.js';
 import { writeFileAtomic } from '../apply/atomic-write.js';
-import { createEmbeddedEngine, type EmbeddedSqlEngine } from './engine.js';
+import { createEmbeddedEngine, QUERY_CANCELED, type EmbeddedEngineOptions, type EmbeddedSqlEngine } from './engine.js';
+import { isSqlError } from './sql-error.js';
 import { loadEmbeddedExtensions } from '../emulation/extensions.js';
 import {
   EMBEDDED_LOGIN_ROLE,
@@ -56,7 +57,11 @@ export interface EngineCacheOptions {
    * `embeddedExtensionsFor`): their modules are loaded when it boots. None by default.
    */
   readonly extensions?: readonly string[];
+  /** The engine's time limit per statement (`--statement-timeout`) and what stops it; see EmbeddedEngineOptions. */
+  readonly limits?: EngineLimits;
 }
+
+export type EngineLimits = Pick<EmbeddedEngineOptions, 'statementTimeoutMs' | 'signal'>;
 
 /** The package's image directory, or null when `$CREATE_SAAS_DB_PACKAGED_IMAGE` is `off`. */
 export function packagedImageDir(env: NodeJS.ProcessEnv = process.env): string | null {
@@ -91,21 +96,23 @@ export async function openPreparedEngine(grants: GrantMode, options: EngineCache
  */
 export async function openStandInWithoutGrantDefaults(options: EngineCacheOptions = {}): Promise<PreparedEngine> {
   const extensions = options.extensions ?? [];
+  const limits = options.limits ?? {};
   // Fails here for a name no engine can load, before an image could be taken for unusable.
   if (extensions.length > 0) await loadEmbeddedExtensions(extensions);
   const packaged = options.packagedImageDir === undefined ? packagedImageDir() : options.packagedImageDir;
   if (packaged) {
     // Never removed when unusable: the package's files are not this code's to change.
-    const engine = await bootFromImage(imageFile(packaged), { removeWhenUnusable: false, extensions });
+    const engine = await bootFromImage(imageFile(packaged), { removeWhenUnusable: false, extensions, limits });
     if (engine) return { engine, source: 'package' };
   }
 
   const file = imageFile(options.cacheDir ?? engineCacheDir());
-  const cached = await bootFromImage(file, { removeWhenUnusable: true, extensions });
+  const cached = await bootFromImage(file, { removeWhenUnusable: true, extensions, limits });
   if (cached) return { engine: cached, source: 'cache' };
-  if (unsaved?.file === file) return { engine: await bootImage(unsaved.image, extensions), source: 'built' };
+  if (unsaved?.file === file) return { engine: await bootImage({ bytes: unsaved.image }, extensions, limits), source: 'built' };
 
-  const built = await buildImage();
+  // The user's limit is for their SQL; the emulation's install keeps the default one.
+  const built = await buildImage({ signal: limits.signal });
   const { image } = built;
   // A cache directory that cannot be written only costs speed.
   await saveImage(image, file)
@@ -116,7 +123,7 @@ export async function openStandInWithoutGrantDefaults(options: EngineCacheOption
   if (extensions.length === 0) return { engine: built.engine, source: 'built' };
   // The engine that built the image has no extension module loaded: boot one that has.
   await built.engine.close();
-  return { engine: await bootImage(image, extensions), source: 'built' };
+  return { engine: await bootImage({ bytes: image }, extensions, limits), source: 'built' };
 }
 
 /**
@@ -138,14 +145,14 @@ export function imageFile(dir: string): string {
 }
 
 /** A fresh engine with the emulation installed but no grant defaults, and its dumped data directory. */
-async function buildImage(): Promise<{ engine: EmbeddedSqlEngine; image: Blob }> {
-  const engine = await freshEngine();
+async function buildImage(limits: EngineLimits = {}): Promise<{ engine: EmbeddedSqlEngine; image: Uint8Array }> {
+  const engine = await freshEngine(limits);
   try {
     await engine.exec(embeddedBootstrapSql());
     await installEmulation(engine, { loginRoles: true });
     // Recycles the WAL the emulation wrote: the image holds what a fresh engine needs, no more.
     await engine.exec('checkpoint');
-    const image = await engine.pglite.dumpDataDir('none');
+    const image = await engine.dumpDataDir();
     await enterUserSession(engine);
     return { engine, image };
   } catch (error) {
@@ -188,7 +195,7 @@ function pgliteVersion(): string {
 /** Boots from a saved image, or returns null (removing the file if asked) when it is not a usable one. */
 async function bootFromImage(
   file: string,
-  { removeWhenUnusable, extensions }: { removeWhenUnusable: boolean; extensions: readonly string[] },
+  { removeWhenUnusable, extensions, limits }: { removeWhenUnusable: boolean; extensions: readonly string[]; limits: EngineLimits },
 ): Promise<EmbeddedSqlEngine | null> {
   const unusable = async (): Promise<null> => {
     if (removeWhenUnusable) await rm(file, { force: true });
@@ -200,15 +207,21 @@ async function bootFromImage(
   if (valid === null) return null;
   if (!valid) return unusable();
   try {
-    // File-backed: the image is not copied into memory before PGlite unpacks it.
-    return await bootImage(await openAsBlob(file), extensions);
-  } catch {
+    // The worker reads the file itself: the image is not copied into memory before PGlite unpacks it.
+    return await bootImage({ file }, extensions, limits);
+  } catch (error) {
+    // Stopped (the time limit, a signal): that says nothing about the image.
+    if (limits.signal?.aborted || (isSqlError(error) && error.code === QUERY_CANCELED)) throw error;
     return unusable();
   }
 }
 
-async function bootImage(image: Blob, extensions: readonly string[]): Promise<EmbeddedSqlEngine> {
-  const engine = await createEmbeddedEngine({ loadDataDir: image, username: EMBEDDED_LOGIN_ROLE, extensions });
+async function bootImage(
+  image: NonNullable<EmbeddedEngineOptions['image']>,
+  extensions: readonly string[],
+  limits: EngineLimits,
+): Promise<EmbeddedSqlEngine> {
+  const engine = await createEmbeddedEngine({ image, username: EMBEDDED_LOGIN_ROLE, extensions, ...limits });
   try {
     await engine.query(`select 'auth.users'::regclass, 'service_role'::regrole`);
     await enterUserSession(engine);
@@ -273,14 +286,15 @@ async function isUncompressedTar(file: string): Promise<boolean | null> {
  * The image this process built when it could not be saved (a cache directory that cannot be
  * written): later engines of the process boot from it instead of running initdb again.
  */
-let unsaved: { readonly file: string; readonly image: Blob } | null = null;
+let unsaved: { readonly file: string; readonly image: Uint8Array } | null = null;
 
-async function freshEngine(): Promise<EmbeddedSqlEngine> {
+async function freshEngine(limits: EngineLimits): Promise<EmbeddedSqlEngine> {
   // Sized for a test database. The data directory holds a whole WAL segment: 1 MB instead of 16
   // makes the image, and each engine's in-memory files, 15 MB smaller. Shared buffers: the
   // default 128 MB are all touched at start, by initdb too.
   const engine = await createEmbeddedEngine({
     initdb: { walSegmentMiB: 1, settings: { shared_buffers: '16MB', min_wal_size: '2MB' } },
+    ...limits,
   });
   try {
     await slimDataDir(engine);
@@ -301,9 +315,9 @@ async function slimDataDir(engine: EmbeddedSqlEngine): Promise<void> {
 }
 
 /** Readers see a whole image or none (see writeFileAtomic). */
-async function saveImage(image: Blob, file: string): Promise<void> {
+async function saveImage(image: Uint8Array, file: string): Promise<void> {
   await mkdir(path.dirname(file), { recursive: true });
-  await writeFileAtomic(file, new Uint8Array(await image.arrayBuffer()));
+  await writeFileAtomic(file, image);
 }
 
 /** Images of other keys in the image's directory (older package or PGlite versions). */

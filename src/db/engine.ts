@@ -1,13 +1,9 @@
 /**
  * One interface over the two databases verify and the tests run on: the embedded engine
- * (PGlite, PostgreSQL compiled to WASM, in memory) and a real server reached by URL.
+ * (PGlite, PostgreSQL compiled to WASM, in memory, in a worker thread: embedded-engine.ts) and a
+ * real server reached by URL.
  */
-import { PGlite } from '@electric-sql/pglite';
-import { pgcrypto } from '@electric-sql/pglite/contrib/pgcrypto';
-import { uuid_ossp } from '@electric-sql/pglite/contrib/uuid_ossp';
-import v8 from 'node:v8';
 import type pg from 'pg';
-import { loadEmbeddedExtensions } from '../emulation/extensions.js';
 import { SqlError, toSqlError } from './sql-error.js';
 
 export interface SqlEngine {
@@ -27,83 +23,13 @@ export interface SqlEngine {
   close(): Promise<void>;
 }
 
-export interface EmbeddedEngineOptions {
-  /** A data directory saved with PGlite's `dumpDataDir()`: boots several times faster than initdb. */
-  loadDataDir?: Blob | File;
-  /** How initdb makes a new data directory (ignored with `loadDataDir`). */
-  initdb?: InitdbOptions;
-  /**
-   * Extensions to load beyond uuid-ossp and pgcrypto, by name (`vector`, `pg_trgm`…; see
-   * `embeddedExtensionsFor`). PGlite takes its extension modules when it starts, so the names
-   * must be known then; an engine booted from an image may load any.
-   */
-  extensions?: readonly string[];
-  /** The role the session logs in as (it must exist); PGlite's default is `postgres`. */
-  username?: string;
-}
-
-export interface InitdbOptions {
-  /** `--wal-segsize`, a power of 2; PostgreSQL's default is 16. */
-  readonly walSegmentMiB?: number;
-  /** Written to postgresql.conf (`-c name=value`), and in force from the first boot. */
-  readonly settings?: Readonly<Record<string, string>>;
-}
-
-function initdbArgs(options: InitdbOptions): string[] {
-  return [
-    ...(options.walSegmentMiB ? [`--wal-segsize=${options.walSegmentMiB}`] : []),
-    ...Object.entries(options.settings ?? {}).flatMap(([name, value]) => ['-c', `${name}=${value}`]),
-  ];
-}
-
-/** The PGlite instance behind an embedded engine, for callers that need to dump its data dir. */
-export interface EmbeddedSqlEngine extends SqlEngine {
-  readonly kind: 'embedded';
-  readonly pglite: PGlite;
-}
-
-/**
- * PostgreSQL's WASM build is large and an engine here lives for a second or two: V8's
- * optimizing tier would compile its hot functions in the background, competing for the CPU and
- * holding the code twice, and finish about when the work is done. The baseline compiler alone
- * measured faster overall and about 90 MiB smaller. Set once, before the first module compiles;
- * it concerns WebAssembly only.
- */
-let wasmTierChosen = false;
-
-function useBaselineWasmCompiler(): void {
-  if (wasmTierChosen) return;
-  wasmTierChosen = true;
-  v8.setFlagsFromString('--liftoff-only');
-}
-
-export async function createEmbeddedEngine(options: EmbeddedEngineOptions = {}): Promise<EmbeddedSqlEngine> {
-  useBaselineWasmCompiler();
-  const extra = options.extensions?.length ? await loadEmbeddedExtensions(options.extensions) : {};
-  const db = await asSqlErrors(() =>
-    PGlite.create({
-      extensions: { ...extra, uuid_ossp, pgcrypto },
-      ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
-      ...(options.initdb ? { initDbStartParams: initdbArgs(options.initdb) } : {}),
-      ...(options.username ? { username: options.username } : {}),
-    }),
-  );
-  return {
-    kind: 'embedded',
-    pglite: db,
-    async exec(sql) {
-      refuseServerPrograms(sql);
-      await asSqlErrors(() => db.exec(sql));
-    },
-    async query<T>(sql: string, params: unknown[] = []) {
-      refuseServerPrograms(sql);
-      return (await asSqlErrors(() => db.query<T>(sql, params))).rows;
-    },
-    async close() {
-      if (!db.closed) await db.close();
-    },
-  };
-}
+export {
+  createEmbeddedEngine,
+  type EmbeddedEngineOptions,
+  type EmbeddedSqlEngine,
+  type EngineStop,
+  type InitdbOptions,
+} from './embedded-engine.js';
 
 /** Connects one client to an existing database; every call runs on that one session. */
 export async function createPostgresEngine(url: string, limits: ServerTimeLimits = {}): Promise<SqlEngine> {
@@ -136,7 +62,7 @@ export async function createPostgresEngine(url: string, limits: ServerTimeLimits
   };
 }
 
-/** How long a server may take; every connection and statement has a limit, so nothing hangs. */
+/** How long a server may take; every connection and statement has a limit, so nothing hangs (the embedded engine's statements too). */
 export interface ServerTimeLimits {
   /** Connecting, authenticating and the startup exchange; default 10 s. */
   readonly connectTimeoutMs?: number;
@@ -231,15 +157,6 @@ export async function connectPostgres(url: string, limits: ServerTimeLimits & { 
     if (/timeout/i.test(message) && !(error as { code?: unknown }).code) {
       throw new SqlError(`no answer from the server within ${connectTimeoutMs / 1000} s (connect timeout)`, '08001', undefined);
     }
-    throw toSqlError(error);
-  }
-}
-
-/** Runs a driver call; its failure comes out as a SqlError, whichever driver raised it. */
-async function asSqlErrors<T>(call: () => Promise<T>): Promise<T> {
-  try {
-    return await call();
-  } catch (error) {
     throw toSqlError(error);
   }
 }

@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { dirInsideTarget, fileFromCwd, repoDir } from './paths.js';
+import { statementTimeoutField } from './time-limits.js';
 import { defineCommand, field, flag, type OptionsOf } from './spec.js';
 import { DEFAULT_TIERS } from '../phase-04/spec.js';
 import { parseTierList, tiersSchema } from './tiers.js';
@@ -38,6 +39,7 @@ export const generateCommand = defineCommand({
     append: field('--append', 'add the migrations after existing ones, in the repo’s naming', flag(false)),
     install: field('--no-install', 'do not run the package manager after adding dependencies', flag(true)),
     types: field('--no-types', 'do not generate the Database types file', flag(true)),
+    statementTimeout: statementTimeoutField(),
     yes: field('-y, --yes', 'no questions: take flags, config and defaults', flag(false)),
     dryRun: field('--dry-run', 'print the plan, write nothing', flag(false)),
     diff: field('--diff', 'show a diff for every file that differs', flag(false)),

@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import { dirInsideTarget, fileFromCwd, repoDir } from './paths.js';
 import { postgresUrl } from './urls.js';
+import { statementTimeoutField } from './time-limits.js';
 import { defineCommand, field, flag, type OptionsOf } from './spec.js';
 
 /** `create-saas-db types [dir] [options]`. */
@@ -32,6 +33,7 @@ export const typesCommand = defineCommand({
       'read the schema from this PostgreSQL database instead of applying the migrations',
       z.optional(postgresUrl()),
     ),
+    statementTimeout: statementTimeoutField(),
     webDir: field('--web-dir <dir>', 'Next.js app directory inside the target (default: detected)', z.optional(dirInsideTarget())),
   },
   helpAfter: '\nExit codes: 0 written or up to date · 1 drift, failed migration or write · 2 bad input · 130 interrupted',

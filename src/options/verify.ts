@@ -2,6 +2,7 @@ import * as z from 'zod/mini';
 import type { PhaseDefinition } from '../verify/phase.js';
 import { findPhase, knownPhaseIds } from '../verify/registry.js';
 import { dirInsideTarget, fileFromCwd, repoDir } from './paths.js';
+import { statementTimeoutField } from './time-limits.js';
 import { postgresUrl } from './urls.js';
 import { defineCommand, field, flag, text, type OptionsOf } from './spec.js';
 
@@ -12,14 +13,6 @@ const phaseId = z.pipe(
     }),
   ),
   z.transform((id: string) => findPhase(id) as PhaseDefinition),
-);
-
-const seconds = z.pipe(
-  z.union([z.string(), z.number()]),
-  z.pipe(
-    z.transform((value: string | number) => Number(value)),
-    z.number().check(z.refine((n) => Number.isFinite(n) && n > 0 && n <= 86_400, 'must be a number of seconds, above 0 and at most 86400')),
-  ),
 );
 
 const checkList = z.pipe(
@@ -46,12 +39,7 @@ export const verifyCommand = defineCommand({
       'run the database checks in a temporary database on this PostgreSQL server (default: embedded engine)',
       z.optional(postgresUrl()),
     ),
-    statementTimeout: field(
-      '--statement-timeout <seconds>',
-      'time limit of each SQL statement; past it the statement is cancelled and reported',
-      z._default(seconds, 30),
-      '30',
-    ),
+    statementTimeout: statementTimeoutField(),
     grants: field(
       '--grants <mode>',
       'Supabase default grants to verify under: legacy, current or both',

@@ -13,7 +13,7 @@
  */
 import path from 'node:path';
 import { applyMigrations, applySqlFile, isMigrationError, type SqlFile } from '../db/apply-migrations.js';
-import { openPreparedEngine } from '../db/engine-cache.js';
+import { openPreparedEngine, type EngineLimits } from '../db/engine-cache.js';
 import { embeddedExtensionsFor } from '../emulation/extensions.js';
 import type { SqlEngine } from '../db/engine.js';
 import { CliError } from '../errors.js';
@@ -37,6 +37,8 @@ export interface PhaseNamesRequest {
   readonly repoMigrations: readonly SqlFile[];
   /** The phase's migrations rendered with the given names. */
   readonly renderPhase: (names: PhaseRoutineNames) => Promise<readonly SqlFile[]>;
+  /** The engine's statement time limit and what stops it. */
+  readonly limits?: EngineLimits | undefined;
 }
 
 /**
@@ -80,7 +82,7 @@ async function resolveOnEngine(
   extensions: readonly string[],
   searched: Searched,
 ): Promise<ResolvedPhaseNames | null> {
-  const { engine } = await openPreparedEngine('current', { extensions });
+  const { engine } = await openPreparedEngine('current', { extensions, limits: request.limits ?? {} });
   try {
     const phase = known ?? (await readPhaseObjects(engine, draft));
     const watched = watchedObjects(phase);

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { detectProject } from '../detect/index.js';
 import { readConfigToml } from '../detect/supabase-dir.js';
+import type { EngineLimits } from '../db/engine-cache.js';
 import type { ProjectFacts } from '../detect/facts.js';
 import { readText } from '../detect/fs-probe.js';
 import { CliError, firstLine } from '../errors.js';
@@ -50,6 +51,8 @@ export interface PrepareRequest {
   readonly generateTypes?: TypesGenerator | undefined;
   /** Facts already detected by the caller (with the same hints), to avoid reading the repo twice. */
   readonly facts?: ProjectFacts | undefined;
+  /** The embedded engine's statement time limit and what stops it (--append's name check). */
+  readonly engineLimits?: EngineLimits | undefined;
 }
 
 export interface Prepared {
@@ -93,6 +96,7 @@ export async function preparePlan(request: PrepareRequest): Promise<Prepared> {
     const { resolvePhaseNames } = await import('./phase-names.js');
     const resolved = await resolvePhaseNames({
       repoMigrations: (await repoMigrations()).map((m) => ({ name: `${layout.migrationsDir}/${m.name}`, sql: m.sql })),
+      limits: request.engineLimits,
       renderPhase: (candidate) =>
         Promise.all(
           migrationArtifacts.map(async (a) => ({ name: a.path, sql: await renderTemplate(a.template, contextFor(false, candidate)) })),

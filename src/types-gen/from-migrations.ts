@@ -1,3 +1,4 @@
+import type { EngineLimits } from '../db/engine-cache.js';
 import type { SqlEngine } from '../db/engine.js';
 import { phaseOwnTypesModel } from '../phase-04/types-model.js';
 import { introspectDatabase } from './introspect.js';
@@ -18,11 +19,13 @@ export interface AppliedMigrations {
 /**
  * The exposed schemas after the migrations ran, in a fresh embedded database over the Supabase
  * stand-in (roles, `auth`, `extensions`), the way `supabase db reset` would leave it. A failing
- * migration rejects with the project's `MigrationError` (file, line, server message).
+ * migration rejects with the project's `MigrationError` (file, line, server message), and so does
+ * one with a statement past `limits.statementTimeoutMs`.
  */
 export async function introspectMigrations(
   migrations: readonly MigrationSource[],
   schemas: readonly string[] = ['public'],
+  limits: EngineLimits = {},
 ): Promise<DatabaseModel> {
   // Loaded on use: a new repo's types need no database (see typesForMigrations).
   const [{ applyMigrations }, { openPreparedEngine }, { embeddedExtensionsFor }] = await Promise.all([
@@ -32,7 +35,7 @@ export async function introspectMigrations(
   ]);
   // Grants do not show in the types; the current (no auto-grant) defaults are the strictest.
   const extensions = embeddedExtensionsFor(migrations.map((m) => m.sql));
-  const { engine } = await openPreparedEngine('current', { extensions });
+  const { engine } = await openPreparedEngine('current', { extensions, limits });
   try {
     await applyMigrations(engine, migrations);
     return await introspectApplied(engine, schemas);
@@ -61,7 +64,11 @@ function holds(applied: AppliedMigrations, migrations: readonly MigrationSource[
  */
 export async function typesForMigrations(
   migrations: readonly MigrationSource[],
-  options: RenderTypesOptions & { readonly schemas?: readonly string[]; readonly appliedOn?: AppliedMigrations | undefined },
+  options: RenderTypesOptions & {
+    readonly schemas?: readonly string[];
+    readonly appliedOn?: AppliedMigrations | undefined;
+    readonly limits?: EngineLimits;
+  },
 ): Promise<string> {
   const schemas = options.schemas ?? ['public'];
   const known = await phaseOwnTypesModel(migrations, schemas);
@@ -70,6 +77,6 @@ export async function typesForMigrations(
     known ??
     (appliedOn && holds(appliedOn, migrations)
       ? await introspectApplied(appliedOn.engine, schemas)
-      : await introspectMigrations(migrations, schemas));
+      : await introspectMigrations(migrations, schemas, options.limits));
   return renderDatabaseTypes(model, options);
 }

@@ -6,8 +6,15 @@ import { renderDatabaseTypes, type RenderTypesOptions } from './render.js';
 export { parseSchemaList, typeSchemas } from './schema-list.js';
 
 /** The schemas of a live database (`--db-url`), read as `supabase gen types --db-url` reads them. */
-export async function introspectDatabaseUrl(url: string, schemas: readonly string[]): Promise<DatabaseModel> {
-  const engine = await createPostgresEngine(url);
+export async function introspectDatabaseUrl(
+  url: string,
+  schemas: readonly string[],
+  limits: { readonly statementTimeoutMs?: number } = {},
+): Promise<DatabaseModel> {
+  const engine = await createPostgresEngine(
+    url,
+    limits.statementTimeoutMs === undefined ? {} : { statementTimeoutMs: limits.statementTimeoutMs },
+  );
   try {
     return await introspectDatabase(engine, schemas);
   } finally {

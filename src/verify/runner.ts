@@ -53,6 +53,7 @@ async function runDatabaseChecks(
   const toRun = checks.filter((c) => !skip.has(c.name));
   // One mode after the other: an embedded engine holds a few hundred MB, and in one thread
   // running modes side by side is no faster.
+  // A statement past the time limit stopped the engine: the modes after it are skipped.
   // A mode that needed a database of its own (a failure, SQL that depends on commits) most
   // likely will in the next mode too.
   let ownDatabase = ctx.facts.supabase.migrations.length >= MIGRATIONS_FOR_OWN_DATABASE;
@@ -60,6 +61,11 @@ async function runDatabaseChecks(
   try {
     for (const mode of toRun.length === 0 ? [] : ctx.options.grants) {
       if (ctx.options.signal?.aborted) break;
+      const stopped = databases.stopReason?.() ?? null;
+      if (stopped !== null) {
+        for (const check of toRun) perCheck.get(check.name)!.push({ mode, ...instant(skipped(stopped)) });
+        continue;
+      }
       const run = await runModeChecks(toRun, ctx, databases, mode, skip, { ownDatabase });
       ownDatabase ||= run.ownDatabase;
       for (const [name, outcome] of run.results) perCheck.get(name)!.push({ mode, ...outcome });

@@ -33,6 +33,8 @@ describe('npm pack', () => {
         'bin/create-saas-db.js',
         'bin/verify-phase.js',
         'dist/cli/create-command.js',
+        // The embedded engine's worker thread: the verify run below applies the migrations there.
+        'dist/db/engine-worker.js',
         'templates/supabase/seed.sql.hbs',
         'templates/web/lib/supabase/client.ts.hbs',
       ]),

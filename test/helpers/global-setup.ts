@@ -11,8 +11,8 @@ import { ADMIN_URL } from './db-postgres.js';
  * on a server without them use a private one (private-postgres.ts).
  */
 export default async function setup(): Promise<void> {
-  // The TypeScript check compiles in a worker thread run from dist/: built from the sources under test.
-  execFileSync(process.execPath, [fileURLToPath(new URL('../../scripts/build-typecheck-worker.mjs', import.meta.url))], {
+  // The TypeScript check and the embedded engine run in worker threads started from dist/: built from the sources under test.
+  execFileSync(process.execPath, [fileURLToPath(new URL('../../scripts/build-workers.mjs', import.meta.url))], {
     stdio: 'inherit',
   });
   const engine = await createPostgresEngine(ADMIN_URL);

@@ -112,6 +112,19 @@ describe('prepared engine images', () => {
     const names = (await readdir(cacheDir)).filter((n) => n !== 'a-file').sort();
     expect(names).toEqual([path.basename(imageFile(cacheDir))]);
   });
+
+  it('keeps the image when the engine booting from it is stopped (a signal), and reports the stop', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'engine-cache-stopped-'));
+    try {
+      await (await openPreparedEngine('current', { cacheDir: dir, packagedImageDir: null })).engine.close();
+      const before = await readFile(imageFile(dir));
+      const stopped = openPreparedEngine('current', { cacheDir: dir, packagedImageDir: null, limits: { signal: AbortSignal.abort() } });
+      await expect(stopped).rejects.toThrow('interrupted: the embedded engine was stopped');
+      expect((await readFile(imageFile(dir))).equals(before)).toBe(true);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
 });
 
 describe('the image shipped with the package', () => {

@@ -17,8 +17,8 @@ export interface ModeRun {
 /**
  * One grant mode's database checks, in phase order, on a fresh database from `databases`; a
  * check whose need did not pass in this mode is skipped. A failure in a session on a shared
- * engine is confirmed on a database of the mode's own, and that run is reported;
- * `ownDatabase` goes there directly.
+ * engine is confirmed on a database of the mode's own, and that run is reported (not one where a
+ * statement ran past the time limit); `ownDatabase` goes there directly.
  */
 export async function runModeChecks(
   checks: readonly DatabaseCheck[],
@@ -30,7 +30,10 @@ export async function runModeChecks(
 ): Promise<ModeRun> {
   const first = await runInSession(checks, ctx, databases, mode, skip, options);
   const failedThere = [...first.results.values()].some((r) => r.value.status === 'fail');
-  if (!first.shared || !failedThere || ctx.options.signal?.aborted) return { results: first.results, ownDatabase: !first.shared };
+  // A statement past the time limit would only run past it again.
+  const stopped = databases.stopReason?.() ?? null;
+  if (!first.shared || !failedThere || stopped !== null || ctx.options.signal?.aborted)
+    return { results: first.results, ownDatabase: !first.shared };
   const confirmed = await runInSession(checks, ctx, databases, mode, skip, { ownDatabase: true });
   return { results: confirmed.results, ownDatabase: true };
 }

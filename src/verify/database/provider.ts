@@ -1,5 +1,5 @@
 import { firstLine } from '../../errors.js';
-import { openPreparedEngine, openStandInWithoutGrantDefaults, resetSession } from '../../db/engine-cache.js';
+import { openPreparedEngine, openStandInWithoutGrantDefaults, resetSession, type EngineLimits } from '../../db/engine-cache.js';
 import { createPostgresEngine, type EmbeddedSqlEngine, type ServerTimeLimits, type SqlEngine } from '../../db/engine.js';
 import { grantModeSql, installEmulation } from '../../emulation/install.js';
 import { startServerRun, type ServerRun } from '../../db/standin-server-roles.js';
@@ -27,7 +27,10 @@ export function databaseProviderFor(options: VerifyOptions, cleanups: Cleanups, 
         options.statementTimeoutMs === undefined ? {} : { statementTimeoutMs: options.statementTimeoutMs },
         options.grants.length,
       )
-    : embeddedProvider(() => repoEmbeddedExtensions(options.root, texts));
+    : embeddedProvider(() => repoEmbeddedExtensions(options.root, texts), {
+        ...(options.statementTimeoutMs === undefined ? {} : { statementTimeoutMs: options.statementTimeoutMs }),
+        signal: options.signal,
+      });
 }
 
 /** Marks the start of a grant mode's transaction; rolling back to it proves the transaction is intact. */
@@ -40,10 +43,19 @@ const MODE_SAVEPOINT = 'verify_grant_mode';
  * ended that transaction itself leaves the engine changed: it is dropped (the next shared
  * session boots a new one). `ownDatabase` boots an engine for the
  * session, as before. Engines load the extension modules `extensionsFor` names (asked once):
- * none for a repo that creates no extension PGlite runs for real.
+ * none for a repo that creates no extension PGlite runs for real. A statement past the time
+ * limit stops its engine; the same SQL would run past it again, so the provider then asks for no
+ * more (`stopReason`).
  */
-export function embeddedProvider(extensionsFor: () => Promise<readonly string[]> = async () => []): DatabaseProvider {
+export function embeddedProvider(
+  extensionsFor: () => Promise<readonly string[]> = async () => [],
+  limits: EngineLimits = {},
+): DatabaseProvider {
   let shared: EmbeddedSqlEngine | null = null;
+  let timedOut: GrantMode | null = null;
+  const noteStop = (engine: EmbeddedSqlEngine, grants: GrantMode) => {
+    if (engine.stopped === 'statement-timeout') timedOut ??= grants;
+  };
   let sharedExtensions = '';
   let sharedInUse = false;
   let repoExtensions: Promise<readonly string[]> | null = null;
@@ -53,8 +65,12 @@ export function embeddedProvider(extensionsFor: () => Promise<readonly string[]>
   return {
     async open(grants: GrantMode, options: OpenOptions = {}): Promise<DatabaseSession> {
       if (options.ownDatabase || sharedInUse) {
-        const { engine } = await openPreparedEngine(grants, { extensions: await engineExtensions(options) });
-        return { engine, grants, url: null, sharedEngine: false, close: () => engine.close() };
+        const { engine } = await openPreparedEngine(grants, { extensions: await engineExtensions(options), limits });
+        const close = () => {
+          noteStop(engine, grants);
+          return engine.close();
+        };
+        return { engine, grants, url: null, sharedEngine: false, close };
       }
       const extensions = await engineExtensions(options);
       if (shared && sharedExtensions !== extensions.join()) {
@@ -62,7 +78,7 @@ export function embeddedProvider(extensionsFor: () => Promise<readonly string[]>
         shared = null;
       }
       sharedExtensions = extensions.join();
-      shared ??= (await openStandInWithoutGrantDefaults({ extensions })).engine;
+      shared ??= (await openStandInWithoutGrantDefaults({ extensions, limits })).engine;
       const engine = shared;
       try {
         await engine.exec(`begin; savepoint ${MODE_SAVEPOINT}; ${grantModeSql(grants)}`);
@@ -79,6 +95,7 @@ export function embeddedProvider(extensionsFor: () => Promise<readonly string[]>
         sharedEngine: true,
         async close() {
           sharedInUse = false;
+          noteStop(engine, grants);
           const intact = await engine.exec(`rollback to savepoint ${MODE_SAVEPOINT}`).then(
             () => true,
             () => false,
@@ -103,6 +120,7 @@ export function embeddedProvider(extensionsFor: () => Promise<readonly string[]>
       await engine?.close().catch(() => undefined);
       return [];
     },
+    stopReason: () => timedOut && `not run: a statement ran past --statement-timeout with ${timedOut} grants`,
   };
 }
 

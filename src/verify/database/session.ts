@@ -47,4 +47,9 @@ export interface DatabaseProvider {
    * repo's SQL or another client changed it), as warnings for the report. Absent: nothing to say.
    */
   serverChanges?(): readonly Finding[];
+  /**
+   * Set when the checks must not go on (a statement ran past the time limit and stopped the
+   * engine): why, as the skip reason of what is left. Absent or null: go on.
+   */
+  stopReason?(): string | null;
 }

@@ -1,0 +1,224 @@
+/**
+ * The embedded engine: PGlite (PostgreSQL compiled to WASM, in memory) in a worker thread of its
+ * own (embedded-worker.ts). This thread forwards the calls, one at a time, and keeps the time
+ * limit: a statement past it, or an abort (SIGINT/SIGTERM), terminates the worker, whatever the
+ * statement does, and the engine is gone.
+ */
+import path from 'node:path';
+import v8 from 'node:v8';
+import { Worker } from 'node:worker_threads';
+import { packageRoot } from '../package-root.js';
+import type { EmbeddedBoot, EmbeddedReply, EmbeddedRequest } from './embedded-worker-messages.js';
+import { DEFAULT_STATEMENT_TIMEOUT_MS, QUERY_CANCELED, refuseServerPrograms, statementTimeoutMessage, type SqlEngine } from './engine.js';
+import { SqlError, toSqlError } from './sql-error.js';
+
+/** The worker script, built by scripts/build.mjs (the tests' global setup builds it too). */
+export const ENGINE_WORKER_FILE = path.join(packageRoot, 'dist', 'db', 'engine-worker.js');
+
+export interface EmbeddedEngineOptions {
+  /**
+   * A data directory saved with `dumpDataDir()`: boots several times faster than initdb. A file
+   * is read by the worker itself, not copied into this thread.
+   */
+  image?: { readonly file: string } | { readonly bytes: Uint8Array };
+  /** How initdb makes a new data directory (ignored with `image`). */
+  initdb?: InitdbOptions;
+  /**
+   * Extensions to load beyond uuid-ossp and pgcrypto, by name (`vector`, `pg_trgm`…; see
+   * `embeddedExtensionsFor`). PGlite takes its extension modules when it starts, so the names
+   * must be known then; an engine booted from an image may load any.
+   */
+  extensions?: readonly string[];
+  /** The role the session logs in as (it must exist); PGlite's default is `postgres`. */
+  username?: string;
+  /** The time limit of each call (`--statement-timeout`); default 30 s. Booting has none. */
+  statementTimeoutMs?: number;
+  /** Aborting it terminates the engine: calls under way and later ones fail. */
+  signal?: AbortSignal | undefined;
+}
+
+export interface InitdbOptions {
+  /** `--wal-segsize`, a power of 2; PostgreSQL's default is 16. */
+  readonly walSegmentMiB?: number;
+  /** Written to postgresql.conf (`-c name=value`), and in force from the first boot. */
+  readonly settings?: Readonly<Record<string, string>>;
+}
+
+/** Why an engine stopped before it was closed. */
+export type EngineStop = 'statement-timeout' | 'interrupted' | 'crashed';
+
+export interface EmbeddedSqlEngine extends SqlEngine {
+  readonly kind: 'embedded';
+  /** The data directory as a tar (`dumpDataDir('none')`), to boot other engines from. */
+  dumpDataDir(): Promise<Uint8Array>;
+  /** Set once the engine stopped otherwise than by `close()`. */
+  readonly stopped: EngineStop | null;
+}
+
+function initdbArgs(options: InitdbOptions): string[] {
+  return [
+    ...(options.walSegmentMiB ? [`--wal-segsize=${options.walSegmentMiB}`] : []),
+    ...Object.entries(options.settings ?? {}).flatMap(([name, value]) => ['-c', `${name}=${value}`]),
+  ];
+}
+
+/**
+ * PostgreSQL's WASM build is large and an engine here lives for a second or two: V8's
+ * optimizing tier would compile its hot functions in the background, competing for the CPU and
+ * holding the code twice, and finish about when the work is done. The baseline compiler alone
+ * measured faster overall and about 90 MiB smaller. V8's flags belong to the process: set here,
+ * before the first worker starts, the flag holds for the workers' WASM. It concerns WebAssembly only.
+ */
+let wasmTierChosen = false;
+
+function useBaselineWasmCompiler(): void {
+  if (wasmTierChosen) return;
+  wasmTierChosen = true;
+  v8.setFlagsFromString('--liftoff-only');
+}
+
+const interruptedError = () => new SqlError('interrupted: the embedded engine was stopped', QUERY_CANCELED, undefined);
+
+export async function createEmbeddedEngine(options: EmbeddedEngineOptions = {}): Promise<EmbeddedSqlEngine> {
+  if (options.signal?.aborted) throw interruptedError();
+  useBaselineWasmCompiler();
+  const limitMs = options.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS;
+  const progress = new SharedArrayBuffer(4);
+  const boot: EmbeddedBoot = {
+    image: options.image ?? null,
+    initdbArgs: options.initdb ? initdbArgs(options.initdb) : [],
+    extensions: options.extensions ?? [],
+    username: options.username ?? null,
+    progress,
+  };
+  const worker = new Worker(ENGINE_WORKER_FILE, { workerData: boot });
+  const thread = new EngineThread(worker, options.signal);
+  try {
+    await thread.answer();
+  } catch (error) {
+    thread.end();
+    throw error;
+  }
+
+  // One call at a time: callers that overlap (Promise.all over checks) are queued here.
+  let queue: Promise<unknown> = Promise.resolve();
+  const call = (request: DistributiveOmit<EmbeddedRequest, 'id'>, sql: string | null): Promise<EmbeddedReply> => {
+    const next = queue.then(() => thread.send(request, sql === null ? null : { ms: limitMs, sql, progress: new Int32Array(progress) }));
+    queue = next.catch(() => undefined);
+    return next;
+  };
+  return {
+    kind: 'embedded',
+    get stopped() {
+      return thread.stopped;
+    },
+    async exec(sql) {
+      refuseServerPrograms(sql);
+      await call({ op: 'exec', sql }, sql);
+    },
+    async query<T>(sql: string, params: unknown[] = []) {
+      refuseServerPrograms(sql);
+      const reply = await call({ op: 'query', sql, params }, sql);
+      return (reply.kind === 'done' ? (reply.rows ?? []) : []) as T[];
+    },
+    async dumpDataDir() {
+      const reply = await call({ op: 'dump' }, null);
+      return reply.kind === 'done' && reply.bytes ? reply.bytes : new Uint8Array();
+    },
+    async close() {
+      if (thread.stopped || thread.closed) return;
+      await call({ op: 'close' }, null).catch(() => undefined);
+      thread.end();
+    },
+  };
+}
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+interface Deadline {
+  readonly ms: number;
+  /** The SQL sent, to say which statement ran past the limit. */
+  readonly sql: string;
+  readonly progress: Int32Array;
+}
+
+/** The worker and the one answer awaited from it. */
+class EngineThread {
+  stopped: EngineStop | null = null;
+  closed = false;
+  private failure: SqlError | null = null;
+  private waiting: { resolve: (reply: EmbeddedReply) => void; reject: (error: SqlError) => void } | null = null;
+  private nextId = 1;
+
+  constructor(
+    private readonly worker: Worker,
+    private readonly signal: AbortSignal | undefined,
+  ) {
+    worker.on('message', (reply: EmbeddedReply) => {
+      const waiting = this.waiting;
+      this.waiting = null;
+      worker.unref();
+      if (reply.kind === 'ready' || reply.kind === 'done') waiting?.resolve(reply);
+      else waiting?.reject(toSqlError(reply.error));
+    });
+    worker.on('error', (error) => this.halt('crashed', new SqlError(`the embedded engine failed: ${error.message}`, undefined, undefined)));
+    worker.on('exit', (code) =>
+      this.halt('crashed', new SqlError(`the embedded engine's thread ended (exit code ${code})`, undefined, undefined)),
+    );
+    signal?.addEventListener('abort', this.onAbort, { once: true });
+  }
+
+  private readonly onAbort = () => this.halt('interrupted', interruptedError());
+
+  /** The next answer (the first: booted). An idle worker does not keep the process alive. */
+  answer(): Promise<EmbeddedReply> {
+    return new Promise((resolve, reject) => {
+      if (this.failure) return reject(this.failure);
+      this.waiting = { resolve, reject };
+      this.worker.ref();
+    });
+  }
+
+  async send(request: DistributiveOmit<EmbeddedRequest, 'id'>, deadline: Deadline | null): Promise<EmbeddedReply> {
+    const answered = this.answer();
+    if (this.failure) return answered;
+    const timer = deadline && setTimeout(() => this.halt('statement-timeout', timeoutError(deadline)), deadline.ms);
+    this.worker.postMessage({ ...request, id: this.nextId++ });
+    try {
+      return await answered;
+    } finally {
+      if (timer) clearTimeout(timer);
+    }
+  }
+
+  /** Stops the worker after `close()` (or a failed boot). */
+  end(): void {
+    this.closed = true;
+    this.failure ??= new SqlError('the embedded engine is closed', undefined, undefined);
+    this.signal?.removeEventListener('abort', this.onAbort);
+    void this.worker.terminate();
+  }
+
+  private halt(reason: EngineStop, error: SqlError): void {
+    if (this.failure) return;
+    this.stopped = reason;
+    this.failure = error;
+    this.signal?.removeEventListener('abort', this.onAbort);
+    void this.worker.terminate();
+    const waiting = this.waiting;
+    this.waiting = null;
+    waiting?.reject(error);
+  }
+}
+
+/**
+ * Past the limit: the statement that was running (its offset noted by the worker) is named by
+ * its first line and located by its position in the SQL sent, as a server error would be.
+ */
+function timeoutError({ ms, sql, progress }: Deadline): SqlError {
+  const offset = Math.min(Math.max(Atomics.load(progress, 0), 0), sql.length);
+  const line = sql.slice(offset).trimStart().split('\n', 1)[0]!.trim();
+  const shown = line.length > 80 ? `${line.slice(0, 77)}...` : line;
+  const position = [...sql.slice(0, offset)].length + 1;
+  return new SqlError(`${statementTimeoutMessage(ms)}: ${shown}`, QUERY_CANCELED, position);
+}

@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { createEmbeddedEngine } from '../../src/db/engine.js';
+import { SqlError } from '../../src/db/sql-error.js';
+
+/** The embedded engine in its worker thread: what the time limit and a signal do to it. */
+describe('the embedded engine', () => {
+  it('past the time limit: the statement that ran is named and located, and the engine is gone', async () => {
+    const engine = await createEmbeddedEngine({ statementTimeoutMs: 1_000 });
+    await engine.exec('create table t (id int)');
+    // Inside a transaction block, as migrations are applied: the statements run one by one.
+    await engine.exec('begin');
+    const script = 'insert into t values (1);\n\n-- then\ndo $$ begin loop end loop; end $$;\nselect 1;';
+    const error = await engine.exec(script).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(SqlError);
+    expect((error as SqlError).code).toBe('57014');
+    expect((error as SqlError).message).toBe(
+      'statement timeout: a statement ran longer than 1 s (--statement-timeout): do $$ begin loop end loop; end $$;',
+    );
+    expect((error as SqlError).lineIn(script)).toBe(4);
+    expect(engine.stopped).toBe('statement-timeout');
+    await expect(engine.query('select 1')).rejects.toThrow('statement timeout');
+    await engine.close();
+  });
+
+  it('inside a transaction, an error keeps its position in the whole script', async () => {
+    const engine = await createEmbeddedEngine();
+    try {
+      await engine.exec('begin');
+      const script = 'select 1;\nselect 2;\nselect nope;';
+      const error = (await engine.exec(script).catch((e: unknown) => e)) as SqlError;
+      expect(error.lineIn(script)).toBe(3);
+      expect(engine.stopped).toBeNull();
+    } finally {
+      await engine.close();
+    }
+  });
+
+  it('an aborted signal stops a statement that never ends', async () => {
+    const controller = new AbortController();
+    const engine = await createEmbeddedEngine({ signal: controller.signal });
+    const running = engine.exec('select pg_sleep(600)');
+    setTimeout(() => controller.abort(), 200);
+    await expect(running).rejects.toThrow('interrupted: the embedded engine was stopped');
+    expect(engine.stopped).toBe('interrupted');
+  });
+
+  it('dumps its data directory as a tar', async () => {
+    const engine = await createEmbeddedEngine();
+    try {
+      const dump = await engine.dumpDataDir();
+      expect(Buffer.from(dump.subarray(257, 262)).toString('latin1')).toBe('ustar');
+    } finally {
+      await engine.close();
+    }
+  });
+});
