@@ -10,7 +10,7 @@
 import { commitDependence } from './commit-dependent.js';
 import type { SqlEngine } from './engine.js';
 import { lineOfPosition, SqlError, toSqlError } from './sql-error.js';
-import { statementsOf } from './split-statements.js';
+import { lineOfOffset, statementsOf } from './split-statements.js';
 import { BATCH_CHARS, statementBatcher } from './statement-batches.js';
 import { unitOfWork } from './transaction.js';
 import { planStatements, type EmulatedExtension, type ScriptPiece } from './extension-substitution.js';
@@ -209,10 +209,4 @@ function lineInStatement(script: string, offset: number, statement: string, erro
   const body = /^do\s+(?:language\s+\w+\s+)?(\$[A-Za-z_0-9]*\$)/i.exec(statement);
   if (blockLine && body) return startLine + lineOfOffset(statement, body[0].length) - 1 + Number(blockLine) - 1;
   return startLine;
-}
-
-function lineOfOffset(text: string, offset: number): number {
-  let line = 1;
-  for (let i = 0; i < offset; i += 1) if (text.charCodeAt(i) === 10) line += 1;
-  return line;
 }

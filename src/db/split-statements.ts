@@ -99,6 +99,13 @@ class AtomicBody {
 
 const isRoutine = (word: string | undefined) => word === 'function' || word === 'procedure';
 
+/** 1-based line of a 0-based offset (UTF-16 units, as statements give them), without copying the text. */
+export function lineOfOffset(text: string, offset: number): number {
+  let line = 1;
+  for (let at = text.indexOf('\n'); at !== -1 && at < offset; at = text.indexOf('\n', at + 1)) line += 1;
+  return line;
+}
+
 function indexOrEnd(text: string, needle: string, from: number): number {
   const at = text.indexOf(needle, from);
   return at === -1 ? text.length : at + needle.length;

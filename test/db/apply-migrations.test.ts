@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyMigrations, isMigrationError, type MigrationError } from '../../src/db/apply-migrations.js';
 import type { SqlEngine } from '../../src/db/engine.js';
 import { lineOfPosition } from '../../src/db/sql-error.js';
-import { splitStatements } from '../../src/db/split-statements.js';
+import { lineOfOffset, splitStatements } from '../../src/db/split-statements.js';
 import { BATCH_CHARS } from '../../src/db/statement-batches.js';
 import { ENGINE_KINDS, openTestDatabase, type TestDatabase } from '../helpers/db-postgres.js';
 
@@ -208,6 +208,15 @@ describe('splitStatements', () => {
       'create function public.g',
       'select 3',
     ]);
+  });
+});
+
+describe('lineOfOffset', () => {
+  it('counts the newlines before an offset', () => {
+    expect(lineOfOffset('a\nb\nc', 0)).toBe(1);
+    expect(lineOfOffset('a\nb\nc', 1)).toBe(1);
+    expect(lineOfOffset('a\nb\nc', 2)).toBe(2);
+    expect(lineOfOffset('a\nb\nc', 4)).toBe(3);
   });
 });
 
