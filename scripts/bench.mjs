@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The commands as a user types them, whole process: wall time (median of N paired runs, each
 // run beside a `node -e 0` in the same loop) and peak RSS (/usr/bin/time). Prints one table.
-//   BENCH_RUNS=N      runs per row (default 7; the 1,000- and 2,000-migration rows take at most 3)
+//   BENCH_RUNS=N      runs per row (default 7; the 1,000-, 2,000-migration and 20 MiB rows take at most 3)
 //   BENCH_DB_URL=…    the PostgreSQL 15 server for the --db-url row (default local, trust)
 //   BENCH_ONLY=a,b    only the rows whose key is listed (keys are printed in the table)
 // Needs `npm run build` first (npm run bench does it).
