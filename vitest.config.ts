@@ -22,6 +22,7 @@ const UNIT = [
   'test/verify/cleanup.test.ts',
   'test/verify/merge-modes.test.ts',
   'test/verify/repo-texts.test.ts',
+  'test/db/statement-batches.test.ts',
   'test/verify/tap.test.ts',
 ];
 const E2E = ['test/e2e/**/*.test.ts'];

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The commands as a user types them, whole process: wall time (median of N paired runs, each
 // run beside a `node -e 0` in the same loop) and peak RSS (/usr/bin/time). Prints one table.
-//   BENCH_RUNS=N      runs per row (default 7; the 1,000- and 2,000-migration rows take at most 3)
+//   BENCH_RUNS=N      runs per row (default 7; the 1,000-, 2,000-migration and 20 MiB rows take at most 3)
 //   BENCH_DB_URL=…    the PostgreSQL 15 server for the --db-url row (default local, trust)
 //   BENCH_ONLY=a,b    only the rows whose key is listed (keys are printed in the table)
 // Needs `npm run build` first (npm run bench does it).
@@ -10,6 +10,7 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } f
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { writeBigMigration } from './big-migration.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const createBin = path.join(root, 'bin', 'create-saas-db.js');
@@ -120,7 +121,7 @@ try {
   });
 
   // Set-up only for the rows asked for: generating and appending take minutes.
-  const repo = wanted('verify-warm', 'verify-cold', 'verify-db-url') ? generated('fresh-repo') : null;
+  const repo = wanted('verify-warm', 'verify-cold', 'verify-db-url', 'verify-20mb', 'verify-20mb-after') ? generated('fresh-repo') : null;
   row('verify-warm', '`verify-phase 04`, fresh repo, warm', { prepare: () => ({ cwd: repo }), args: () => [verifyBin, '04'] });
   row('verify-cold', '`verify-phase 04`, fresh repo, cold (empty cache)', {
     prepare: (i) => ({ cwd: repo, extraEnv: { CREATE_SAAS_DB_CACHE_DIR: path.join(scratch, `cold-cache-${i}`) } }),
@@ -130,6 +131,23 @@ try {
     prepare: () => ({ cwd: repo }),
     args: () => [verifyBin, '04', '--db-url', DB_URL],
   });
+
+  // A 20 MiB user migration (seed-like inserts and a long function, see big-migration.mjs) that
+  // sorts before the phase's migrations, then one that sorts after them.
+  for (const [key, name, where] of [
+    ['verify-20mb', '00000_catalog_seed.sql', 'before'],
+    ['verify-20mb-after', '00003_catalog_seed.sql', 'after'],
+  ]) {
+    if (!wanted(key)) continue;
+    const big = path.join(scratch, key);
+    cpSync(repo, big, { recursive: true });
+    writeBigMigration(path.join(big, 'supabase', 'migrations', name), 20);
+    row(key, `\`verify-phase 04\`, a 20 MiB user migration ${where} the phase's`, {
+      runs: Math.min(RUNS, 3),
+      prepare: () => ({ cwd: big }),
+      args: () => [verifyBin, '04'],
+    });
+  }
 
   for (const count of [150, 1000]) {
     if (!wanted(`append-${count}`, `verify-${count}`, ...(count === 1000 ? ['verify-2000'] : []))) continue;

@@ -10,7 +10,8 @@
 import { commitDependence } from './commit-dependent.js';
 import type { SqlEngine } from './engine.js';
 import { lineOfPosition, SqlError, toSqlError } from './sql-error.js';
-import { splitStatements } from './split-statements.js';
+import { lineOfOffset, statementsOf } from './split-statements.js';
+import { BATCH_CHARS, statementBatcher } from './statement-batches.js';
 import { unitOfWork } from './transaction.js';
 import { planStatements, type EmulatedExtension, type ScriptPiece } from './extension-substitution.js';
 
@@ -75,7 +76,7 @@ export async function applySqlFile(engine: SqlEngine, file: SqlFile): Promise<Ap
   const dependence = engine.insideTransaction ? commitDependence(file.sql) : null;
   if (dependence) throw new NeedsOwnTransactionError(file.name, dependence);
   const plan = await planStatements(engine, file.sql);
-  const pieces: readonly ScriptPiece[] = plan?.pieces ?? [{ kind: 'sql', sql: file.sql, offset: 0 }];
+  const pieces = inBatches(plan?.pieces ?? [{ kind: 'sql', sql: file.sql, offset: 0 }], file.sql.length);
   const identity = await sessionIdentity(engine);
   const failure = await runInTransaction(engine, pieces);
   if (!failure) {
@@ -145,6 +146,15 @@ async function runInTransaction(engine: SqlEngine, pieces: readonly ScriptPiece[
   }
 }
 
+/** A large file's own SQL in batches of whole statements (see statement-batches.ts). */
+function inBatches(pieces: readonly ScriptPiece[], length: number): readonly ScriptPiece[] {
+  if (length <= BATCH_CHARS) return pieces;
+  const batches = statementBatcher();
+  return pieces.flatMap((piece): ScriptPiece[] =>
+    piece.kind === 'sql' ? batches(piece.sql, piece.offset).map((batch) => ({ kind: 'sql' as const, ...batch })) : [piece],
+  );
+}
+
 function runPiece(engine: SqlEngine, piece: ScriptPiece): Promise<void> {
   return piece.kind === 'sql' ? engine.exec(piece.sql) : piece.run(engine);
 }
@@ -172,7 +182,7 @@ async function locateFailingStatement(
     for (const piece of pieces.slice(0, failing)) await runPiece(engine, piece);
     const piece = pieces[failing]!;
     if (piece.kind !== 'sql') return lineOfOffset(script, piece.offset);
-    for (const statement of splitStatements(piece.sql)) {
+    for (const statement of statementsOf(piece.sql)) {
       try {
         await engine.exec(statement.sql);
       } catch (error) {
@@ -199,10 +209,4 @@ function lineInStatement(script: string, offset: number, statement: string, erro
   const body = /^do\s+(?:language\s+\w+\s+)?(\$[A-Za-z_0-9]*\$)/i.exec(statement);
   if (blockLine && body) return startLine + lineOfOffset(statement, body[0].length) - 1 + Number(blockLine) - 1;
   return startLine;
-}
-
-function lineOfOffset(text: string, offset: number): number {
-  let line = 1;
-  for (let i = 0; i < offset; i += 1) if (text.charCodeAt(i) === 10) line += 1;
-  return line;
 }

@@ -3,7 +3,7 @@
  * applies each migration in a transaction of its own: run as one savepoint among others in a
  * longer transaction, such a file could pass or fail where it would not on Supabase.
  */
-import { splitStatements } from './split-statements.js';
+import { statementsOf } from './split-statements.js';
 
 const RULES: readonly { readonly pattern: RegExp; readonly reason: string }[] = [
   { pattern: /^(?:begin|start\s+transaction|commit|end|rollback|abort|prepare\s+transaction)\b/i, reason: 'ends or opens a transaction' },
@@ -21,7 +21,7 @@ const RULES: readonly { readonly pattern: RegExp; readonly reason: string }[] = 
 
 /** Why `sql` needs a transaction of its own, or null when a savepoint behaves the same. */
 export function commitDependence(sql: string): string | null {
-  for (const statement of splitStatements(sql)) {
+  for (const statement of statementsOf(sql)) {
     const rule = RULES.find((r) => r.pattern.test(statement.sql));
     if (rule) return rule.reason;
   }

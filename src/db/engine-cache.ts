@@ -163,7 +163,7 @@ async function buildImage(limits: EngineLimits = {}): Promise<{ engine: Embedded
 
 const IMAGE_PREFIX = 'pglite-standin-';
 /** How `freshEngine` and `slimDataDir` shape the data directory; changing them changes this. */
-const IMAGE_LAYOUT = 'wal-segment-1MB, settings in postgresql.conf, bootstrap user supabase_admin';
+const IMAGE_LAYOUT = 'wal-segment-1MB, wal_level minimal, settings in postgresql.conf, bootstrap user supabase_admin';
 
 let imageKeyCache: string | null = null;
 
@@ -291,9 +291,15 @@ let unsaved: { readonly file: string; readonly image: Uint8Array } | null = null
 async function freshEngine(limits: EngineLimits): Promise<EmbeddedSqlEngine> {
   // Sized for a test database. The data directory holds a whole WAL segment: 1 MB instead of 16
   // makes the image, and each engine's in-memory files, 15 MB smaller. Shared buffers: the
-  // default 128 MB are all touched at start, by initdb too.
+  // default 128 MB are all touched at start, by initdb too. Minimal WAL: the engine is never
+  // replicated or recovered, and PGlite runs no checkpointer, so the WAL of a large migration's
+  // inserts would stay in memory for good; with it, a table created in the running transaction
+  // (every table verify's shared engine makes) writes none.
   const engine = await createEmbeddedEngine({
-    initdb: { walSegmentMiB: 1, settings: { shared_buffers: '16MB', min_wal_size: '2MB' } },
+    initdb: {
+      walSegmentMiB: 1,
+      settings: { shared_buffers: '16MB', min_wal_size: '2MB', wal_level: 'minimal', max_wal_senders: '0' },
+    },
     ...limits,
   });
   try {

@@ -15,7 +15,7 @@
  */
 import type { SqlEngine } from './engine.js';
 import { SqlError, toSqlError } from './sql-error.js';
-import { splitStatements, type ScriptStatement } from './split-statements.js';
+import { statementsOf, type ScriptStatement } from './split-statements.js';
 import { hasTableGrants, runWithTableGrant } from './standin-server-grants.js';
 import { unitOfWork } from './transaction.js';
 import {
@@ -63,13 +63,12 @@ export async function planStatements(engine: SqlEngine, script: string): Promise
   let tableGrants: Promise<boolean> | null = null;
   const granted = (): Promise<boolean> => (tableGrants ??= hasTableGrants(engine));
   let cursor = 0;
-  for (const statement of splitStatements(script)) {
+  for (const statement of statementsOf(script)) {
     const run = await handle(engine, statement, emulated, { elevated, granted });
     if (!run) continue;
     if (statement.offset > cursor) pieces.push({ kind: 'sql', sql: script.slice(cursor, statement.offset), offset: cursor });
     pieces.push({ kind: 'substituted', offset: statement.offset, run });
-    const end = script.indexOf(';', statement.offset + statement.sql.length);
-    cursor = end === -1 ? script.length : end + 1;
+    cursor = statement.end;
   }
   if (pieces.length === 0) return null;
   if (cursor < script.length) pieces.push({ kind: 'sql', sql: script.slice(cursor), offset: cursor });

@@ -1,58 +1,109 @@
 /**
- * Splits a SQL script into top-level statements, each with the offset it starts at. Understands
- * quotes, dollar quoting and comments; used only to locate a failing statement, so a rare
- * construct it splits wrongly (BEGIN ATOMIC bodies) costs a less precise line, nothing more.
+ * Splits a SQL script into top-level statements, each with where it starts and ends. Understands
+ * quotes, dollar quoting, comments, and the semicolons psql does not end a statement at either:
+ * inside parentheses (a rule's actions) and inside the `BEGIN ATOMIC … END` body of a function
+ * or procedure (psql's own heuristic). Used to locate a failing statement and to send a large
+ * file in batches of whole statements.
  */
 export interface ScriptStatement {
   readonly sql: string;
   /** 0-based index of the statement's first character in the script (UTF-16 units). */
   readonly offset: number;
+  /** Index just past the semicolon that ends it (the script's length for a last statement without one). */
+  readonly end: number;
 }
 
 export function splitStatements(script: string): ScriptStatement[] {
-  const statements: ScriptStatement[] = [];
+  return [...statementsOf(script)];
+}
+
+/** The statements one at a time, so a large script is never held as an array of them. */
+export function* statementsOf(script: string): Generator<ScriptStatement> {
   // Index of the statement's first token; comments and blank lines before it are not part of it.
   let start = -1;
+  let parens = 0;
+  let body = new AtomicBody();
   let i = 0;
-  while (i < script.length) {
-    const ch = script[i] ?? '';
-    const next = script[i + 1];
-    if (ch === '-' && next === '-') {
+  const length = script.length;
+  while (i < length) {
+    const ch = script.charCodeAt(i);
+    const next = script.charCodeAt(i + 1);
+    if (ch === DASH && next === DASH) {
       i = indexOrEnd(script, '\n', i + 2);
       continue;
     }
-    if (ch === '/' && next === '*') {
+    if (ch === SLASH && next === STAR) {
       i = skipBlockComment(script, i);
       continue;
     }
-    if (/\s/.test(ch)) {
+    if (isSpace(ch)) {
       i += 1;
       continue;
     }
-    if (ch === ';') {
-      if (start !== -1) statements.push({ sql: script.slice(start, i).trim(), offset: start });
+    if (ch === SEMICOLON && parens === 0 && body.depth === 0) {
+      if (start !== -1) yield { sql: script.slice(start, i).trim(), offset: start, end: i + 1 };
       start = -1;
+      body = new AtomicBody();
       i += 1;
       continue;
     }
     if (start === -1) start = i;
-    if (ch === "'" || ch === '"') {
+    if (ch === QUOTE || ch === DOUBLE_QUOTE) {
       i = skipQuoted(script, i, ch);
-    } else if (ch === '$') {
+    } else if (ch === DOLLAR) {
       DOLLAR_TAG.lastIndex = i;
       const tag = DOLLAR_TAG.exec(script)?.[0];
-      if (tag && !/[A-Za-z0-9_]/.test(script[i - 1] ?? '')) {
+      if (tag && !isIdentifierPart(script.charCodeAt(i - 1))) {
         const close = script.indexOf(tag, i + tag.length);
-        i = close === -1 ? script.length : close + tag.length;
+        i = close === -1 ? length : close + tag.length;
       } else {
         i += 1;
       }
+    } else if (isIdentifierStart(ch) && !isIdentifierPart(script.charCodeAt(i - 1))) {
+      let end = i + 1;
+      while (end < length && isIdentifierPart(script.charCodeAt(end))) end += 1;
+      body.word(script, i, end, parens);
+      i = end;
     } else {
+      if (ch === OPEN_PAREN) parens += 1;
+      else if (ch === CLOSE_PAREN && parens > 0) parens -= 1;
       i += 1;
     }
   }
-  if (start !== -1) statements.push({ sql: script.slice(start).trim(), offset: start });
-  return statements;
+  if (start !== -1) yield { sql: script.slice(start).trim(), offset: start, end: length };
+}
+
+/**
+ * psql's heuristic (psqlscan.l): in a statement that begins CREATE [OR REPLACE] FUNCTION or
+ * PROCEDURE, BEGIN opens a body that its END closes (CASE…END nests inside it), and semicolons
+ * in between belong to the body.
+ */
+class AtomicBody {
+  depth = 0;
+  private readonly head: string[] = [];
+  private routine = false;
+
+  word(script: string, from: number, to: number, parens: number): void {
+    if (this.head.length < 4) {
+      this.head.push(to - from <= 9 ? script.slice(from, to).toLowerCase() : '');
+      const [first, second, third, fourth] = this.head;
+      this.routine = first === 'create' && (isRoutine(second) || (second === 'or' && third === 'replace' && isRoutine(fourth)));
+    }
+    if (!this.routine || parens > 0 || to - from > 5) return;
+    const word = script.slice(from, to).toLowerCase();
+    if (word === 'begin') this.depth += 1;
+    else if (word === 'case' && this.depth > 0) this.depth += 1;
+    else if (word === 'end' && this.depth > 0) this.depth -= 1;
+  }
+}
+
+const isRoutine = (word: string | undefined) => word === 'function' || word === 'procedure';
+
+/** 1-based line of a 0-based offset (UTF-16 units, as statements give them), without copying the text. */
+export function lineOfOffset(text: string, offset: number): number {
+  let line = 1;
+  for (let at = text.indexOf('\n'); at !== -1 && at < offset; at = text.indexOf('\n', at + 1)) line += 1;
+  return line;
 }
 
 function indexOrEnd(text: string, needle: string, from: number): number {
@@ -65,10 +116,12 @@ function skipBlockComment(text: string, from: number): number {
   let depth = 0;
   let i = from;
   while (i < text.length) {
-    if (text.startsWith('/*', i)) {
+    const ch = text.charCodeAt(i);
+    const next = text.charCodeAt(i + 1);
+    if (ch === SLASH && next === STAR) {
       depth += 1;
       i += 2;
-    } else if (text.startsWith('*/', i)) {
+    } else if (ch === STAR && next === SLASH) {
       depth -= 1;
       i += 2;
       if (depth === 0) return i;
@@ -80,14 +133,16 @@ function skipBlockComment(text: string, from: number): number {
 }
 
 /** A doubled quote escapes itself; backslash escapes (E'…') are handled by skipping the next char. */
-function skipQuoted(text: string, from: number, quote: string): number {
-  const escapes = quote === "'" && /[eE]/.test(text[from - 1] ?? '') && !/[A-Za-z0-9_]/.test(text[from - 2] ?? '');
+function skipQuoted(text: string, from: number, quote: number): number {
+  const prefix = text.charCodeAt(from - 1);
+  const escapes = quote === QUOTE && (prefix === 0x45 || prefix === 0x65) && !isIdentifierPart(text.charCodeAt(from - 2));
   let i = from + 1;
   while (i < text.length) {
-    if (escapes && text[i] === '\\') {
+    const ch = text.charCodeAt(i);
+    if (escapes && ch === BACKSLASH) {
       i += 2;
-    } else if (text[i] === quote) {
-      if (text[i + 1] === quote) i += 2;
+    } else if (ch === quote) {
+      if (text.charCodeAt(i + 1) === quote) i += 2;
       else return i + 1;
     } else {
       i += 1;
@@ -98,3 +153,29 @@ function skipQuoted(text: string, from: number, quote: string): number {
 
 /** A dollar-quote tag (`$$`, `$body$`) where `lastIndex` points; sticky, so the script is not copied. */
 const DOLLAR_TAG = /\$([A-Za-z_][A-Za-z0-9_]*)?\$/y;
+
+const DASH = 0x2d;
+const SLASH = 0x2f;
+const STAR = 0x2a;
+const SEMICOLON = 0x3b;
+const QUOTE = 0x27;
+const DOUBLE_QUOTE = 0x22;
+const DOLLAR = 0x24;
+const BACKSLASH = 0x5c;
+const OPEN_PAREN = 0x28;
+const CLOSE_PAREN = 0x29;
+
+/** PostgreSQL's whitespace (scan.l): space, tab, newline, carriage return, form feed, vertical tab. */
+function isSpace(ch: number): boolean {
+  return ch === 0x20 || (ch >= 0x09 && ch <= 0x0d);
+}
+
+/** Letters, `_` and any non-ASCII character start an identifier (scan.l's ident_start). */
+function isIdentifierStart(ch: number): boolean {
+  return (ch >= 0x61 && ch <= 0x7a) || (ch >= 0x41 && ch <= 0x5a) || ch === 0x5f || ch >= 0x80;
+}
+
+/** ident_cont: digits and `$` too (NaN, before the script's start, is not one). */
+function isIdentifierPart(ch: number): boolean {
+  return isIdentifierStart(ch) || (ch >= 0x30 && ch <= 0x39) || ch === DOLLAR;
+}

@@ -8,7 +8,7 @@ import type { Extension } from '@electric-sql/pglite';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { packageRoot } from '../package-root.js';
-import { splitStatements } from '../db/split-statements.js';
+import { statementsOf } from '../db/split-statements.js';
 
 /** How the embedded engine provides an extension. */
 export type ExtensionSupport =
@@ -175,7 +175,7 @@ const OTHER = new RegExp(String.raw`^(?:alter\s+extension|comment\s+on\s+extensi
 export function extensionStatements(script: string): ExtensionStatement[] {
   if (!MENTIONS_EXTENSION.test(script)) return [];
   const found: ExtensionStatement[] = [];
-  for (const { sql, offset } of splitStatements(script)) {
+  for (const { sql, offset } of statementsOf(script)) {
     const statement = extensionStatement(sql, offset);
     if (statement) found.push(statement);
   }

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyMigrations, isMigrationError, type MigrationError } from '../../src/db/apply-migrations.js';
 import type { SqlEngine } from '../../src/db/engine.js';
 import { lineOfPosition } from '../../src/db/sql-error.js';
-import { splitStatements } from '../../src/db/split-statements.js';
+import { lineOfOffset, splitStatements } from '../../src/db/split-statements.js';
+import { BATCH_CHARS } from '../../src/db/statement-batches.js';
 import { ENGINE_KINDS, openTestDatabase, type TestDatabase } from '../helpers/db-postgres.js';
 
 async function failure(engine: SqlEngine, files: { name: string; sql: string }[]): Promise<MigrationError> {
@@ -12,6 +13,34 @@ async function failure(engine: SqlEngine, files: { name: string; sql: string }[]
   );
   if (!isMigrationError(error)) throw new Error(`expected a MigrationError, got ${String(error)}`);
   return error;
+}
+
+/**
+ * A migration past two batches: a table, a function whose dollar-quoted body holds semicolons,
+ * inserts of 100 rows each, and `inserted` where the caller wants it, about `at` into the file.
+ */
+function largeMigration(table: string, inserted: readonly string[] = [], at = 0.5): { sql: string; lineOf: (text: string) => number } {
+  const lines = [
+    `create table public.${table} (id int primary key, note text check (note <> 'bad'));`,
+    `create function public.${table}_semis() returns text language plpgsql as $fn$`,
+    'begin',
+    "  return 'one; two;';",
+    'end;',
+    '$fn$;',
+  ];
+  const before = Math.floor((BATCH_CHARS * 2.5 * at) / 3000);
+  const after = Math.ceil((BATCH_CHARS * 2.5) / 3000) - before;
+  let id = 0;
+  const insert = () => {
+    const rows = Array.from({ length: 100 }, () => `(${++id}, 'row; ${id}')`);
+    lines.push(`insert into public.${table} values`, `  ${rows.join(',\n  ')};`);
+  };
+  for (let i = 0; i < before; i++) insert();
+  lines.push(...inserted);
+  for (let i = 0; i < after; i++) insert();
+  lines.push(`create table public.${table}_probe as select length(current_query()) as sent, public.${table}_semis() as semis;`);
+  const sql = lines.join('\n');
+  return { sql, lineOf: (text) => sql.slice(0, sql.indexOf(text)).split('\n').length };
 }
 
 async function tableExists(engine: SqlEngine, name: string): Promise<boolean> {
@@ -78,6 +107,61 @@ describe.each(ENGINE_KINDS)('applyMigrations on %s', (kind) => {
     expect(error.line).toBe(5);
   });
 
+  it('sends a large file in batches of whole statements, with the same result as one script', async () => {
+    const { sql } = largeMigration('batched');
+    expect(sql.length).toBeGreaterThan(BATCH_CHARS * 2);
+    await applyMigrations(db.engine, [{ name: 'big.sql', sql }]);
+    const [row] = await db.engine.query<{ n: number; sent: number; semis: string }>(
+      'select (select count(*)::int from public.batched) as n, sent, semis from public.batched_probe',
+    );
+    expect(row!.n).toBe(Math.ceil((BATCH_CHARS * 2.5) / 3000) * 100);
+    expect(row!.semis).toBe('one; two;');
+    // The last statement ran in a query of its own batch, not in the whole file.
+    expect(row!.sent).toBeLessThan(BATCH_CHARS + 10_000);
+  });
+
+  it('reports a syntax error in the middle of a later batch at the line one script gives', async () => {
+    const { sql, lineOf } = largeMigration('syntax_batches', ['select 1;', 'selec 2;', 'select 3;'], 0.7);
+    const error = await failure(db.engine, [{ name: 'big.sql', sql }]);
+    expect(error.sqlError.code).toBe('42601');
+    expect(error.line).toBe(lineOf('selec 2;'));
+    await db.engine.exec('begin');
+    const whole = await db.engine.exec(sql).then(
+      () => null,
+      (e: unknown) => e as MigrationError['sqlError'],
+    );
+    await db.engine.exec('rollback');
+    expect(whole?.lineIn(sql)).toBe(error.line);
+    expect(await tableExists(db.engine, 'public.syntax_batches')).toBe(false);
+  });
+
+  it('locates an execution error in the middle of a later batch, and rolls the whole file back', async () => {
+    const { sql, lineOf } = largeMigration(
+      'checked_batches',
+      ['insert into public.checked_batches values', "  (-1, 'ok'),", "  (-2, 'bad');"],
+      0.7,
+    );
+    const error = await failure(db.engine, [{ name: 'big.sql', sql }]);
+    expect(error.sqlError.code).toBe('23514');
+    expect(error.line).toBe(lineOf('insert into public.checked_batches values\n  (-1'));
+    expect(await tableExists(db.engine, 'public.checked_batches')).toBe(false);
+  });
+
+  it('points into a DO block in a later batch at the PL/pgSQL line that failed', async () => {
+    const block = [
+      'do $block$',
+      'begin',
+      "  insert into public.do_batches values (-1, 'in block; still');",
+      '  perform 1 / 0;',
+      'end',
+      '$block$;',
+    ];
+    const { sql, lineOf } = largeMigration('do_batches', block, 0.9);
+    const error = await failure(db.engine, [{ name: 'big.sql', sql }]);
+    expect(error.sqlError.code).toBe('22012');
+    expect(error.line).toBe(lineOf('  perform 1 / 0;'));
+  });
+
   it('counts lines of a position inside a later statement', async () => {
     const error = await failure(db.engine, [{ name: 'col.sql', sql: 'select 1;\nselect\n  nope_column\nfrom pg_class;' }]);
     expect(error.line).toBe(3);
@@ -99,12 +183,40 @@ describe('splitStatements', () => {
     expect(statements).toEqual(['select \'a;b\', "x;y" from t', 'do $body$ begin perform 1; end $body$', "select E'it\\'s;'", 'select 2']);
   });
 
-  it('gives each statement its offset in the script', () => {
+  it('gives each statement its offset in the script, and where its semicolon ends it', () => {
     const script = 'select 1;\n\n  select 2';
     expect(splitStatements(script)).toEqual([
-      { sql: 'select 1', offset: 0 },
-      { sql: 'select 2', offset: 13 },
+      { sql: 'select 1', offset: 0, end: 9 },
+      { sql: 'select 2', offset: 13, end: 21 },
     ]);
+  });
+
+  it("keeps a BEGIN ATOMIC body's and a rule's semicolons inside their statement, as psql does", () => {
+    const script = [
+      'create or replace function public.f() returns int language sql',
+      'begin atomic',
+      '  select case when true then 1 end;',
+      '  select 2;',
+      'end;',
+      'create rule r as on insert to public.t do also (insert into public.u values (1); insert into public.u values (2));',
+      "create function public.g() returns int language sql as 'select 1; select 2';",
+      'select 3',
+    ].join('\n');
+    expect(splitStatements(script).map((s) => s.sql.split('\n')[0]!.slice(0, 24))).toEqual([
+      'create or replace functi',
+      'create rule r as on inse',
+      'create function public.g',
+      'select 3',
+    ]);
+  });
+});
+
+describe('lineOfOffset', () => {
+  it('counts the newlines before an offset', () => {
+    expect(lineOfOffset('a\nb\nc', 0)).toBe(1);
+    expect(lineOfOffset('a\nb\nc', 1)).toBe(1);
+    expect(lineOfOffset('a\nb\nc', 2)).toBe(2);
+    expect(lineOfOffset('a\nb\nc', 4)).toBe(3);
   });
 });
 

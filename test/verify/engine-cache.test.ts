@@ -85,6 +85,21 @@ describe('prepared engine images', () => {
     await again.engine.close();
   });
 
+  it('writes no WAL for the rows of a table created in the running transaction', async () => {
+    const prepared = await openStandInWithoutGrantDefaults({ cacheDir, packagedImageDir: null });
+    await withEngine(prepared, async (engine) => {
+      const lsn = async () => (await engine.query<{ lsn: string }>('select pg_current_wal_lsn()::text as lsn'))[0]!.lsn;
+      await engine.exec('begin');
+      const before = await lsn();
+      await engine.exec(`create table public.filled (id int, note text);
+        insert into public.filled select n, repeat('x', 200) from generate_series(1, 20000) as n`);
+      const [row] = await engine.query<{ bytes: number }>(`select pg_wal_lsn_diff(pg_current_wal_lsn(), $1)::int as bytes`, [before]);
+      await engine.exec('rollback');
+      // The rows are 4 MB; the table's creation alone is logged.
+      expect(row!.bytes).toBeLessThan(256 * 1024);
+    });
+  });
+
   it('rebuilds over a truncated image', async () => {
     const file = imageFile(cacheDir);
     const whole = await readFile(file);

@@ -1,6 +1,7 @@
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { embeddedExtensionsFor, extensionStatements } from '../../emulation/extensions.js';
+import { lineOfOffset } from '../../db/split-statements.js';
 import { repoTexts, type RepoTexts } from '../repo-texts.js';
 
 interface RepoScript {
@@ -45,7 +46,7 @@ export async function repoCreatedExtensions(root: string, texts: RepoTexts = rep
   for (const { file, sql } of await repoScripts(root, texts)) {
     for (const statement of extensionStatements(sql)) {
       if (statement.action !== 'create' || found.has(statement.name)) continue;
-      found.set(statement.name, { name: statement.name, file, line: sql.slice(0, statement.offset).split('\n').length });
+      found.set(statement.name, { name: statement.name, file, line: lineOfOffset(sql, statement.offset) });
     }
   }
   return [...found.values()];

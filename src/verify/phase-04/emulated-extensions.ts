@@ -1,4 +1,5 @@
 import type { SqlFile } from '../../db/apply-migrations.js';
+import { lineOfOffset } from '../../db/split-statements.js';
 import { EMULATED_LABEL, extensionStatements, type EmulatedExtension } from '../../emulation/extensions.js';
 import type { Finding } from '../types.js';
 
@@ -19,7 +20,7 @@ export function emulatedExtensionNotes(emulated: readonly EmulatedExtension[], f
 function whereCreated(name: string, files: readonly SqlFile[]): { file: string; line: number } | undefined {
   for (const file of files) {
     const statement = extensionStatements(file.sql).find((s) => s.action === 'create' && s.name === name);
-    if (statement) return { file: file.name, line: file.sql.slice(0, statement.offset).split('\n').length };
+    if (statement) return { file: file.name, line: lineOfOffset(file.sql, statement.offset) };
   }
   return undefined;
 }
