@@ -20,6 +20,7 @@ const UNIT = [
   'test/types-gen/doc.test.ts',
   'test/typecheck/fs-observations.test.ts',
   'test/verify/cleanup.test.ts',
+  'test/verify/code-text.test.ts',
   'test/verify/merge-modes.test.ts',
   'test/verify/repo-texts.test.ts',
   'test/db/statement-batches.test.ts',

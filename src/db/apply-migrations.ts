@@ -7,6 +7,9 @@
  * created through their stand-in (see emulation/extensions.ts): the `create extension` statement
  * is replaced by the stand-in's SQL, and the result names them so reports can say so.
  */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { packageRoot } from '../package-root.js';
 import { commitDependence } from './commit-dependent.js';
 import type { SqlEngine } from './engine.js';
 import { lineOfPosition, SqlError, toSqlError } from './sql-error.js';
@@ -63,8 +66,9 @@ export interface ApplyResult {
 
 export async function applyMigrations(engine: SqlEngine, files: readonly SqlFile[]): Promise<ApplyResult> {
   const emulated = new Map<string, EmulatedExtension>();
+  const apply = await fileApplier(engine);
   for (const file of files) {
-    for (const extension of (await applySqlFile(engine, file)).emulatedExtensions) {
+    for (const extension of (await apply(file)).emulatedExtensions) {
       if (!emulated.has(extension.name)) emulated.set(extension.name, extension);
     }
   }
@@ -73,16 +77,26 @@ export async function applyMigrations(engine: SqlEngine, files: readonly SqlFile
 
 /** One file in one transaction (also how seed.sql is applied). */
 export async function applySqlFile(engine: SqlEngine, file: SqlFile): Promise<ApplyResult> {
+  return (await fileApplier(engine))(file);
+}
+
+/**
+ * Applies files one at a time, each as applySqlFile does, for a caller with work between them.
+ * A file that changes the session's role fails: every file starts as the session is now.
+ */
+export async function fileApplier(engine: SqlEngine): Promise<(file: SqlFile) => Promise<ApplyResult>> {
+  const identity = await sessionIdentity(engine);
+  return (file) => applyFile(engine, file, identity);
+}
+
+async function applyFile(engine: SqlEngine, file: SqlFile, identity: SessionIdentity): Promise<ApplyResult> {
   const dependence = engine.insideTransaction ? commitDependence(file.sql) : null;
   if (dependence) throw new NeedsOwnTransactionError(file.name, dependence);
   const plan = await planStatements(engine, file.sql);
   const pieces = inBatches(plan?.pieces ?? [{ kind: 'sql', sql: file.sql, offset: 0 }], file.sql.length);
-  const identity = await sessionIdentity(engine);
-  const failure = await runInTransaction(engine, pieces);
-  if (!failure) {
-    await requireSameIdentity(engine, file, identity);
-    return { emulatedExtensions: plan?.emulated ?? [] };
-  }
+  const failure = await runInTransaction(engine, pieces, identityGuard(identity));
+  if (!failure) return { emulatedExtensions: plan?.emulated ?? [] };
+  if (failure.identityChanged) throw await identityChanged(engine, file, identity, failure.error);
   const { error, index } = failure;
   const piece = pieces[index]!;
   const line =
@@ -102,18 +116,38 @@ async function sessionIdentity(engine: SqlEngine): Promise<SessionIdentity> {
   return row!;
 }
 
+// Without its comments: the engine parses what it is sent, once per file.
+const IDENTITY_GUARD_SQL = readFileSync(path.join(packageRoot, 'resources', 'db', 'identity-guard.sql'), 'utf8').replace(/^--.*\n/gm, '');
+/** The SQLSTATE identity-guard.sql raises. */
+const IDENTITY_CHANGED = 'CS001';
+
+/** The statement that fails a file's transaction when the file leaves the session as other roles than `identity`. */
+function identityGuard(identity: SessionIdentity): string {
+  return IDENTITY_GUARD_SQL.replace(':session_name', () => literalInDollarQuotes(identity.session)).replace(':current_name', () =>
+    literalInDollarQuotes(identity.current),
+  );
+}
+
+/** A string literal that cannot end the dollar-quoted body it is written in: `$` is spelled pg_catalog.chr(36). */
+function literalInDollarQuotes(value: string): string {
+  return `'${value.replaceAll("'", "''").replaceAll('$', "' || pg_catalog.chr(36) || '")}'`;
+}
+
 /**
  * A file must leave the session as the role it started as (postgres on the embedded engine): on
  * a project a migration cannot become another session user, and a role it sets and keeps would
- * run the files after it. The session is put back, and the file fails.
+ * run the files after it. Its transaction rolled back, which undid the roles it set; one that
+ * committed on its own is put back here. The file fails.
  */
-async function requireSameIdentity(engine: SqlEngine, file: SqlFile, before: SessionIdentity): Promise<void> {
-  const after = await sessionIdentity(engine);
-  if (after.session === before.session && after.current === before.current) return;
+async function identityChanged(engine: SqlEngine, file: SqlFile, before: SessionIdentity, error: SqlError): Promise<MigrationError> {
+  const [session, current] = JSON.parse(error.detail ?? '[]') as [string?, string?];
+  const after = await sessionIdentity(engine).catch(() => before);
   if (after.session !== before.session) await engine.exec(`set session authorization ${quoteIdent(before.session)}`).catch(() => undefined);
-  await engine.exec(before.current === before.session ? 'reset role' : `set role ${quoteIdent(before.current)}`).catch(() => undefined);
-  const now = after.session === after.current ? after.session : `${after.current} (session user ${after.session})`;
-  throw new MigrationError(
+  if (after.current !== before.current || after.session !== before.session) {
+    await engine.exec(before.current === before.session ? 'reset role' : `set role ${quoteIdent(before.current)}`).catch(() => undefined);
+  }
+  const now = session === current ? session : `${current} (session user ${session})`;
+  return new MigrationError(
     file.name,
     undefined,
     new SqlError(
@@ -130,19 +164,29 @@ function quoteIdent(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;
 }
 
-/** Runs the pieces in one transaction; returns the error and the piece that raised it, rolled back. */
-async function runInTransaction(engine: SqlEngine, pieces: readonly ScriptPiece[]): Promise<{ error: SqlError; index: number } | null> {
+/**
+ * Runs the pieces in one transaction, which `guard` ends with before it commits (in the same
+ * round trip); returns the error and the piece that raised it, rolled back.
+ */
+async function runInTransaction(
+  engine: SqlEngine,
+  pieces: readonly ScriptPiece[],
+  guard: string,
+): Promise<{ error: SqlError; index: number; identityChanged: boolean } | null> {
   const unit = unitOfWork(engine);
   await engine.exec(unit.begin);
   let index = 0;
+  let ending = false;
   try {
     for (; index < pieces.length; index += 1) await runPiece(engine, pieces[index]!);
     index = pieces.length - 1;
-    await engine.exec(unit.commit);
+    ending = true;
+    await engine.exec(`${guard};\n${unit.commit}`);
     return null;
   } catch (error) {
     await engine.exec(unit.rollback).catch(() => {});
-    return { error: toSqlError(error), index };
+    const sqlError = toSqlError(error);
+    return { error: sqlError, index, identityChanged: ending && sqlError.code === IDENTITY_CHANGED };
   }
 }
 

@@ -163,7 +163,7 @@ async function buildImage(limits: EngineLimits = {}): Promise<{ engine: Embedded
 
 const IMAGE_PREFIX = 'pglite-standin-';
 /** How `freshEngine` and `slimDataDir` shape the data directory; changing them changes this. */
-const IMAGE_LAYOUT = 'wal-segment-1MB, wal_level minimal, settings in postgresql.conf, bootstrap user supabase_admin';
+const IMAGE_LAYOUT = 'wal-segment-1MB, wal_level minimal, WAL not recycled, settings in postgresql.conf, bootstrap user supabase_admin';
 
 let imageKeyCache: string | null = null;
 
@@ -294,11 +294,19 @@ async function freshEngine(limits: EngineLimits): Promise<EmbeddedSqlEngine> {
   // default 128 MB are all touched at start, by initdb too. Minimal WAL: the engine is never
   // replicated or recovered, and PGlite runs no checkpointer, so the WAL of a large migration's
   // inserts would stay in memory for good; with it, a table created in the running transaction
-  // (every table verify's shared engine makes) writes none.
+  // (every table verify's shared engine makes) writes none. Segments a checkpoint frees are
+  // removed, not kept for reuse: kept, the emulation's install left six in the image (6 of its
+  // 17 MB, each unpacked by every boot); a segment an engine needs later is made then.
   const engine = await createEmbeddedEngine({
     initdb: {
       walSegmentMiB: 1,
-      settings: { shared_buffers: '16MB', min_wal_size: '2MB', wal_level: 'minimal', max_wal_senders: '0' },
+      settings: {
+        shared_buffers: '16MB',
+        min_wal_size: '2MB',
+        wal_level: 'minimal',
+        max_wal_senders: '0',
+        wal_recycle: 'off',
+      },
     },
     ...limits,
   });

@@ -12,7 +12,7 @@
  *   migrations a second time.
  */
 import path from 'node:path';
-import { applyMigrations, applySqlFile, isMigrationError, type SqlFile } from '../db/apply-migrations.js';
+import { applyMigrations, fileApplier, isMigrationError, type SqlFile } from '../db/apply-migrations.js';
 import { openPreparedEngine, type EngineLimits } from '../db/engine-cache.js';
 import { embeddedExtensionsFor } from '../emulation/extensions.js';
 import type { SqlEngine } from '../db/engine.js';
@@ -185,11 +185,12 @@ async function applyRepoMigrations(
     (await namedObjects(engine, watched.idents)).filter((o) => watched.keys.has(o.key) && !baseline.has(o.key) && !owners.has(o.key));
   // Whether the catalog was searched after the previous file (or, for the first, is the baseline).
   let searchedBefore = true;
+  const apply = await fileApplier(engine);
   for (const file of files) {
     const search = searched === 'every file' || watched.namedBy(file.sql);
     if (search && !searchedBefore && (await appeared()).length > 0) return null;
     try {
-      await applySqlFile(engine, file);
+      await apply(file);
     } catch (error) {
       if (!isMigrationError(error)) throw error;
       throw new CliError('migration', `${error.message} (your migration fails on the Supabase emulation; nothing was written)`, [

@@ -162,6 +162,20 @@ describe.each(ENGINE_KINDS)('applyMigrations on %s', (kind) => {
     expect(error.line).toBe(lineOf('  perform 1 / 0;'));
   });
 
+  it('fails a file that leaves the session as another role: nothing of it remains, the files after it run as before', async () => {
+    const [before] = await db.engine.query<{ role: string }>('select current_user::text as role');
+    const error = await failure(db.engine, [
+      { name: 'first.sql', sql: 'create table public.before_role (id int);' },
+      { name: 'role.sql', sql: 'create table public.left_as_role (id int);\ncreate role apply_left_role;\nset role apply_left_role;' },
+    ]);
+    expect(error.file).toBe('role.sql');
+    expect(error.message).toMatch(/^role\.sql: the file leaves the session as apply_left_role \(session user \w+\), not \w+/);
+    expect(await tableExists(db.engine, 'public.before_role')).toBe(true);
+    expect(await tableExists(db.engine, 'public.left_as_role')).toBe(false);
+    expect(await db.engine.query('select 1 from pg_roles where rolname = $1', ['apply_left_role'])).toEqual([]);
+    expect(await db.engine.query<{ role: string }>('select current_user::text as role')).toEqual([before]);
+  });
+
   it('counts lines of a position inside a later statement', async () => {
     const error = await failure(db.engine, [{ name: 'col.sql', sql: 'select 1;\nselect\n  nope_column\nfrom pg_class;' }]);
     expect(error.line).toBe(3);

@@ -54,6 +54,17 @@ describe('prepared engine images', () => {
     expect(await withEngine(current, newTablesGrantedToAnon)).toBe(false);
   });
 
+  it('holds one WAL segment, not the segments recycled for later use, and an engine from it writes many more', async () => {
+    const segments = tarEntries(await readFile(imageFile(cacheDir))).filter((name) => /(^|\/)pg_wal\/[0-9A-F]{24}$/.test(name));
+    expect(segments).toHaveLength(1);
+    const booted = await openPreparedEngine('legacy', { cacheDir, packagedImageDir: null });
+    await withEngine(booted, async (engine) => {
+      await engine.exec('create table public.wal_filler as select n, repeat(md5(n::text), 4) as pad from generate_series(1, 40000) n');
+      const [row] = await engine.query<{ n: number }>('select count(*)::int as n from public.wal_filler');
+      expect(row!.n).toBe(40000);
+    });
+  });
+
   it('boots the stand-in without default privileges, for a grant mode set per transaction', async () => {
     const bare = await openStandInWithoutGrantDefaults({ cacheDir, packagedImageDir: null });
     expect(bare.source).toBe('cache');
@@ -187,3 +198,18 @@ describe('engineCacheDir', () => {
     expect(engineCacheDir({})).toBe(path.join(os.homedir(), '.cache', 'create-saas-db'));
   });
 });
+
+/** The names of the entries in a ustar archive. */
+function tarEntries(tar: Buffer): string[] {
+  const names: string[] = [];
+  for (let at = 0; at + 512 <= tar.length;) {
+    const header = tar.subarray(at, at + 512);
+    const name = header.subarray(0, 100).toString('utf8').replace(/\0.*$/s, '');
+    if (!name) break;
+    const prefix = header.subarray(345, 500).toString('utf8').replace(/\0.*$/s, '');
+    names.push(prefix ? `${prefix}/${name}` : name);
+    const size = parseInt(header.subarray(124, 136).toString('latin1').replace(/\0.*$/s, '').trim() || '0', 8);
+    at += 512 + Math.ceil(size / 512) * 512;
+  }
+  return names;
+}

@@ -5,7 +5,7 @@ import { isDirectory, isFile, readText } from '../../detect/fs-probe.js';
 import { phaseMigrationNames } from '../../phase-04/inventory.js';
 import { SPEC_WEB_MODULES } from '../../phase-04/layout.js';
 import { PHASE_TABLES } from '../../phase-04/spec.js';
-import { exportedNames } from './module-exports.js';
+import { exportedNames, exportedNamesText } from './module-exports.js';
 import { loadTypeScript, sessionRefreshOf, type SessionRefresh } from './session-refresh.js';
 import { failIfAny, plural } from '../outcome.js';
 import type { RepoCheck } from '../phase.js';
@@ -52,20 +52,22 @@ async function requiredFiles(ctx: RepoContext, refresh: SessionRefresh | null): 
   return [...findings, ...(await exportFindings(ctx))];
 }
 
-/** The spec's client modules, ours or the repo's own (generate skips an existing lib/supabase), export what the spec names. */
+/**
+ * The spec's client modules, ours or the repo's own (generate skips an existing lib/supabase),
+ * export what the spec names: read as text, and by the parser where the text shows no such export.
+ */
 async function exportFindings(ctx: RepoContext): Promise<Finding[]> {
-  const ts = await loadTypeScript(path.join(ctx.root, ctx.facts.web.dir));
-  const findings: Finding[] = [];
+  const unconfirmed: { module: (typeof SPEC_WEB_MODULES)[number]; file: string; source: string }[] = [];
   for (const module of SPEC_WEB_MODULES) {
     const file = `${ctx.layout.webLibDir}/${module}.ts`;
     const source = await readText(path.join(ctx.root, file));
-    if (source === null) continue;
-    const name = SPEC_EXPORTS[module];
-    if (!exportedNames(ts, file, source).has(name)) {
-      findings.push({ message: `does not export ${name}, the spec's ${module} client`, location: { file } });
-    }
+    if (source !== null && !exportedNamesText(source).has(SPEC_EXPORTS[module])) unconfirmed.push({ module, file, source });
   }
-  return findings;
+  if (unconfirmed.length === 0) return [];
+  const ts = await loadTypeScript(path.join(ctx.root, ctx.facts.web.dir));
+  return unconfirmed
+    .filter(({ module, file, source }) => !exportedNames(ts, file, source).has(SPEC_EXPORTS[module]))
+    .map(({ module, file }) => ({ message: `does not export ${SPEC_EXPORTS[module]}, the spec's ${module} client`, location: { file } }));
 }
 
 /** A web file found beside or inside `src/` instead of where the app's layout wants it. */

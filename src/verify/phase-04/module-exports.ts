@@ -1,6 +1,7 @@
 /** The names a TypeScript module exports, read with the parser (a text reading without one). */
 import type { Node } from 'typescript';
 import type { TypeScriptApi } from '../../typecheck/load-typescript.js';
+import { braceDepthAt, codeText } from './code-text.js';
 
 export function exportedNames(ts: TypeScriptApi | null, name: string, source: string): Set<string> {
   return ts ? exportedNamesTs(ts, name, source) : exportedNamesText(source);
@@ -25,11 +26,18 @@ function exportedNamesTs(ts: TypeScriptApi, name: string, source: string): Set<s
   return names;
 }
 
-function exportedNamesText(source: string): Set<string> {
-  const code = source.replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*/g, ' ');
+/**
+ * The names exported by top-level statements that start a line (`export function`, `export
+ * const`, `export class`, `export { a as b }`): a subset of what the parser finds.
+ */
+export function exportedNamesText(source: string): Set<string> {
+  const { code } = codeText(source);
   const names = new Set<string>();
-  for (const m of code.matchAll(/\bexport\s+(?:async\s+)?(?:function\*?|const|let|var|class)\s+([A-Za-z_$][\w$]*)/g)) names.add(m[1]!);
-  for (const m of code.matchAll(/\bexport\s*\{([^}]*)\}/g)) {
+  const topLevel = (index: number) => braceDepthAt(code, index) === 0;
+  const declared = /^[ \t]*export\s+(?:(?:async\s+)?function\s*\*?|const|let|var|class)\s+([A-Za-z_$][\w$]*)/gm;
+  for (const m of code.matchAll(declared)) if (topLevel(m.index)) names.add(m[1]!);
+  for (const m of code.matchAll(/^[ \t]*export\s*\{([^}]*)\}/gm)) {
+    if (!topLevel(m.index)) continue;
     for (const part of m[1]!.split(',')) {
       const alias = part
         .trim()

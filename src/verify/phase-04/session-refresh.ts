@@ -10,6 +10,7 @@ import path from 'node:path';
 import { isFile, readText } from '../../detect/fs-probe.js';
 import { packageRoot } from '../../package-root.js';
 import { loadAppTypeScript, type TypeScriptApi } from '../../typecheck/load-typescript.js';
+import { callsOf, codeText } from './code-text.js';
 
 export type SessionRefresh =
   | { readonly kind: 'refreshes' }
@@ -29,9 +30,24 @@ interface ModuleFacts {
 const MAX_MODULES = 20;
 const SOURCE_EXTENSIONS = ['.ts', '.tsx', '.js', '.mjs', '/index.ts', '/index.tsx', '/index.js'];
 
-/** `file` and `codeDir` relative to `root` (posix). */
+/**
+ * `file` and `codeDir` relative to `root` (posix). Read as text first: what it finds refreshing
+ * the parser would find too; any other answer is the parser's, when there is one (loading it
+ * costs more than the rest of the files check).
+ */
 export async function sessionRefreshOf(root: string, file: string, codeDir: string, appDir: string): Promise<SessionRefresh> {
+  const byText = await followImports(root, file, codeDir, (_, source) => moduleFactsText(source));
+  if (byText.kind === 'refreshes') return byText;
   const ts = await loadTypeScript(path.join(root, appDir));
+  return ts ? followImports(root, file, codeDir, (name, source) => moduleFactsTs(ts, name, source)) : byText;
+}
+
+async function followImports(
+  root: string,
+  file: string,
+  codeDir: string,
+  factsOf: (name: string, source: string) => ModuleFacts,
+): Promise<SessionRefresh> {
   const seen = new Set<string>();
   const queue = [file];
   const unresolved: string[] = [];
@@ -42,7 +58,7 @@ export async function sessionRefreshOf(root: string, file: string, codeDir: stri
     seen.add(current);
     const source = await readText(path.join(root, current));
     if (source === null) continue;
-    const facts = ts ? moduleFactsTs(ts, current, source) : moduleFactsText(source);
+    const facts = factsOf(current, source);
     if (facts.refreshes && facts.createsServerClient) return { kind: 'refreshes' };
     // The spec's shape: the session module does the work; a root file calling it is trusted to.
     if (current === file && facts.callsUpdateSession) return { kind: 'refreshes' };
@@ -74,7 +90,7 @@ export async function loadTypeScript(appDir: string): Promise<TypeScriptApi | nu
   }
 }
 
-function moduleFactsTs(ts: TypeScriptApi, name: string, source: string): ModuleFacts {
+export function moduleFactsTs(ts: TypeScriptApi, name: string, source: string): ModuleFacts {
   const sf = ts.createSourceFile(name, source, ts.ScriptTarget.Latest, false, name.endsWith('x') ? ts.ScriptKind.TSX : ts.ScriptKind.TS);
   const imports: string[] = [];
   const ssrNames = new Set<string>();
@@ -116,19 +132,49 @@ function moduleFactsTs(ts: TypeScriptApi, name: string, source: string): ModuleF
   return { callsUpdateSession, createsServerClient, refreshes, imports };
 }
 
-/** Without a compiler: the same facts from the source with comments and strings blanked. */
-function moduleFactsText(source: string): ModuleFacts {
-  const imports = [...source.matchAll(/\bfrom\s*['"]([^'"]+)['"]|\bimport\s*\(\s*['"]([^'"]+)['"]\s*\)/g)].map((m) => (m[1] ?? m[2])!);
-  const code = source.replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*/g, ' ').replace(/(['"`])(?:\\.|(?!\1)[^\\])*\1/g, '""');
-  const ssr = /import\s*\{([^}]*)\}\s*from\s*['"]@supabase\/ssr['"]/.exec(source.replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*/g, ' '));
-  const local = ssr ? /\bcreateServerClient(?:\s+as\s+(\w+))?/.exec(ssr[1]!) : null;
-  const clientName = local ? (local[1] ?? 'createServerClient') : null;
+/**
+ * Without a compiler: the same facts from the code outside comments and strings. What it finds
+ * the parser finds too (a call, not a declaration or `new`; imports named by a literal).
+ */
+export function moduleFactsText(source: string): ModuleFacts {
+  const { code, strings } = codeText(source);
+  const imports: string[] = [];
+  let ssr: string | null = null;
+  for (const { start, value } of strings) {
+    const before = code.slice(Math.max(0, start - 200), start - 1);
+    const from = /(?:\bfrom|\bimport|\bimport\s*\()\s*$/.test(before);
+    if (!from) continue;
+    imports.push(value);
+    if (value !== '@supabase/ssr') continue;
+    const named = /\bimport\s+(?:type\s+)?\{([^}]*)\}\s*from\s*$/.exec(before);
+    for (const part of named?.[1]?.split(',') ?? []) {
+      const [imported, local] = part
+        .trim()
+        .replace(/^type\s+/, '')
+        .split(/\s+as\s+/);
+      if (imported === 'createServerClient') ssr = (local ?? imported).trim();
+    }
+  }
   return {
-    callsUpdateSession: /\bupdateSession\s*\(/.test(code),
-    createsServerClient: clientName !== null && new RegExp(`\\b${clientName}\\s*(<[^;]*?>)?\\s*\\(`).test(code),
-    refreshes: /\.auth\s*\.\s*(getUser|getClaims)\s*\(/.test(code),
+    callsUpdateSession: callsOf(code, 'updateSession').length > 0,
+    createsServerClient: ssr !== null && callsOf(code, ssr).length > 0,
+    // `x?.auth…` is left to the parser; `new x.auth.getUser()` is no call.
+    refreshes: [...code.matchAll(/(?<!\?)\.\s*auth\s*\.\s*(?:getUser|getClaims)\s*\(/g)].some(
+      (m) => !/\bnew\b/.test(statementBefore(code, m.index)),
+    ),
     imports,
   };
+}
+
+/** The code from the start of the statement `offset` is in (roughly: after the last `;`, brace or line break). */
+function statementBefore(code: string, offset: number): string {
+  const start = Math.max(
+    code.lastIndexOf(';', offset),
+    code.lastIndexOf('{', offset),
+    code.lastIndexOf('}', offset),
+    code.lastIndexOf('\n', offset),
+  );
+  return code.slice(start + 1, offset);
 }
 
 async function resolveImport(root: string, from: string, specifier: string, codeDir: string): Promise<string | null> {
