@@ -73,6 +73,6 @@ describe('create-saas-db verify … and types … use the caller’s io', () => 
   it('verify usage errors', async () => {
     const io = captureIo();
     expect(await runCreateCli(['verify', '04', '--web-dir', '../elsewhere'], io)).toBe(2);
-    expect(io.err.join('')).toBe('verify-phase: --web-dir ../elsewhere: must be a path inside the target directory\n');
+    expect(io.err.join('')).toBe('create-saas-db verify: --web-dir ../elsewhere: must be a path inside the target directory\n');
   });
 });

@@ -108,7 +108,7 @@ describe('verify-phase 04 --db-url on a server without the API roles', () => {
       child.kill('SIGINT');
       const result = await child;
       expect(result.exitCode).toBe(130);
-      expect(String(result.stderr).trim()).toBe('verify-phase: interrupted; temporary databases dropped');
+      expect(String(result.stderr).trim()).toBe('create-saas-db verify: interrupted; temporary databases dropped');
       expect(await verifyDatabases()).toEqual([]);
     } finally {
       child.kill('SIGKILL');
