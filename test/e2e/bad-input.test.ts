@@ -26,11 +26,11 @@ describe('bad input: one line, non-zero exit, nothing written', () => {
   it.each([
     ['create-saas-db verify', builtBin, ['verify']],
     ['verify-phase', path.join(repoRoot, 'bin', 'verify-phase.js'), []],
-  ])('%s without a phase: the one-line usage error, exit 2', async (_name, bin, args) => {
+  ])('%s without a phase: the one-line usage error, exit 2', async (name, bin, args) => {
     const run = await execa(process.execPath, [bin, ...args], { reject: false, stdin: 'ignore', env: { CI: 'true' } });
     expect(run.exitCode).toBe(2);
     expect(run.stdout).toBe('');
-    expect(run.stderr).toBe('verify-phase: which phase? known phases: 04 (e.g. verify-phase 04 .; see --help)');
+    expect(run.stderr).toBe(`${name}: which phase? known phases: 04 (e.g. ${name} 04 .; see --help)`);
   });
 
   it('unknown flag', async () => {
