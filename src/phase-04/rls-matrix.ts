@@ -3,13 +3,22 @@
  * applied: fixtures and every case live in one transaction that is rolled back, each case in a
  * savepoint, acting through the same role switch and JWT claims PostgREST uses.
  */
-import type { SqlEngine } from '../db/engine.js';
+import type { SqlEngine, SqlStep } from '../db/engine.js';
 import { toSqlError } from '../db/sql-error.js';
-import { insideOuterTransaction } from '../db/transaction.js';
+import { insideOuterTransaction, unitOfWork } from '../db/transaction.js';
 import { asAuthService, type AuthAction } from '../emulation/auth-service.js';
 import { createFixture, type Fixture } from './rls-fixture.js';
 import { matrixCases, ruleCases, type Actor, type RlsCase } from './rls-cases.js';
-import { enterRequest, inRolledBackTransaction, keyClaims, resetRequest, userClaims, type ApiRole, type JwtClaims } from '../db/standin.js';
+import {
+  enterRequestStep,
+  inRolledBackTransaction,
+  keyClaims,
+  resetRequest,
+  RESET_REQUEST_STEP,
+  userClaims,
+  type ApiRole,
+  type JwtClaims,
+} from '../db/standin.js';
 
 export type { RlsCase, Actor } from './rls-cases.js';
 export { matrixCases, ruleCases, expectedMatrixOutcome, MATRIX_ACTORS, MATRIX_OPERATIONS } from './rls-cases.js';
@@ -46,33 +55,73 @@ export async function runRlsMatrix(
 }
 
 async function runCase(engine: SqlEngine, fixture: Fixture, rlsCase: RlsCase): Promise<RlsCaseResult> {
-  // Rolling back also undoes the transaction-local role and claims set for the case.
-  return inRolledBackTransaction(engine, async () => {
-    const { actual, detail } = await outcome(engine, fixture, rlsCase);
-    return { name: rlsCase.name, expected: rlsCase.expected, actual, pass: actual === rlsCase.expected, ...(detail ? { detail } : {}) };
-  });
+  const request = requestOf(rlsCase.actor, fixture);
+  const { actual, detail } = request
+    ? await asRequest(engine, fixture, rlsCase, request)
+    : await asAuthServiceCase(engine, fixture, rlsCase);
+  return { name: rlsCase.name, expected: rlsCase.expected, actual, pass: actual === rlsCase.expected, ...(detail ? { detail } : {}) };
 }
 
-async function outcome(engine: SqlEngine, fixture: Fixture, rlsCase: RlsCase): Promise<{ actual: string; detail?: string }> {
-  try {
-    if (rlsCase.setup) {
-      const setup = rlsCase.setup(fixture);
-      await engine.query(setup.sql, setup.params);
+type Outcome = { actual: string; detail?: string };
+
+/**
+ * A case acted through an API request, sent as one batch: savepoint, setup, the request's role
+ * and claims, the statement, the check, then the rollback, which also undoes the
+ * transaction-local role and claims; a step that fails rolls back at once.
+ */
+async function asRequest(
+  engine: SqlEngine,
+  fixture: Fixture,
+  rlsCase: RlsCase,
+  request: { role: ApiRole; claims: JwtClaims },
+): Promise<Outcome> {
+  const unit = unitOfWork(engine);
+  const undo = [unit.rollback];
+  const query = ({ sql, params }: { sql: string; params: unknown[] }): SqlStep => ({ kind: 'query', sql, params, undo });
+  const setup = rlsCase.setup ? [query(rlsCase.setup(fixture))] : [];
+  const check = rlsCase.check ? [{ ...RESET_REQUEST_STEP, undo }, query(rlsCase.check(fixture))] : [];
+  const steps: SqlStep[] = [
+    { kind: 'exec', sql: unit.begin },
+    ...setup,
+    { ...enterRequestStep(request.role, request.claims), undo },
+    query(rlsCase.statement(fixture)),
+    ...check,
+    { kind: 'exec', sql: unit.rollback },
+  ];
+  const run = await engine.runSteps(steps);
+  const { failure } = run;
+  // The savepoint or its rollback failed: the matrix cannot go on, as when these run on their own.
+  if (failure && (failure.step === 0 || failure.step === steps.length - 1)) throw failure.error;
+  if (run.undoError) throw run.undoError;
+  if (failure) return { actual: `error ${failure.error.code ?? 'unknown'}`, detail: failure.error.message };
+  if (!rlsCase.check) return { actual: ownersOf(run.rows[setup.length + 2] as { owner: unknown }[], fixture) };
+  const [row] = run.rows[steps.length - 2]!;
+  return { actual: String(row?.['result'] ?? 'no result') };
+}
+
+/** A case acted by the auth service, whose session changes depend on what the session is. */
+function asAuthServiceCase(engine: SqlEngine, fixture: Fixture, rlsCase: RlsCase): Promise<Outcome> {
+  // Rolling back also undoes the transaction-local role and claims set for the case.
+  return inRolledBackTransaction(engine, async () => {
+    try {
+      if (rlsCase.setup) {
+        const setup = rlsCase.setup(fixture);
+        await engine.query(setup.sql, setup.params);
+      }
+      const statement = rlsCase.statement(fixture);
+      const rows = await asAuthService(engine, authAction(statement.sql), () =>
+        engine.query<{ owner: unknown }>(statement.sql, statement.params),
+      );
+      if (!rlsCase.check) return { actual: ownersOf(rows, fixture) };
+      await resetRequest(engine);
+      const check = rlsCase.check(fixture);
+      const [row] = await engine.query<{ result: unknown }>(check.sql, check.params);
+      return { actual: String(row?.result ?? 'no result') };
+    } catch (error) {
+      const e = toSqlError(error);
+      return { actual: `error ${e.code ?? 'unknown'}`, detail: e.message };
     }
-    const request = requestOf(rlsCase.actor, fixture);
-    if (request) await enterRequest(engine, request.role, request.claims);
-    const statement = rlsCase.statement(fixture);
-    const run = () => engine.query<{ owner: unknown }>(statement.sql, statement.params);
-    const rows = rlsCase.actor === 'auth service' ? await asAuthService(engine, authAction(statement.sql), run) : await run();
-    if (!rlsCase.check) return { actual: ownersOf(rows, fixture) };
-    await resetRequest(engine);
-    const check = rlsCase.check(fixture);
-    const [row] = await engine.query<{ result: unknown }>(check.sql, check.params);
-    return { actual: String(row?.result ?? 'no result') };
-  } catch (error) {
-    const e = toSqlError(error);
-    return { actual: `error ${e.code ?? 'unknown'}`, detail: e.message };
-  }
+  });
 }
 
 function requestOf(actor: Actor, f: Fixture): { role: ApiRole; claims: JwtClaims } | null {
