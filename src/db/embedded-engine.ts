@@ -8,9 +8,17 @@ import path from 'node:path';
 import v8 from 'node:v8';
 import { Worker } from 'node:worker_threads';
 import { packageRoot } from '../package-root.js';
-import type { EmbeddedBoot, EmbeddedReply, EmbeddedRequest } from './embedded-worker-messages.js';
+import {
+  Progress,
+  PROGRESS_BYTES,
+  type EmbeddedBoot,
+  type EmbeddedReply,
+  type EmbeddedRequest,
+  type ErrorFields,
+} from './embedded-worker-messages.js';
 import { DEFAULT_STATEMENT_TIMEOUT_MS, QUERY_CANCELED, refuseServerPrograms, statementTimeoutMessage, type SqlEngine } from './engine.js';
 import { SqlError, toSqlError } from './sql-error.js';
+import { runStepsInTurn, type StepsRun } from './sql-steps.js';
 
 /** The worker script, built by scripts/build.mjs (the tests' global setup builds it too). */
 export const ENGINE_WORKER_FILE = path.join(packageRoot, 'dist', 'db', 'engine-worker.js');
@@ -83,7 +91,7 @@ export async function createEmbeddedEngine(options: EmbeddedEngineOptions = {}):
   if (options.signal?.aborted) throw interruptedError();
   useBaselineWasmCompiler();
   const limitMs = options.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS;
-  const progress = new SharedArrayBuffer(4);
+  const progress = new SharedArrayBuffer(PROGRESS_BYTES);
   const boot: EmbeddedBoot = {
     image: options.image ?? null,
     initdbArgs: options.initdb ? initdbArgs(options.initdb) : [],
@@ -102,24 +110,41 @@ export async function createEmbeddedEngine(options: EmbeddedEngineOptions = {}):
 
   // One call at a time: callers that overlap (Promise.all over checks) are queued here.
   let queue: Promise<unknown> = Promise.resolve();
-  const call = (request: DistributiveOmit<EmbeddedRequest, 'id'>, sql: string | null): Promise<EmbeddedReply> => {
-    const next = queue.then(() => thread.send(request, sql === null ? null : { ms: limitMs, sql, progress: new Int32Array(progress) }));
+  const where = new Progress(progress);
+  const call = (request: DistributiveOmit<EmbeddedRequest, 'id'>, sqlAt: SqlAt | null): Promise<EmbeddedReply> => {
+    const next = queue.then(() => thread.send(request, sqlAt === null ? null : { ms: limitMs, sqlAt, progress: where }));
     queue = next.catch(() => undefined);
     return next;
   };
-  return {
+  const engine: EmbeddedSqlEngine = {
     kind: 'embedded',
     get stopped() {
       return thread.stopped;
     },
     async exec(sql) {
       refuseServerPrograms(sql);
-      await call({ op: 'exec', sql }, sql);
+      await call({ op: 'exec', sql }, () => sql);
     },
     async query<T>(sql: string, params: unknown[] = []) {
       refuseServerPrograms(sql);
-      const reply = await call({ op: 'query', sql, params }, sql);
+      const reply = await call({ op: 'query', sql, params }, () => sql);
       return (reply.kind === 'done' ? (reply.rows ?? []) : []) as T[];
+    },
+    async runSteps(steps) {
+      // A refused step fails where it stands, as its own call would.
+      if (steps.some((step) => isRefused(step.sql) || step.undo?.some(isRefused))) return runStepsInTurn(engine, steps);
+      const request = { op: 'steps', steps } as const;
+      const sqlAt: SqlAt = (step, undo) => (undo < 0 ? steps[step]?.sql : steps[step]?.undo?.[undo]) ?? '';
+      try {
+        const reply = await call(request, sqlAt);
+        return reply.kind === 'done' && reply.steps ? stepsRun(reply.steps) : { rows: [], failure: null, undoError: null };
+      } catch (error) {
+        // Stopped (time limit, signal) within a step: that step failed, and nothing more can run.
+        const { step } = where.read();
+        if (thread.stoppedDuring !== request || step < 0 || step >= steps.length) throw error;
+        const sqlError = toSqlError(error);
+        return { rows: [], failure: { step, error: sqlError }, undoError: steps[step]!.undo?.length ? sqlError : null };
+      }
     },
     async dumpDataDir() {
       const reply = await call({ op: 'dump' }, null);
@@ -131,21 +156,48 @@ export async function createEmbeddedEngine(options: EmbeddedEngineOptions = {}):
       thread.end();
     },
   };
+  return engine;
 }
+
+const isRefused = (sql: string): boolean => {
+  try {
+    refuseServerPrograms(sql);
+    return false;
+  } catch {
+    return true;
+  }
+};
+
+const stepsRun = (reply: {
+  rows: Record<string, unknown>[][];
+  failure: { step: number; error: ErrorFields } | null;
+  undoError: ErrorFields | null;
+}): StepsRun => ({
+  rows: reply.rows,
+  failure: reply.failure && { step: reply.failure.step, error: toSqlError(reply.failure.error) },
+  undoError: reply.undoError && toSqlError(reply.undoError),
+});
+
+/** The SQL a request runs: of its step (-1: the request's own) or of that step's undo script (≥ 0). */
+type SqlAt = (step: number, undo: number) => string;
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
 interface Deadline {
+  /** The limit of each statement (of each step of a batch). */
   readonly ms: number;
   /** The SQL sent, to say which statement ran past the limit. */
-  readonly sql: string;
-  readonly progress: Int32Array;
+  readonly sqlAt: SqlAt;
+  readonly progress: Progress;
 }
 
 /** The worker and the one answer awaited from it. */
 class EngineThread {
   stopped: EngineStop | null = null;
+  /** The request that was running when the engine stopped. */
+  stoppedDuring: object | null = null;
   closed = false;
+  private running: object | null = null;
   private failure: SqlError | null = null;
   private waiting: { resolve: (reply: EmbeddedReply) => void; reject: (error: SqlError) => void } | null = null;
   private nextId = 1;
@@ -182,12 +234,24 @@ class EngineThread {
   async send(request: DistributiveOmit<EmbeddedRequest, 'id'>, deadline: Deadline | null): Promise<EmbeddedReply> {
     const answered = this.answer();
     if (this.failure) return answered;
-    const timer = deadline && setTimeout(() => this.halt('statement-timeout', timeoutError(deadline)), deadline.ms);
+    let timer: NodeJS.Timeout | undefined;
+    // Each statement has the limit from when it began: a batch's next step starts its own.
+    const watch = (limit: Deadline) => {
+      const dueIn = limit.progress.read().startedAt + limit.ms - Date.now();
+      if (dueIn > 0) timer = setTimeout(() => watch(limit), dueIn);
+      else this.halt('statement-timeout', timeoutError(limit));
+    };
+    if (deadline) {
+      deadline.progress.begin(request.op === 'steps' ? 0 : -1);
+      timer = setTimeout(() => watch(deadline), deadline.ms);
+    }
     this.worker.postMessage({ ...request, id: this.nextId++ });
+    this.running = request;
     try {
       return await answered;
     } finally {
-      if (timer) clearTimeout(timer);
+      this.running = null;
+      clearTimeout(timer);
     }
   }
 
@@ -202,6 +266,7 @@ class EngineThread {
   private halt(reason: EngineStop, error: SqlError): void {
     if (this.failure) return;
     this.stopped = reason;
+    this.stoppedDuring = this.running;
     this.failure = error;
     this.signal?.removeEventListener('abort', this.onAbort);
     void this.worker.terminate();
@@ -215,8 +280,10 @@ class EngineThread {
  * Past the limit: the statement that was running (its offset noted by the worker) is named by
  * its first line and located by its position in the SQL sent, as a server error would be.
  */
-function timeoutError({ ms, sql, progress }: Deadline): SqlError {
-  const offset = Math.min(Math.max(Atomics.load(progress, 0), 0), sql.length);
+function timeoutError({ ms, sqlAt, progress }: Deadline): SqlError {
+  const at = progress.read();
+  const sql = sqlAt(at.step, at.undo);
+  const offset = Math.min(Math.max(at.offset, 0), sql.length);
   const line = sql.slice(offset).trimStart().split('\n', 1)[0]!.trim();
   const shown = line.length > 80 ? `${line.slice(0, 77)}...` : line;
   const position = [...sql.slice(0, offset)].length + 1;

@@ -1,4 +1,5 @@
 /** What the embedded engine's worker thread (embedded-worker.ts) is given, asked and answers. */
+import type { SqlStep } from './sql-steps.js';
 
 /** workerData: how to boot PGlite. */
 export interface EmbeddedBoot {
@@ -10,15 +11,51 @@ export interface EmbeddedBoot {
   readonly extensions: readonly string[];
   readonly username: string | null;
   /**
-   * One Int32: the UTF-16 offset, in the script being executed, of the statement running now.
-   * Shared, so that it can be read while the worker's thread is busy in that statement.
+   * Where the worker is (see Progress), shared, so that it can be read while the worker's thread
+   * is busy in a statement.
    */
   readonly progress: SharedArrayBuffer;
+}
+
+/** The layout of EmbeddedBoot.progress. */
+export const PROGRESS_BYTES = 24;
+
+export class Progress {
+  private readonly ints: Int32Array;
+  private readonly started: BigInt64Array;
+
+  constructor(buffer: SharedArrayBuffer) {
+    this.ints = new Int32Array(buffer, 0, 4);
+    this.started = new BigInt64Array(buffer, 16, 1);
+  }
+
+  /** A statement (or a batch's step, or an undo script of it: `undo` ≥ 0) starts now. */
+  begin(step: number, undo = -1): void {
+    Atomics.store(this.ints, 0, 0);
+    Atomics.store(this.ints, 1, step);
+    Atomics.store(this.ints, 2, undo);
+    Atomics.store(this.started, 0, BigInt(Date.now()));
+  }
+
+  /** The UTF-16 offset, in the SQL running now, of the statement running now. */
+  at(offset: number): void {
+    Atomics.store(this.ints, 0, offset);
+  }
+
+  read(): { readonly offset: number; readonly step: number; readonly undo: number; readonly startedAt: number } {
+    return {
+      offset: Atomics.load(this.ints, 0),
+      step: Atomics.load(this.ints, 1),
+      undo: Atomics.load(this.ints, 2),
+      startedAt: Number(Atomics.load(this.started, 0)),
+    };
+  }
 }
 
 export type EmbeddedRequest =
   | { readonly id: number; readonly op: 'exec'; readonly sql: string }
   | { readonly id: number; readonly op: 'query'; readonly sql: string; readonly params: readonly unknown[] }
+  | { readonly id: number; readonly op: 'steps'; readonly steps: readonly SqlStep[] }
   | { readonly id: number; readonly op: 'dump' }
   | { readonly id: number; readonly op: 'close' };
 
@@ -35,5 +72,18 @@ export interface ErrorFields {
 export type EmbeddedReply =
   | { readonly kind: 'ready' }
   | { readonly kind: 'boot-failed'; readonly error: ErrorFields }
-  | { readonly kind: 'done'; readonly id: number; readonly rows?: unknown[]; readonly bytes?: Uint8Array }
+  | {
+      readonly kind: 'done';
+      readonly id: number;
+      readonly rows?: unknown[];
+      readonly bytes?: Uint8Array;
+      readonly steps?: StepsReply;
+    }
   | { readonly kind: 'failed'; readonly id: number; readonly error: ErrorFields };
+
+/** A batch's StepsRun, its errors as fields. */
+export interface StepsReply {
+  readonly rows: Record<string, unknown>[][];
+  readonly failure: { readonly step: number; readonly error: ErrorFields } | null;
+  readonly undoError: ErrorFields | null;
+}

@@ -9,12 +9,20 @@ import { PGlite } from '@electric-sql/pglite';
 import { pgcrypto } from '@electric-sql/pglite/contrib/pgcrypto';
 import { uuid_ossp } from '@electric-sql/pglite/contrib/uuid_ossp';
 import { loadEmbeddedExtensions } from '../emulation/extensions.js';
-import type { EmbeddedBoot, EmbeddedReply, EmbeddedRequest, ErrorFields } from './embedded-worker-messages.js';
+import {
+  Progress,
+  type EmbeddedBoot,
+  type EmbeddedReply,
+  type EmbeddedRequest,
+  type ErrorFields,
+  type StepsReply,
+} from './embedded-worker-messages.js';
+import type { SqlStep } from './sql-steps.js';
 import { splitStatements } from './split-statements.js';
 
 const boot = workerData as EmbeddedBoot;
 const port = parentPort!;
-const progress = new Int32Array(boot.progress);
+const progress = new Progress(boot.progress);
 const post = (reply: EmbeddedReply, transfer: ArrayBuffer[] = []) => port.postMessage(reply, transfer);
 
 const db = await start().catch((error: unknown) => {
@@ -47,11 +55,14 @@ async function start(): Promise<PGlite> {
 async function answer(db: PGlite, request: EmbeddedRequest): Promise<EmbeddedReply & { kind: 'done' }> {
   switch (request.op) {
     case 'exec':
+      progress.begin(-1);
       await execTracked(db, request.sql);
       return { kind: 'done', id: request.id };
     case 'query':
-      Atomics.store(progress, 0, 0);
+      progress.begin(-1);
       return { kind: 'done', id: request.id, rows: (await db.query(request.sql, [...request.params])).rows };
+    case 'steps':
+      return { kind: 'done', id: request.id, steps: await runSteps(db, request.steps) };
     case 'dump': {
       const dump = await db.dumpDataDir('none');
       return { kind: 'done', id: request.id, bytes: new Uint8Array(await dump.arrayBuffer()) };
@@ -60,6 +71,32 @@ async function answer(db: PGlite, request: EmbeddedRequest): Promise<EmbeddedRep
       if (!db.closed) await db.close();
       return { kind: 'done', id: request.id };
   }
+}
+
+/** A batch (sql-steps.ts), each step and undo script timed on its own. */
+async function runSteps(db: PGlite, steps: readonly SqlStep[]): Promise<StepsReply> {
+  const rows: Record<string, unknown>[][] = [];
+  for (const [index, step] of steps.entries()) {
+    progress.begin(index);
+    try {
+      if (step.kind === 'exec') {
+        await execTracked(db, step.sql);
+        rows.push([]);
+      } else {
+        rows.push((await db.query<Record<string, unknown>>(step.sql, [...(step.params ?? [])])).rows);
+      }
+    } catch (error) {
+      let undoError: ErrorFields | null = null;
+      for (const [undo, sql] of (step.undo ?? []).entries()) {
+        progress.begin(index, undo);
+        await execTracked(db, sql).catch((e: unknown) => {
+          undoError ??= errorFields(e);
+        });
+      }
+      return { rows, failure: { step: index, error: errorFields(error) }, undoError };
+    }
+  }
+  return { rows, failure: null, undoError: null };
 }
 
 /**
@@ -71,14 +108,14 @@ async function answer(db: PGlite, request: EmbeddedRequest): Promise<EmbeddedRep
 async function execTracked(db: PGlite, sql: string): Promise<void> {
   const statements = db.isInTransaction() && !/\bbegin\s+atomic\b/i.test(sql) ? splitStatements(sql) : [];
   if (statements.length < 2) {
-    Atomics.store(progress, 0, statements[0]?.offset ?? 0);
+    progress.at(statements[0]?.offset ?? 0);
     await db.exec(sql);
     return;
   }
   for (const statement of statements) {
     // A script that ended the transaction (COMMIT) runs its rest as one implicit transaction.
     const rest = db.isInTransaction() ? statement.sql : sql.slice(statement.offset);
-    Atomics.store(progress, 0, statement.offset);
+    progress.at(statement.offset);
     try {
       await db.exec(rest);
     } catch (error) {

@@ -5,6 +5,7 @@
  */
 import type pg from 'pg';
 import { SqlError, toSqlError } from './sql-error.js';
+import { runStepsInTurn, type SqlStep, type StepsRun } from './sql-steps.js';
 
 export interface SqlEngine {
   readonly kind: 'embedded' | 'postgres';
@@ -20,8 +21,16 @@ export interface SqlEngine {
    * drivers parse them; cast bigint/numeric to text or int in SQL when both engines must agree.
    */
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+  /**
+   * Runs steps in order up to the first that fails, then its undo (sql-steps.ts); the same
+   * results as calling `exec`/`query` for each, each step under the statement time limit.
+   * A step's failure is in the result; an engine that stops (time limit, signal) names the step.
+   */
+  runSteps(steps: readonly SqlStep[]): Promise<StepsRun>;
   close(): Promise<void>;
 }
+
+export type { SqlStep, StepsRun } from './sql-steps.js';
 
 export {
   createEmbeddedEngine,
@@ -44,7 +53,7 @@ export async function createPostgresEngine(url: string, limits: ServerTimeLimits
     queue = next.catch(() => undefined);
     return next;
   };
-  return {
+  const engine: SqlEngine = {
     kind: 'postgres',
     async exec(sql) {
       refuseServerPrograms(sql);
@@ -54,12 +63,15 @@ export async function createPostgresEngine(url: string, limits: ServerTimeLimits
       refuseServerPrograms(sql);
       return (await run(() => client.query(sql, params))).rows as T[];
     },
+    // A round trip to a server costs little next to a thread hand-off; one call per step keeps each step's own limit.
+    runSteps: (steps) => runStepsInTurn(engine, steps),
     async close() {
       if (closed) return;
       closed = true;
       await client.end().catch(() => {});
     },
   };
+  return engine;
 }
 
 /** How long a server may take; every connection and statement has a limit, so nothing hangs (the embedded engine's statements too). */

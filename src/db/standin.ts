@@ -3,7 +3,7 @@
  * find on Supabase, and emulates a PostgREST request for a given role and JWT.
  */
 import { grantModeSql, installEmulation, type GrantMode } from '../emulation/install.js';
-import type { SqlEngine } from './engine.js';
+import type { SqlEngine, SqlStep } from './engine.js';
 import { unitOfWork } from './transaction.js';
 
 export interface StandInOptions {
@@ -58,18 +58,28 @@ export function keyClaims(role: 'anon' | 'service_role'): JwtClaims {
  * transaction; `rollback` or `resetRequest` ends it.
  */
 export async function enterRequest(engine: SqlEngine, role: ApiRole, claims: JwtClaims | null): Promise<void> {
-  await engine.query(
-    `select set_config('search_path', 'public, extensions', true),
+  const step = enterRequestStep(role, claims);
+  await engine.query(step.sql, [...step.params]);
+}
+
+/** enterRequest as a step of a batch. */
+export function enterRequestStep(role: ApiRole, claims: JwtClaims | null): SqlStep & { readonly params: readonly unknown[] } {
+  return {
+    kind: 'query',
+    sql: `select set_config('search_path', 'public, extensions', true),
             set_config('request.jwt.claims', $2, true),
             set_config('role', $1, true)`,
-    [role, claims === null ? '' : JSON.stringify(claims)],
-  );
+    params: [role, claims === null ? '' : JSON.stringify(claims)],
+  };
 }
 
 /** Back to the session's own role inside the same transaction (e.g. to inspect the result). */
 export async function resetRequest(engine: SqlEngine): Promise<void> {
-  await engine.exec(`reset role; select set_config('request.jwt.claims', '', true);`);
+  await engine.exec(RESET_REQUEST_STEP.sql);
 }
+
+/** resetRequest as a step of a batch. */
+export const RESET_REQUEST_STEP: SqlStep = { kind: 'exec', sql: `reset role; select set_config('request.jwt.claims', '', true);` };
 
 /** Runs `fn` in a transaction (a savepoint inside an outer one) that is always rolled back, whatever `fn` does. */
 export async function inRolledBackTransaction<T>(engine: SqlEngine, fn: () => Promise<T>): Promise<T> {

@@ -5,7 +5,7 @@
  * trigger on auth.users therefore runs as that role, as it does on a project: a trigger function
  * that is not `security definer` has none of the privileges of its owner.
  */
-import type { SqlEngine } from '../db/engine.js';
+import type { SqlEngine, SqlStep } from '../db/engine.js';
 import { SqlError, toSqlError } from '../db/sql-error.js';
 import { EMBEDDED_LOGIN_ROLE } from './install.js';
 
@@ -131,18 +131,11 @@ export async function deleteUser(engine: SqlEngine, userId: string): Promise<voi
  * is undone by its rollback, which also undoes them.
  */
 export async function asAuthService<T>(engine: SqlEngine, action: AuthAction, fn: () => Promise<T>): Promise<T> {
-  const [before] = await engine.query<{ session_user: string; role: string; search_path: string }>(
-    `select session_user::text as session_user, current_setting('role') as role, current_setting('search_path') as search_path`,
-  );
-  const { session_user: sessionUser, role, search_path: searchPath } = before!;
-  // PGlite ignores SET SESSION AUTHORIZATION DEFAULT: its login role is named instead.
-  await engine.query(`set session authorization ${engine.kind === 'embedded' ? EMBEDDED_LOGIN_ROLE : 'default'}`);
-  const [may] = await engine.query<{ ok: boolean }>(
-    `select current_setting('is_superuser') = 'on' or pg_catalog.pg_has_role($1, 'member') as ok`,
-    [AUTH_SERVICE_ROLE],
-  );
-  if (may?.ok) await engine.query(`set role ${AUTH_SERVICE_ROLE}`);
-  await engine.query(`select pg_catalog.set_config('search_path', 'auth', false)`);
+  const [sessionRead, logIn, mayBecome] = authServiceEntry(engine);
+  const [before] = await engine.query<AuthServiceSession>(sessionRead.sql);
+  await engine.query(logIn.sql);
+  const [may] = await engine.query<{ ok: boolean }>(mayBecome.sql, [...(mayBecome.params ?? [])]);
+  for (const step of authServiceSwitch(may?.ok === true)) await engine.query(step.sql);
   let result: T;
   try {
     result = await fn();
@@ -154,12 +147,55 @@ export async function asAuthService<T>(engine: SqlEngine, action: AuthAction, fn
   return result;
 
   async function restore(): Promise<void> {
-    await engine.query(`set session authorization ${quoteIdent(sessionUser)}`);
-    await engine.query(`select pg_catalog.set_config('role', $1, false), pg_catalog.set_config('search_path', $2, false)`, [
-      role,
-      searchPath,
-    ]);
+    for (const step of authServiceRestore(before!)) await engine.query(step.sql, [...(step.params ?? [])]);
   }
+}
+
+/** What the session is before it acts as the auth service, to restore it after. */
+export interface AuthServiceSession {
+  readonly session_user: string;
+  readonly role: string;
+  readonly search_path: string;
+}
+
+/**
+ * asAuthService's first steps: read the session (an AuthServiceSession), log in as the engine's
+ * own login role, then ask whether it may become the auth service's role (one row `{ ok }`).
+ */
+export function authServiceEntry(engine: SqlEngine): readonly [SqlStep, SqlStep, SqlStep] {
+  return [
+    {
+      kind: 'query',
+      sql: `select session_user::text as session_user, current_setting('role') as role, current_setting('search_path') as search_path`,
+    },
+    // PGlite ignores SET SESSION AUTHORIZATION DEFAULT: its login role is named instead.
+    { kind: 'query', sql: `set session authorization ${engine.kind === 'embedded' ? EMBEDDED_LOGIN_ROLE : 'default'}` },
+    {
+      kind: 'query',
+      sql: `select current_setting('is_superuser') = 'on' or pg_catalog.pg_has_role($1, 'member') as ok`,
+      params: [AUTH_SERVICE_ROLE],
+    },
+  ];
+}
+
+/** Then: become the auth service's role when allowed, with its search_path. */
+export function authServiceSwitch(mayBecomeRole: boolean): SqlStep[] {
+  return [
+    ...(mayBecomeRole ? [{ kind: 'query' as const, sql: `set role ${AUTH_SERVICE_ROLE}` }] : []),
+    { kind: 'query', sql: `select pg_catalog.set_config('search_path', 'auth', false)` },
+  ];
+}
+
+/** After the auth service's statements: the session as it was. */
+export function authServiceRestore(before: AuthServiceSession): SqlStep[] {
+  return [
+    { kind: 'query', sql: `set session authorization ${quoteIdent(before.session_user)}` },
+    {
+      kind: 'query',
+      sql: `select pg_catalog.set_config('role', $1, false), pg_catalog.set_config('search_path', $2, false)`,
+      params: [before.role, before.search_path],
+    },
+  ];
 }
 
 function quoteIdent(name: string): string {

@@ -4,7 +4,7 @@
  * the rows are created as the session role, inside the caller's transaction, with fresh ids, so they never collide with existing data.
  */
 import { randomUUID } from 'node:crypto';
-import type { SqlEngine } from '../db/engine.js';
+import type { SqlEngine, SqlStep } from '../db/engine.js';
 import { signUp } from '../emulation/auth-service.js';
 import type { PhaseTable } from './spec.js';
 
@@ -34,7 +34,9 @@ export async function createFixture(engine: SqlEngine): Promise<Fixture> {
   for (const user of [a, b]) await insertUser(engine, user, tag);
   const [profile] = await engine.query<{ tier: string }>(`select subscription_tier as tier from public.users where id = $1`, [a.id]);
   const defaultTier = profile?.tier ?? 'free';
-  for (const user of [a, b]) await insertOwnedRows(engine, user, tag, defaultTier);
+  // One batch: the rows are independent of one another's results.
+  const { failure } = await engine.runSteps([a, b].flatMap((user) => ownedRows(user, tag, defaultTier)));
+  if (failure) throw failure.error;
   const labels = new Map([
     [a.id, 'A'],
     [b.id, 'B'],
@@ -62,27 +64,30 @@ async function insertUser(engine: SqlEngine, user: FixtureUser, tag: string): Pr
   await signUp(engine, { id: user.id, email: user.email, userMetadata: { name: `RLS ${user.label} ${tag}` } });
 }
 
-async function insertOwnedRows(engine: SqlEngine, user: FixtureUser, tag: string, tier: string): Promise<void> {
+function ownedRows(user: FixtureUser, tag: string, tier: string): SqlStep[] {
   const { id, rows, label } = user;
-  await engine.query(
-    `insert into public.subscriptions
+  const query = (sql: string, params: unknown[]): SqlStep => ({ kind: 'query', sql, params });
+  return [
+    query(
+      `insert into public.subscriptions
        (id, user_id, stripe_subscription_id, stripe_customer_id, tier, status, current_period_start, current_period_end)
      values ($1, $2, $3, $4, $5, 'active', now(), now() + interval '30 days')`,
-    [rows.subscriptions, id, `sub_rls_${label}_${tag}`, `cus_rls_${label}_${tag}`, tier],
-  );
-  await engine.query(
-    `insert into public.jobs (id, user_id, job_type, status, progress, result, completed_at)
+      [rows.subscriptions, id, `sub_rls_${label}_${tag}`, `cus_rls_${label}_${tag}`, tier],
+    ),
+    query(
+      `insert into public.jobs (id, user_id, job_type, status, progress, result, completed_at)
      values ($1, $2, 'rls-matrix', 'completed', 100, '{}', now())`,
-    [rows.jobs, id],
-  );
-  await engine.query(
-    `insert into public.assets (id, job_id, user_id, asset_type, url, storage_path, file_size)
+      [rows.jobs, id],
+    ),
+    query(
+      `insert into public.assets (id, job_id, user_id, asset_type, url, storage_path, file_size)
      values ($1, $2, $3, 'image', 'https://example.com/rls-matrix', 'rls-matrix/output', 1)`,
-    [rows.assets, rows.jobs, id],
-  );
-  await engine.query(`insert into public.subscription_audit (id, subscription_id, user_id, action) values ($1, $2, $3, 'rls-matrix')`, [
-    rows.subscription_audit,
-    rows.subscriptions,
-    id,
-  ]);
+      [rows.assets, rows.jobs, id],
+    ),
+    query(`insert into public.subscription_audit (id, subscription_id, user_id, action) values ($1, $2, $3, 'rls-matrix')`, [
+      rows.subscription_audit,
+      rows.subscriptions,
+      id,
+    ]),
+  ];
 }

@@ -3,13 +3,28 @@
  * applied: fixtures and every case live in one transaction that is rolled back, each case in a
  * savepoint, acting through the same role switch and JWT claims PostgREST uses.
  */
-import type { SqlEngine } from '../db/engine.js';
-import { toSqlError } from '../db/sql-error.js';
-import { insideOuterTransaction } from '../db/transaction.js';
-import { asAuthService, type AuthAction } from '../emulation/auth-service.js';
+import type { SqlEngine, SqlStep, StepsRun } from '../db/engine.js';
+import { toSqlError, type SqlError } from '../db/sql-error.js';
+import { insideOuterTransaction, unitOfWork, type UnitOfWork } from '../db/transaction.js';
+import {
+  AuthServiceError,
+  authServiceEntry,
+  authServiceRestore,
+  authServiceSwitch,
+  type AuthAction,
+  type AuthServiceSession,
+} from '../emulation/auth-service.js';
 import { createFixture, type Fixture } from './rls-fixture.js';
 import { matrixCases, ruleCases, type Actor, type RlsCase } from './rls-cases.js';
-import { enterRequest, inRolledBackTransaction, keyClaims, resetRequest, userClaims, type ApiRole, type JwtClaims } from '../db/standin.js';
+import {
+  enterRequestStep,
+  inRolledBackTransaction,
+  keyClaims,
+  RESET_REQUEST_STEP,
+  userClaims,
+  type ApiRole,
+  type JwtClaims,
+} from '../db/standin.js';
 
 export type { RlsCase, Actor } from './rls-cases.js';
 export { matrixCases, ruleCases, expectedMatrixOutcome, MATRIX_ACTORS, MATRIX_OPERATIONS } from './rls-cases.js';
@@ -46,32 +61,116 @@ export async function runRlsMatrix(
 }
 
 async function runCase(engine: SqlEngine, fixture: Fixture, rlsCase: RlsCase): Promise<RlsCaseResult> {
-  // Rolling back also undoes the transaction-local role and claims set for the case.
-  return inRolledBackTransaction(engine, async () => {
-    const { actual, detail } = await outcome(engine, fixture, rlsCase);
-    return { name: rlsCase.name, expected: rlsCase.expected, actual, pass: actual === rlsCase.expected, ...(detail ? { detail } : {}) };
-  });
+  const request = requestOf(rlsCase.actor, fixture);
+  const { actual, detail } = request
+    ? await asRequest(engine, fixture, rlsCase, request)
+    : await asAuthServiceCase(engine, fixture, rlsCase);
+  return { name: rlsCase.name, expected: rlsCase.expected, actual, pass: actual === rlsCase.expected, ...(detail ? { detail } : {}) };
 }
 
-async function outcome(engine: SqlEngine, fixture: Fixture, rlsCase: RlsCase): Promise<{ actual: string; detail?: string }> {
-  try {
-    if (rlsCase.setup) {
-      const setup = rlsCase.setup(fixture);
-      await engine.query(setup.sql, setup.params);
-    }
-    const request = requestOf(rlsCase.actor, fixture);
-    if (request) await enterRequest(engine, request.role, request.claims);
-    const statement = rlsCase.statement(fixture);
-    const run = () => engine.query<{ owner: unknown }>(statement.sql, statement.params);
-    const rows = rlsCase.actor === 'auth service' ? await asAuthService(engine, authAction(statement.sql), run) : await run();
-    if (!rlsCase.check) return { actual: ownersOf(rows, fixture) };
-    await resetRequest(engine);
-    const check = rlsCase.check(fixture);
-    const [row] = await engine.query<{ result: unknown }>(check.sql, check.params);
-    return { actual: String(row?.result ?? 'no result') };
-  } catch (error) {
-    const e = toSqlError(error);
-    return { actual: `error ${e.code ?? 'unknown'}`, detail: e.message };
+type Outcome = { actual: string; detail?: string };
+
+/**
+ * A case acted through an API request, sent as one batch: savepoint, setup, the request's role
+ * and claims, the statement, the check, then the rollback, which also undoes the
+ * transaction-local role and claims; a step that fails rolls back at once.
+ */
+async function asRequest(
+  engine: SqlEngine,
+  fixture: Fixture,
+  rlsCase: RlsCase,
+  request: { role: ApiRole; claims: JwtClaims },
+): Promise<Outcome> {
+  const unit = new CaseUnit(engine);
+  const setup = rlsCase.setup ? [unit.query(rlsCase.setup(fixture))] : [];
+  const steps = [
+    unit.begin,
+    ...setup,
+    unit.step(enterRequestStep(request.role, request.claims)),
+    unit.query(rlsCase.statement(fixture)),
+    ...unit.check(rlsCase, fixture),
+    unit.end,
+  ];
+  const run = await engine.runSteps(steps);
+  const failed = unit.failure(run, steps);
+  if (failed) return errorOutcome(failed.error);
+  return unit.result(run, rlsCase, fixture, setup.length + 2);
+}
+
+/**
+ * A case acted by the auth service (see asAuthService), in two batches: savepoint, setup and
+ * reading the session; then the switch to the auth service, the statement, the session put
+ * back, the check and the rollback.
+ */
+async function asAuthServiceCase(engine: SqlEngine, fixture: Fixture, rlsCase: RlsCase): Promise<Outcome> {
+  const unit = new CaseUnit(engine);
+  const setup = rlsCase.setup ? [unit.query(rlsCase.setup(fixture))] : [];
+  const entering = [unit.begin, ...setup, ...authServiceEntry(engine).map((step) => unit.step(step))];
+  const entered = await engine.runSteps(entering);
+  const failedEntering = unit.failure(entered, entering);
+  if (failedEntering) return errorOutcome(failedEntering.error);
+  const before = entered.rows[setup.length + 1]![0] as unknown as AuthServiceSession;
+  const may = entered.rows[setup.length + 3]![0]?.['ok'] === true;
+
+  const statement = rlsCase.statement(fixture);
+  const switching = authServiceSwitch(may).map((step) => unit.step(step));
+  // After a failed statement the rollback to the savepoint puts the session back.
+  const steps = [
+    ...switching,
+    unit.query(statement),
+    ...authServiceRestore(before).map((step) => unit.step(step)),
+    ...unit.check(rlsCase, fixture),
+    unit.end,
+  ];
+  const run = await engine.runSteps(steps);
+  const failed = unit.failure(run, steps);
+  if (!failed) return unit.result(run, rlsCase, fixture, switching.length);
+  const error = failed.step === switching.length ? new AuthServiceError(authAction(statement.sql), failed.error) : failed.error;
+  return errorOutcome(error);
+}
+
+const errorOutcome = (error: SqlError): Outcome => ({ actual: `error ${error.code ?? 'unknown'}`, detail: error.message });
+
+/** The savepoint a case runs in, rolled back at its end or as soon as a step fails. */
+class CaseUnit {
+  private readonly unit: UnitOfWork;
+  readonly begin: SqlStep;
+  readonly end: SqlStep;
+
+  constructor(engine: SqlEngine) {
+    this.unit = unitOfWork(engine);
+    this.begin = { kind: 'exec', sql: this.unit.begin };
+    this.end = { kind: 'exec', sql: this.unit.rollback };
+  }
+
+  step(step: SqlStep): SqlStep {
+    return { ...step, undo: [this.unit.rollback] };
+  }
+
+  query({ sql, params }: { sql: string; params: unknown[] }): SqlStep {
+    return this.step({ kind: 'query', sql, params });
+  }
+
+  /** After the statement, as the session's own role: the check's query (its row is the result). */
+  check(rlsCase: RlsCase, fixture: Fixture): SqlStep[] {
+    return rlsCase.check ? [this.step(RESET_REQUEST_STEP), this.query(rlsCase.check(fixture))] : [];
+  }
+
+  /**
+   * The step of the batch `steps` that failed. The savepoint itself, or its rollback, failing
+   * stops the matrix, as it does when these run on their own.
+   */
+  failure(run: StepsRun, steps: readonly SqlStep[]): { step: number; error: SqlError } | null {
+    const { failure } = run;
+    if (failure && (steps[failure.step] === this.begin || steps[failure.step] === this.end)) throw failure.error;
+    if (run.undoError) throw run.undoError;
+    return failure;
+  }
+
+  result(run: StepsRun, rlsCase: RlsCase, fixture: Fixture, statementStep: number): Outcome {
+    if (!rlsCase.check) return { actual: ownersOf(run.rows[statementStep] as { owner: unknown }[], fixture) };
+    const [row] = run.rows[run.rows.length - 2]!;
+    return { actual: String(row?.['result'] ?? 'no result') };
   }
 }
 

@@ -126,6 +126,20 @@ describe('the matrix catches the draft schema defects (embedded, current default
     );
   });
 
+  it("a failing write of the auth service says what the service was doing, after the server's message", async () => {
+    await engine.exec('begin');
+    try {
+      await engine.exec(asAdmin('alter table public.users alter column email set not null'));
+      const phone = (await runRlsMatrix(engine)).find((r) => r.name === 'phone sign-up creates a profile without email');
+      expect(phone).toMatchObject({ pass: false, actual: 'error 23502' });
+      expect(phone?.detail).toMatch(/^sign-up by the auth service \(as supabase_auth_admin\) failed: null value in column "email"/);
+      // The session is back as it was.
+      expect(await engine.query('select session_user::text as s, current_user::text as c')).toEqual([{ s: 'postgres', c: 'postgres' }]);
+    } finally {
+      await engine.exec('rollback');
+    }
+  });
+
   it('item 4: without the sync trigger an email change is lost', async () => {
     const failed = await failingAfter('drop trigger on_auth_user_email_changed on auth.users');
     expect(failed).toContain('an email change in auth.users reaches the profile');

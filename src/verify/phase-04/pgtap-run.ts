@@ -7,8 +7,8 @@
  * COMMIT and ROLLBACK become savepoints and each autocommitted statement a savepoint of its own,
  * so a file's ROLLBACK undoes only what the file's transaction did, and what it committed stays.
  */
-import type { SqlEngine } from '../../db/engine.js';
-import { lineOfPosition, SqlError, toSqlError } from '../../db/sql-error.js';
+import type { SqlEngine, SqlStep } from '../../db/engine.js';
+import { lineOfPosition, SqlError } from '../../db/sql-error.js';
 import { unitOfWork, type UnitOfWork } from '../../db/transaction.js';
 import type { ScriptStep } from './psql-script.js';
 
@@ -20,87 +20,92 @@ export interface FileRun {
 }
 
 export async function runPsqlSteps(engine: SqlEngine, steps: readonly ScriptStep[]): Promise<FileRun> {
+  const plan = planFile(engine, steps);
+  const run = await engine.runSteps(plan.batch);
   const lines: string[] = [];
+  for (const rows of run.rows) collect(lines, rows);
+  const failure = run.failure && run.failure.step !== plan.closingStep ? run.failure : null;
+  const stop = failure ? { step: steps[plan.origin[failure.step]!]!, sqlError: failure.error } : plan.stop;
+  if (!stop) return { lines, error: null };
+  const { step, sqlError } = stop;
+  const offset = sqlError.position === undefined ? 0 : lineOfPosition(step.sql, sqlError.position) - 1;
+  return { lines, error: { sqlError, line: step.line + offset } };
+}
+
+interface FilePlan {
+  /** The file's statements and its transaction control, as one batch. */
+  readonly batch: readonly SqlStep[];
+  /** The index in the file's steps of each step of the batch. */
+  readonly origin: readonly number[];
+  /** The rollback of a transaction the file left open (its failure is psql's disconnect, not the file's). */
+  readonly closingStep: number | null;
+  /** An error psql's server gives without running anything (a savepoint outside a transaction), which ends the batch. */
+  readonly stop: { readonly step: ScriptStep; readonly sqlError: SqlError } | null;
+}
+
+/**
+ * The file as a batch. Where a transaction stands after each step follows from the steps alone
+ * (the first error ends the file), so the batch is planned ahead; a step's undo is what psql
+ * would do after it failed: roll back the statement's own unit, then the file's open transaction.
+ */
+function planFile(engine: SqlEngine, steps: readonly ScriptStep[]): FilePlan {
+  const batch: SqlStep[] = [];
+  const origin: number[] = [];
   let block: UnitOfWork | null = null;
-  try {
-    for (const step of steps) {
-      try {
-        block = await runStep(engine, step, block, lines);
-      } catch (error) {
-        const sqlError = toSqlError(error);
-        const offset = sqlError.position === undefined ? 0 : lineOfPosition(step.sql, sqlError.position) - 1;
-        return { lines, error: { sqlError, line: step.line + offset } };
+  const add = (index: number, step: SqlStep) => {
+    batch.push(step);
+    origin.push(index);
+  };
+  const closing = () => (block ? [block.rollback] : []);
+  for (const [index, step] of steps.entries()) {
+    switch (step.kind) {
+      case 'begin':
+        // Inside a transaction PostgreSQL only warns.
+        if (block) break;
+        block = unitOfWork(engine);
+        add(index, { kind: 'exec', sql: block.begin });
+        break;
+      case 'commit':
+      case 'rollback':
+        if (!block) break;
+        // A failed commit is rolled back, and the transaction still open then too.
+        add(index, {
+          kind: 'exec',
+          sql: step.kind === 'commit' ? block.commit : block.rollback,
+          undo: step.kind === 'commit' ? [block.rollback, block.rollback] : [block.rollback],
+        });
+        block = null;
+        break;
+      case 'savepoint':
+        if (!block) {
+          const verb = step.sql.split(/\s+/)[0]!.toUpperCase();
+          const sqlError = new SqlError(
+            `${verb === 'ROLLBACK' ? 'ROLLBACK TO SAVEPOINT' : verb} can only be used in transaction blocks`,
+            '25P01',
+            undefined,
+          );
+          return { batch, origin, closingStep: null, stop: { step, sqlError } };
+        }
+        add(index, { kind: 'query', sql: step.sql, undo: closing() });
+        break;
+      case 'statement': {
+        if (block || !engine.insideTransaction) {
+          add(index, { kind: 'query', sql: step.sql, undo: closing() });
+          break;
+        }
+        // One statement committed on its own, within the outer transaction.
+        const unit = unitOfWork(engine);
+        add(index, { kind: 'exec', sql: unit.begin });
+        add(index, { kind: 'query', sql: step.sql, undo: [unit.rollback] });
+        add(index, { kind: 'exec', sql: unit.commit, undo: [unit.rollback] });
+        break;
       }
     }
-    return { lines, error: null };
-  } finally {
-    // The file ended, or stopped, inside its transaction: psql's disconnect rolls it back.
-    if (block) await engine.exec(block.rollback).catch(() => undefined);
   }
-}
-
-/** Runs one step; returns the file's open transaction after it (null: none). */
-async function runStep(engine: SqlEngine, step: ScriptStep, block: UnitOfWork | null, lines: string[]): Promise<UnitOfWork | null> {
-  switch (step.kind) {
-    case 'begin': {
-      // Inside a transaction PostgreSQL only warns.
-      if (block) return block;
-      const opened = unitOfWork(engine);
-      await engine.exec(opened.begin);
-      return opened;
-    }
-    case 'commit':
-    case 'rollback': {
-      if (!block) return null;
-      if (step.kind === 'rollback') {
-        await engine.exec(block.rollback);
-        return null;
-      }
-      try {
-        await engine.exec(block.commit);
-      } catch (error) {
-        await engine.exec(block.rollback).catch(() => undefined);
-        throw error;
-      }
-      return null;
-    }
-    case 'savepoint':
-      if (!block) {
-        const verb = step.sql.split(/\s+/)[0]!.toUpperCase();
-        throw new SqlError(
-          `${verb === 'ROLLBACK' ? 'ROLLBACK TO SAVEPOINT' : verb} can only be used in transaction blocks`,
-          '25P01',
-          undefined,
-        );
-      }
-      collect(lines, await engine.query(step.sql));
-      return block;
-    case 'statement':
-      if (block || !engine.insideTransaction) {
-        collect(lines, await engine.query(step.sql));
-        return block;
-      }
-      await autocommitted(engine, step.sql, lines);
-      return null;
-  }
-}
-
-/** One statement committed on its own, within the outer transaction. */
-async function autocommitted(engine: SqlEngine, sql: string, lines: string[]): Promise<void> {
-  const unit = unitOfWork(engine);
-  await engine.exec(unit.begin);
-  try {
-    collect(lines, await engine.query(sql));
-  } catch (error) {
-    await engine.exec(unit.rollback).catch(() => undefined);
-    throw error;
-  }
-  try {
-    await engine.exec(unit.commit);
-  } catch (error) {
-    await engine.exec(unit.rollback).catch(() => undefined);
-    throw error;
-  }
+  // The file ended inside its transaction: psql's disconnect rolls it back.
+  if (!block) return { batch, origin, closingStep: null, stop: null };
+  add(steps.length, { kind: 'exec', sql: closing()[0]! });
+  return { batch, origin, closingStep: batch.length - 1, stop: null };
 }
 
 function collect(lines: string[], rows: readonly Record<string, unknown>[]): void {

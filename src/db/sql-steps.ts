@@ -1,0 +1,49 @@
+/**
+ * A batch of statements sent to an engine as one request: run in order up to the first that
+ * fails, then that step's undo, which is what a caller's catch would have run. The embedded
+ * engine runs a batch in its worker in one hand-off; a server runs it statement by statement.
+ */
+import type { SqlEngine } from './engine.js';
+import { toSqlError, type SqlError } from './sql-error.js';
+
+export interface SqlStep {
+  /** `exec`: a script (simple query protocol, no rows); `query`: one statement with `$1…` parameters. */
+  readonly kind: 'exec' | 'query';
+  readonly sql: string;
+  readonly params?: readonly unknown[];
+  /** Scripts run, all of them, when this step fails (e.g. rolling back to a savepoint). */
+  readonly undo?: readonly string[];
+}
+
+export interface StepsRun {
+  /** The rows of each step that succeeded, in order (none for an `exec`). */
+  readonly rows: readonly Record<string, unknown>[][];
+  /** The step that failed, which ended the batch. */
+  readonly failure: { readonly step: number; readonly error: SqlError } | null;
+  /** The first error of the failed step's undo. */
+  readonly undoError: SqlError | null;
+}
+
+/** Runs the steps one call at a time: the same results as a batch, for any engine. */
+export async function runStepsInTurn(engine: Pick<SqlEngine, 'exec' | 'query'>, steps: readonly SqlStep[]): Promise<StepsRun> {
+  const rows: Record<string, unknown>[][] = [];
+  for (const [index, step] of steps.entries()) {
+    try {
+      if (step.kind === 'exec') {
+        await engine.exec(step.sql);
+        rows.push([]);
+      } else {
+        rows.push(await engine.query(step.sql, [...(step.params ?? [])]));
+      }
+    } catch (error) {
+      let undoError: SqlError | null = null;
+      for (const sql of step.undo ?? []) {
+        await engine.exec(sql).catch((e: unknown) => {
+          undoError ??= toSqlError(e);
+        });
+      }
+      return { rows, failure: { step: index, error: toSqlError(error) }, undoError };
+    }
+  }
+  return { rows, failure: null, undoError: null };
+}
