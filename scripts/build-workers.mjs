@@ -13,6 +13,21 @@ import { build } from 'esbuild';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
+/** How every bundle of dist/ is built: ES modules for Node 20, minified, no legal comments. */
+export const bundleOptions = {
+  absWorkingDir: root,
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  minifySyntax: true,
+  minifyWhitespace: true,
+  legalComments: 'none',
+  // CommonJS dependencies inside an ES module bundle still call require() for Node built-ins.
+  banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+  logLevel: 'warning',
+};
+
 const WORKERS = [
   // The compiler is the app's own, loaded at run time.
   { entry: 'src/typecheck/worker.ts', out: 'dist/typecheck/worker.js', external: ['typescript'] },
@@ -31,22 +46,7 @@ export async function buildWorkers() {
 async function buildWorker({ entry, out, external }) {
   const outfile = path.join(root, out);
   const temporary = `${outfile}.${process.pid}.tmp`;
-  await build({
-    absWorkingDir: root,
-    entryPoints: [entry],
-    outfile: temporary,
-    bundle: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node20',
-    minifySyntax: true,
-    minifyWhitespace: true,
-    legalComments: 'none',
-    external,
-    // CommonJS dependencies inside an ES module bundle still call require() for Node built-ins.
-    banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
-    logLevel: 'warning',
-  });
+  await build({ ...bundleOptions, entryPoints: [entry], outfile: temporary, external });
   renameSync(temporary, outfile);
   return outfile;
 }

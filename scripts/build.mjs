@@ -3,31 +3,21 @@
 // (commander, zod/mini, handlebars' runtime) keeps `create-saas-db` start-up close to bare Node.
 // Two builds: the generator alone, so its eager chunks hold only what generation needs, and the
 // verify/types commands, which it loads only when asked; then the worker threads (the TypeScript
-// check's, the embedded engine's). Packages that load files of their own (PGlite's WASM, the app's TypeScript) or serve
-// only some paths stay external. tsc type-checks.
+// check's, the embedded engine's). Packages that load files of their own (PGlite's WASM, the
+// app's TypeScript) or serve only some paths stay external. tsc type-checks.
 import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { buildWorkers } from './build-workers.mjs';
+import { bundleOptions, buildWorkers } from './build-workers.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const common = {
-  absWorkingDir: root,
+  ...bundleOptions,
   outbase: 'src',
   outdir: 'dist',
-  bundle: true,
   splitting: true,
-  format: 'esm',
-  platform: 'node',
-  target: 'node20',
-  minifySyntax: true,
-  minifyWhitespace: true,
-  legalComments: 'none',
   external: ['@electric-sql/pglite', '@electric-sql/pglite/*', 'pg', 'typescript', 'execa', '@clack/prompts'],
-  // CommonJS dependencies inside an ES module bundle still call require() for Node built-ins.
-  banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
-  logLevel: 'warning',
 };
 
 rmSync(path.join(root, 'dist'), { recursive: true, force: true });

@@ -9,7 +9,14 @@ import { writeCompletionMarker } from './marker.js';
 import type { PhaseDefinition } from './phase.js';
 import { repoTexts } from './repo-texts.js';
 import { runChecks } from './runner.js';
-import type { CheckResult, VerifyOptions, VerifyReport } from './types.js';
+import type { CheckResult, RepoContext, VerifyOptions, VerifyReport } from './types.js';
+
+/** What every check reads about the repo: its facts, the phase's layout in it, its SQL texts. */
+export async function repoContextFor(options: VerifyOptions): Promise<RepoContext> {
+  const facts = await detectProject(options.root, { webDir: options.webDir, backendDir: options.backendDir });
+  if (!facts.exists) throw new CliError('target', `${options.root} does not exist: pass the repo to verify`);
+  return { root: facts.root, facts, layout: phaseLayout(facts), options, texts: repoTexts() };
+}
 
 /**
  * Detects the repo, runs the phase's checks and, when every one passes, writes the phase's
@@ -18,10 +25,8 @@ import type { CheckResult, VerifyOptions, VerifyReport } from './types.js';
 export async function verifyPhase(phase: PhaseDefinition, options: VerifyOptions, cleanups: Cleanups): Promise<VerifyReport> {
   const startedAt = new Date();
   const start = performance.now();
-  const facts = await detectProject(options.root, { webDir: options.webDir, backendDir: options.backendDir });
-  if (!facts.exists) throw new CliError('target', `${options.root} does not exist: pass the repo to verify`);
-  const texts = repoTexts();
-  const ctx = { root: facts.root, facts, layout: phaseLayout(facts), options, texts };
+  const ctx = await repoContextFor(options);
+  const { facts, texts } = ctx;
   const usesDatabase = phase.checks.some((c) => c.scope === 'database' && !options.skip.includes(c.name));
   if (options.dbUrl && usesDatabase) await requireServerExtensions(options.dbUrl, facts.root, texts);
   const checks = await runChecks(phase, ctx, databaseProviderFor(options, cleanups, texts));

@@ -2,12 +2,10 @@ import { chmod, mkdir, readFile, rename, rm, symlink } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { PackageManager } from '../../src/detect/facts.js';
-import { detectProject } from '../../src/detect/index.js';
-import { phaseLayout } from '../../src/phase-04/layout.js';
 import { filesCheck } from '../../src/verify/phase-04/files-check.js';
 import { pythonCheck } from '../../src/verify/phase-04/python-check.js';
-import { repoTexts } from '../../src/verify/repo-texts.js';
 import { typescriptCheck } from '../../src/verify/phase-04/typescript-check.js';
+import { repoContextFor } from '../../src/verify/verify.js';
 import type { RepoContext } from '../../src/verify/types.js';
 import { barePython } from '../python/backend.js';
 import { copyRepo, editRepoFile, generatedRepo, removeTempDirs, tempDir, writeRepoFile } from './helpers/repo.js';
@@ -25,15 +23,8 @@ beforeAll(async () => {
 afterAll(removeTempDirs);
 
 /** The context verify builds for a repo, as `verify-phase 04 <root> [--python <python>]` would. */
-async function contextOf(root: string, python: string | null = null): Promise<RepoContext> {
-  const facts = await detectProject(root);
-  return {
-    root: facts.root,
-    facts,
-    layout: phaseLayout(facts),
-    texts: repoTexts(),
-    options: { root: facts.root, dbUrl: null, grants: ['legacy', 'current'], skip: [], strict: false, advisors: 'warn', python },
-  };
+function contextOf(root: string, python: string | null = null): Promise<RepoContext> {
+  return repoContextFor({ root, dbUrl: null, grants: ['legacy', 'current'], skip: [], strict: false, advisors: 'warn', python });
 }
 
 const MIGRATIONS = 'supabase/migrations';

@@ -1,9 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { detectProject } from '../../src/detect/index.js';
-import { phaseLayout } from '../../src/phase-04/layout.js';
 import { loadAppTypeScript } from '../../src/typecheck/load-typescript.js';
 import { filesCheck } from '../../src/verify/phase-04/files-check.js';
-import { repoTexts } from '../../src/verify/repo-texts.js';
+import { repoContextFor } from '../../src/verify/verify.js';
 import type { RepoContext } from '../../src/verify/types.js';
 import { copyRepo, generatedRepo, removeTempDirs, writeRepoFile } from './helpers/repo.js';
 
@@ -29,15 +27,8 @@ beforeEach(() => {
   vi.mocked(loadAppTypeScript).mockClear();
 });
 
-async function contextOf(root: string): Promise<RepoContext> {
-  const facts = await detectProject(root);
-  return {
-    root: facts.root,
-    facts,
-    layout: phaseLayout(facts),
-    texts: repoTexts(),
-    options: { root: facts.root, dbUrl: null, grants: ['legacy'], skip: [], strict: false, advisors: 'warn', python: null },
-  };
+function contextOf(root: string): Promise<RepoContext> {
+  return repoContextFor({ root, dbUrl: null, grants: ['legacy'], skip: [], strict: false, advisors: 'warn', python: null });
 }
 
 describe('files check and the compiler', () => {
