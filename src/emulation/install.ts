@@ -117,14 +117,31 @@ export async function installEmulation(engine: SqlEngine, options: InstallOption
   if (present?.present) return;
   await engine.exec(`set emulation.login_roles = '${options.loginRoles ? 'on' : 'off'}'`);
   try {
-    for (const f of databaseFiles()) {
-      try {
-        await engine.exec(f.sql);
-      } catch (error) {
-        throw new EmulationInstallError(f.name, toSqlError(error));
-      }
-    }
+    for (const f of databaseFiles()) await installFile(engine, f);
   } finally {
     await engine.exec('reset emulation.login_roles').catch(() => undefined);
+  }
+}
+
+/**
+ * Role settings and grants to roles are shared by every database of a server: two installs into
+ * databases of one server at once (two verify runs, parallel tests) can update the same catalog
+ * row, and PostgreSQL then fails the later one with "tuple concurrently updated". A file runs as
+ * one implicit transaction, so nothing of it stays: it is run again.
+ */
+const CONCURRENT_UPDATE_ATTEMPTS = 3;
+
+async function installFile(engine: SqlEngine, file: { readonly name: string; readonly sql: string }): Promise<void> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      await engine.exec(file.sql);
+      return;
+    } catch (error) {
+      const sqlError = toSqlError(error);
+      const concurrent = sqlError.code === 'XX000' && /tuple concurrently updated/.test(sqlError.message);
+      if (!concurrent || attempt === CONCURRENT_UPDATE_ATTEMPTS || engine.insideTransaction) {
+        throw new EmulationInstallError(file.name, sqlError);
+      }
+    }
   }
 }
