@@ -1,16 +1,17 @@
 import { firstLine } from '../errors.js';
-import { runModeChecks } from './database/mode-runner.js';
+import { runModeChecks, type ModeResults } from './database/mode-runner.js';
 import type { DatabaseProvider } from './database/session.js';
 import { mergeModeOutcomes, type ModeOutcome } from './merge-modes.js';
 import { failed, skipped } from './outcome.js';
 import type { CheckDefinition, DatabaseCheck, PhaseDefinition, RepoCheck } from './phase.js';
 import { instant, runGuarded, type Timed } from './timing.js';
-import type { CheckOutcome, CheckResult, Finding, RepoContext } from './types.js';
+import type { CheckOutcome, CheckResult, Finding, GrantMode, RepoContext } from './types.js';
 
 /**
  * Runs a phase's checks and returns one timed result per check, in phase order. Repo checks run
  * concurrently with the database checks, except those that must run alone, which run last. The
- * database checks run in phase order on one fresh database per grant mode, one mode at a time.
+ * database checks run in phase order on one fresh database per grant mode: the modes one at a
+ * time, or side by side where the provider allows it (a server).
  */
 export async function runChecks(phase: PhaseDefinition, ctx: RepoContext, databases: DatabaseProvider): Promise<CheckResult[]> {
   const skip = new Set(ctx.options.skip);
@@ -51,25 +52,14 @@ async function runDatabaseChecks(
 ): Promise<Map<string, Timed<CheckOutcome>>> {
   const perCheck = new Map<string, ModeOutcome[]>(checks.map((c) => [c.name, []]));
   const toRun = checks.filter((c) => !skip.has(c.name));
-  // One mode after the other: an embedded engine holds a few hundred MB, and in one thread
-  // running modes side by side is no faster.
-  // A statement past the time limit stopped the engine: the modes after it are skipped.
-  // A mode that needed a database of its own (a failure, SQL that depends on commits) most
-  // likely will in the next mode too.
-  let ownDatabase = ctx.facts.supabase.migrations.length >= MIGRATIONS_FOR_OWN_DATABASE;
+  const modes = toRun.length === 0 ? [] : ctx.options.grants;
   let leftBehind: readonly Finding[];
   try {
-    for (const mode of toRun.length === 0 ? [] : ctx.options.grants) {
-      if (ctx.options.signal?.aborted) break;
-      const stopped = databases.stopReason?.() ?? null;
-      if (stopped !== null) {
-        for (const check of toRun) perCheck.get(check.name)!.push({ mode, ...instant(skipped(stopped)) });
-        continue;
-      }
-      const run = await runModeChecks(toRun, ctx, databases, mode, skip, { ownDatabase });
-      ownDatabase ||= run.ownDatabase;
-      for (const [name, outcome] of run.results) perCheck.get(name)!.push({ mode, ...outcome });
-    }
+    const runs = databases.concurrentModes ? await modesSideBySide(modes, toRun, ctx, databases, skip) : await modesInTurn(modes, toRun, ctx, databases, skip);
+    // In mode order, whichever finished first: the merged report names modes in that order.
+    runs.forEach((run, i) => {
+      for (const [name, outcome] of run) perCheck.get(name)!.push({ mode: modes[i]!, ...outcome });
+    });
   } finally {
     leftBehind = await databases.close().catch((error: unknown) => [{ message: firstLine(error) }]);
   }
@@ -86,6 +76,47 @@ async function runDatabaseChecks(
   const changed = databases.serverChanges?.() ?? [];
   if (owner && changed.length > 0) results.set(owner.name, withWarnings(results.get(owner.name)!, changed));
   return results;
+}
+
+/**
+ * One mode after the other: an embedded engine holds a few hundred MB, and in one thread running
+ * modes side by side is no faster. A statement past the time limit stopped the engine: the modes
+ * after it are skipped. A mode that needed a database of its own (a failure, SQL that depends on
+ * commits) most likely will in the next mode too.
+ */
+async function modesInTurn(
+  modes: readonly GrantMode[],
+  checks: readonly DatabaseCheck[],
+  ctx: RepoContext,
+  databases: DatabaseProvider,
+  skip: ReadonlySet<string>,
+): Promise<ModeResults[]> {
+  const runs: ModeResults[] = [];
+  let ownDatabase = ctx.facts.supabase.migrations.length >= MIGRATIONS_FOR_OWN_DATABASE;
+  for (const mode of modes) {
+    if (ctx.options.signal?.aborted) break;
+    const stopped = databases.stopReason?.() ?? null;
+    if (stopped !== null) {
+      runs.push(new Map(checks.map((check) => [check.name, instant(skipped(stopped))])));
+      continue;
+    }
+    const run = await runModeChecks(checks, ctx, databases, mode, skip, { ownDatabase });
+    ownDatabase ||= run.ownDatabase;
+    runs.push(run.results);
+  }
+  return runs;
+}
+
+/** Every mode at once, each on a database of its own: a server's work, on its own connections. */
+async function modesSideBySide(
+  modes: readonly GrantMode[],
+  checks: readonly DatabaseCheck[],
+  ctx: RepoContext,
+  databases: DatabaseProvider,
+  skip: ReadonlySet<string>,
+): Promise<ModeResults[]> {
+  const runs = await Promise.all(modes.map((mode) => runModeChecks(checks, ctx, databases, mode, skip, { ownDatabase: true })));
+  return runs.map((run) => run.results);
 }
 
 function withLeftBehind(run: Timed<CheckOutcome>, left: readonly Finding[]): Timed<CheckOutcome> {

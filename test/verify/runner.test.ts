@@ -143,6 +143,47 @@ describe('runChecks', () => {
     expect(opened.map(([, o]) => o?.ownDatabase)).toEqual([true, true]);
   });
 
+  it('runs the grant modes side by side on a provider that allows it, reporting them in mode order', async () => {
+    const events: string[] = [];
+    let open = 0;
+    let mostOpen = 0;
+    const sideBySide: DatabaseProvider = {
+      concurrentModes: true,
+      async open(grants) {
+        mostOpen = Math.max(mostOpen, ++open);
+        events.push(`open ${grants}`);
+        return {
+          engine,
+          grants,
+          url: null,
+          sharedEngine: false,
+          close: async () => {
+            open--;
+            events.push(`close ${grants}`);
+          },
+        };
+      },
+      close: async () => [],
+    };
+    // The first mode finishes last: the merged report still names legacy first.
+    const phase = phaseOf([
+      dbCheck('apply', [], async (mode) => {
+        if (mode === 'legacy') await new Promise((resolve) => setTimeout(resolve, 30));
+        return failed(`refused in ${mode}`);
+      }),
+    ]);
+    const results = await runChecks(phase, options(), sideBySide);
+    expect(mostOpen).toBe(2);
+    expect(events.slice(0, 2).sort()).toEqual(['open current', 'open legacy']);
+    expect(events.slice(2)).toEqual(['close current', 'close legacy']);
+    expect(results[0]!.reason).toBe('refused in legacy (legacy grants); refused in current (current grants)');
+
+    // Without the provider's leave, one mode after the other.
+    mostOpen = 0;
+    await runChecks(phase, options(), { ...sideBySide, concurrentModes: false });
+    expect(mostOpen).toBe(1);
+  });
+
   it('runs a check that must run alone after every other check finished', async () => {
     const events: string[] = [];
     const phase = phaseOf([

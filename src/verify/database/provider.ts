@@ -128,7 +128,8 @@ export function embeddedProvider(
  * A temporary `verify_*` database on the server for each grant mode: the database the URL names
  * is never touched. The emulation is installed once, as the URL's role, in the first mode's
  * database; the other modes' databases are copies of it made before it is used (see
- * createThrowawayDatabase's `template`), or, when copying fails, installed like the first.
+ * createThrowawayDatabase's `template`), or, when copying fails, installed like the first. The
+ * modes run side by side, each on its own database and connections.
  * Databases are dropped when their session closes (without waiting: the run's end waits),
  * when preparing them fails, and by the command layer's cleanups on SIGINT/SIGTERM. The repo's
  * SQL runs on a connection of its own as a role with no more than a project's postgres rights
@@ -157,11 +158,22 @@ export function postgresProvider(adminUrl: string, cleanups: Cleanups, limits: S
     });
   // Copies of the first database, one per later mode; null where copying failed.
   let copies: Array<ThrowawayDatabase | null> | null = null;
+  // The first database's install, which the modes opened beside it wait for: their copies come from it.
+  let firstInstall: Promise<ThrowawayDatabase> | null = null;
+  // The last mode's grant mode and rights, given before the next mode's.
+  let rightsGiven: Promise<void> = Promise.resolve();
 
   /** A database with the emulation installed (once `started` made the run's roles), no grant mode yet. */
   async function emulatedDatabase(started: Promise<ServerRun>): Promise<ThrowawayDatabase> {
+    if (firstInstall) await firstInstall.catch(() => undefined);
     const copy = copies?.shift();
     if (copy) return copy;
+    const installed = installedDatabase(started);
+    firstInstall ??= installed;
+    return installed;
+  }
+
+  async function installedDatabase(started: Promise<ServerRun>): Promise<ThrowawayDatabase> {
     const database = await create();
     try {
       const { runRole } = await started;
@@ -192,6 +204,7 @@ export function postgresProvider(adminUrl: string, cleanups: Cleanups, limits: S
   }
 
   return {
+    concurrentModes: true,
     async open(grants: GrantMode): Promise<DatabaseSession> {
       if (refused) throw refused;
       run ??= startServerRun(adminUrl, limits, (end, label) => cleanups.add(afterDatabases(end), label));
@@ -207,10 +220,16 @@ export function postgresProvider(adminUrl: string, cleanups: Cleanups, limits: S
       const database = made.value;
       let engine: SqlEngine | null = null;
       try {
-        await withEngine(database.url, limits, async (installer) => {
-          await installer.exec(grantModeSql(grants));
-          await serverRun.grantRights(installer);
-        });
+        // One mode at a time: the rights include memberships of the run's roles, which are the
+        // server's, not the database's (two grants of one at once collide).
+        const granting = rightsGiven.then(() =>
+          withEngine(database.url, limits, async (installer) => {
+            await installer.exec(grantModeSql(grants));
+            await serverRun.grantRights(installer);
+          }),
+        );
+        rightsGiven = granting.catch(() => undefined);
+        await granting;
         engine = await createPostgresEngine(serverRun.userUrl(database.url), limits).catch((error: unknown) => {
           throw serverRun.runRole
             ? new DatabaseAccessError(

@@ -52,4 +52,9 @@ export interface DatabaseProvider {
    * engine): why, as the skip reason of what is left. Absent or null: go on.
    */
   stopReason?(): string | null;
+  /**
+   * The grant modes' sessions are independent databases that may run side by side (a server's
+   * own databases); absent or false: one mode after the other.
+   */
+  readonly concurrentModes?: boolean;
 }
