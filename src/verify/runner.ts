@@ -55,7 +55,9 @@ async function runDatabaseChecks(
   const modes = toRun.length === 0 ? [] : ctx.options.grants;
   let leftBehind: readonly Finding[];
   try {
-    const runs = databases.concurrentModes ? await modesSideBySide(modes, toRun, ctx, databases, skip) : await modesInTurn(modes, toRun, ctx, databases, skip);
+    const runs = databases.concurrentModes
+      ? await modesSideBySide(modes, toRun, ctx, databases, skip)
+      : await modesInTurn(modes, toRun, ctx, databases, skip);
     // In mode order, whichever finished first: the merged report names modes in that order.
     runs.forEach((run, i) => {
       for (const [name, outcome] of run) perCheck.get(name)!.push({ mode: modes[i]!, ...outcome });
