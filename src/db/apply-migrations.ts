@@ -200,7 +200,7 @@ function inBatches(pieces: readonly ScriptPiece[], length: number): readonly Scr
 }
 
 function runPiece(engine: SqlEngine, piece: ScriptPiece): Promise<void> {
-  return piece.kind === 'sql' ? engine.exec(piece.sql) : piece.run(engine);
+  return piece.kind === 'sql' ? engine.exec(piece.sql, piece.statements) : piece.run(engine);
 }
 
 /** The line in the file of an error that has a position in a piece of it. */

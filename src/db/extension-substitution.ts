@@ -15,7 +15,7 @@
  */
 import type { SqlEngine } from './engine.js';
 import { SqlError, toSqlError } from './sql-error.js';
-import { statementsOf, type ScriptStatement } from './split-statements.js';
+import { statementsOf, type ScriptStatement, type StatementRanges } from './split-statements.js';
 import { hasTableGrants, runWithTableGrant } from './standin-server-grants.js';
 import { unitOfWork } from './transaction.js';
 import {
@@ -38,9 +38,12 @@ import {
 
 export type { EmulatedExtension } from '../emulation/extensions.js';
 
-/** A run of the file's own SQL, or what replaces one of its statements. */
+/**
+ * A run of the file's own SQL (with where its statements are, when they were found already), or
+ * what replaces one of its statements.
+ */
 export type ScriptPiece =
-  | { readonly kind: 'sql'; readonly sql: string; readonly offset: number }
+  | { readonly kind: 'sql'; readonly sql: string; readonly offset: number; readonly statements?: StatementRanges }
   | { readonly kind: 'substituted'; readonly offset: number; readonly run: (engine: SqlEngine) => Promise<void> };
 
 export interface SubstitutionPlan {

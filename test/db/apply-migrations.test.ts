@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyMigrations, isMigrationError, type MigrationError } from '../../src/db/apply-migrations.js';
 import type { SqlEngine } from '../../src/db/engine.js';
 import { lineOfPosition } from '../../src/db/sql-error.js';
-import { lineOfOffset, splitStatements } from '../../src/db/split-statements.js';
+import { lineOfOffset, splitStatements, statementRanges } from '../../src/db/split-statements.js';
 import { BATCH_CHARS } from '../../src/db/statement-batches.js';
 import { ENGINE_KINDS, openTestDatabase, type TestDatabase } from '../helpers/db-postgres.js';
 
@@ -176,6 +176,24 @@ describe.each(ENGINE_KINDS)('applyMigrations on %s', (kind) => {
     expect(await db.engine.query<{ role: string }>('select current_user::text as role')).toEqual([before]);
   });
 
+  it('runs a function with a BEGIN ATOMIC body as one statement, and gives a later error its line', async () => {
+    const sql = [
+      'create table public.atomic_rows (n int);',
+      'create function public.atomic_count() returns int language sql',
+      'begin atomic',
+      '  insert into public.atomic_rows values (1);',
+      '  select count(*)::int from public.atomic_rows;',
+      'end;',
+      'select public.atomic_count();',
+      '',
+      'select nope_column from public.atomic_rows;',
+    ].join('\n');
+    const error = await failure(db.engine, [{ name: 'atomic.sql', sql }]);
+    expect(error.sqlError.code).toBe('42703');
+    expect(error.line).toBe(9);
+    expect(await tableExists(db.engine, 'public.atomic_rows')).toBe(false);
+  });
+
   it('counts lines of a position inside a later statement', async () => {
     const error = await failure(db.engine, [{ name: 'col.sql', sql: 'select 1;\nselect\n  nope_column\nfrom pg_class;' }]);
     expect(error.line).toBe(3);
@@ -222,6 +240,15 @@ describe('splitStatements', () => {
       'create function public.g',
       'select 3',
     ]);
+  });
+});
+
+describe('statementRanges', () => {
+  it('gives, for each statement, its offset and the end of its text, before the semicolon and the spaces before it', () => {
+    const script = '-- first\nselect 1 ;\n\n  select $$a;b$$;\nselect 3';
+    const ranges = statementRanges(script);
+    expect([...ranges]).toEqual([9, 17, 23, 37, 39, 47]);
+    expect(splitStatements(script).map((s) => s.sql)).toEqual([script.slice(9, 17), script.slice(23, 37), script.slice(39, 47)]);
   });
 });
 
