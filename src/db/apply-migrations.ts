@@ -195,7 +195,9 @@ function inBatches(pieces: readonly ScriptPiece[], length: number): readonly Scr
   if (length <= BATCH_CHARS) return pieces;
   const batches = statementBatcher();
   return pieces.flatMap((piece): ScriptPiece[] =>
-    piece.kind === 'sql' ? batches(piece.sql, piece.offset).map((batch) => ({ kind: 'sql' as const, ...batch })) : [piece],
+    piece.kind === 'sql'
+      ? batches(piece.sql, piece.offset, piece.statements).map((batch) => ({ kind: 'sql' as const, ...batch }))
+      : [piece],
   );
 }
 

@@ -47,6 +47,18 @@ export function statementRanges(script: string): StatementRanges {
   return ranges.take();
 }
 
+/** The statements `ranges` (the script's StatementRanges) say it has, as statementsOf gives them, without splitting it again. */
+export function* statementsIn(script: string, ranges: StatementRanges): Generator<ScriptStatement> {
+  for (let i = 0; i < ranges.length; i += 2) {
+    const offset = ranges[i]!;
+    const textEnd = ranges[i + 1]!;
+    // Only spaces are left out between a statement's text and its semicolon.
+    let semicolon = textEnd;
+    while (semicolon < script.length && isSpace(script.charCodeAt(semicolon))) semicolon += 1;
+    yield { sql: script.slice(offset, textEnd), offset, end: Math.min(semicolon + 1, script.length) };
+  }
+}
+
 /** The statements one at a time, so a large script is never held as an array of them. */
 export function* statementsOf(script: string): Generator<ScriptStatement> {
   // Index of the statement's first token; comments and blank lines before it are not part of it.

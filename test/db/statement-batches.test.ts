@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { statementsOf } from '../../src/db/split-statements.js';
+import { statementRanges, statementsOf } from '../../src/db/split-statements.js';
 import { statementBatcher, type ScriptBatch } from '../../src/db/statement-batches.js';
 
 /** A batch's statements as its `statements` ranges give them. */
@@ -42,6 +42,12 @@ describe('statementBatcher', () => {
       "insert into t values (1, 'a;b');",
       "insert into t values (3, E'it\\'s;');",
     ]);
+  });
+
+  it('cuts a script whose statements were found already the same way, from them', () => {
+    for (const limit of [1, 60, script.length]) {
+      expect(statementBatcher(limit)(script, 5, statementRanges(script))).toEqual(statementBatcher(limit)(script, 5));
+    }
   });
 
   it('leaves a script no longer than the limit whole', () => {
