@@ -13,7 +13,7 @@ import { packageRoot } from '../package-root.js';
 import { commitDependence } from './commit-dependent.js';
 import type { SqlEngine } from './engine.js';
 import { lineOfPosition, SqlError, toSqlError } from './sql-error.js';
-import { lineOfOffset, statementsOf } from './split-statements.js';
+import { lineOfOffset, statementsIn, statementsOf } from './split-statements.js';
 import { BATCH_CHARS, statementBatcher } from './statement-batches.js';
 import { unitOfWork } from './transaction.js';
 import { planStatements, type EmulatedExtension, type ScriptPiece } from './extension-substitution.js';
@@ -228,7 +228,7 @@ async function locateFailingStatement(
     for (const piece of pieces.slice(0, failing)) await runPiece(engine, piece);
     const piece = pieces[failing]!;
     if (piece.kind !== 'sql') return lineOfOffset(script, piece.offset);
-    for (const statement of statementsOf(piece.sql)) {
+    for (const statement of piece.statements ? statementsIn(piece.sql, piece.statements) : statementsOf(piece.sql)) {
       try {
         await engine.exec(statement.sql);
       } catch (error) {
