@@ -13,7 +13,7 @@ import { packageRoot } from '../package-root.js';
 import { commitDependence } from './commit-dependent.js';
 import type { SqlEngine } from './engine.js';
 import { lineOfPosition, SqlError, toSqlError } from './sql-error.js';
-import { lineOfOffset, statementsOf } from './split-statements.js';
+import { lineOfOffset, statementsIn, statementsOf } from './split-statements.js';
 import { BATCH_CHARS, statementBatcher } from './statement-batches.js';
 import { unitOfWork } from './transaction.js';
 import { planStatements, type EmulatedExtension, type ScriptPiece } from './extension-substitution.js';
@@ -195,12 +195,14 @@ function inBatches(pieces: readonly ScriptPiece[], length: number): readonly Scr
   if (length <= BATCH_CHARS) return pieces;
   const batches = statementBatcher();
   return pieces.flatMap((piece): ScriptPiece[] =>
-    piece.kind === 'sql' ? batches(piece.sql, piece.offset).map((batch) => ({ kind: 'sql' as const, ...batch })) : [piece],
+    piece.kind === 'sql'
+      ? batches(piece.sql, piece.offset, piece.statements).map((batch) => ({ kind: 'sql' as const, ...batch }))
+      : [piece],
   );
 }
 
 function runPiece(engine: SqlEngine, piece: ScriptPiece): Promise<void> {
-  return piece.kind === 'sql' ? engine.exec(piece.sql) : piece.run(engine);
+  return piece.kind === 'sql' ? engine.exec(piece.sql, piece.statements) : piece.run(engine);
 }
 
 /** The line in the file of an error that has a position in a piece of it. */
@@ -226,7 +228,7 @@ async function locateFailingStatement(
     for (const piece of pieces.slice(0, failing)) await runPiece(engine, piece);
     const piece = pieces[failing]!;
     if (piece.kind !== 'sql') return lineOfOffset(script, piece.offset);
-    for (const statement of statementsOf(piece.sql)) {
+    for (const statement of piece.statements ? statementsIn(piece.sql, piece.statements) : statementsOf(piece.sql)) {
       try {
         await engine.exec(statement.sql);
       } catch (error) {

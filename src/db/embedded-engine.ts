@@ -15,10 +15,12 @@ import {
   type EmbeddedReply,
   type EmbeddedRequest,
   type ErrorFields,
+  type WorkerStep,
 } from './embedded-worker-messages.js';
 import { DEFAULT_STATEMENT_TIMEOUT_MS, QUERY_CANCELED, refuseServerPrograms, statementTimeoutMessage, type SqlEngine } from './engine.js';
 import { SqlError, toSqlError } from './sql-error.js';
-import { runStepsInTurn, type StepsRun } from './sql-steps.js';
+import { runStepsInTurn, type SqlStep, type StepsRun } from './sql-steps.js';
+import { statementRanges } from './split-statements.js';
 
 /** The worker script, built by scripts/build.mjs (the tests' global setup builds it too). */
 export const ENGINE_WORKER_FILE = path.join(packageRoot, 'dist', 'db', 'engine-worker.js');
@@ -121,9 +123,9 @@ export async function createEmbeddedEngine(options: EmbeddedEngineOptions = {}):
     get stopped() {
       return thread.stopped;
     },
-    async exec(sql) {
+    async exec(sql, statements) {
       refuseServerPrograms(sql);
-      await call({ op: 'exec', sql }, () => sql);
+      await call({ op: 'exec', sql, statements: statements ?? statementRanges(sql) }, () => sql);
     },
     async query<T>(sql: string, params: unknown[] = []) {
       refuseServerPrograms(sql);
@@ -133,7 +135,7 @@ export async function createEmbeddedEngine(options: EmbeddedEngineOptions = {}):
     async runSteps(steps) {
       // A refused step fails where it stands, as its own call would.
       if (steps.some((step) => isRefused(step.sql) || step.undo?.some(isRefused))) return runStepsInTurn(engine, steps);
-      const request = { op: 'steps', steps } as const;
+      const request = { op: 'steps', steps: steps.map(splitStep) } as const;
       const sqlAt: SqlAt = (step, undo) => (undo < 0 ? steps[step]?.sql : steps[step]?.undo?.[undo]) ?? '';
       try {
         const reply = await call(request, sqlAt);
@@ -158,6 +160,12 @@ export async function createEmbeddedEngine(options: EmbeddedEngineOptions = {}):
   };
   return engine;
 }
+
+const splitStep = (step: SqlStep): WorkerStep => ({
+  ...step,
+  statements: step.kind === 'exec' ? statementRanges(step.sql) : new Uint32Array(),
+  undo: (step.undo ?? []).map((sql) => ({ sql, statements: statementRanges(sql) })),
+});
 
 const isRefused = (sql: string): boolean => {
   try {

@@ -1,5 +1,6 @@
 /** What the embedded engine's worker thread (embedded-worker.ts) is given, asked and answers. */
 import type { SqlStep } from './sql-steps.js';
+import type { StatementRanges } from './split-statements.js';
 
 /** workerData: how to boot PGlite. */
 export interface EmbeddedBoot {
@@ -52,10 +53,24 @@ export class Progress {
   }
 }
 
+/**
+ * A script and where its statements are, found on this side (the worker does not split SQL): in a
+ * transaction the worker runs them one by one, to say which one runs now.
+ */
+export interface SplitScript {
+  readonly sql: string;
+  readonly statements: StatementRanges;
+}
+
+/** A SqlStep with its scripts split (`statements` is empty for a query). */
+export interface WorkerStep extends Omit<SqlStep, 'undo'>, SplitScript {
+  readonly undo: readonly SplitScript[];
+}
+
 export type EmbeddedRequest =
-  | { readonly id: number; readonly op: 'exec'; readonly sql: string }
+  | ({ readonly id: number; readonly op: 'exec' } & SplitScript)
   | { readonly id: number; readonly op: 'query'; readonly sql: string; readonly params: readonly unknown[] }
-  | { readonly id: number; readonly op: 'steps'; readonly steps: readonly SqlStep[] }
+  | { readonly id: number; readonly op: 'steps'; readonly steps: readonly WorkerStep[] }
   | { readonly id: number; readonly op: 'dump' }
   | { readonly id: number; readonly op: 'close' };
 

@@ -15,10 +15,10 @@ import {
   type EmbeddedReply,
   type EmbeddedRequest,
   type ErrorFields,
+  type SplitScript,
   type StepsReply,
+  type WorkerStep,
 } from './embedded-worker-messages.js';
-import type { SqlStep } from './sql-steps.js';
-import { splitStatements } from './split-statements.js';
 
 const boot = workerData as EmbeddedBoot;
 const port = parentPort!;
@@ -56,7 +56,7 @@ async function answer(db: PGlite, request: EmbeddedRequest): Promise<EmbeddedRep
   switch (request.op) {
     case 'exec':
       progress.begin(-1);
-      await execTracked(db, request.sql);
+      await execTracked(db, request);
       return { kind: 'done', id: request.id };
     case 'query':
       progress.begin(-1);
@@ -74,22 +74,22 @@ async function answer(db: PGlite, request: EmbeddedRequest): Promise<EmbeddedRep
 }
 
 /** A batch (sql-steps.ts), each step and undo script timed on its own. */
-async function runSteps(db: PGlite, steps: readonly SqlStep[]): Promise<StepsReply> {
+async function runSteps(db: PGlite, steps: readonly WorkerStep[]): Promise<StepsReply> {
   const rows: Record<string, unknown>[][] = [];
   for (const [index, step] of steps.entries()) {
     progress.begin(index);
     try {
       if (step.kind === 'exec') {
-        await execTracked(db, step.sql);
+        await execTracked(db, step);
         rows.push([]);
       } else {
         rows.push((await db.query<Record<string, unknown>>(step.sql, [...(step.params ?? [])])).rows);
       }
     } catch (error) {
       let undoError: ErrorFields | null = null;
-      for (const [undo, sql] of (step.undo ?? []).entries()) {
+      for (const [undo, script] of step.undo.entries()) {
         progress.begin(index, undo);
-        await execTracked(db, sql).catch((e: unknown) => {
+        await execTracked(db, script).catch((e: unknown) => {
           undoError ??= errorFields(e);
         });
       }
@@ -102,26 +102,27 @@ async function runSteps(db: PGlite, steps: readonly SqlStep[]): Promise<StepsRep
 /**
  * Runs a script, noting where the statement that runs begins. Inside a transaction block the
  * statements run one by one, which changes nothing there; outside one a script is one implicit
- * transaction and runs whole, as it does for BEGIN ATOMIC bodies the splitter cannot follow.
- * An error's position is made relative to the whole script again.
+ * transaction and runs whole. An error's position is made relative to the whole script again.
  */
-async function execTracked(db: PGlite, sql: string): Promise<void> {
-  const statements = db.isInTransaction() && !/\bbegin\s+atomic\b/i.test(sql) ? splitStatements(sql) : [];
-  if (statements.length < 2) {
-    progress.at(statements[0]?.offset ?? 0);
+async function execTracked(db: PGlite, { sql, statements }: SplitScript): Promise<void> {
+  const count = db.isInTransaction() ? statements.length / 2 : 0;
+  if (count < 2) {
+    progress.at(count === 1 ? statements[0]! : 0);
     await db.exec(sql);
     return;
   }
-  for (const statement of statements) {
+  for (let i = 0; i < count; i += 1) {
+    const offset = statements[2 * i]!;
+    const statement = sql.slice(offset, statements[2 * i + 1]);
     // A script that ended the transaction (COMMIT) runs its rest as one implicit transaction.
-    const rest = db.isInTransaction() ? statement.sql : sql.slice(statement.offset);
-    progress.at(statement.offset);
+    const rest = db.isInTransaction() ? statement : sql.slice(offset);
+    progress.at(offset);
     try {
       await db.exec(rest);
     } catch (error) {
-      throw shifted(error, sql, statement.offset);
+      throw shifted(error, sql, offset);
     }
-    if (rest !== statement.sql) return;
+    if (rest !== statement) return;
   }
 }
 

@@ -5,6 +5,7 @@
  */
 import type pg from 'pg';
 import { SqlError, toSqlError } from './sql-error.js';
+import type { StatementRanges } from './split-statements.js';
 import { runStepsInTurn, type SqlStep, type StepsRun } from './sql-steps.js';
 
 export interface SqlEngine {
@@ -14,8 +15,12 @@ export interface SqlEngine {
    * units of work then use savepoints.
    */
   readonly insideTransaction?: boolean;
-  /** Runs a script of many statements (simple query protocol); no parameters, no rows. */
-  exec(sql: string): Promise<void>;
+  /**
+   * Runs a script of many statements (simple query protocol); no parameters, no rows.
+   * `statements`: where its statements are, when the caller split it already (statementRanges);
+   * the embedded engine needs them and otherwise splits the script itself, a server does not.
+   */
+  exec(sql: string, statements?: StatementRanges): Promise<void>;
   /**
    * Runs one statement with `$1…` parameters and returns its rows. Values come back as the
    * drivers parse them; cast bigint/numeric to text or int in SQL when both engines must agree.

@@ -15,7 +15,7 @@
  */
 import type { SqlEngine } from './engine.js';
 import { SqlError, toSqlError } from './sql-error.js';
-import { statementsOf, type ScriptStatement } from './split-statements.js';
+import { StatementRangesBuilder, statementsOf, type ScriptStatement, type StatementRanges } from './split-statements.js';
 import { hasTableGrants, runWithTableGrant } from './standin-server-grants.js';
 import { unitOfWork } from './transaction.js';
 import {
@@ -38,9 +38,12 @@ import {
 
 export type { EmulatedExtension } from '../emulation/extensions.js';
 
-/** A run of the file's own SQL, or what replaces one of its statements. */
+/**
+ * A run of the file's own SQL (with where its statements are, when they were found already), or
+ * what replaces one of its statements.
+ */
 export type ScriptPiece =
-  | { readonly kind: 'sql'; readonly sql: string; readonly offset: number }
+  | { readonly kind: 'sql'; readonly sql: string; readonly offset: number; readonly statements?: StatementRanges }
   | { readonly kind: 'substituted'; readonly offset: number; readonly run: (engine: SqlEngine) => Promise<void> };
 
 export interface SubstitutionPlan {
@@ -53,7 +56,10 @@ export interface SubstitutionPlan {
 /** Cheap test before splitting a script: the words every handled statement has. */
 const MAY_NEED_HANDLING = /\b(?:extension|trigger|policy|publication|authorization|role|user|wrapper|grant)\b/i;
 
-/** Null when the file has no statement to handle: it then runs exactly as written. */
+/**
+ * Null when the file has no word a handled statement has: it then runs exactly as written, not
+ * split. Otherwise each run of the file's own SQL carries its statements, found here once.
+ */
 export async function planStatements(engine: SqlEngine, script: string): Promise<SubstitutionPlan | null> {
   if (!MAY_NEED_HANDLING.test(script)) return null;
   const pieces: ScriptPiece[] = [];
@@ -62,16 +68,23 @@ export async function planStatements(engine: SqlEngine, script: string): Promise
   const elevated = (): Promise<boolean> => (elevation ??= canElevate(engine));
   let tableGrants: Promise<boolean> | null = null;
   const granted = (): Promise<boolean> => (tableGrants ??= hasTableGrants(engine));
+  const statements = new StatementRangesBuilder();
   let cursor = 0;
   for (const statement of statementsOf(script)) {
     const run = await handle(engine, statement, emulated, { elevated, granted });
-    if (!run) continue;
-    if (statement.offset > cursor) pieces.push({ kind: 'sql', sql: script.slice(cursor, statement.offset), offset: cursor });
+    if (!run) {
+      statements.add(statement, cursor);
+      continue;
+    }
+    if (statement.offset > cursor) {
+      pieces.push({ kind: 'sql', sql: script.slice(cursor, statement.offset), offset: cursor, statements: statements.take() });
+    }
     pieces.push({ kind: 'substituted', offset: statement.offset, run });
     cursor = statement.end;
   }
-  if (pieces.length === 0) return null;
-  if (cursor < script.length) pieces.push({ kind: 'sql', sql: script.slice(cursor), offset: cursor });
+  if (cursor < script.length) {
+    pieces.push({ kind: 'sql', sql: cursor === 0 ? script : script.slice(cursor), offset: cursor, statements: statements.take() });
+  }
   return { pieces, emulated };
 }
 

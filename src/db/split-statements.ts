@@ -2,8 +2,9 @@
  * Splits a SQL script into top-level statements, each with where it starts and ends. Understands
  * quotes, dollar quoting, comments, and the semicolons psql does not end a statement at either:
  * inside parentheses (a rule's actions) and inside the `BEGIN ATOMIC … END` body of a function
- * or procedure (psql's own heuristic). Used to locate a failing statement and to send a large
- * file in batches of whole statements.
+ * or procedure (psql's own heuristic). Used to locate a failing statement, to send a large
+ * file in batches of whole statements, and to tell the embedded engine's worker where the
+ * statements of a script are (it runs them one by one in a transaction and does not split).
  */
 export interface ScriptStatement {
   readonly sql: string;
@@ -15,6 +16,47 @@ export interface ScriptStatement {
 
 export function splitStatements(script: string): ScriptStatement[] {
   return [...statementsOf(script)];
+}
+
+/**
+ * Where a script's statements are, flat: for each, its `offset` and the index just past its text
+ * (`offset + sql.length`, before the semicolon), so `script.slice(a, b)` is its `sql`. Compact, and
+ * sent to the embedded engine's worker as is.
+ */
+export type StatementRanges = Uint32Array;
+
+/** Collects StatementRanges as statements are found (offsets relative to `base`). */
+export class StatementRangesBuilder {
+  private readonly bounds: number[] = [];
+
+  add(statement: ScriptStatement, base = 0): void {
+    this.bounds.push(statement.offset - base, statement.offset - base + statement.sql.length);
+  }
+
+  /** The ranges so far; the builder starts again empty. */
+  take(): StatementRanges {
+    const ranges = Uint32Array.from(this.bounds);
+    this.bounds.length = 0;
+    return ranges;
+  }
+}
+
+export function statementRanges(script: string): StatementRanges {
+  const ranges = new StatementRangesBuilder();
+  for (const statement of statementsOf(script)) ranges.add(statement);
+  return ranges.take();
+}
+
+/** The statements `ranges` (the script's StatementRanges) say it has, as statementsOf gives them, without splitting it again. */
+export function* statementsIn(script: string, ranges: StatementRanges): Generator<ScriptStatement> {
+  for (let i = 0; i < ranges.length; i += 2) {
+    const offset = ranges[i]!;
+    const textEnd = ranges[i + 1]!;
+    // Only spaces are left out between a statement's text and its semicolon.
+    let semicolon = textEnd;
+    while (semicolon < script.length && isSpace(script.charCodeAt(semicolon))) semicolon += 1;
+    yield { sql: script.slice(offset, textEnd), offset, end: Math.min(semicolon + 1, script.length) };
+  }
 }
 
 /** The statements one at a time, so a large script is never held as an array of them. */

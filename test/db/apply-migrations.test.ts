@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyMigrations, isMigrationError, type MigrationError } from '../../src/db/apply-migrations.js';
 import type { SqlEngine } from '../../src/db/engine.js';
 import { lineOfPosition } from '../../src/db/sql-error.js';
-import { lineOfOffset, splitStatements } from '../../src/db/split-statements.js';
+import { lineOfOffset, splitStatements, statementRanges, statementsIn } from '../../src/db/split-statements.js';
 import { BATCH_CHARS } from '../../src/db/statement-batches.js';
 import { ENGINE_KINDS, openTestDatabase, type TestDatabase } from '../helpers/db-postgres.js';
 
@@ -135,6 +135,15 @@ describe.each(ENGINE_KINDS)('applyMigrations on %s', (kind) => {
     expect(await tableExists(db.engine, 'public.syntax_batches')).toBe(false);
   });
 
+  it('batches a large file that the extension substitution split already at the same lines', async () => {
+    // `grant` makes the substitution plan split the file; its runs carry their statements to the batches.
+    const { sql, lineOf } = largeMigration('planned_batches', ['grant select on public.planned_batches to public;', 'selec 2;'], 0.7);
+    const error = await failure(db.engine, [{ name: 'big.sql', sql }]);
+    expect(error.sqlError.code).toBe('42601');
+    expect(error.line).toBe(lineOf('selec 2;'));
+    expect(await tableExists(db.engine, 'public.planned_batches')).toBe(false);
+  });
+
   it('locates an execution error in the middle of a later batch, and rolls the whole file back', async () => {
     const { sql, lineOf } = largeMigration(
       'checked_batches',
@@ -174,6 +183,24 @@ describe.each(ENGINE_KINDS)('applyMigrations on %s', (kind) => {
     expect(await tableExists(db.engine, 'public.left_as_role')).toBe(false);
     expect(await db.engine.query('select 1 from pg_roles where rolname = $1', ['apply_left_role'])).toEqual([]);
     expect(await db.engine.query<{ role: string }>('select current_user::text as role')).toEqual([before]);
+  });
+
+  it('runs a function with a BEGIN ATOMIC body as one statement, and gives a later error its line', async () => {
+    const sql = [
+      'create table public.atomic_rows (n int);',
+      'create function public.atomic_count() returns int language sql',
+      'begin atomic',
+      '  insert into public.atomic_rows values (1);',
+      '  select count(*)::int from public.atomic_rows;',
+      'end;',
+      'select public.atomic_count();',
+      '',
+      'select nope_column from public.atomic_rows;',
+    ].join('\n');
+    const error = await failure(db.engine, [{ name: 'atomic.sql', sql }]);
+    expect(error.sqlError.code).toBe('42703');
+    expect(error.line).toBe(9);
+    expect(await tableExists(db.engine, 'public.atomic_rows')).toBe(false);
   });
 
   it('counts lines of a position inside a later statement', async () => {
@@ -222,6 +249,25 @@ describe('splitStatements', () => {
       'create function public.g',
       'select 3',
     ]);
+  });
+});
+
+describe('statementRanges', () => {
+  it('gives, for each statement, its offset and the end of its text, before the semicolon and the spaces before it', () => {
+    const script = '-- first\nselect 1 ;\n\n  select $$a;b$$;\nselect 3';
+    const ranges = statementRanges(script);
+    expect([...ranges]).toEqual([9, 17, 23, 37, 39, 47]);
+    expect(splitStatements(script).map((s) => s.sql)).toEqual([script.slice(9, 17), script.slice(23, 37), script.slice(39, 47)]);
+  });
+
+  it('gives back, through statementsIn, the statements the splitter found, without splitting again', () => {
+    const scripts = [
+      '-- first\nselect 1 ;\n\n  select $$a;b$$;\nselect 3  \n',
+      'select 1 -- note\n\t;select 2;',
+      "select 1; select 'never closed;",
+      'create function f() returns int language sql\nbegin atomic\n  select 1;\nend;\n/* c; */',
+    ];
+    for (const script of scripts) expect([...statementsIn(script, statementRanges(script))]).toEqual(splitStatements(script));
   });
 });
 

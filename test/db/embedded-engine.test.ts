@@ -25,6 +25,28 @@ describe('the embedded engine', () => {
     await engine.close();
   });
 
+  it('past the time limit after a function with a BEGIN ATOMIC body: the body stayed in its statement, the later one is named', async () => {
+    const engine = await createEmbeddedEngine({ statementTimeoutMs: 1_000 });
+    await engine.exec('begin');
+    const script = [
+      'create function public.atomic_two() returns int language sql',
+      'begin atomic',
+      '  select 1;',
+      '  select 2;',
+      'end;',
+      '',
+      'do $$ begin loop end loop; end $$;',
+      'select public.atomic_two();',
+    ].join('\n');
+    const error = (await engine.exec(script).catch((e: unknown) => e)) as SqlError;
+    expect(error).toBeInstanceOf(SqlError);
+    expect(error.message).toBe(
+      'statement timeout: a statement ran longer than 1 s (--statement-timeout): do $$ begin loop end loop; end $$;',
+    );
+    expect(error.lineIn(script)).toBe(7);
+    await engine.close();
+  });
+
   it('inside a transaction, an error keeps its position in the whole script', async () => {
     const engine = await createEmbeddedEngine();
     try {

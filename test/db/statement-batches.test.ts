@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { statementBatcher } from '../../src/db/statement-batches.js';
+import { statementRanges, statementsOf } from '../../src/db/split-statements.js';
+import { statementBatcher, type ScriptBatch } from '../../src/db/statement-batches.js';
+
+/** A batch's statements as its `statements` ranges give them. */
+const statementsIn = (batch: ScriptBatch) =>
+  Array.from({ length: batch.statements.length / 2 }, (_, i) => batch.sql.slice(batch.statements[2 * i], batch.statements[2 * i + 1]));
 
 const script = [
   "insert into t values (1, 'a;b');",
@@ -39,15 +44,34 @@ describe('statementBatcher', () => {
     ]);
   });
 
+  it('cuts a script whose statements were found already the same way, from them', () => {
+    for (const limit of [1, 60, script.length]) {
+      expect(statementBatcher(limit)(script, 5, statementRanges(script))).toEqual(statementBatcher(limit)(script, 5));
+    }
+  });
+
   it('leaves a script no longer than the limit whole', () => {
-    expect(statementBatcher(script.length)(script, 7)).toEqual([{ sql: script, offset: 7 }]);
+    const batches = statementBatcher(script.length)(script, 7);
+    expect(batches.map(({ sql, offset }) => ({ sql, offset }))).toEqual([{ sql: script, offset: 7 }]);
+  });
+
+  it('gives each batch where its statements are, relative to the batch: the statements the splitter finds', () => {
+    for (const limit of [1, 60, script.length]) {
+      const batches = statementBatcher(limit)(script, 100);
+      expect(batches.flatMap(statementsIn)).toEqual([...statementsOf(script)].map((s) => s.sql));
+    }
   });
 
   it('cuts nothing from the statement that ends the transaction on, in this run or a later one', () => {
     const batcher = statementBatcher(1);
     const first = 'select 1; select 2; commit; select 3; select 4;';
-    expect(batcher(first, 0).map((b) => b.sql)).toEqual(['select 1;', ' select 2;', ' commit; select 3; select 4;']);
-    expect(batcher('select 5; select 6;', 60)).toEqual([{ sql: 'select 5; select 6;', offset: 60 }]);
+    const batches = batcher(first, 0);
+    expect(batches.map((b) => b.sql)).toEqual(['select 1;', ' select 2;', ' commit; select 3; select 4;']);
+    // Still listed, so that a transaction the script opens again runs them one by one.
+    expect(statementsIn(batches[2]!)).toEqual(['commit', 'select 3', 'select 4']);
+    const later = batcher('select 5; select 6;', 60);
+    expect(later.map(({ sql, offset }) => ({ sql, offset }))).toEqual([{ sql: 'select 5; select 6;', offset: 60 }]);
+    expect(statementsIn(later[0]!)).toEqual(['select 5', 'select 6']);
   });
 
   it('goes on cutting after a rollback to a savepoint, which keeps the transaction', () => {
