@@ -34,9 +34,10 @@ export interface EmbeddedEngineOptions {
   /** How initdb makes a new data directory (ignored with `image`). */
   initdb?: InitdbOptions;
   /**
-   * Extensions to load beyond uuid-ossp and pgcrypto, by name (`vector`, `pg_trgm`…; see
+   * Extensions whose modules to load, by name (`vector`, `pg_trgm`, `pgcrypto`…; see
    * `embeddedExtensionsFor`). PGlite takes its extension modules when it starts, so the names
-   * must be known then; an engine booted from an image may load any.
+   * must be known then; an engine booted from an image may load any. An engine made by initdb
+   * also loads the modules of the extensions the image creates (uuid-ossp, pgcrypto).
    */
   extensions?: readonly string[];
   /** The role the session logs in as (it must exist); PGlite's default is `postgres`. */

@@ -8,7 +8,7 @@ export interface EmbeddedBoot {
   readonly image: { readonly file: string } | { readonly bytes: Uint8Array } | null;
   /** initdb's arguments (ignored with an image). */
   readonly initdbArgs: readonly string[];
-  /** Extension modules to load beyond uuid-ossp and pgcrypto. */
+  /** Extension modules to load (an engine made by initdb also loads the image's, uuid-ossp and pgcrypto). */
   readonly extensions: readonly string[];
   readonly username: string | null;
   /**

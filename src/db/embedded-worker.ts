@@ -6,9 +6,7 @@
 import { openAsBlob } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { PGlite } from '@electric-sql/pglite';
-import { pgcrypto } from '@electric-sql/pglite/contrib/pgcrypto';
-import { uuid_ossp } from '@electric-sql/pglite/contrib/uuid_ossp';
-import { loadEmbeddedExtensions } from '../emulation/extensions.js';
+import { IMAGE_MODULE_EXTENSIONS, loadEmbeddedExtensions } from '../emulation/extensions.js';
 import {
   Progress,
   type EmbeddedBoot,
@@ -43,10 +41,12 @@ if (db) {
 }
 
 async function start(): Promise<PGlite> {
-  const extra = boot.extensions.length ? await loadEmbeddedExtensions(boot.extensions) : {};
+  // initdb's engine builds the image, which creates the image's extensions: their modules must be there.
+  const names = boot.image === null ? [...new Set([...boot.extensions, ...IMAGE_MODULE_EXTENSIONS])] : boot.extensions;
+  const extensions = names.length ? await loadEmbeddedExtensions(names) : {};
   const image = boot.image === null ? null : 'file' in boot.image ? await openAsBlob(boot.image.file) : new Blob([boot.image.bytes]);
   return PGlite.create({
-    extensions: { ...extra, uuid_ossp, pgcrypto },
+    extensions,
     ...(image ? { loadDataDir: image } : { initDbStartParams: [...boot.initdbArgs] }),
     ...(boot.username ? { username: boot.username } : {}),
   });

@@ -12,8 +12,12 @@ import { statementsOf } from '../db/split-statements.js';
 
 /** How the embedded engine provides an extension. */
 export type ExtensionSupport =
-  /** Present in every engine (the prepared image creates it). */
-  | { readonly kind: 'builtin' }
+  /**
+   * Present in every engine (the prepared image creates it). Its module, when it has one, is
+   * loaded only by an engine whose SQL calls it (see `embeddedExtensionsFor`): loading pgcrypto's
+   * takes a quarter of a second at every boot.
+   */
+  | { readonly kind: 'builtin'; readonly module?: ModuleRef }
   /** Run for real; the module is loaded when an engine is created with it. */
   | { readonly kind: 'embedded'; readonly module: ModuleRef; readonly requires?: readonly string[] }
   /** Emulated by `extensions/<name>.sql`: the objects exist, the behaviour is not the real one. */
@@ -45,8 +49,8 @@ const NO_EMBEDDED_BUILD = 'the embedded engine has no build of it: use --db-url 
 /** Every extension a Supabase project offers (Database → Extensions), by name. */
 export const SUPABASE_EXTENSIONS: Readonly<Record<string, ExtensionSupport>> = {
   plpgsql: { kind: 'builtin' },
-  'uuid-ossp': { kind: 'builtin' },
-  pgcrypto: { kind: 'builtin' },
+  'uuid-ossp': { kind: 'builtin', module: { specifier: '@electric-sql/pglite/contrib/uuid_ossp', exportName: 'uuid_ossp' } },
+  pgcrypto: { kind: 'builtin', module: { specifier: '@electric-sql/pglite/contrib/pgcrypto', exportName: 'pgcrypto' } },
   amcheck: contrib('amcheck'),
   autoinc: spi,
   bloom: contrib('bloom'),
@@ -214,21 +218,80 @@ function identifier(token: string): string {
 
 /**
  * The extensions an embedded engine must load for these scripts to run: those they create that
- * PGlite runs for real, with what they require. Empty for a repo that creates none: such an
- * engine loads no module beyond the image's own.
+ * PGlite runs for real, with what they and the stand-ins they create require, and the image's
+ * extensions whose functions they call. Empty for a repo that does neither: such an engine loads
+ * no module.
  */
 export function embeddedExtensionsFor(scripts: readonly string[]): string[] {
   const wanted = new Set<string>();
   const add = (name: string): void => {
     const support = extensionSupport(name);
-    if (support?.kind !== 'embedded' || wanted.has(name)) return;
-    wanted.add(name);
-    for (const required of support.requires ?? []) add(required);
+    if (!support || wanted.has(name)) return;
+    if (support.kind === 'embedded' || (support.kind === 'builtin' && support.module)) wanted.add(name);
+    if (support.kind === 'embedded' || support.kind === 'stand-in') for (const required of support.requires ?? []) add(required);
   };
   for (const script of scripts) {
     for (const statement of extensionStatements(script)) if (statement.action === 'create') add(statement.name);
+    for (const name of imageModulesCalled(script)) add(name);
   }
   return [...wanted].sort();
+}
+
+/** The extensions of the image whose module the engine loads (uuid-ossp, pgcrypto): every one an engine made by initdb may create. */
+export const IMAGE_MODULE_EXTENSIONS: readonly string[] = Object.entries(SUPABASE_EXTENSIONS)
+  .filter(([, support]) => support.kind === 'builtin' && support.module)
+  .map(([name]) => name);
+
+interface ModuleFunctions {
+  /** Functions of the extension's module, called by name, e.g. `crypt(`. */
+  readonly calls: readonly string[];
+  /** Functions core PostgreSQL also has in pg_catalog, which is searched first unless a path names it. */
+  readonly qualifiedCalls: readonly string[];
+}
+
+interface CallPatterns {
+  readonly extension: string;
+  /** A call of one of the module's own functions. */
+  readonly own: RegExp | null;
+  /** A call of a name core PostgreSQL shares, with a schema named. */
+  readonly qualified: RegExp | null;
+  /** The same names, unqualified. */
+  readonly shared: RegExp | null;
+}
+
+let callPatterns: readonly CallPatterns[] | null = null;
+
+function loadCallPatterns(): readonly CallPatterns[] {
+  const file = path.join(packageRoot, 'resources', 'emulation', 'image-module-functions.json');
+  const lists = JSON.parse(readFileSync(file, 'utf8')) as Record<string, ModuleFunctions>;
+  const call = (names: readonly string[], before: string) =>
+    names.length === 0 ? null : new RegExp(String.raw`${before}"?(?:${names.join('|')})"?\s*\(`, 'i');
+  return Object.entries(lists).map(([extension, { calls, qualifiedCalls }]) => ({
+    extension,
+    own: call(calls, String.raw`\b`),
+    qualified: call(qualifiedCalls, String.raw`\.`),
+    shared: call(qualifiedCalls, String.raw`\b`),
+  }));
+}
+
+/** A search_path setting that names pg_catalog: the extension's function may then come first. */
+const CATALOG_IN_PATH = /search_path[^;\n]*pg_catalog/i;
+
+/**
+ * The image's extensions a script calls a module function of, read from its text: a mention of a
+ * call counts wherever it is (a comment, a string run by EXECUTE), which at worst loads a module
+ * for nothing. A name core PostgreSQL shares (gen_random_uuid) counts when a schema is named for
+ * it, or when the script puts pg_catalog in its search_path.
+ */
+export function imageModulesCalled(script: string): string[] {
+  callPatterns ??= loadCallPatterns();
+  const catalogInPath = CATALOG_IN_PATH.test(script);
+  return callPatterns
+    .filter(
+      ({ own, qualified, shared }) =>
+        (own?.test(script) ?? false) || (qualified?.test(script) ?? false) || (catalogInPath && (shared?.test(script) ?? false)),
+    )
+    .map(({ extension }) => extension);
 }
 
 /** A name given to an engine that PGlite cannot load (not in the list, or not run for real). */
@@ -248,7 +311,10 @@ export async function loadEmbeddedExtensions(names: readonly string[]): Promise<
   const modules = new Map<string, ModuleRef>();
   for (const name of names) {
     const support = extensionSupport(name);
-    if (support?.kind === 'builtin') continue;
+    if (support?.kind === 'builtin') {
+      if (support.module) modules.set(support.module.exportName, support.module);
+      continue;
+    }
     if (support?.kind !== 'embedded') throw new UnknownEmbeddedExtensionError(name);
     modules.set(support.module.exportName, support.module);
   }

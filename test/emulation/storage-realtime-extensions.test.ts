@@ -397,7 +397,7 @@ describe.each(ENGINE_KINDS)('a Supabase project on %s', (kind: EngineKind) => {
 });
 
 describe('which extensions an embedded engine loads', () => {
-  it('only those the migrations create for real, with what they require', () => {
+  it("only those the migrations create for real (the image's own re-created too), with what they require", () => {
     expect(
       embeddedExtensionsFor([
         `-- create extension postgis; is only a comment
@@ -406,7 +406,7 @@ describe('which extensions an embedded engine loads', () => {
         `do $$ begin perform 1; end $$; create extension pg_cron;`,
         `create extension "uuid-ossp";`,
       ]),
-    ).toEqual(['cube', 'earthdistance', 'vector']);
+    ).toEqual(['cube', 'earthdistance', 'uuid-ossp', 'vector']);
   });
 
   it('none for a repo that creates no extension', () => {

@@ -32,9 +32,9 @@ beforeAll(async () => {
 afterAll(() => removeTempDirs());
 
 describe('a repo using Supabase features', () => {
-  it('loads pg_trgm and vector, and a plain generated repo no extension module', async () => {
-    expect(await repoEmbeddedExtensions(repo)).toEqual(['pg_trgm', 'vector']);
-    expect(await repoEmbeddedExtensions(await generatedRepo())).toEqual([]);
+  it("loads pg_trgm and vector, and a plain generated repo only pgcrypto's module (its seed calls crypt)", async () => {
+    expect(await repoEmbeddedExtensions(repo)).toEqual(['pg_trgm', 'pgcrypto', 'vector']);
+    expect(await repoEmbeddedExtensions(await generatedRepo())).toEqual(['pgcrypto']);
   });
 
   it('passes verify-phase 04 on the embedded engine, naming the emulated extensions', async () => {

@@ -1,6 +1,6 @@
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { embeddedExtensionsFor, extensionStatements } from '../../emulation/extensions.js';
+import { embeddedExtensionsFor, extensionStatements, imageModulesCalled } from '../../emulation/extensions.js';
 import { lineOfOffset } from '../../db/split-statements.js';
 import { repoTexts, type RepoTexts } from '../repo-texts.js';
 
@@ -12,24 +12,31 @@ interface RepoScript {
 
 /**
  * The repo's SQL that may create extensions: every `.sql` under supabase/ (migrations, seed,
- * declarative schemas) but the pgTAP tests, in path order.
+ * declarative schemas), in path order; with `tests`, the pgTAP tests too (`.sql` and `.pg`).
  */
-async function repoScripts(root: string, texts: RepoTexts): Promise<RepoScript[]> {
+async function repoScripts(root: string, texts: RepoTexts, { tests = false } = {}): Promise<RepoScript[]> {
   const dir = path.join(root, 'supabase');
+  const isTest = (name: string) => name.startsWith('tests/');
   const names = ((await readdir(dir, { recursive: true }).catch(() => [])) as string[])
     .map((name) => name.split(path.sep).join('/'))
-    .filter((name) => name.endsWith('.sql') && !name.startsWith('tests/'))
+    .filter((name) => (isTest(name) ? tests && (name.endsWith('.sql') || name.endsWith('.pg')) : name.endsWith('.sql')))
     .sort();
   const scripts = await Promise.all(names.map((name) => texts.read(path.join(dir, name)).catch(() => '')));
   return names.map((name, i) => ({ file: `supabase/${name}`, sql: scripts[i]! }));
 }
 
 /**
- * The extensions the embedded engine must load for this repo: those its migrations and seed files
- * create for real. Empty for a repo that creates none, which then boots with no extension module.
+ * The extensions the embedded engine must load for this repo (see embeddedExtensionsFor): those
+ * its SQL creates for real or calls the module of, and the image's whose module its pgTAP tests
+ * call (they run on the same engine; the pgTAP check asks for pgTAP itself). Empty for a repo
+ * that does neither, which then boots with no extension module.
  */
 export async function repoEmbeddedExtensions(root: string, texts: RepoTexts = repoTexts()): Promise<string[]> {
-  return embeddedExtensionsFor((await repoScripts(root, texts)).map((s) => s.sql));
+  const scripts = await repoScripts(root, texts, { tests: true });
+  const isTest = (s: RepoScript) => s.file.startsWith('supabase/tests/');
+  const created = embeddedExtensionsFor(scripts.filter((s) => !isTest(s)).map((s) => s.sql));
+  const called = scripts.filter(isTest).flatMap((s) => imageModulesCalled(s.sql));
+  return [...new Set([...created, ...called])].sort();
 }
 
 /** An extension the repo's SQL creates, where it first does. */
