@@ -12,6 +12,7 @@ import path from 'node:path';
 import { packageRoot } from '../package-root.js';
 import { commitDependence } from './commit-dependent.js';
 import type { SqlEngine } from './engine.js';
+import type { SqlStep } from './sql-steps.js';
 import { lineOfPosition, SqlError, toSqlError } from './sql-error.js';
 import { lineOfOffset, statementsIn, statementsOf } from './split-statements.js';
 import { BATCH_CHARS, statementBatcher } from './statement-batches.js';
@@ -165,8 +166,10 @@ function quoteIdent(name: string): string {
 }
 
 /**
- * Runs the pieces in one transaction, which `guard` ends with before it commits (in the same
- * round trip); returns the error and the piece that raised it, rolled back.
+ * Runs the pieces in one transaction, which `guard` ends with before it commits; returns the
+ * error and the piece that raised it, rolled back. The SQL from the transaction's start to its
+ * end, or to a substituted statement, goes to the engine as one batch (one hand-off to the
+ * embedded engine's worker): a small file is one call.
  */
 async function runInTransaction(
   engine: SqlEngine,
@@ -174,20 +177,45 @@ async function runInTransaction(
   guard: string,
 ): Promise<{ error: SqlError; index: number; identityChanged: boolean } | null> {
   const unit = unitOfWork(engine);
-  await engine.exec(unit.begin);
-  let index = 0;
-  let ending = false;
-  try {
-    for (; index < pieces.length; index += 1) await runPiece(engine, pieces[index]!);
-    index = pieces.length - 1;
-    ending = true;
-    await engine.exec(`${guard};\n${unit.commit}`);
-    return null;
-  } catch (error) {
-    await engine.exec(unit.rollback).catch(() => {});
-    const sqlError = toSqlError(error);
-    return { error: sqlError, index, identityChanged: ending && sqlError.code === IDENTITY_CHANGED };
+  const undo = [unit.rollback];
+  // The batch being gathered, and the index in `pieces` of each of its steps (-1: no piece).
+  let steps: SqlStep[] = [{ kind: 'exec', sql: unit.begin }];
+  let origin: number[] = [-1];
+  const flush = async (): Promise<{ error: SqlError; index: number; step: number; steps: number } | null> => {
+    const run = await engine.runSteps(steps);
+    const sent = { steps: steps.length, origin };
+    steps = [];
+    origin = [];
+    if (!run.failure) return null;
+    return { error: run.failure.error, index: sent.origin[run.failure.step]!, step: run.failure.step, steps: sent.steps };
+  };
+  for (const [index, piece] of pieces.entries()) {
+    if (piece.kind === 'sql') {
+      steps.push({ kind: 'exec', sql: piece.sql, ...(piece.statements ? { statements: piece.statements } : {}), undo });
+      origin.push(index);
+      continue;
+    }
+    const failed = await flush();
+    if (failed) return beganOrThrow(failed);
+    try {
+      await piece.run(engine);
+    } catch (error) {
+      await engine.exec(unit.rollback).catch(() => {});
+      return { error: toSqlError(error), index, identityChanged: false };
+    }
   }
+  steps.push({ kind: 'exec', sql: `${guard};\n${unit.commit}`, undo });
+  origin.push(pieces.length - 1);
+  const failed = await flush();
+  if (!failed) return null;
+  const ending = failed.step === failed.steps - 1;
+  return { ...beganOrThrow(failed), identityChanged: ending && failed.error.code === IDENTITY_CHANGED };
+}
+
+/** A failure of the unit's own start is the engine's, not the file's: thrown, as before anything ran. */
+function beganOrThrow(failed: { error: SqlError; index: number }): { error: SqlError; index: number; identityChanged: boolean } {
+  if (failed.index < 0) throw failed.error;
+  return { error: failed.error, index: failed.index, identityChanged: false };
 }
 
 /** A large file's own SQL in batches of whole statements (see statement-batches.ts). */

@@ -164,7 +164,7 @@ export async function createEmbeddedEngine(options: EmbeddedEngineOptions = {}):
 
 const splitStep = (step: SqlStep): WorkerStep => ({
   ...step,
-  statements: step.kind === 'exec' ? statementRanges(step.sql) : new Uint32Array(),
+  statements: step.kind === 'exec' ? (step.statements ?? statementRanges(step.sql)) : new Uint32Array(),
   undo: (step.undo ?? []).map((sql) => ({ sql, statements: statementRanges(sql) })),
 });
 

@@ -63,7 +63,7 @@ export interface SplitScript {
 }
 
 /** A SqlStep with its scripts split (`statements` is empty for a query). */
-export interface WorkerStep extends Omit<SqlStep, 'undo'>, SplitScript {
+export interface WorkerStep extends Omit<SqlStep, 'undo' | 'statements'>, SplitScript {
   readonly undo: readonly SplitScript[];
 }
 

@@ -4,6 +4,7 @@
  * engine runs a batch in its worker in one hand-off; a server runs it statement by statement.
  */
 import type { SqlEngine } from './engine.js';
+import type { StatementRanges } from './split-statements.js';
 import { toSqlError, type SqlError } from './sql-error.js';
 
 export interface SqlStep {
@@ -11,6 +12,8 @@ export interface SqlStep {
   readonly kind: 'exec' | 'query';
   readonly sql: string;
   readonly params?: readonly unknown[];
+  /** An `exec` script's statements, when the caller found them already (see SqlEngine.exec). */
+  readonly statements?: StatementRanges;
   /** Scripts run, all of them, when this step fails (e.g. rolling back to a savepoint). */
   readonly undo?: readonly string[];
 }
@@ -30,7 +33,7 @@ export async function runStepsInTurn(engine: Pick<SqlEngine, 'exec' | 'query'>, 
   for (const [index, step] of steps.entries()) {
     try {
       if (step.kind === 'exec') {
-        await engine.exec(step.sql);
+        await engine.exec(step.sql, step.statements);
         rows.push([]);
       } else {
         rows.push(await engine.query(step.sql, [...(step.params ?? [])]));
