@@ -15,6 +15,7 @@ import {
   type EmbeddedReply,
   type EmbeddedRequest,
   type ErrorFields,
+  type StepRows,
   type StepsReply,
 } from './embedded-worker-messages.js';
 import type { SqlStep } from './sql-steps.js';
@@ -73,17 +74,19 @@ async function answer(db: PGlite, request: EmbeddedRequest): Promise<EmbeddedRep
   }
 }
 
-/** A batch (sql-steps.ts), each step and undo script timed on its own. */
+/**
+ * A batch (sql-steps.ts), each step and undo script timed on its own. The rows of each step go
+ * to the main thread as the step completes, so that they outlive a step that never ends.
+ */
 async function runSteps(db: PGlite, steps: readonly SqlStep[]): Promise<StepsReply> {
-  const rows: Record<string, unknown>[][] = [];
   for (const [index, step] of steps.entries()) {
     progress.begin(index);
     try {
       if (step.kind === 'exec') {
         await execTracked(db, step.sql);
-        rows.push([]);
       } else {
-        rows.push((await db.query<Record<string, unknown>>(step.sql, [...(step.params ?? [])])).rows);
+        const { rows } = await db.query<Record<string, unknown>>(step.sql, [...(step.params ?? [])]);
+        if (rows.length > 0) boot.stepRows.postMessage({ step: index, rows } satisfies StepRows);
       }
     } catch (error) {
       let undoError: ErrorFields | null = null;
@@ -93,10 +96,10 @@ async function runSteps(db: PGlite, steps: readonly SqlStep[]): Promise<StepsRep
           undoError ??= errorFields(e);
         });
       }
-      return { rows, failure: { step: index, error: errorFields(error) }, undoError };
+      return { completed: index, failure: { step: index, error: errorFields(error) }, undoError };
     }
   }
-  return { rows, failure: null, undoError: null };
+  return { completed: steps.length, failure: null, undoError: null };
 }
 
 /**
