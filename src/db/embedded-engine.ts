@@ -6,7 +6,7 @@
  */
 import path from 'node:path';
 import v8 from 'node:v8';
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import { packageRoot } from '../package-root.js';
 import {
   Progress,
@@ -14,8 +14,9 @@ import {
   type EmbeddedBoot,
   type EmbeddedReply,
   type EmbeddedRequest,
-  type ErrorFields,
   type WorkerStep,
+  type StepRows,
+  type StepsReply,
 } from './embedded-worker-messages.js';
 import { DEFAULT_STATEMENT_TIMEOUT_MS, QUERY_CANCELED, refuseServerPrograms, statementTimeoutMessage, type SqlEngine } from './engine.js';
 import { SqlError, toSqlError } from './sql-error.js';
@@ -95,15 +96,17 @@ export async function createEmbeddedEngine(options: EmbeddedEngineOptions = {}):
   useBaselineWasmCompiler();
   const limitMs = options.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS;
   const progress = new SharedArrayBuffer(PROGRESS_BYTES);
+  const stepRows = new MessageChannel();
   const boot: EmbeddedBoot = {
     image: options.image ?? null,
     initdbArgs: options.initdb ? initdbArgs(options.initdb) : [],
     extensions: options.extensions ?? [],
     username: options.username ?? null,
     progress,
+    stepRows: stepRows.port2,
   };
-  const worker = new Worker(ENGINE_WORKER_FILE, { workerData: boot });
-  const thread = new EngineThread(worker, options.signal);
+  const worker = new Worker(ENGINE_WORKER_FILE, { workerData: boot, transferList: [stepRows.port2] });
+  const thread = new EngineThread(worker, options.signal, stepRows.port1);
   try {
     await thread.answer();
   } catch (error) {
@@ -140,13 +143,19 @@ export async function createEmbeddedEngine(options: EmbeddedEngineOptions = {}):
       const sqlAt: SqlAt = (step, undo) => (undo < 0 ? steps[step]?.sql : steps[step]?.undo?.[undo]) ?? '';
       try {
         const reply = await call(request, sqlAt);
-        return reply.kind === 'done' && reply.steps ? stepsRun(reply.steps) : { rows: [], failure: null, undoError: null };
+        const run = reply.kind === 'done' && reply.steps ? reply.steps : { completed: 0, failure: null, undoError: null };
+        return stepsRun(run, thread.rowsOf(request, run.completed));
       } catch (error) {
-        // Stopped (time limit, signal) within a step: that step failed, and nothing more can run.
+        // Stopped (time limit, signal) within a step: the steps before it completed, that step
+        // failed, and nothing more can run, its undo neither.
         const { step } = where.read();
         if (thread.stoppedDuring !== request || step < 0 || step >= steps.length) throw error;
         const sqlError = toSqlError(error);
-        return { rows: [], failure: { step, error: sqlError }, undoError: steps[step]!.undo?.length ? sqlError : null };
+        return {
+          rows: thread.rowsOf(request, step),
+          failure: { step, error: sqlError },
+          undoError: steps[step]!.undo?.length ? sqlError : null,
+        };
       }
     },
     async dumpDataDir() {
@@ -177,12 +186,8 @@ const isRefused = (sql: string): boolean => {
   }
 };
 
-const stepsRun = (reply: {
-  rows: Record<string, unknown>[][];
-  failure: { step: number; error: ErrorFields } | null;
-  undoError: ErrorFields | null;
-}): StepsRun => ({
-  rows: reply.rows,
+const stepsRun = (reply: StepsReply, rows: Record<string, unknown>[][]): StepsRun => ({
+  rows,
   failure: reply.failure && { step: reply.failure.step, error: toSqlError(reply.failure.error) },
   undoError: reply.undoError && toSqlError(reply.undoError),
 });
@@ -207,6 +212,8 @@ class EngineThread {
   stoppedDuring: object | null = null;
   closed = false;
   private running: object | null = null;
+  /** The rows the worker posted while the last batch ran, taken as it ended (see StepRows). */
+  private batchRows: { readonly request: object; readonly rows: readonly StepRows[] } | null = null;
   private failure: SqlError | null = null;
   private waiting: { resolve: (reply: EmbeddedReply) => void; reject: (error: SqlError) => void } | null = null;
   private nextId = 1;
@@ -214,7 +221,10 @@ class EngineThread {
   constructor(
     private readonly worker: Worker,
     private readonly signal: AbortSignal | undefined,
+    private readonly stepRows: MessagePort,
   ) {
+    // Read only when a batch ends, never listened to: it keeps no event loop alive.
+    stepRows.unref();
     worker.on('message', (reply: EmbeddedReply) => {
       const waiting = this.waiting;
       this.waiting = null;
@@ -261,7 +271,26 @@ class EngineThread {
     } finally {
       this.running = null;
       clearTimeout(timer);
+      // Before the next request is sent, so that these are the rows of this batch only.
+      if (request.op === 'steps') this.batchRows = { request, rows: this.takeStepRows() };
     }
+  }
+
+  /** The rows of each of the first `count` steps of a batch that ended (none for a step the worker posted none for). */
+  rowsOf(request: object, count: number): Record<string, unknown>[][] {
+    const rows = Array.from({ length: count }, (): Record<string, unknown>[] => []);
+    if (this.batchRows?.request !== request) return rows;
+    for (const posted of this.batchRows.rows) if (posted.step < count) rows[posted.step] = posted.rows;
+    return rows;
+  }
+
+  /** What the worker posted, read at once: also after it was terminated. */
+  private takeStepRows(): StepRows[] {
+    const posted: StepRows[] = [];
+    for (let message = receiveMessageOnPort(this.stepRows); message; message = receiveMessageOnPort(this.stepRows)) {
+      posted.push(message.message as StepRows);
+    }
+    return posted;
   }
 
   /** Stops the worker after `close()` (or a failed boot). */
@@ -269,6 +298,7 @@ class EngineThread {
     this.closed = true;
     this.failure ??= new SqlError('the embedded engine is closed', undefined, undefined);
     this.signal?.removeEventListener('abort', this.onAbort);
+    this.stepRows.close();
     void this.worker.terminate();
   }
 

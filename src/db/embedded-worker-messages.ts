@@ -1,4 +1,5 @@
 /** What the embedded engine's worker thread (embedded-worker.ts) is given, asked and answers. */
+import type { MessagePort } from 'node:worker_threads';
 import type { SqlStep } from './sql-steps.js';
 import type { StatementRanges } from './split-statements.js';
 
@@ -16,6 +17,18 @@ export interface EmbeddedBoot {
    * is busy in a statement.
    */
   readonly progress: SharedArrayBuffer;
+  /**
+   * Where the worker posts the rows of each step of a batch as the step completes (StepRows),
+   * read by the main thread when the batch ends, however it ends: a batch stopped past the time
+   * limit keeps the rows of the steps before.
+   */
+  readonly stepRows: MessagePort;
+}
+
+/** The rows of a batch's step that returned any (the others returned none). */
+export interface StepRows {
+  readonly step: number;
+  readonly rows: Record<string, unknown>[];
 }
 
 /** The layout of EmbeddedBoot.progress. */
@@ -96,9 +109,10 @@ export type EmbeddedReply =
     }
   | { readonly kind: 'failed'; readonly id: number; readonly error: ErrorFields };
 
-/** A batch's StepsRun, its errors as fields. */
+/** A batch's StepsRun, its errors as fields, its rows posted apart (StepRows). */
 export interface StepsReply {
-  readonly rows: Record<string, unknown>[][];
+  /** How many steps succeeded. */
+  readonly completed: number;
   readonly failure: { readonly step: number; readonly error: ErrorFields } | null;
   readonly undoError: ErrorFields | null;
 }

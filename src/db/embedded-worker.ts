@@ -14,6 +14,7 @@ import {
   type EmbeddedRequest,
   type ErrorFields,
   type SplitScript,
+  type StepRows,
   type StepsReply,
   type WorkerStep,
 } from './embedded-worker-messages.js';
@@ -73,17 +74,19 @@ async function answer(db: PGlite, request: EmbeddedRequest): Promise<EmbeddedRep
   }
 }
 
-/** A batch (sql-steps.ts), each step and undo script timed on its own. */
+/**
+ * A batch (sql-steps.ts), each step and undo script timed on its own. The rows of each step go
+ * to the main thread as the step completes, so that they outlive a step that never ends.
+ */
 async function runSteps(db: PGlite, steps: readonly WorkerStep[]): Promise<StepsReply> {
-  const rows: Record<string, unknown>[][] = [];
   for (const [index, step] of steps.entries()) {
     progress.begin(index);
     try {
       if (step.kind === 'exec') {
         await execTracked(db, step);
-        rows.push([]);
       } else {
-        rows.push((await db.query<Record<string, unknown>>(step.sql, [...(step.params ?? [])])).rows);
+        const { rows } = await db.query<Record<string, unknown>>(step.sql, [...(step.params ?? [])]);
+        if (rows.length > 0) boot.stepRows.postMessage({ step: index, rows } satisfies StepRows);
       }
     } catch (error) {
       let undoError: ErrorFields | null = null;
@@ -93,10 +96,10 @@ async function runSteps(db: PGlite, steps: readonly WorkerStep[]): Promise<Steps
           undoError ??= errorFields(e);
         });
       }
-      return { rows, failure: { step: index, error: errorFields(error) }, undoError };
+      return { completed: index, failure: { step: index, error: errorFields(error) }, undoError };
     }
   }
-  return { rows, failure: null, undoError: null };
+  return { completed: steps.length, failure: null, undoError: null };
 }
 
 /**

@@ -29,7 +29,8 @@ export interface SqlEngine {
   /**
    * Runs steps in order up to the first that fails, then its undo (sql-steps.ts); the same
    * results as calling `exec`/`query` for each, each step under the statement time limit.
-   * A step's failure is in the result; an engine that stops (time limit, signal) names the step.
+   * A step's failure is in the result; an engine that stops (time limit, signal) names the step
+   * and keeps the rows of the steps before it.
    */
   runSteps(steps: readonly SqlStep[]): Promise<StepsRun>;
   close(): Promise<void>;

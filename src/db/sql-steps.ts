@@ -18,6 +18,11 @@ export interface SqlStep {
   readonly undo?: readonly string[];
 }
 
+/**
+ * An engine that stops within a step (the embedded engine past the time limit, or on a signal)
+ * still answers: the rows of the steps before, that step failed with the stop's error, and its
+ * undo could not run (the stop's error again, when the step has an undo).
+ */
 export interface StepsRun {
   /** The rows of each step that succeeded, in order (none for an `exec`). */
   readonly rows: readonly Record<string, unknown>[][];

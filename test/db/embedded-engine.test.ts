@@ -47,6 +47,32 @@ describe('the embedded engine', () => {
     await engine.close();
   });
 
+  it('a batch past the time limit keeps the rows of the steps that completed before it', async () => {
+    const engine = await createEmbeddedEngine({ statementTimeoutMs: 1_000 });
+    const run = await engine.runSteps([
+      { kind: 'query', sql: "select 'ok 1 - first' as line" },
+      { kind: 'exec', sql: 'create table t (id int)' },
+      { kind: 'query', sql: 'select 1 as one, 2 as two union all select 3, 4' },
+      { kind: 'query', sql: 'select pg_sleep(600)', undo: ['select 1'] },
+      { kind: 'query', sql: "select 'after' as line" },
+    ]);
+    expect(run.rows).toEqual([
+      [{ line: 'ok 1 - first' }],
+      [],
+      [
+        { one: 1, two: 2 },
+        { one: 3, two: 4 },
+      ],
+    ]);
+    expect(run.failure?.step).toBe(3);
+    expect(run.failure?.error.message).toBe(
+      'statement timeout: a statement ran longer than 1 s (--statement-timeout): select pg_sleep(600)',
+    );
+    // The engine is gone: the undo could not run.
+    expect(run.undoError?.code).toBe('57014');
+    expect(engine.stopped).toBe('statement-timeout');
+  });
+
   it('inside a transaction, an error keeps its position in the whole script', async () => {
     const engine = await createEmbeddedEngine();
     try {

@@ -77,6 +77,7 @@ describe('a batch on the embedded engine and the time limit', () => {
       { kind: 'exec', sql: script, undo: ['rollback'] },
       { kind: 'query', sql: 'select 2' },
     ]);
+    expect(run.rows).toEqual([[{ '?column?': 1 }]]);
     expect(run.failure?.step).toBe(1);
     expect(run.failure?.error.code).toBe('57014');
     expect(run.failure?.error.message).toBe(

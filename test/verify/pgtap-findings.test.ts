@@ -42,7 +42,12 @@ function resultOf(report: VerifyReport, name: string): CheckResult {
 type Engine = 'postgres' | 'embedded';
 
 /** A copy of the generated repo with `tests` added (paths under supabase/tests/database), and its pgtap check. */
-async function pgtapCheckWith(label: string, tests: Record<string, string>, engine: Engine = 'postgres'): Promise<CheckResult> {
+async function pgtapCheckWith(
+  label: string,
+  tests: Record<string, string>,
+  engine: Engine = 'postgres',
+  statementTimeoutMs?: number,
+): Promise<CheckResult> {
   const repo = await copyRepo(good, label);
   for (const [name, sql] of Object.entries(tests)) {
     const file = `supabase/tests/database/${name}`;
@@ -59,6 +64,7 @@ async function pgtapCheckWith(label: string, tests: Record<string, string>, engi
       strict: false,
       advisors: 'warn',
       python: null,
+      statementTimeoutMs,
     },
     cleanups,
   );
@@ -149,6 +155,32 @@ describe.each(['postgres', 'embedded'] as const)('the pgtap check on %s', (engin
     expect(pgtap.findings[0]!.message.split('\n').slice(0, 2)).toEqual([
       '1 of 1 tests failed',
       'not ok 1 - the row inserted in the rolled-back transaction is gone',
+    ]);
+  });
+
+  it('reports the TAP lines of a file before a statement that ran past the time limit, and the timeout', async () => {
+    const file = '99_slow.test.sql';
+    const slow = [
+      'select plan(3);',
+      "select ok(true, 'first');",
+      "select ok(false, 'second');",
+      'select pg_sleep(600);',
+      "select ok(true, 'third');",
+      '',
+    ].join('\n');
+    const pgtap = await pgtapCheckWith('pgtap-slow', { [file]: slow }, engine, 3_000);
+    const timeout = 'does not run: statement timeout: a statement ran longer than 3 s (--statement-timeout)';
+    // The embedded engine names the statement; it stopped, so the other grant mode did not run.
+    const [reason, stopped] =
+      engine === 'embedded'
+        ? ['1 pgTAP file failed (legacy grants)', `[legacy grants] ${timeout}: select pg_sleep(600)`]
+        : ['1 pgTAP file failed', timeout];
+    expect([pgtap.status, pgtap.reason]).toEqual(['fail', reason]);
+    expect(pgtap.findings).toEqual([
+      {
+        message: [stopped, 'not ok 2 - second', '# Failed test 2: "second"'].join('\n'),
+        location: { file: `supabase/tests/database/${file}`, line: 4 },
+      },
     ]);
   });
 

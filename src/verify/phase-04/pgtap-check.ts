@@ -41,14 +41,14 @@ export const pgtapCheck: DatabaseCheck = {
     const findings: Finding[] = [];
     for (const file of files) {
       const relative = path.relative(ctx.root, file).split(path.sep).join('/');
-      findings.push(...(await runTestFile(db, relative, await readFile(file, 'utf8'))));
+      findings.push(...(await runTestFile(db, relative, await readFile(file, 'utf8'), ctx.options.statementTimeoutMs)));
     }
     const failedFiles = new Set(findings.map((f) => f.location?.file)).size;
     return findings.length > 0 ? failed(`${plural(failedFiles, 'pgTAP file')} failed`, findings) : passed();
   },
 };
 
-async function runTestFile(db: DatabaseSession, file: string, sql: string): Promise<Finding[]> {
+async function runTestFile(db: DatabaseSession, file: string, sql: string, statementTimeoutMs: number | undefined): Promise<Finding[]> {
   const script = parsePsqlScript(sql);
   if (script.metaCommands.length > 0) {
     return script.metaCommands.map(({ command, line }) => ({
@@ -57,7 +57,7 @@ async function runTestFile(db: DatabaseSession, file: string, sql: string): Prom
     }));
   }
   try {
-    const run = await inFileSession(db, (engine) => runPsqlSteps(engine, script.steps));
+    const run = await inFileSession(db, statementTimeoutMs, (engine) => runPsqlSteps(engine, script.steps));
     const summary = parseTap(run.lines);
     if (run.error) {
       const message = [`does not run: ${firstLine(run.error.sqlError)}`, ...summary.failures].join('\n');
@@ -71,9 +71,13 @@ async function runTestFile(db: DatabaseSession, file: string, sql: string): Prom
 }
 
 /** psql's session for one file: a new connection on a server, the shared session restored after it otherwise. */
-async function inFileSession<T>(db: DatabaseSession, run: (engine: SqlEngine) => Promise<T>): Promise<T> {
+async function inFileSession<T>(
+  db: DatabaseSession,
+  statementTimeoutMs: number | undefined,
+  run: (engine: SqlEngine) => Promise<T>,
+): Promise<T> {
   if (db.engine.kind === 'embedded' || db.url === null) return restoringSession(db.engine, () => run(db.engine));
-  const engine = await createPostgresEngine(db.url);
+  const engine = await createPostgresEngine(db.url, statementTimeoutMs === undefined ? {} : { statementTimeoutMs });
   try {
     // Supabase gives the postgres role this search_path; tests call pgTAP unqualified.
     await engine.exec('set search_path = "$user", public, extensions');
