@@ -168,7 +168,13 @@ describe.each(['postgres', 'embedded'] as const)('the pgtap check on %s', (engin
       "select ok(true, 'third');",
       '',
     ].join('\n');
-    const pgtap = await pgtapCheckWith('pgtap-slow', { [file]: slow }, engine, 3_000);
+    const after = '99_z_after.test.sql';
+    const pgtap = await pgtapCheckWith(
+      'pgtap-slow',
+      { [file]: slow, [after]: "select plan(1);\nselect ok(true, 'after');\n" },
+      engine,
+      3_000,
+    );
     const timeout = 'does not run: statement timeout: a statement ran longer than 3 s (--statement-timeout)';
     // The embedded engine names the statement; it stopped, so the other grant mode did not run.
     const [reason, stopped] =
@@ -182,6 +188,16 @@ describe.each(['postgres', 'embedded'] as const)('the pgtap check on %s', (engin
         location: { file: `supabase/tests/database/${file}`, line: 4 },
       },
     ]);
+    // A server runs the files after it; the stopped embedded engine cannot, and says so.
+    expect(pgtap.warnings).toEqual(
+      engine === 'embedded'
+        ? [
+            {
+              message: `[legacy grants] not run, the embedded engine having stopped (a statement ran past --statement-timeout): supabase/tests/database/${after}`,
+            },
+          ]
+        : [],
+    );
   });
 
   it('names each psql meta-command as not supported, at its line', async () => {

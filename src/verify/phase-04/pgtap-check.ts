@@ -1,7 +1,7 @@
 import { firstLine } from '../../errors.js';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { createPostgresEngine, type SqlEngine } from '../../db/engine.js';
+import { createPostgresEngine, type EmbeddedSqlEngine, type EngineStop, type SqlEngine } from '../../db/engine.js';
 import { failed, passed, plural, skipped } from '../outcome.js';
 import type { DatabaseCheck } from '../phase.js';
 import type { Finding } from '../types.js';
@@ -39,12 +39,17 @@ export const pgtapCheck: DatabaseCheck = {
     else await db.engine.exec('create extension if not exists pgtap with schema extensions');
 
     const findings: Finding[] = [];
+    const notRun: string[] = [];
     for (const file of files) {
       const relative = path.relative(ctx.root, file).split(path.sep).join('/');
-      findings.push(...(await runTestFile(db, relative, await readFile(file, 'utf8'), ctx.options.statementTimeoutMs)));
+      if (stopOf(db.engine) !== null) notRun.push(relative);
+      else findings.push(...(await runTestFile(db, relative, await readFile(file, 'utf8'), ctx.options.statementTimeoutMs)));
     }
     const failedFiles = new Set(findings.map((f) => f.location?.file)).size;
-    return findings.length > 0 ? failed(`${plural(failedFiles, 'pgTAP file')} failed`, findings) : passed();
+    const stop = stopOf(db.engine);
+    const warnings =
+      stop && notRun.length > 0 ? [{ message: `not run, the embedded engine having stopped (${STOPS[stop]}): ${notRun.join(', ')}` }] : [];
+    return findings.length > 0 ? failed(`${plural(failedFiles, 'pgTAP file')} failed`, findings, warnings) : passed(warnings);
   },
 };
 
@@ -69,6 +74,17 @@ async function runTestFile(db: DatabaseSession, file: string, sql: string, state
     return [{ message: `does not run: ${firstLine(error)}`, location: { file } }];
   }
 }
+
+/** Why an embedded engine stopped (the time limit, a signal), after which it runs nothing more; null while it runs. */
+function stopOf(engine: SqlEngine): EngineStop | null {
+  return engine.kind === 'embedded' ? (engine as EmbeddedSqlEngine).stopped : null;
+}
+
+const STOPS: Record<EngineStop, string> = {
+  'statement-timeout': 'a statement ran past --statement-timeout',
+  interrupted: 'interrupted',
+  crashed: 'it crashed',
+};
 
 /** psql's session for one file: a new connection on a server, the shared session restored after it otherwise. */
 async function inFileSession<T>(
