@@ -55,7 +55,8 @@ async function runDatabaseChecks(
   const modes = toRun.length === 0 ? [] : ctx.options.grants;
   let leftBehind: readonly Finding[];
   try {
-    const runs = databases.concurrentModes
+    const sideBySide = (await databases.concurrentModes?.()) ?? false;
+    const runs = sideBySide
       ? await modesSideBySide(modes, toRun, ctx, databases, skip)
       : await modesInTurn(modes, toRun, ctx, databases, skip);
     // In mode order, whichever finished first: the merged report names modes in that order.
@@ -109,7 +110,10 @@ async function modesInTurn(
   return runs;
 }
 
-/** Every mode at once, each on a database of its own: a server's work, on its own connections. */
+/**
+ * Every mode at once, each on a database of its own: a server's work, on its own connections.
+ * The run's end waits for every mode, a failed one too.
+ */
 async function modesSideBySide(
   modes: readonly GrantMode[],
   checks: readonly DatabaseCheck[],
@@ -117,8 +121,11 @@ async function modesSideBySide(
   databases: DatabaseProvider,
   skip: ReadonlySet<string>,
 ): Promise<ModeResults[]> {
-  const runs = await Promise.all(modes.map((mode) => runModeChecks(checks, ctx, databases, mode, skip, { ownDatabase: true })));
-  return runs.map((run) => run.results);
+  if (ctx.options.signal?.aborted) return [];
+  const runs = await Promise.allSettled(modes.map((mode) => runModeChecks(checks, ctx, databases, mode, skip, { ownDatabase: true })));
+  const thrown = runs.find((run) => run.status === 'rejected');
+  if (thrown) throw thrown.reason;
+  return runs.map((run) => (run as PromiseFulfilledResult<{ results: ModeResults }>).value.results);
 }
 
 function withLeftBehind(run: Timed<CheckOutcome>, left: readonly Finding[]): Timed<CheckOutcome> {

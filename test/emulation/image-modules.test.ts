@@ -1,11 +1,17 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applySqlFile } from '../../src/db/apply-migrations.js';
 import { openPreparedEngine } from '../../src/db/engine-cache.js';
 import type { EmbeddedSqlEngine } from '../../src/db/engine.js';
-import { embeddedExtensionsFor, IMAGE_MODULE_EXTENSIONS } from '../../src/emulation/extensions.js';
+import {
+  embeddedExtensionsFor,
+  extensionSupport,
+  IMAGE_MODULE_EXTENSIONS,
+  imageModulesCalled,
+  STAND_IN_DIR,
+} from '../../src/emulation/extensions.js';
 import { packageRoot } from '../../src/package-root.js';
 import { repoEmbeddedExtensions } from '../../src/verify/database/repo-extensions.js';
 
@@ -125,6 +131,25 @@ describe("the image's extension modules", () => {
       expect(await repoEmbeddedExtensions(root)).toEqual(['pgcrypto']);
     } finally {
       rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it("the emulation's own SQL calls no module function, and a stand-in that does requires the module's extension", () => {
+    // An engine loads the modules for the repo's SQL only: the emulation must not need one.
+    const emulationDir = path.join(packageRoot, 'resources', 'emulation', 'sql');
+    const emulation = readdirSync(emulationDir, { recursive: true })
+      .map(String)
+      .filter((name) => name.endsWith('.sql'));
+    expect(emulation.length).toBeGreaterThan(5);
+    for (const name of emulation) expect(imageModulesCalled(readFileSync(path.join(emulationDir, name), 'utf8')), name).toEqual([]);
+
+    const standIns = readdirSync(STAND_IN_DIR).filter((name) => name.endsWith('.sql'));
+    const calling = standIns.filter((name) => imageModulesCalled(readFileSync(path.join(STAND_IN_DIR, name), 'utf8')).length > 0);
+    expect(calling).toContain('pgjwt.sql');
+    for (const name of calling) {
+      const support = extensionSupport(name.replace(/\.sql$/, ''));
+      const called = imageModulesCalled(readFileSync(path.join(STAND_IN_DIR, name), 'utf8'));
+      expect(support?.kind === 'stand-in' ? support.requires : undefined, name).toEqual(expect.arrayContaining(called));
     }
   });
 });

@@ -148,7 +148,7 @@ describe('runChecks', () => {
     let open = 0;
     let mostOpen = 0;
     const sideBySide: DatabaseProvider = {
-      concurrentModes: true,
+      concurrentModes: async () => true,
       async open(grants) {
         mostOpen = Math.max(mostOpen, ++open);
         events.push(`open ${grants}`);
@@ -180,7 +180,7 @@ describe('runChecks', () => {
 
     // Without the provider's leave, one mode after the other.
     mostOpen = 0;
-    await runChecks(phase, options(), { ...sideBySide, concurrentModes: false });
+    await runChecks(phase, options(), { ...sideBySide, concurrentModes: async () => false });
     expect(mostOpen).toBe(1);
   });
 

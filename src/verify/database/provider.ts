@@ -17,6 +17,7 @@ import type { RepoTexts } from '../repo-texts.js';
 import type { Finding, GrantMode, VerifyOptions } from '../types.js';
 import type { DatabaseProvider, DatabaseSession, OpenOptions } from './session.js';
 import { repoEmbeddedExtensions } from './repo-extensions.js';
+import { repoChangesServerState } from './server-wide-sql.js';
 
 /** A temporary database on the `--db-url` server, else the embedded engine. */
 export function databaseProviderFor(options: VerifyOptions, cleanups: Cleanups, texts: RepoTexts): DatabaseProvider {
@@ -26,6 +27,7 @@ export function databaseProviderFor(options: VerifyOptions, cleanups: Cleanups, 
         cleanups,
         options.statementTimeoutMs === undefined ? {} : { statementTimeoutMs: options.statementTimeoutMs },
         options.grants.length,
+        async () => !(await repoChangesServerState(options.root, texts)),
       )
     : embeddedProvider(() => repoEmbeddedExtensions(options.root, texts), {
         ...(options.statementTimeoutMs === undefined ? {} : { statementTimeoutMs: options.statementTimeoutMs }),
@@ -129,14 +131,21 @@ export function embeddedProvider(
  * is never touched. The emulation is installed once, as the URL's role, in the first mode's
  * database; the other modes' databases are copies of it made before it is used (see
  * createThrowawayDatabase's `template`), or, when copying fails, installed like the first. The
- * modes run side by side, each on its own database and connections.
+ * modes run side by side, each on its own database and connections, unless `sideBySide` says the
+ * repo's SQL changes what the server's databases share (roles).
  * Databases are dropped when their session closes (without waiting: the run's end waits),
  * when preparing them fails, and by the command layer's cleanups on SIGINT/SIGTERM. The repo's
  * SQL runs on a connection of its own as a role with no more than a project's postgres rights
  * (see standin-server-roles), with a time limit on every statement. `modes`: how many grant
  * modes the run opens.
  */
-export function postgresProvider(adminUrl: string, cleanups: Cleanups, limits: ServerTimeLimits = {}, modes = 1): DatabaseProvider {
+export function postgresProvider(
+  adminUrl: string,
+  cleanups: Cleanups,
+  limits: ServerTimeLimits = {},
+  modes = 1,
+  sideBySide: () => Promise<boolean> = async () => true,
+): DatabaseProvider {
   let run: Promise<ServerRun> | null = null;
   let ended: ServerRun | null = null;
   // The run's roles go after its databases, whichever path (session close, interruption) drops them.
@@ -160,16 +169,30 @@ export function postgresProvider(adminUrl: string, cleanups: Cleanups, limits: S
   let copies: Array<ThrowawayDatabase | null> | null = null;
   // The first database's install, which the modes opened beside it wait for: their copies come from it.
   let firstInstall: Promise<ThrowawayDatabase> | null = null;
-  // The last mode's grant mode and rights, given before the next mode's.
-  let rightsGiven: Promise<void> = Promise.resolve();
+  // What a mode writes that belongs to the server, not to its database (the emulation's roles and
+  // role settings, the run role's memberships), one mode at a time: two at once collide.
+  let serverWrites: Promise<unknown> = Promise.resolve();
+  const inTurn = <T>(write: () => Promise<T>): Promise<T> => {
+    const next = serverWrites.then(write);
+    serverWrites = next.catch(() => undefined);
+    return next;
+  };
 
   /** A database with the emulation installed (once `started` made the run's roles), no grant mode yet. */
   async function emulatedDatabase(started: Promise<ServerRun>): Promise<ThrowawayDatabase> {
-    if (firstInstall) await firstInstall.catch(() => undefined);
+    if (firstInstall) {
+      await firstInstall.catch(() => undefined);
+      if (refused) throw refused;
+    }
     const copy = copies?.shift();
     if (copy) return copy;
     const installed = installedDatabase(started);
-    firstInstall ??= installed;
+    if (!firstInstall) {
+      firstInstall = installed;
+      installed.catch((error: unknown) => {
+        if (isDatabaseAccessError(error)) refused ??= error;
+      });
+    }
     return installed;
   }
 
@@ -177,7 +200,8 @@ export function postgresProvider(adminUrl: string, cleanups: Cleanups, limits: S
     const database = await create();
     try {
       const { runRole } = await started;
-      await withEngine(database.url, limits, (installer) => installEmulation(installer, { loginRoles: false }));
+      await inTurn(() => withEngine(database.url, limits, (installer) => installEmulation(installer, { loginRoles: false })));
+      if (copies !== null) return database;
       // Made now, while nothing is connected to it; copying fails for want of rights, say. A copy
       // belongs to the run's role at once: a run killed before using it leaves a database the
       // next run recognises as a dead run's and drops.
@@ -189,12 +213,15 @@ export function postgresProvider(adminUrl: string, cleanups: Cleanups, limits: S
         }
         return copy;
       };
-      copies ??= await Promise.all(
-        Array.from({ length: modes - 1 }, () =>
-          create(database.name)
-            .then(ownedByRun)
-            .catch(() => null),
-        ),
+      const made: Array<ThrowawayDatabase | null> = (copies = []);
+      made.push(
+        ...(await Promise.all(
+          Array.from({ length: modes - 1 }, () =>
+            create(database.name)
+              .then(ownedByRun)
+              .catch(() => null),
+          ),
+        )),
       );
     } catch (error) {
       await database.drop();
@@ -204,7 +231,7 @@ export function postgresProvider(adminUrl: string, cleanups: Cleanups, limits: S
   }
 
   return {
-    concurrentModes: true,
+    concurrentModes: sideBySide,
     async open(grants: GrantMode): Promise<DatabaseSession> {
       if (refused) throw refused;
       run ??= startServerRun(adminUrl, limits, (end, label) => cleanups.add(afterDatabases(end), label));
@@ -220,16 +247,13 @@ export function postgresProvider(adminUrl: string, cleanups: Cleanups, limits: S
       const database = made.value;
       let engine: SqlEngine | null = null;
       try {
-        // One mode at a time: the rights include memberships of the run's roles, which are the
-        // server's, not the database's (two grants of one at once collide).
-        const granting = rightsGiven.then(() =>
+        // The rights include memberships of the run's roles: the server's, not the database's.
+        await inTurn(() =>
           withEngine(database.url, limits, async (installer) => {
             await installer.exec(grantModeSql(grants));
             await serverRun.grantRights(installer);
           }),
         );
-        rightsGiven = granting.catch(() => undefined);
-        await granting;
         engine = await createPostgresEngine(serverRun.userUrl(database.url), limits).catch((error: unknown) => {
           throw serverRun.runRole
             ? new DatabaseAccessError(

@@ -53,8 +53,8 @@ export interface DatabaseProvider {
    */
   stopReason?(): string | null;
   /**
-   * The grant modes' sessions are independent databases that may run side by side (a server's
-   * own databases); absent or false: one mode after the other.
+   * Whether the grant modes' sessions may run side by side: independent databases whose SQL
+   * leaves what they share alone. Absent: one mode after the other.
    */
-  readonly concurrentModes?: boolean;
+  concurrentModes?(): Promise<boolean>;
 }

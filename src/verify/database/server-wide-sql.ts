@@ -1,0 +1,36 @@
+import { repoTexts, type RepoTexts } from '../repo-texts.js';
+import { repoScripts } from './repo-scripts.js';
+
+/**
+ * Statements that change what a server's databases share rather than one database: roles and
+ * users, role memberships (GRANT or REVOKE of a role, which names no object with ON), role
+ * settings and comments. Read from the text without its comments (strings and bodies included:
+ * a false match only costs the grant modes running one after the other).
+ */
+const SERVER_WIDE = [
+  /\b(?:create|alter|drop)\s+(?:role|user|group)\b/i,
+  /\bgrant\s+(?:(?!\bon\b)[^;])*?\bto\b/i,
+  /\brevoke\s+(?:(?!\bon\b)[^;])*?\bfrom\b/i,
+  /\bcomment\s+on\s+role\b/i,
+];
+
+/**
+ * Whether the repo's SQL (migrations, seed, schema files, pgTAP tests) may change the server's
+ * shared state: then grant modes on one server cannot run side by side, as each would meet the
+ * other's roles half made (a guarded `create role` racing its twin).
+ */
+export async function repoChangesServerState(root: string, texts: RepoTexts = repoTexts()): Promise<boolean> {
+  const scripts = await repoScripts(root, texts, { tests: true });
+  return scripts.some(({ sql }) => {
+    const code = withoutComments(sql);
+    return SERVER_WIDE.some((pattern) => pattern.test(code));
+  });
+}
+
+/**
+ * Line and block comments blanked. Quotes are not followed: a `--` inside a string blanks the
+ * rest of its line too, so a role statement after one, on the same line, would be missed.
+ */
+function withoutComments(sql: string): string {
+  return sql.replace(/--[^\n]*/g, ' ').replace(/\/\*[\s\S]*?\*\//g, ' ');
+}

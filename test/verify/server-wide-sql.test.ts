@@ -1,0 +1,66 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { repoChangesServerState } from '../../src/verify/database/server-wide-sql.js';
+import { Cleanups } from '../../src/verify/cleanup.js';
+import { databaseProviderFor } from '../../src/verify/database/provider.js';
+import { repoTexts } from '../../src/verify/repo-texts.js';
+import type { VerifyOptions } from '../../src/verify/types.js';
+import { copyRepo, generatedRepo, removeTempDirs, writeRepoFile } from './helpers/repo.js';
+
+const DB_URL = 'postgresql://postgres@127.0.0.1:5432/postgres';
+
+afterAll(removeTempDirs);
+
+/**
+ * `verify --db-url` runs the grant modes side by side unless the repo's SQL changes what the
+ * server's databases share (roles): then one after the other, as two modes would race on it.
+ */
+describe('grant modes side by side on a server', () => {
+  it("a generated repo's SQL leaves the server's shared state alone: its modes run side by side", async () => {
+    expect(await repoChangesServerState(await generatedRepo())).toBe(false);
+  });
+
+  it.each([
+    [
+      'a role created behind a guard',
+      "do $$ begin if not exists (select from pg_roles where rolname = 'app_reader') then create role app_reader nologin; end if; end $$;",
+    ],
+    ['a membership granted', 'grant authenticated to app_reader;'],
+    ['a membership revoked', 'revoke "authenticated" from app_reader;'],
+    ['a role setting', "alter role authenticator set statement_timeout = '8s';"],
+    ['a user dropped', 'drop user if exists legacy_app;'],
+  ])('%s: the modes run one after the other', async (_label, sql) => {
+    const repo = await copyRepo(await generatedRepo(), 'server-wide');
+    await writeRepoFile(repo, 'supabase/migrations/00009_roles.sql', `${sql}\n`);
+    expect(await repoChangesServerState(repo)).toBe(true);
+  });
+
+  it("privileges on objects are the database's own: side by side", async () => {
+    const repo = await copyRepo(await generatedRepo(), 'database-grants');
+    await writeRepoFile(
+      repo,
+      'supabase/migrations/00009_grants.sql',
+      'grant select on table public.users to anon;\nrevoke execute on function public.handle_new_user() from public;\ngrant usage on schema public to authenticated;\n',
+    );
+    expect(await repoChangesServerState(repo)).toBe(false);
+  });
+
+  it('the --db-url provider asks that question of the repo it verifies', async () => {
+    const options = (root: string): VerifyOptions => ({
+      root,
+      dbUrl: DB_URL,
+      grants: ['legacy', 'current'],
+      skip: [],
+      strict: false,
+      advisors: 'warn',
+      python: null,
+    });
+    const plain = await generatedRepo();
+    const withRole = await copyRepo(plain, 'provider-roles');
+    await writeRepoFile(withRole, 'supabase/migrations/00009_roles.sql', 'create role app_reader nologin;\n');
+    const cleanups = new Cleanups();
+    expect(await databaseProviderFor(options(plain), cleanups, repoTexts()).concurrentModes?.()).toBe(true);
+    expect(await databaseProviderFor(options(withRole), cleanups, repoTexts()).concurrentModes?.()).toBe(false);
+    // The embedded engine runs one mode after the other whatever the repo.
+    expect(databaseProviderFor({ ...options(plain), dbUrl: null }, cleanups, repoTexts()).concurrentModes).toBeUndefined();
+  });
+});
