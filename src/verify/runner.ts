@@ -55,10 +55,8 @@ async function runDatabaseChecks(
   const modes = toRun.length === 0 ? [] : ctx.options.grants;
   let leftBehind: readonly Finding[];
   try {
-    const sideBySide = (await databases.concurrentModes?.()) ?? false;
-    const runs = sideBySide
-      ? await modesSideBySide(modes, toRun, ctx, databases, skip)
-      : await modesInTurn(modes, toRun, ctx, databases, skip);
+    const request: ModesRun = { modes, checks: toRun, ctx, databases, skip };
+    const runs = ((await databases.concurrentModes?.()) ?? false) ? await modesSideBySide(request) : await modesInTurn(request);
     // In mode order, whichever finished first: the merged report names modes in that order.
     runs.forEach((run, i) => {
       for (const [name, outcome] of run) perCheck.get(name)!.push({ mode: modes[i]!, ...outcome });
@@ -81,19 +79,22 @@ async function runDatabaseChecks(
   return results;
 }
 
+/** The grant modes to run the database checks in, and what they run on. */
+interface ModesRun {
+  readonly modes: readonly GrantMode[];
+  readonly checks: readonly DatabaseCheck[];
+  readonly ctx: RepoContext;
+  readonly databases: DatabaseProvider;
+  readonly skip: ReadonlySet<string>;
+}
+
 /**
  * One mode after the other: an embedded engine holds a few hundred MB, and in one thread running
  * modes side by side is no faster. A statement past the time limit stopped the engine: the modes
  * after it are skipped. A mode that needed a database of its own (a failure, SQL that depends on
  * commits) most likely will in the next mode too.
  */
-async function modesInTurn(
-  modes: readonly GrantMode[],
-  checks: readonly DatabaseCheck[],
-  ctx: RepoContext,
-  databases: DatabaseProvider,
-  skip: ReadonlySet<string>,
-): Promise<ModeResults[]> {
+async function modesInTurn({ modes, checks, ctx, databases, skip }: ModesRun): Promise<ModeResults[]> {
   const runs: ModeResults[] = [];
   let ownDatabase = ctx.facts.supabase.migrations.length >= MIGRATIONS_FOR_OWN_DATABASE;
   for (const mode of modes) {
@@ -114,13 +115,7 @@ async function modesInTurn(
  * Every mode at once, each on a database of its own: a server's work, on its own connections.
  * The run's end waits for every mode, a failed one too.
  */
-async function modesSideBySide(
-  modes: readonly GrantMode[],
-  checks: readonly DatabaseCheck[],
-  ctx: RepoContext,
-  databases: DatabaseProvider,
-  skip: ReadonlySet<string>,
-): Promise<ModeResults[]> {
+async function modesSideBySide({ modes, checks, ctx, databases, skip }: ModesRun): Promise<ModeResults[]> {
   if (ctx.options.signal?.aborted) return [];
   const runs = await Promise.allSettled(modes.map((mode) => runModeChecks(checks, ctx, databases, mode, skip, { ownDatabase: true })));
   const thrown = runs.find((run) => run.status === 'rejected');

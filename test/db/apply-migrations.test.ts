@@ -185,6 +185,22 @@ describe.each(ENGINE_KINDS)('applyMigrations on %s', (kind) => {
     expect(await db.engine.query<{ role: string }>('select current_user::text as role')).toEqual([before]);
   });
 
+  it('fails a file at a create extension that cannot run, rolling back what the file did before it', async () => {
+    const error = await failure(db.engine, [
+      {
+        name: 'plv8.sql',
+        sql: 'create table public.before_plv8 (id int);\ncreate extension plv8;\ncreate table public.after_plv8 (id int);',
+      },
+    ]);
+    expect([error.file, error.line]).toEqual(['plv8.sql', 2]);
+    expect(error.message).toMatch(/plv8/);
+    expect(await tableExists(db.engine, 'public.before_plv8')).toBe(false);
+    expect(await tableExists(db.engine, 'public.after_plv8')).toBe(false);
+    // The engine goes on: the unit was rolled back, not left aborted.
+    await applyMigrations(db.engine, [{ name: 'next.sql', sql: 'create table public.after_failed_unit (id int);' }]);
+    expect(await tableExists(db.engine, 'public.after_failed_unit')).toBe(true);
+  });
+
   it('runs a function with a BEGIN ATOMIC body as one statement, and gives a later error its line', async () => {
     const sql = [
       'create table public.atomic_rows (n int);',
