@@ -178,16 +178,23 @@ async function runInTransaction(
 ): Promise<{ error: SqlError; index: number; identityChanged: boolean } | null> {
   const unit = unitOfWork(engine);
   const undo = [unit.rollback];
-  // The batch being gathered, and the index in `pieces` of each of its steps (-1: no piece).
+  // The batch being gathered, and where each of its steps comes from: a piece's index, or the
+  // unit's own start or end.
   let steps: SqlStep[] = [{ kind: 'exec', sql: unit.begin }];
-  let origin: number[] = [-1];
-  const flush = async (): Promise<{ error: SqlError; index: number; step: number; steps: number } | null> => {
+  let origin: number[] = [BEGIN];
+  const flush = async (): Promise<{ error: SqlError; index: number; identityChanged: boolean } | null> => {
+    if (steps.length === 0) return null;
     const run = await engine.runSteps(steps);
-    const sent = { steps: steps.length, origin };
+    const from = origin;
     steps = [];
     origin = [];
     if (!run.failure) return null;
-    return { error: run.failure.error, index: sent.origin[run.failure.step]!, step: run.failure.step, steps: sent.steps };
+    const { error } = run.failure;
+    const at = from[run.failure.step]!;
+    // The unit's own start failing is the engine's failure, not the file's.
+    if (at === BEGIN) throw error;
+    if (at === END) return { error, index: pieces.length - 1, identityChanged: error.code === IDENTITY_CHANGED };
+    return { error, index: at, identityChanged: false };
   };
   for (const [index, piece] of pieces.entries()) {
     if (piece.kind === 'sql') {
@@ -196,7 +203,7 @@ async function runInTransaction(
       continue;
     }
     const failed = await flush();
-    if (failed) return beganOrThrow(failed);
+    if (failed) return failed;
     try {
       await piece.run(engine);
     } catch (error) {
@@ -205,18 +212,13 @@ async function runInTransaction(
     }
   }
   steps.push({ kind: 'exec', sql: `${guard};\n${unit.commit}`, undo });
-  origin.push(pieces.length - 1);
-  const failed = await flush();
-  if (!failed) return null;
-  const ending = failed.step === failed.steps - 1;
-  return { ...beganOrThrow(failed), identityChanged: ending && failed.error.code === IDENTITY_CHANGED };
+  origin.push(END);
+  return flush();
 }
 
-/** A failure of the unit's own start is the engine's, not the file's: thrown, as before anything ran. */
-function beganOrThrow(failed: { error: SqlError; index: number }): { error: SqlError; index: number; identityChanged: boolean } {
-  if (failed.index < 0) throw failed.error;
-  return { error: failed.error, index: failed.index, identityChanged: false };
-}
+/** Steps of a unit's batch that are no piece of the file: its start, and its guard and commit. */
+const BEGIN = -1;
+const END = -2;
 
 /** A large file's own SQL in batches of whole statements (see statement-batches.ts). */
 function inBatches(pieces: readonly ScriptPiece[], length: number): readonly ScriptPiece[] {
