@@ -32,9 +32,10 @@ interface ModuleRef {
   readonly exportName: string;
 }
 
+const contribModule = (exportName: string): ModuleRef => ({ specifier: `@electric-sql/pglite/contrib/${exportName}`, exportName });
 const contrib = (exportName: string, requires?: readonly string[]): ExtensionSupport => ({
   kind: 'embedded',
-  module: { specifier: `@electric-sql/pglite/contrib/${exportName}`, exportName },
+  module: contribModule(exportName),
   ...(requires ? { requires } : {}),
 });
 /** autoinc, insert_username, moddatetime and refint share PGlite's `spi` archive. */
@@ -49,8 +50,8 @@ const NO_EMBEDDED_BUILD = 'the embedded engine has no build of it: use --db-url 
 /** Every extension a Supabase project offers (Database → Extensions), by name. */
 export const SUPABASE_EXTENSIONS: Readonly<Record<string, ExtensionSupport>> = {
   plpgsql: { kind: 'builtin' },
-  'uuid-ossp': { kind: 'builtin', module: { specifier: '@electric-sql/pglite/contrib/uuid_ossp', exportName: 'uuid_ossp' } },
-  pgcrypto: { kind: 'builtin', module: { specifier: '@electric-sql/pglite/contrib/pgcrypto', exportName: 'pgcrypto' } },
+  'uuid-ossp': { kind: 'builtin', module: contribModule('uuid_ossp') },
+  pgcrypto: { kind: 'builtin', module: contribModule('pgcrypto') },
   amcheck: contrib('amcheck'),
   autoinc: spi,
   bloom: contrib('bloom'),
