@@ -101,6 +101,8 @@ export interface SupabaseFacts {
   readonly seedPaths: readonly string[] | null;
   /** Entries of `seedPaths` (not globs) naming no file. */
   readonly missingSeedPaths: readonly string[];
+  /** The files `supabase db reset` loads as seed, relative to root, in its order (seed-paths.ts). */
+  readonly seedFiles: readonly string[];
   /**
    * Declarative schema files (`[db.migrations] schema_paths`, or a supabase/schemas/ folder with
    * .sql files): the folder (relative to root) and its .sql files; null when the repo has none.

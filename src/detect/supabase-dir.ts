@@ -5,6 +5,7 @@ import { CliError } from '../errors.js';
 import type { MigrationFile, MigrationNaming, SupabaseFacts } from './facts.js';
 import { isFile, isSymlink, pathKind, readText } from './fs-probe.js';
 import { DEFAULT_SCHEMAS_DIR, schemaPathFiles } from './schema-paths.js';
+import { seedFiles } from './seed-paths.js';
 
 /** The Supabase CLI's migration file pattern. */
 export const MIGRATION_PATTERN = /^([0-9]+)_(.*)\.sql$/;
@@ -31,6 +32,7 @@ export async function detectSupabase(root: string): Promise<SupabaseFacts> {
     hasConfigToml: configToml !== null,
     seedPaths,
     missingSeedPaths: await missingFiles(supabaseDir, seedPaths ?? []),
+    seedFiles: await seedFiles(root, seedPaths),
     schemas: await detectSchemaFiles(root, config?.schemaPaths ?? null),
     apiSchemas: config?.apiSchemas ?? null,
     postgresMajor: config?.postgresMajor ?? null,
@@ -71,6 +73,18 @@ async function symlinkEscapes(root: string, p: string): Promise<boolean> {
   if (target === null) return true;
   const relative = path.relative(realRoot, target);
   return relative.startsWith('..') || path.isAbsolute(relative);
+}
+
+/** The seed files `supabase db reset` loads (see seed-paths.ts); a config.toml that is not TOML gives none. */
+export async function detectSeedFiles(root: string): Promise<string[]> {
+  const toml = await readText(path.join(root, 'supabase', 'config.toml'), { display: 'supabase/config.toml' }).catch(() => null);
+  let seedPaths: string[] | null = null;
+  try {
+    seedPaths = toml === null ? null : readConfigToml(toml).seedPaths;
+  } catch {
+    return [];
+  }
+  return seedFiles(root, seedPaths);
 }
 
 /** What the tool reads from supabase/config.toml; each null when the key is not set. */

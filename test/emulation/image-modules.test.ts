@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applySqlFile } from '../../src/db/apply-migrations.js';
 import { openPreparedEngine } from '../../src/db/engine-cache.js';
+import { detectSeedFiles } from '../../src/detect/supabase-dir.js';
 import type { EmbeddedSqlEngine } from '../../src/db/engine.js';
 import {
   embeddedExtensionsFor,
@@ -129,6 +130,25 @@ describe("the image's extension modules", () => {
         "create extension if not exists pgtap with schema extensions;\nselect plan(1);\nselect ok(extensions.crypt('a', extensions.gen_salt('md5')) is not null);\n",
       );
       expect(await repoEmbeddedExtensions(root)).toEqual(['pgcrypto']);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it('counts the calls of a seed that [db.seed] sql_paths names outside supabase/ (the seed check runs it)', async () => {
+    const root = mkdtempSync(path.join(os.tmpdir(), 'image-modules-'));
+    try {
+      mkdirSync(path.join(root, 'supabase', 'migrations'), { recursive: true });
+      mkdirSync(path.join(root, 'db', 'seeds'), { recursive: true });
+      writeFileSync(path.join(root, 'supabase', 'migrations', '00001_init.sql'), 'create table public.t (id int);\n');
+      writeFileSync(path.join(root, 'supabase', 'config.toml'), '[db.seed]\nenabled = true\nsql_paths = ["../db/seeds/users.sql"]\n');
+      expect(await repoEmbeddedExtensions(root)).toEqual([]);
+      writeFileSync(
+        path.join(root, 'db', 'seeds', 'users.sql'),
+        "insert into public.t select length(extensions.crypt('pw', extensions.gen_salt('bf')));\n",
+      );
+      expect(await repoEmbeddedExtensions(root)).toEqual(['pgcrypto']);
+      expect(await detectSeedFiles(root)).toEqual(['db/seeds/users.sql']);
     } finally {
       rmSync(root, { recursive: true, force: true });
     }

@@ -48,6 +48,7 @@ export function facts(
       hasConfigToml: true,
       seedPaths: null,
       missingSeedPaths: [],
+      seedFiles: [],
       apiSchemas: null,
       postgresMajor: null,
       schemas: null,

@@ -1,5 +1,6 @@
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
+import { detectSeedFiles } from '../../detect/supabase-dir.js';
 import type { RepoTexts } from '../repo-texts.js';
 
 export interface RepoScript {
@@ -9,16 +10,19 @@ export interface RepoScript {
 }
 
 /**
- * The repo's SQL: every `.sql` under supabase/ (migrations, seed,
- * declarative schemas), in path order; with `tests`, the pgTAP tests too (`.sql` and `.pg`).
+ * The repo's SQL: every `.sql` under supabase/ (migrations, seed, declarative schemas), in path
+ * order, then the seed files `[db.seed] sql_paths` names outside supabase/; with `tests`, the
+ * pgTAP tests too (`.sql` and `.pg`).
  */
 export async function repoScripts(root: string, texts: RepoTexts, { tests = false } = {}): Promise<RepoScript[]> {
   const dir = path.join(root, 'supabase');
-  const isTest = (name: string) => name.startsWith('tests/');
-  const names = ((await readdir(dir, { recursive: true }).catch(() => [])) as string[])
-    .map((name) => name.split(path.sep).join('/'))
-    .filter((name) => (isTest(name) ? tests && (name.endsWith('.sql') || name.endsWith('.pg')) : name.endsWith('.sql')))
+  const isTest = (file: string) => file.startsWith('supabase/tests/');
+  const [names, seeds] = await Promise.all([readdir(dir, { recursive: true }).catch(() => []) as Promise<string[]>, detectSeedFiles(root)]);
+  const inside = names
+    .map((name) => `supabase/${name.split(path.sep).join('/')}`)
+    .filter((file) => (isTest(file) ? tests && (file.endsWith('.sql') || file.endsWith('.pg')) : file.endsWith('.sql')))
     .sort();
-  const scripts = await Promise.all(names.map((name) => texts.read(path.join(dir, name)).catch(() => '')));
-  return names.map((name, i) => ({ file: `supabase/${name}`, sql: scripts[i]! }));
+  const files = [...inside, ...seeds.filter((file) => !file.startsWith('supabase/'))];
+  const scripts = await Promise.all(files.map((file) => texts.read(path.join(root, file)).catch(() => '')));
+  return files.map((file, i) => ({ file, sql: scripts[i]! }));
 }

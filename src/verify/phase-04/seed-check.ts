@@ -1,4 +1,4 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { applySqlFile, isMigrationError } from '../../db/apply-migrations.js';
 import { isFile } from '../../detect/fs-probe.js';
@@ -37,12 +37,10 @@ export const seedCheck: DatabaseCheck = {
 
 /** Seed files relative to the root, in the order the CLI loads them; the phase's seed last when the config omits it. */
 async function seedFiles(ctx: RepoContext): Promise<{ files: string[]; warnings: Finding[] }> {
-  const configured = ctx.facts.supabase.seedPaths;
+  const files = [...ctx.facts.supabase.seedFiles];
   const seedFile = ctx.layout.seedFile;
-  if (configured === null) return { files: (await isFile(path.join(ctx.root, seedFile))) ? [seedFile] : [], warnings: [] };
-  const files = await expandSeedPaths(ctx.root, configured);
   const warnings: Finding[] = [];
-  if (!files.includes(seedFile)) {
+  if (ctx.facts.supabase.seedPaths !== null && !files.includes(seedFile)) {
     warnings.push({
       message: `[db.seed] sql_paths does not include ./seed.sql: supabase db reset will not load ${seedFile}`,
       location: { file: 'supabase/config.toml' },
@@ -50,35 +48,4 @@ async function seedFiles(ctx: RepoContext): Promise<{ files: string[]; warnings:
     if (await isFile(path.join(ctx.root, seedFile))) files.push(seedFile);
   }
   return { files, warnings };
-}
-
-/** `sql_paths` entries are relative to supabase/ and may hold `*` and `**` globs. */
-async function expandSeedPaths(root: string, patterns: readonly string[]): Promise<string[]> {
-  const supabaseDir = path.join(root, 'supabase');
-  const all = (await readdir(supabaseDir, { recursive: true }).catch(() => [])).map((p) => p.split(path.sep).join('/')).sort();
-  const files: string[] = [];
-  for (const pattern of patterns) {
-    const normalized = path.posix.normalize(pattern).replace(/^\.\//, '');
-    const matches = /[*?]/.test(normalized) ? all.filter((p) => globToRegExp(normalized).test(p)) : [normalized];
-    for (const match of matches) {
-      const file = `supabase/${match}`;
-      if (!files.includes(file) && (await isFile(path.join(root, file)))) files.push(file);
-    }
-  }
-  return files;
-}
-
-function globToRegExp(glob: string): RegExp {
-  let source = '';
-  for (let i = 0; i < glob.length; i += 1) {
-    const char = glob[i]!;
-    if (char === '*' && glob[i + 1] === '*') {
-      const dirs = glob[i + 2] === '/';
-      source += dirs ? '(?:.*/)?' : '.*';
-      i += dirs ? 2 : 1;
-    } else if (char === '*') source += '[^/]*';
-    else if (char === '?') source += '[^/]';
-    else source += char.replace(/[.+^${}()|[\]\\]/g, '\\$&');
-  }
-  return new RegExp(`^${source}$`);
 }
