@@ -78,7 +78,7 @@ async function symlinkEscapes(root: string, p: string): Promise<boolean> {
 /** The seed files `supabase db reset` loads (see seed-paths.ts); a config.toml that is not TOML gives none. */
 export async function detectSeedFiles(root: string): Promise<string[]> {
   const toml = await readText(path.join(root, 'supabase', 'config.toml'), { display: 'supabase/config.toml' }).catch(() => null);
-  let seedPaths: string[] | null = null;
+  let seedPaths: string[] | null;
   try {
     seedPaths = toml === null ? null : readConfigToml(toml).seedPaths;
   } catch {
