@@ -20,7 +20,7 @@ import {
 } from './embedded-worker-messages.js';
 import { DEFAULT_STATEMENT_TIMEOUT_MS, QUERY_CANCELED, refuseServerPrograms, statementTimeoutMessage, type SqlEngine } from './engine.js';
 import { SqlError, toSqlError } from './sql-error.js';
-import { runStepsInTurn, type SqlStep, type StepsRun } from './sql-steps.js';
+import { runBatchesInTurn, type SqlStep, type StepsRun } from './sql-steps.js';
 import { statementRanges } from './split-statements.js';
 
 /** The worker script, built by scripts/build.mjs (the tests' global setup builds it too). */
@@ -137,26 +137,39 @@ export async function createEmbeddedEngine(options: EmbeddedEngineOptions = {}):
       return (reply.kind === 'done' ? (reply.rows ?? []) : []) as T[];
     },
     async runSteps(steps) {
+      return (await engine.runBatches([steps]))[0]!;
+    },
+    async runBatches(batches) {
+      const steps = batches.flat();
       // A refused step fails where it stands, as its own call would.
-      if (steps.some((step) => isRefused(step.sql) || step.undo?.some(isRefused))) return runStepsInTurn(engine, steps);
-      const request = { op: 'steps', steps: steps.map(splitStep) } as const;
+      if (steps.some((step) => isRefused(step.sql) || step.undo?.some(isRefused))) return runBatchesInTurn(engine, batches);
+      const request = { op: 'steps', steps: steps.map(splitStep), batches: batches.map((batch) => batch.length) } as const;
       const sqlAt: SqlAt = (step, undo) => (undo < 0 ? steps[step]?.sql : steps[step]?.undo?.[undo]) ?? '';
+      let stop: { readonly step: number; readonly error: SqlError } | null = null;
       try {
-        const reply = await call(request, sqlAt);
-        const run = reply.kind === 'done' && reply.steps ? reply.steps : { completed: 0, failure: null, undoError: null };
-        return stepsRun(run, thread.rowsOf(request, run.completed));
+        await call(request, sqlAt);
       } catch (error) {
         // Stopped (time limit, signal) within a step: the steps before it completed, that step
         // failed, and nothing more can run, its undo neither.
         const { step } = where.read();
         if (thread.stoppedDuring !== request || step < 0 || step >= steps.length) throw error;
-        const sqlError = toSqlError(error);
-        return {
-          rows: thread.rowsOf(request, step),
-          failure: { step, error: sqlError },
-          undoError: steps[step]!.undo?.length ? sqlError : null,
-        };
+        stop = { step, error: toSqlError(error) };
       }
+      const posted = thread.postedFor(request);
+      let first = 0;
+      return batches.map((batch, index): StepsRun | null => {
+        const start = first;
+        first += batch.length;
+        const reply = posted.batches.get(index);
+        if (reply) return stepsRun(reply, posted.rows(start, reply.completed));
+        if (!stop || stop.step < start || stop.step >= first) return null;
+        const step = stop.step - start;
+        return {
+          rows: posted.rows(start, step),
+          failure: { step, error: stop.error },
+          undoError: batch[step]!.undo?.length ? stop.error : null,
+        };
+      });
     },
     async dumpDataDir() {
       const reply = await call({ op: 'dump' }, null);
@@ -192,6 +205,12 @@ const stepsRun = (reply: StepsReply, rows: Record<string, unknown>[][]): StepsRu
   undoError: reply.undoError && toSqlError(reply.undoError),
 });
 
+/** What a request's batches posted: the end of each that ended, and the rows of `count` steps from `first`. */
+interface PostedRuns {
+  readonly batches: ReadonlyMap<number, StepsReply>;
+  rows(first: number, count: number): Record<string, unknown>[][];
+}
+
 /** The SQL a request runs: of its step (-1: the request's own) or of that step's undo script (≥ 0). */
 type SqlAt = (step: number, undo: number) => string;
 
@@ -212,8 +231,8 @@ class EngineThread {
   stoppedDuring: object | null = null;
   closed = false;
   private running: object | null = null;
-  /** The rows the worker posted while the last batch ran, taken as it ended (see StepRows). */
-  private batchRows: { readonly request: object; readonly rows: readonly StepRows[] } | null = null;
+  /** What the worker posted while the last batch request ran, taken as it ended (see StepRows). */
+  private posted: { readonly request: object; readonly rows: readonly StepRows[] } | null = null;
   private failure: SqlError | null = null;
   private waiting: { resolve: (reply: EmbeddedReply) => void; reject: (error: SqlError) => void } | null = null;
   private nextId = 1;
@@ -272,16 +291,23 @@ class EngineThread {
       this.running = null;
       clearTimeout(timer);
       // Before the next request is sent, so that these are the rows of this batch only.
-      if (request.op === 'steps') this.batchRows = { request, rows: this.takeStepRows() };
+      if (request.op === 'steps') this.posted = { request, rows: this.takeStepRows() };
     }
   }
 
-  /** The rows of each of the first `count` steps of a batch that ended (none for a step the worker posted none for). */
-  rowsOf(request: object, count: number): Record<string, unknown>[][] {
-    const rows = Array.from({ length: count }, (): Record<string, unknown>[] => []);
-    if (this.batchRows?.request !== request) return rows;
-    for (const posted of this.batchRows.rows) if (posted.step < count) rows[posted.step] = posted.rows;
-    return rows;
+  /** What the worker posted while `request` ran (StepRows): each batch's end, and its steps' rows. */
+  postedFor(request: object): PostedRuns {
+    const posted = this.posted?.request === request ? this.posted.rows : [];
+    const batches = new Map<number, StepsReply>();
+    const rowsAt = new Map<number, Record<string, unknown>[]>();
+    for (const message of posted) {
+      if (message.kind === 'batch') batches.set(message.batch, message.run);
+      else rowsAt.set(message.step, message.rows);
+    }
+    return {
+      batches,
+      rows: (first, count) => Array.from({ length: count }, (_, i) => rowsAt.get(first + i) ?? []),
+    };
   }
 
   /** What the worker posted, read at once: also after it was terminated. */

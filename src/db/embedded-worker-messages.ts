@@ -25,11 +25,13 @@ export interface EmbeddedBoot {
   readonly stepRows: MessagePort;
 }
 
-/** The rows of a batch's step that returned any (the others returned none). */
-export interface StepRows {
-  readonly step: number;
-  readonly rows: Record<string, unknown>[];
-}
+/**
+ * Posted while a request's batches run: the rows of a step that returned any (the others
+ * returned none; `step` counts from the request's first), and each batch's end.
+ */
+export type StepRows =
+  | { readonly kind: 'rows'; readonly step: number; readonly rows: Record<string, unknown>[] }
+  | { readonly kind: 'batch'; readonly batch: number; readonly run: StepsReply };
 
 /** The layout of EmbeddedBoot.progress. */
 export const PROGRESS_BYTES = 24;
@@ -83,7 +85,8 @@ export interface WorkerStep extends Omit<SqlStep, 'undo' | 'statements'>, SplitS
 export type EmbeddedRequest =
   | ({ readonly id: number; readonly op: 'exec' } & SplitScript)
   | { readonly id: number; readonly op: 'query'; readonly sql: string; readonly params: readonly unknown[] }
-  | { readonly id: number; readonly op: 'steps'; readonly steps: readonly WorkerStep[] }
+  /** Batches of steps, one after the other: `batches` gives how many of `steps` each has. */
+  | { readonly id: number; readonly op: 'steps'; readonly steps: readonly WorkerStep[]; readonly batches: readonly number[] }
   | { readonly id: number; readonly op: 'dump' }
   | { readonly id: number; readonly op: 'close' };
 
@@ -105,11 +108,10 @@ export type EmbeddedReply =
       readonly id: number;
       readonly rows?: unknown[];
       readonly bytes?: Uint8Array;
-      readonly steps?: StepsReply;
     }
   | { readonly kind: 'failed'; readonly id: number; readonly error: ErrorFields };
 
-/** A batch's StepsRun, its errors as fields, its rows posted apart (StepRows). */
+/** A batch's StepsRun, its errors as fields, its rows posted apart (StepRows); steps counted from the batch's first. */
 export interface StepsReply {
   /** How many steps succeeded. */
   readonly completed: number;

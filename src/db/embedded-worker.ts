@@ -7,6 +7,7 @@ import { openAsBlob } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { PGlite } from '@electric-sql/pglite';
 import { IMAGE_MODULE_EXTENSIONS, loadEmbeddedExtensions } from '../emulation/extensions.js';
+import { endsTheRest } from './sql-steps.js';
 import {
   Progress,
   type EmbeddedBoot,
@@ -63,7 +64,8 @@ async function answer(db: PGlite, request: EmbeddedRequest): Promise<EmbeddedRep
       progress.begin(-1);
       return { kind: 'done', id: request.id, rows: (await db.query(request.sql, [...request.params])).rows };
     case 'steps':
-      return { kind: 'done', id: request.id, steps: await runSteps(db, request.steps) };
+      await runBatches(db, request.steps, request.batches);
+      return { kind: 'done', id: request.id };
     case 'dump': {
       const dump = await db.dumpDataDir('none');
       return { kind: 'done', id: request.id, bytes: new Uint8Array(await dump.arrayBuffer()) };
@@ -75,23 +77,36 @@ async function answer(db: PGlite, request: EmbeddedRequest): Promise<EmbeddedRep
 }
 
 /**
- * A batch (sql-steps.ts), each step and undo script timed on its own. The rows of each step go
- * to the main thread as the step completes, so that they outlive a step that never ends.
+ * Batches (sql-steps.ts), one after the other, each step and undo script timed on its own. The
+ * rows of each step, and each batch's end, go to the main thread as they happen, so that they
+ * outlive a step that never ends.
  */
-async function runSteps(db: PGlite, steps: readonly WorkerStep[]): Promise<StepsReply> {
+async function runBatches(db: PGlite, steps: readonly WorkerStep[], batches: readonly number[]): Promise<void> {
+  let first = 0;
+  for (const [batch, length] of batches.entries()) {
+    const unit = steps.slice(first, first + length);
+    const run = await runSteps(db, unit, first);
+    boot.stepRows.postMessage({ kind: 'batch', batch, run } satisfies StepRows);
+    if (endsTheRest(run, unit)) return;
+    first += length;
+  }
+}
+
+/** One batch; `first`: the index of its first step in the request. */
+async function runSteps(db: PGlite, steps: readonly WorkerStep[], first: number): Promise<StepsReply> {
   for (const [index, step] of steps.entries()) {
-    progress.begin(index);
+    progress.begin(first + index);
     try {
       if (step.kind === 'exec') {
         await execTracked(db, step);
       } else {
         const { rows } = await db.query<Record<string, unknown>>(step.sql, [...(step.params ?? [])]);
-        if (rows.length > 0) boot.stepRows.postMessage({ step: index, rows } satisfies StepRows);
+        if (rows.length > 0) boot.stepRows.postMessage({ kind: 'rows', step: first + index, rows } satisfies StepRows);
       }
     } catch (error) {
       let undoError: ErrorFields | null = null;
       for (const [undo, script] of step.undo.entries()) {
-        progress.begin(index, undo);
+        progress.begin(first + index, undo);
         await execTracked(db, script).catch((e: unknown) => {
           undoError ??= errorFields(e);
         });

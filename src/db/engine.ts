@@ -6,7 +6,7 @@
 import type pg from 'pg';
 import { SqlError, toSqlError } from './sql-error.js';
 import type { StatementRanges } from './split-statements.js';
-import { runStepsInTurn, type SqlStep, type StepsRun } from './sql-steps.js';
+import { runBatchesInTurn, runStepsInTurn, type BatchesRun, type SqlStep, type StepsRun } from './sql-steps.js';
 
 export interface SqlEngine {
   readonly kind: 'embedded' | 'postgres';
@@ -33,10 +33,16 @@ export interface SqlEngine {
    * and keeps the rows of the steps before it.
    */
   runSteps(steps: readonly SqlStep[]): Promise<StepsRun>;
+  /**
+   * Runs batches of steps in one request, each as `runSteps` would; a batch's failure ends that
+   * batch only, unless it could not be undone (sql-steps.ts `endsTheRest`): the batches after it
+   * are then not run (null).
+   */
+  runBatches(batches: readonly (readonly SqlStep[])[]): Promise<BatchesRun>;
   close(): Promise<void>;
 }
 
-export type { SqlStep, StepsRun } from './sql-steps.js';
+export type { BatchesRun, SqlStep, StepsRun } from './sql-steps.js';
 
 export {
   createEmbeddedEngine,
@@ -71,6 +77,7 @@ export async function createPostgresEngine(url: string, limits: ServerTimeLimits
     },
     // A round trip to a server costs little next to a thread hand-off; one call per step keeps each step's own limit.
     runSteps: (steps) => runStepsInTurn(engine, steps),
+    runBatches: (batches) => runBatchesInTurn(engine, batches),
     async close() {
       if (closed) return;
       closed = true;

@@ -1,7 +1,9 @@
 /**
  * A batch of statements sent to an engine as one request: run in order up to the first that
- * fails, then that step's undo, which is what a caller's catch would have run. The embedded
- * engine runs a batch in its worker in one hand-off; a server runs it statement by statement.
+ * fails, then that step's undo, which is what a caller's catch would have run. Several batches
+ * can go in one request: each ends at its own failure, and the next runs, unless the failure
+ * could not be undone (endsTheRest). The embedded engine runs them in its worker in one
+ * hand-off; a server runs them statement by statement.
  */
 import type { SqlEngine } from './engine.js';
 import type { StatementRanges } from './split-statements.js';
@@ -54,4 +56,37 @@ export async function runStepsInTurn(engine: Pick<SqlEngine, 'exec' | 'query'>, 
     }
   }
   return { rows, failure: null, undoError: null };
+}
+
+/** The run of each batch of a request, in order; null for a batch not run (see endsTheRest). */
+export type BatchesRun = readonly (StepsRun | null)[];
+
+/**
+ * A batch's failure that its undo did not put right: a step with no undo failed, or the undo
+ * itself did. What the batches after it would run on is unknown, so they are not run.
+ */
+export function endsTheRest(
+  run: { readonly failure: { readonly step: number } | null; readonly undoError: unknown },
+  steps: readonly { readonly undo?: readonly unknown[] | undefined }[],
+): boolean {
+  return run.undoError !== null || (run.failure !== null && !steps[run.failure.step]?.undo?.length);
+}
+
+/** Runs the batches one call at a time: the same results as one request, for any engine. */
+export async function runBatchesInTurn(
+  engine: Pick<SqlEngine, 'exec' | 'query'>,
+  batches: readonly (readonly SqlStep[])[],
+): Promise<BatchesRun> {
+  const runs: (StepsRun | null)[] = [];
+  let ended = false;
+  for (const steps of batches) {
+    if (ended) {
+      runs.push(null);
+      continue;
+    }
+    const run = await runStepsInTurn(engine, steps);
+    runs.push(run);
+    ended = endsTheRest(run, steps);
+  }
+  return runs;
 }

@@ -54,47 +54,58 @@ export async function runRlsMatrix(
       return [{ name: FIXTURE_CASE, expected: 'created', actual: `error ${e.code ?? ''}`.trim(), pass: false, detail: e.message }];
     }
     const caseEngine = insideOuterTransaction(engine);
-    const results: RlsCaseResult[] = [];
-    for (const rlsCase of cases) results.push(await runCase(caseEngine, fixture, rlsCase));
-    return results;
+    const outcomes: Outcome[] = [];
+    // The cases acted through API requests between two auth service cases go in one request.
+    for (let i = 0; i < cases.length;) {
+      let end = i;
+      while (end < cases.length && requestOf(cases[end]!.actor, fixture)) end += 1;
+      if (end > i) {
+        outcomes.push(...(await asRequests(caseEngine, fixture, cases.slice(i, end))));
+        i = end;
+      } else {
+        outcomes.push(await asAuthServiceCase(caseEngine, fixture, cases[i]!));
+        i += 1;
+      }
+    }
+    return cases.map((rlsCase, i) => resultOf(rlsCase, outcomes[i]!));
   });
 }
 
-async function runCase(engine: SqlEngine, fixture: Fixture, rlsCase: RlsCase): Promise<RlsCaseResult> {
-  const request = requestOf(rlsCase.actor, fixture);
-  const { actual, detail } = request
-    ? await asRequest(engine, fixture, rlsCase, request)
-    : await asAuthServiceCase(engine, fixture, rlsCase);
+function resultOf(rlsCase: RlsCase, { actual, detail }: Outcome): RlsCaseResult {
   return { name: rlsCase.name, expected: rlsCase.expected, actual, pass: actual === rlsCase.expected, ...(detail ? { detail } : {}) };
 }
 
 type Outcome = { actual: string; detail?: string };
 
 /**
- * A case acted through an API request, sent as one batch: savepoint, setup, the request's role
- * and claims, the statement, the check, then the rollback, which also undoes the
- * transaction-local role and claims; a step that fails rolls back at once.
+ * Cases acted through API requests, each a batch of one request to the engine: savepoint,
+ * setup, the request's role and claims, the statement, the check, then the rollback, which also
+ * undoes the transaction-local role and claims; a step that fails rolls back at once.
  */
-async function asRequest(
-  engine: SqlEngine,
-  fixture: Fixture,
-  rlsCase: RlsCase,
-  request: { role: ApiRole; claims: JwtClaims },
-): Promise<Outcome> {
-  const unit = new CaseUnit(engine);
-  const setup = rlsCase.setup ? [unit.query(rlsCase.setup(fixture))] : [];
-  const steps = [
-    unit.begin,
-    ...setup,
-    unit.step(enterRequestStep(request.role, request.claims)),
-    unit.query(rlsCase.statement(fixture)),
-    ...unit.check(rlsCase, fixture),
-    unit.end,
-  ];
-  const run = await engine.runSteps(steps);
-  const failed = unit.failure(run, steps);
-  if (failed) return errorOutcome(failed.error);
-  return unit.result(run, rlsCase, fixture, setup.length + 2);
+async function asRequests(engine: SqlEngine, fixture: Fixture, cases: readonly RlsCase[]): Promise<Outcome[]> {
+  const batches = cases.map((rlsCase) => {
+    const request = requestOf(rlsCase.actor, fixture)!;
+    const unit = new CaseUnit(engine);
+    const setup = rlsCase.setup ? [unit.query(rlsCase.setup(fixture))] : [];
+    const steps = [
+      unit.begin,
+      ...setup,
+      unit.step(enterRequestStep(request.role, request.claims)),
+      unit.query(rlsCase.statement(fixture)),
+      ...unit.check(rlsCase, fixture),
+      unit.end,
+    ];
+    return { rlsCase, unit, steps, statementStep: setup.length + 2 };
+  });
+  const runs = await engine.runBatches(batches.map((batch) => batch.steps));
+  return batches.map(({ rlsCase, unit, steps, statementStep }, i) => {
+    const run = runs[i];
+    // Not run only after a batch whose failure could not be undone, which threw here first.
+    if (!run) throw new Error(`the RLS case "${rlsCase.name}" was not run`);
+    const failed = unit.failure(run, steps);
+    if (failed) return errorOutcome(failed.error);
+    return unit.result(run, rlsCase, fixture, statementStep);
+  });
 }
 
 /**

@@ -53,6 +53,47 @@ describe.each(ENGINE_KINDS)('a batch of steps on %s', (kind) => {
     expect(run.rows).toEqual([[{ one: 1 }]]);
     expect(run.failure).toMatchObject({ step: 1, error: { code: '42501' } });
   });
+
+  it('runs batches in one request: a failure its undo puts right ends its own batch only', async () => {
+    await db.engine.exec('begin');
+    const batch = (name: string, statement: SqlStep): SqlStep[] => [
+      { kind: 'exec', sql: `savepoint ${name}` },
+      { ...statement, undo: [`rollback to savepoint ${name}`] },
+      { kind: 'query', sql: 'select count(*)::int as n from t', undo: [`rollback to savepoint ${name}`] },
+      { kind: 'exec', sql: `release savepoint ${name}` },
+    ];
+    const runs = await db.engine.runBatches([
+      batch('a', { kind: 'query', sql: 'insert into t values (10) returning id' }),
+      batch('b', { kind: 'query', sql: 'select 1/0' }),
+      batch('c', { kind: 'exec', sql: 'insert into t values (11)' }),
+    ]);
+    const left = await db.engine.query('select id from t order by id');
+    await db.engine.exec('rollback');
+    expect(runs.map((run) => run?.failure?.step ?? null)).toEqual([null, 1, null]);
+    expect(runs[0]?.rows).toEqual([[], [{ id: 10 }], [{ n: 1 }], []]);
+    expect(runs[1]).toMatchObject({ rows: [[]], failure: { error: { code: '22012' } }, undoError: null });
+    expect(runs[2]?.rows).toEqual([[], [], [{ n: 2 }], []]);
+    expect(left).toEqual([{ id: 10 }, { id: 11 }]);
+  });
+
+  it('does not run the batches after a failure that could not be undone', async () => {
+    await db.engine.exec('begin; savepoint s');
+    const runs = await db.engine.runBatches([
+      [{ kind: 'query', sql: 'select 1 as one' }],
+      [{ kind: 'query', sql: 'select 1/0', undo: ['rollback to savepoint nowhere'] }],
+      [{ kind: 'exec', sql: 'insert into t values (20)' }],
+    ]);
+    await db.engine.exec('rollback');
+    expect(runs[0]?.rows).toEqual([[{ one: 1 }]]);
+    expect(runs[1]?.undoError?.code).toBe('3B001');
+    expect(runs[2]).toBeNull();
+    await db.engine.exec('begin');
+    const noUndo = await db.engine.runBatches([[{ kind: 'exec', sql: 'select nope' }], [{ kind: 'exec', sql: 'select 1' }]]);
+    await db.engine.exec('rollback');
+    expect(noUndo[0]?.failure?.error.code).toBe('42703');
+    expect(noUndo[1]).toBeNull();
+    expect(await db.engine.query('select count(*)::int as n from t')).toEqual([{ n: 0 }]);
+  });
 });
 
 describe('a batch on the embedded engine and the time limit', () => {
@@ -86,6 +127,30 @@ describe('a batch on the embedded engine and the time limit', () => {
     expect(run.failure?.error.lineIn(script)).toBe(2);
     // The undo could not run.
     expect(run.undoError?.code).toBe('57014');
+    expect(engine.stopped).toBe('statement-timeout');
+  });
+
+  it('a step past the limit in a later batch: the batches before keep their results, those after are not run', async () => {
+    const engine = await createEmbeddedEngine({ statementTimeoutMs: 1_000 });
+    await engine.exec('begin');
+    const runs = await engine.runBatches([
+      [
+        { kind: 'exec', sql: 'savepoint s' },
+        { kind: 'query', sql: 'select 1 as one' },
+        { kind: 'query', sql: 'select 1/0', undo: ['rollback to savepoint s'] },
+      ],
+      [
+        { kind: 'query', sql: 'select 2 as two' },
+        { kind: 'query', sql: 'select pg_sleep(60)', undo: ['rollback'] },
+      ],
+      [{ kind: 'query', sql: 'select 3' }],
+    ]);
+    expect(runs[0]).toMatchObject({ rows: [[], [{ one: 1 }]], failure: { step: 2, error: { code: '22012' } }, undoError: null });
+    expect(runs[1]?.rows).toEqual([[{ two: 2 }]]);
+    expect(runs[1]?.failure).toMatchObject({ step: 1, error: { code: '57014' } });
+    expect(runs[1]?.failure?.error.message).toMatch(/: select pg_sleep\(60\)$/);
+    expect(runs[1]?.undoError?.code).toBe('57014');
+    expect(runs[2]).toBeNull();
     expect(engine.stopped).toBe('statement-timeout');
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { SqlEngine } from '../../src/db/engine.js';
 import { SqlError } from '../../src/db/sql-error.js';
-import { runStepsInTurn } from '../../src/db/sql-steps.js';
+import { runBatchesInTurn, runStepsInTurn } from '../../src/db/sql-steps.js';
 import { databaseFiles, EmulationInstallError, installEmulation } from '../../src/emulation/install.js';
 
 /** An engine that records each script and fails the first `failures` runs of 30_storage.sql. */
@@ -20,6 +20,7 @@ function engineFailingStorage(failures: number, error: () => Error) {
     },
     query: async <T>() => [{ present: false }] as T[],
     runSteps: (steps) => runStepsInTurn(engine, steps),
+    runBatches: (batches) => runBatchesInTurn(engine, batches),
     close: async () => undefined,
   };
   return { engine, storageRuns: () => scripts.filter((s) => s === storage.sql).length, scripts };
