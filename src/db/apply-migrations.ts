@@ -104,7 +104,17 @@ async function applyFile(engine: SqlEngine, file: SqlFile, identity: SessionIden
     piece.kind === 'sql'
       ? (lineInPiece(file.sql, piece, error) ?? (await locateFailingStatement(engine, file.sql, pieces, index)))
       : lineOfOffset(file.sql, piece.offset);
-  throw new MigrationError(file.name, line, error);
+  throw new MigrationError(file.name, line, line === 1 ? withByteOrderMarkHint(file.sql, error) : error);
+}
+
+/**
+ * The Supabase CLI sends a file's byte order mark to the server, which reads it as part of the
+ * first word (psql drops it): the file fails there, and the error shows nothing visible.
+ */
+function withByteOrderMarkHint(sql: string, error: SqlError): SqlError {
+  if (sql.charCodeAt(0) !== 0xfeff || error.hint !== undefined) return error;
+  const hint = 'The file begins with a UTF-8 byte order mark (U+FEFF), which the Supabase CLI sends to the server: save it without one.';
+  return new SqlError(error.message, error.code, error.position, error.detail, hint, error.where);
 }
 
 interface SessionIdentity {

@@ -79,7 +79,7 @@ export function* statementsOf(script: string): Generator<ScriptStatement> {
       continue;
     }
     if (ch === SEMICOLON && parens === 0 && body.depth === 0) {
-      if (start !== -1) yield { sql: script.slice(start, i).trim(), offset: start, end: i + 1 };
+      if (start !== -1) yield { sql: textOf(script, start, i), offset: start, end: i + 1 };
       start = -1;
       body = new AtomicBody();
       i += 1;
@@ -100,7 +100,17 @@ export function* statementsOf(script: string): Generator<ScriptStatement> {
       i += 1;
     }
   }
-  if (start !== -1) yield { sql: script.slice(start).trim(), offset: start, end: length };
+  if (start !== -1) yield { sql: textOf(script, start, length), offset: start, end: length };
+}
+
+/**
+ * A statement's text up to `to`, without the spaces before its end. Only PostgreSQL's spaces:
+ * String.trim would also take a byte order mark, which the server reads as part of a word.
+ */
+function textOf(script: string, from: number, to: number): string {
+  let end = to;
+  while (end > from && isSpace(script.charCodeAt(end - 1))) end -= 1;
+  return script.slice(from, end);
 }
 
 /**

@@ -219,6 +219,20 @@ describe.each(ENGINE_KINDS)('applyMigrations on %s', (kind) => {
     expect(await tableExists(db.engine, 'public.atomic_rows')).toBe(false);
   });
 
+  it('fails a file that begins with a byte order mark at its first line, as the Supabase CLI does (it sends the mark)', async () => {
+    for (const [first, word] of [
+      // The stand-in would replace this statement: it must not, as the mark makes it another.
+      ['create extension if not exists pg_net;', 'create'],
+      ['begin;', 'begin'],
+    ] as const) {
+      const error = await failure(db.engine, [{ name: 'bom.sql', sql: `\ufeff${first}\ncreate table public.after_bom (id int);\n` }]);
+      expect([error.file, error.line, error.sqlError.code]).toEqual(['bom.sql', 1, '42601']);
+      expect(error.sqlError.message).toBe(`syntax error at or near "\ufeff${word}"`);
+      expect(error.sqlError.hint).toMatch(/byte order mark/);
+      expect(await tableExists(db.engine, 'public.after_bom')).toBe(false);
+    }
+  });
+
   it('counts lines of a position inside a later statement', async () => {
     const error = await failure(db.engine, [{ name: 'col.sql', sql: 'select 1;\nselect\n  nope_column\nfrom pg_class;' }]);
     expect(error.line).toBe(3);
@@ -276,10 +290,17 @@ describe('statementRanges', () => {
     expect(splitStatements(script).map((s) => s.sql)).toEqual([script.slice(9, 17), script.slice(23, 37), script.slice(39, 47)]);
   });
 
+  it('keeps a byte order mark in the statement it begins, as PostgreSQL reads it: part of the first word', () => {
+    const script = '\ufeffselect 1;\nselect 2;';
+    expect([...statementRanges(script)]).toEqual([0, 9, 11, 19]);
+    expect(splitStatements(script).map((s) => s.sql)).toEqual(['\ufeffselect 1', 'select 2']);
+  });
+
   it('gives back, through statementsIn, the statements the splitter found, without splitting again', () => {
     const scripts = [
       '-- first\nselect 1 ;\n\n  select $$a;b$$;\nselect 3  \n',
       'select 1 -- note\n\t;select 2;',
+      '\ufeff-- marked\nselect 1;',
       "select 1; select 'never closed;",
       'create function f() returns int language sql\nbegin atomic\n  select 1;\nend;\n/* c; */',
     ];
