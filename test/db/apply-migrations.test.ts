@@ -353,6 +353,8 @@ describe('statementRanges', () => {
       '-- first\nselect 1 ;\n\n  select $$a;b$$;\nselect 3  \n',
       'select 1 -- note\n\t;select 2;',
       '\ufeff-- marked\nselect 1;',
+      // A no-break space is no space to PostgreSQL: it stays in the statement's text.
+      'select 1\u00a0;select 2;',
       "select 1; select 'never closed;",
       'create function f() returns int language sql\nbegin atomic\n  select 1;\nend;\n/* c; */',
     ];
