@@ -41,6 +41,21 @@ export class MigrationError extends Error {
 export const isMigrationError = (value: unknown): value is MigrationError => value instanceof MigrationError;
 
 /**
+ * A file whose transaction (or savepoint) could not start: the session was unusable before the
+ * file ran (left in a failed transaction by its owner, its connection lost), so the file is not
+ * to blame; named for the file the run stopped at.
+ */
+export class TransactionStartError extends Error {
+  constructor(
+    readonly file: string,
+    readonly sqlError: SqlError,
+  ) {
+    super(`${file}: not run, as its transaction could not start: ${sqlError.message}`);
+    this.name = 'TransactionStartError';
+  }
+}
+
+/**
  * A file that must not run as a savepoint of an outer transaction (see commit-dependent.ts);
  * thrown before it runs, when the engine is inside one. Its caller applies the files on a
  * database of their own instead.
@@ -97,6 +112,7 @@ async function applyFile(engine: SqlEngine, file: SqlFile, identity: SessionIden
   const pieces = inBatches(plan?.pieces ?? [{ kind: 'sql', sql: file.sql, offset: 0 }], file.sql.length);
   const failure = await runInTransaction(engine, pieces, identityGuard(identity));
   if (!failure) return { emulatedExtensions: plan?.emulated ?? [] };
+  if (failure.index === BEGIN) throw new TransactionStartError(file.name, failure.error);
   if (failure.identityChanged) throw await identityChanged(engine, file, identity, failure.error);
   const { error, index } = failure;
   const piece = pieces[index]!;
@@ -104,7 +120,17 @@ async function applyFile(engine: SqlEngine, file: SqlFile, identity: SessionIden
     piece.kind === 'sql'
       ? (lineInPiece(file.sql, piece, error) ?? (await locateFailingStatement(engine, file.sql, pieces, index)))
       : lineOfOffset(file.sql, piece.offset);
-  throw new MigrationError(file.name, line, error);
+  throw new MigrationError(file.name, line, line === 1 ? withByteOrderMarkHint(file.sql, error) : error);
+}
+
+/**
+ * The Supabase CLI sends a file's byte order mark to the server, which reads it as part of the
+ * first word (psql drops it): the file fails there, and the error shows nothing visible.
+ */
+function withByteOrderMarkHint(sql: string, error: SqlError): SqlError {
+  if (sql.charCodeAt(0) !== 0xfeff || error.hint !== undefined) return error;
+  const hint = 'The file begins with a UTF-8 byte order mark (U+FEFF), which the Supabase CLI sends to the server: save it without one.';
+  return new SqlError(error.message, error.code, error.position, error.detail, hint, error.where);
 }
 
 interface SessionIdentity {
@@ -167,7 +193,7 @@ function quoteIdent(name: string): string {
 
 /**
  * Runs the pieces in one transaction, which `guard` ends with before it commits; returns the
- * error and the piece that raised it, rolled back. The SQL from the transaction's start to its
+ * error and the piece that raised it, rolled back, or BEGIN when the transaction did not start. The SQL from the transaction's start to its
  * end, or to a substituted statement, goes to the engine as one batch (one hand-off to the
  * embedded engine's worker): a small file is one call.
  */
@@ -191,8 +217,7 @@ async function runInTransaction(
     if (!run.failure) return null;
     const { error } = run.failure;
     const at = from[run.failure.step]!;
-    // The unit's own start failing is the engine's failure, not the file's.
-    if (at === BEGIN) throw error;
+    if (at === BEGIN) return { error, index: BEGIN, identityChanged: false };
     if (at === END) return { error, index: pieces.length - 1, identityChanged: error.code === IDENTITY_CHANGED };
     return { error, index: at, identityChanged: false };
   };

@@ -69,13 +69,9 @@ export function* statementsOf(script: string): Generator<ScriptStatement> {
   const length = script.length;
   while (i < length) {
     const ch = script.charCodeAt(i);
-    const next = script.charCodeAt(i + 1);
-    if (ch === DASH && next === DASH) {
-      i = indexOrEnd(script, '\n', i + 2);
-      continue;
-    }
-    if (ch === SLASH && next === STAR) {
-      i = skipBlockComment(script, i);
+    const comment = commentEnd(script, i);
+    if (comment !== -1) {
+      i = comment;
       continue;
     }
     if (isSpace(ch)) {
@@ -83,24 +79,16 @@ export function* statementsOf(script: string): Generator<ScriptStatement> {
       continue;
     }
     if (ch === SEMICOLON && parens === 0 && body.depth === 0) {
-      if (start !== -1) yield { sql: script.slice(start, i).trim(), offset: start, end: i + 1 };
+      if (start !== -1) yield { sql: textOf(script, start, i), offset: start, end: i + 1 };
       start = -1;
       body = new AtomicBody();
       i += 1;
       continue;
     }
     if (start === -1) start = i;
-    if (ch === QUOTE || ch === DOUBLE_QUOTE) {
-      i = skipQuoted(script, i, ch);
-    } else if (ch === DOLLAR) {
-      DOLLAR_TAG.lastIndex = i;
-      const tag = DOLLAR_TAG.exec(script)?.[0];
-      if (tag && !isIdentifierPart(script.charCodeAt(i - 1))) {
-        const close = script.indexOf(tag, i + tag.length);
-        i = close === -1 ? length : close + tag.length;
-      } else {
-        i += 1;
-      }
+    const quoted = quotedEnd(script, i);
+    if (quoted !== -1) {
+      i = quoted;
     } else if (isIdentifierStart(ch) && !isIdentifierPart(script.charCodeAt(i - 1))) {
       let end = i + 1;
       while (end < length && isIdentifierPart(script.charCodeAt(end))) end += 1;
@@ -112,7 +100,62 @@ export function* statementsOf(script: string): Generator<ScriptStatement> {
       i += 1;
     }
   }
-  if (start !== -1) yield { sql: script.slice(start).trim(), offset: start, end: length };
+  if (start !== -1) yield { sql: textOf(script, start, length), offset: start, end: length };
+}
+
+/**
+ * A statement's text up to `to`, without the spaces before its end. Only PostgreSQL's spaces:
+ * String.trim would also take a byte order mark, which the server reads as part of a word.
+ */
+function textOf(script: string, from: number, to: number): string {
+  let end = to;
+  while (end > from && isSpace(script.charCodeAt(end - 1))) end -= 1;
+  return script.slice(from, end);
+}
+
+/**
+ * The script with each comment (as statementsOf finds them: not inside a string, a quoted
+ * identifier or a dollar quote) replaced by a space; everything else as written.
+ */
+export function withoutComments(script: string): string {
+  let kept = '';
+  let from = 0;
+  let i = 0;
+  while (i < script.length) {
+    const comment = commentEnd(script, i);
+    if (comment !== -1) {
+      kept += `${script.slice(from, i)} `;
+      i = from = comment;
+      continue;
+    }
+    const quoted = quotedEnd(script, i);
+    i = quoted === -1 ? i + 1 : quoted;
+  }
+  return kept + script.slice(from);
+}
+
+/** Where the comment that begins at `i` ends (past its newline), or -1 when none begins there. */
+function commentEnd(script: string, i: number): number {
+  const ch = script.charCodeAt(i);
+  const next = script.charCodeAt(i + 1);
+  if (ch === DASH && next === DASH) return indexOrEnd(script, '\n', i + 2);
+  if (ch === SLASH && next === STAR) return skipBlockComment(script, i);
+  return -1;
+}
+
+/**
+ * Where the string, quoted identifier or dollar-quoted text that begins at `i` ends (past its
+ * closing quote), or -1 when none begins there.
+ */
+function quotedEnd(script: string, i: number): number {
+  const ch = script.charCodeAt(i);
+  if (ch === QUOTE || ch === DOUBLE_QUOTE) return skipQuoted(script, i, ch);
+  if (ch !== DOLLAR || isIdentifierPart(script.charCodeAt(i - 1))) return -1;
+  DOLLAR_TAG.lastIndex = i;
+  const tag = DOLLAR_TAG.exec(script)?.[0];
+  if (!tag) return -1;
+  const close = script.indexOf(tag, i + tag.length);
+  return close === -1 ? script.length : close + tag.length;
 }
 
 /**

@@ -1,10 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applyMigrations, isMigrationError, type MigrationError } from '../../src/db/apply-migrations.js';
-import type { SqlEngine } from '../../src/db/engine.js';
+import {
+  applyMigrations,
+  fileApplier,
+  isMigrationError,
+  TransactionStartError,
+  type MigrationError,
+} from '../../src/db/apply-migrations.js';
+import { createPostgresEngine, type SqlEngine } from '../../src/db/engine.js';
 import { lineOfPosition } from '../../src/db/sql-error.js';
 import { lineOfOffset, splitStatements, statementRanges, statementsIn } from '../../src/db/split-statements.js';
 import { BATCH_CHARS } from '../../src/db/statement-batches.js';
-import { ENGINE_KINDS, openTestDatabase, type TestDatabase } from '../helpers/db-postgres.js';
+import { ADMIN_URL, ENGINE_KINDS, openTestDatabase, type TestDatabase } from '../helpers/db-postgres.js';
 
 async function failure(engine: SqlEngine, files: { name: string; sql: string }[]): Promise<MigrationError> {
   const error = await applyMigrations(engine, files).then(
@@ -219,10 +225,70 @@ describe.each(ENGINE_KINDS)('applyMigrations on %s', (kind) => {
     expect(await tableExists(db.engine, 'public.atomic_rows')).toBe(false);
   });
 
+  it('fails a file that begins with a byte order mark at its first line, as the Supabase CLI does (it sends the mark)', async () => {
+    for (const [first, word] of [
+      // The stand-in would replace this statement: it must not, as the mark makes it another.
+      ['create extension if not exists pg_net;', 'create'],
+      ['begin;', 'begin'],
+    ] as const) {
+      const error = await failure(db.engine, [{ name: 'bom.sql', sql: `\ufeff${first}\ncreate table public.after_bom (id int);\n` }]);
+      expect([error.file, error.line, error.sqlError.code]).toEqual(['bom.sql', 1, '42601']);
+      expect(error.sqlError.message).toBe(`syntax error at or near "\ufeff${word}"`);
+      expect(error.sqlError.hint).toMatch(/byte order mark/);
+      expect(await tableExists(db.engine, 'public.after_bom')).toBe(false);
+    }
+  });
+
+  it('names the file a session left in a failed transaction could not start, without blaming the file, and leaves that transaction to its owner', async () => {
+    const apply = await fileApplier(db.engine);
+    // A file's own `begin;` without commit is not it: the unit's commit ends that transaction.
+    await apply({ name: 'open.sql', sql: 'begin;\ncreate table public.left_open (id int);' });
+    await db.engine.exec('begin');
+    await db.engine.exec('select 1 / 0').catch(() => undefined);
+    const file = { name: 'next.sql', sql: 'create table public.not_started (id int);' };
+    const error = await apply(file)
+      .then(
+        () => null,
+        (e: unknown) => e,
+      )
+      .finally(() => db.engine.exec('rollback'));
+    expect(error).toBeInstanceOf(TransactionStartError);
+    expect(isMigrationError(error)).toBe(false);
+    const { file: name, sqlError, message } = error as TransactionStartError;
+    expect([name, sqlError.code]).toEqual(['next.sql', '25P02']);
+    expect(message).toBe(`next.sql: not run, as its transaction could not start: ${sqlError.message}`);
+    // The owner's rollback (above) makes the session usable again; the file then applies.
+    expect(await tableExists(db.engine, 'public.left_open')).toBe(true);
+    await apply(file);
+    expect(await tableExists(db.engine, 'public.not_started')).toBe(true);
+  });
+
   it('counts lines of a position inside a later statement', async () => {
     const error = await failure(db.engine, [{ name: 'col.sql', sql: 'select 1;\nselect\n  nope_column\nfrom pg_class;' }]);
     expect(error.line).toBe(3);
     expect(error.sqlError.code).toBe('42703');
+  });
+});
+
+describe('a server connection lost between files', () => {
+  it('names the file whose transaction could not start', async () => {
+    const db = await openTestDatabase('postgres');
+    try {
+      const apply = await fileApplier(db.engine);
+      await apply({ name: 'first.sql', sql: 'create table public.first (id int);' });
+      const [session] = await db.engine.query<{ pid: number }>('select pg_backend_pid() as pid');
+      const admin = await createPostgresEngine(ADMIN_URL);
+      // Waits until the backend is gone.
+      await admin.query('select pg_terminate_backend($1, 10000)', [session!.pid]).finally(() => admin.close());
+      const error = await apply({ name: 'second.sql', sql: 'create table public.second (id int);' }).then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(TransactionStartError);
+      expect((error as TransactionStartError).message).toMatch(/^second\.sql: not run, as its transaction could not start: /);
+    } finally {
+      await db.dispose();
+    }
   });
 });
 
@@ -276,10 +342,19 @@ describe('statementRanges', () => {
     expect(splitStatements(script).map((s) => s.sql)).toEqual([script.slice(9, 17), script.slice(23, 37), script.slice(39, 47)]);
   });
 
+  it('keeps a byte order mark in the statement it begins, as PostgreSQL reads it: part of the first word', () => {
+    const script = '\ufeffselect 1;\nselect 2;';
+    expect([...statementRanges(script)]).toEqual([0, 9, 11, 19]);
+    expect(splitStatements(script).map((s) => s.sql)).toEqual(['\ufeffselect 1', 'select 2']);
+  });
+
   it('gives back, through statementsIn, the statements the splitter found, without splitting again', () => {
     const scripts = [
       '-- first\nselect 1 ;\n\n  select $$a;b$$;\nselect 3  \n',
       'select 1 -- note\n\t;select 2;',
+      '\ufeff-- marked\nselect 1;',
+      // A no-break space is no space to PostgreSQL: it stays in the statement's text.
+      'select 1\u00a0;select 2;',
       "select 1; select 'never closed;",
       'create function f() returns int language sql\nbegin atomic\n  select 1;\nend;\n/* c; */',
     ];

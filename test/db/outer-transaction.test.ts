@@ -1,5 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applyMigrations, isMigrationError, NeedsOwnTransactionError, type SqlFile } from '../../src/db/apply-migrations.js';
+import {
+  applyMigrations,
+  fileApplier,
+  isMigrationError,
+  NeedsOwnTransactionError,
+  TransactionStartError,
+  type SqlFile,
+} from '../../src/db/apply-migrations.js';
 import { commitDependence } from '../../src/db/commit-dependent.js';
 import type { SqlEngine } from '../../src/db/engine.js';
 import { inRolledBackTransaction } from '../../src/db/standin.js';
@@ -86,6 +93,24 @@ describe.each(ENGINE_KINDS)('inside an outer transaction on %s', (kind) => {
       expect(error).toBeInstanceOf(NeedsOwnTransactionError);
       expect((error as Error).message).toBe('own.sql ends or opens a transaction: it needs a transaction of its own');
       expect(await tableExists(db.engine, 'public.early')).toBe(false);
+    });
+  });
+
+  it('names the file whose savepoint could not start in an aborted outer transaction, and leaves that transaction to its owner', async () => {
+    await inOuter(async () => {
+      const apply = await fileApplier(inner);
+      await db.engine.exec('select 1 / 0').catch(() => undefined);
+      const file = { name: 'next.sql', sql: 'create table public.not_started (id int);' };
+      const error = await apply(file).then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(TransactionStartError);
+      expect(isMigrationError(error)).toBe(false);
+      expect([(error as TransactionStartError).file, (error as TransactionStartError).sqlError.code]).toEqual(['next.sql', '25P02']);
+      await db.engine.exec('rollback to savepoint outer_probe');
+      await apply(file);
+      expect(await tableExists(db.engine, 'public.not_started')).toBe(true);
     });
   });
 

@@ -28,6 +28,17 @@ describe('grant modes side by side on a server', () => {
     ['a membership revoked', 'revoke "authenticated" from app_reader;'],
     ['a role setting', "alter role authenticator set statement_timeout = '8s';"],
     ['a user dropped', 'drop user if exists legacy_app;'],
+    // What looks like a comment inside a string, an E'' string or a dollar quote is no comment.
+    ["a role created after a string holding '--'", "select '--'; create role app_reader nologin;"],
+    ["a role created after a comment holding '--'", "comment on table public.users is 'a -- b'; create role app_reader nologin;"],
+    ["a role created between strings holding '/*' and '*/'", "select '/*'; create role app_reader nologin; select '*/';"],
+    ["a role created after an E'' string with an escaped quote", "select E'it\\'s -- no comment'; create role app_reader nologin;"],
+    ["a role created after a dollar quote holding '--'", 'select $$--$$; create role app_reader nologin;'],
+    // A routine that creates roles may be called by a later statement or file: conservative.
+    [
+      'a role created in a function body that is only defined',
+      'create function public.make_reader() returns void language plpgsql as $$ begin create role app_reader nologin; end $$;',
+    ],
   ])('%s: the modes run one after the other', async (_label, sql) => {
     const repo = await copyRepo(await generatedRepo(), 'server-wide');
     await writeRepoFile(repo, 'supabase/migrations/00009_roles.sql', `${sql}\n`);
@@ -40,6 +51,16 @@ describe('grant modes side by side on a server', () => {
       repo,
       'supabase/migrations/00009_grants.sql',
       'grant select on table public.users to anon;\nrevoke execute on function public.handle_new_user() from public;\ngrant usage on schema public to authenticated;\n',
+    );
+    expect(await repoChangesServerState(repo)).toBe(false);
+  });
+
+  it('role statements in comments only: side by side', async () => {
+    const repo = await copyRepo(await generatedRepo(), 'commented-roles');
+    await writeRepoFile(
+      repo,
+      'supabase/migrations/00009_notes.sql',
+      "-- later: create role app_reader; grant authenticated to app_reader;\n/* drop user legacy_app; 'quoted' */\nselect 1;\n",
     );
     expect(await repoChangesServerState(repo)).toBe(false);
   });

@@ -1,3 +1,4 @@
+import { withoutComments } from '../../db/split-statements.js';
 import { repoTexts, type RepoTexts } from '../repo-texts.js';
 import { repoScripts } from './repo-scripts.js';
 
@@ -5,7 +6,8 @@ import { repoScripts } from './repo-scripts.js';
  * Statements that change what a server's databases share rather than one database: roles and
  * users, role memberships (GRANT or REVOKE of a role, which names no object with ON), role
  * settings and comments. Read from the text without its comments (strings and bodies included:
- * a false match only costs the grant modes running one after the other).
+ * a false match only costs the grant modes running one after the other). A routine whose body
+ * creates roles counts though it is only defined: a later statement may call it.
  */
 const SERVER_WIDE = [
   /\b(?:create|alter|drop)\s+(?:role|user|group)\b/i,
@@ -25,12 +27,4 @@ export async function repoChangesServerState(root: string, texts: RepoTexts = re
     const code = withoutComments(sql);
     return SERVER_WIDE.some((pattern) => pattern.test(code));
   });
-}
-
-/**
- * Line and block comments blanked. Quotes are not followed: a `--` inside a string blanks the
- * rest of its line too, so a role statement after one, on the same line, would be missed.
- */
-function withoutComments(sql: string): string {
-  return sql.replace(/--[^\n]*/g, ' ').replace(/\/\*[\s\S]*?\*\//g, ' ');
 }
