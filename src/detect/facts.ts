@@ -99,7 +99,9 @@ export interface SupabaseFacts {
   readonly hasConfigToml: boolean;
   /** `[db.seed] sql_paths` from config.toml, or null when not set. */
   readonly seedPaths: readonly string[] | null;
-  /** Entries of `seedPaths` (not globs) naming no file. */
+  /** `[db.seed] enabled`: false when config.toml turns seeding off. */
+  readonly seedEnabled: boolean;
+  /** Entries of `seedPaths` that match no file. */
   readonly missingSeedPaths: readonly string[];
   /** The files `supabase db reset` loads as seed, relative to root, in its order (seed-paths.ts). */
   readonly seedFiles: readonly string[];

@@ -43,7 +43,7 @@ export async function schemaPathFiles(root: string, schemaPaths: readonly string
 }
 
 /** Go's `fs.Glob` over the repo: the paths (relative, posix) that match, segment by segment. */
-async function glob(root: string, pattern: string): Promise<string[]> {
+export async function glob(root: string, pattern: string): Promise<string[]> {
   let paths = [''];
   for (const segment of pattern.split('/')) {
     if (!hasMeta(segment)) {
@@ -70,7 +70,7 @@ async function glob(root: string, pattern: string): Promise<string[]> {
   return paths.filter((_, i) => exists[i]);
 }
 
-const hasMeta = (segment: string) => /[*?[\\]/.test(segment);
+export const hasMeta = (segment: string) => /[*?[\\]/.test(segment);
 
 /**
  * A Go `path.Match` pattern for one path segment as a RegExp: `*` any run of characters, `?`

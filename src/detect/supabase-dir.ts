@@ -27,12 +27,15 @@ export async function detectSupabase(root: string): Promise<SupabaseFacts> {
   );
   const config = configToml === null ? null : readConfigToml(configToml);
   const seedPaths = config?.seedPaths ?? null;
+  const seedEnabled = config?.seedEnabled ?? true;
+  const seeds = await seedFiles(root, seedPaths, seedEnabled);
   return {
     escapesRoot,
     hasConfigToml: configToml !== null,
     seedPaths,
-    missingSeedPaths: await missingFiles(supabaseDir, seedPaths ?? []),
-    seedFiles: await seedFiles(root, seedPaths),
+    seedEnabled,
+    missingSeedPaths: seedPaths === null ? [] : seeds.unmatched,
+    seedFiles: seeds.files,
     schemas: await detectSchemaFiles(root, config?.schemaPaths ?? null),
     apiSchemas: config?.apiSchemas ?? null,
     postgresMajor: config?.postgresMajor ?? null,
@@ -75,22 +78,12 @@ async function symlinkEscapes(root: string, p: string): Promise<boolean> {
   return relative.startsWith('..') || path.isAbsolute(relative);
 }
 
-/** The seed files `supabase db reset` loads (see seed-paths.ts); a config.toml that is not TOML gives none. */
-export async function detectSeedFiles(root: string): Promise<string[]> {
-  const toml = await readText(path.join(root, 'supabase', 'config.toml'), { display: 'supabase/config.toml' }).catch(() => null);
-  let seedPaths: string[] | null;
-  try {
-    seedPaths = toml === null ? null : readConfigToml(toml).seedPaths;
-  } catch {
-    return [];
-  }
-  return seedFiles(root, seedPaths);
-}
-
 /** What the tool reads from supabase/config.toml; each null when the key is not set. */
 export interface SupabaseConfig {
   /** `[db.seed] sql_paths`. */
   readonly seedPaths: string[] | null;
+  /** `[db.seed] enabled` (default true). */
+  readonly seedEnabled: boolean;
   /** `[db.migrations] schema_paths` (declarative schema files). */
   readonly schemaPaths: string[] | null;
   /** `[api] schemas`: the schemas the API exposes. */
@@ -111,6 +104,7 @@ export function readConfigToml(toml: string): SupabaseConfig {
   const major = db?.['major_version'];
   return {
     seedPaths: stringList(tableAt(db?.['seed'])?.['sql_paths']),
+    seedEnabled: tableAt(db?.['seed'])?.['enabled'] !== false,
     schemaPaths: stringList(tableAt(db?.['migrations'])?.['schema_paths']),
     apiSchemas: api && 'schemas' in api ? schemaNames(api['schemas']) : null,
     postgresMajor: typeof major === 'number' ? major : null,
@@ -126,12 +120,6 @@ function schemaNames(value: unknown): string[] {
     throw new CliError('layout', 'supabase/config.toml: [api] schemas must be a list of schema names');
   }
   return value;
-}
-
-/** Paths (relative to supabase/, as config.toml writes them) naming no file; globs are not checked. */
-async function missingFiles(supabaseDir: string, paths: readonly string[]): Promise<string[]> {
-  const checks = await Promise.all(paths.map(async (p) => /[*?[]/.test(p) || (await isFile(path.join(supabaseDir, p)))));
-  return paths.filter((_, i) => !checks[i]);
 }
 
 /**

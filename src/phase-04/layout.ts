@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { ProjectFacts } from '../detect/facts.js';
+import { DEFAULT_SEED_FILE } from '../detect/seed-paths.js';
 
 /** Where the phase's files live in a given repo, relative to its root (posix). */
 export interface PhaseLayout {
@@ -41,7 +42,7 @@ export function phaseLayout(facts: ProjectFacts, options: { backend?: boolean; w
   return {
     web: options.web ?? true,
     migrationsDir: MIGRATIONS_DIR,
-    seedFile: 'supabase/seed.sql',
+    seedFile: DEFAULT_SEED_FILE,
     testsDir: 'supabase/tests/database',
     webLibDir,
     webFiles: [...WEB_CLIENT_MODULES, sessionFile].map((name) => `${webLibDir}/${name}.ts`),

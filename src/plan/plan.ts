@@ -6,6 +6,7 @@ import { migrationsDecision, unversionedName } from '../phase-04/migrations.js';
 import { newProjectDependencies, newProjectSteps } from '../phase-04/project-scaffold.js';
 import { BACKEND_SETTINGS } from '../phase-04/spec.js';
 import type { DependencyUpgrade } from './dependency-edits.js';
+import { seedPathsInclude } from '../detect/seed-paths.js';
 import { relativeImport } from './relative-import.js';
 import type { ArtifactGroup, Plan, PlannedFile } from './types.js';
 
@@ -162,11 +163,13 @@ function sessionAdvice(file: string, layout: PhaseLayout): string[] {
 function planNotes(input: PlanInput): string[] {
   const { facts, layout } = input;
   const notes: string[] = [];
-  const { seedPaths, ignoredMigrationFiles, schemas } = facts.supabase;
+  const { seedPaths, seedEnabled, ignoredMigrationFiles, schemas } = facts.supabase;
   // seed.sql is the phase's own file: written now (or skipped with its reason).
-  const missingSeedPaths = facts.supabase.missingSeedPaths.filter((p) => p.replace(/^\.\//, '') !== 'seed.sql');
-  const loadsSeed = seedPaths === null || seedPaths.some((p) => p.replace(/^\.\//, '') === 'seed.sql');
-  if (missingSeedPaths.length > 0) {
+  const missingSeedPaths = facts.supabase.missingSeedPaths.filter((p) => !seedPathsInclude([p], layout.seedFile));
+  const loadsSeed = seedPathsInclude(seedPaths, layout.seedFile);
+  if (!seedEnabled) {
+    notes.push(`supabase/config.toml [db.seed] enabled = false: supabase db reset will not load ${layout.seedFile}`);
+  } else if (missingSeedPaths.length > 0) {
     notes.push(
       `supabase/config.toml [db.seed] sql_paths names ${missingSeedPaths.length === 1 ? 'a file that does' : 'files that do'} not exist (${missingSeedPaths.join(', ')})` +
         (loadsSeed ? '' : `: add "./seed.sql" there to load ${layout.seedFile} on db reset`),

@@ -4,6 +4,7 @@ import { CliError } from '../errors.js';
 import { phaseLayout } from '../phase-04/layout.js';
 import type { Cleanups } from './cleanup.js';
 import { databaseProviderFor } from './database/provider.js';
+import { repoSqlOf } from './database/repo-scripts.js';
 import { requireServerExtensions } from './database/server-extensions.js';
 import { writeCompletionMarker } from './marker.js';
 import type { PhaseDefinition } from './phase.js';
@@ -26,10 +27,11 @@ export async function verifyPhase(phase: PhaseDefinition, options: VerifyOptions
   const startedAt = new Date();
   const start = performance.now();
   const ctx = await repoContextFor(options);
-  const { facts, texts } = ctx;
+  const { facts } = ctx;
   const usesDatabase = phase.checks.some((c) => c.scope === 'database' && !options.skip.includes(c.name));
-  if (options.dbUrl && usesDatabase) await requireServerExtensions(options.dbUrl, facts.root, texts);
-  const checks = await runChecks(phase, ctx, databaseProviderFor(options, cleanups, texts));
+  const sql = repoSqlOf(ctx);
+  if (options.dbUrl && usesDatabase) await requireServerExtensions(options.dbUrl, sql);
+  const checks = await runChecks(phase, ctx, databaseProviderFor(options, cleanups, sql));
   const summary = summarize(checks);
   const ok = summary.failed === 0 && !options.signal?.aborted;
   // The marker tells later phases this one works: a run that checked nothing proves nothing.

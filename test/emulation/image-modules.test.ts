@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applySqlFile } from '../../src/db/apply-migrations.js';
 import { openPreparedEngine } from '../../src/db/engine-cache.js';
-import { detectSeedFiles } from '../../src/detect/supabase-dir.js';
+import { detectSupabase } from '../../src/detect/supabase-dir.js';
 import type { EmbeddedSqlEngine } from '../../src/db/engine.js';
 import {
   embeddedExtensionsFor,
@@ -15,6 +15,7 @@ import {
 } from '../../src/emulation/extensions.js';
 import { packageRoot } from '../../src/package-root.js';
 import { repoEmbeddedExtensions } from '../../src/verify/database/repo-extensions.js';
+import { repoSqlAt } from '../helpers/repo-sql.js';
 
 /**
  * The image creates uuid-ossp and pgcrypto, as a project has them; an engine loads their modules
@@ -124,12 +125,12 @@ describe("the image's extension modules", () => {
         path.join(root, 'supabase', 'migrations', '00001_init.sql'),
         'create table public.t (id uuid default gen_random_uuid());\n',
       );
-      expect(await repoEmbeddedExtensions(root)).toEqual([]);
+      expect(await repoEmbeddedExtensions(await repoSqlAt(root))).toEqual([]);
       writeFileSync(
         path.join(root, 'supabase', 'tests', 'auth', 'login.pg'),
         "create extension if not exists pgtap with schema extensions;\nselect plan(1);\nselect ok(extensions.crypt('a', extensions.gen_salt('md5')) is not null);\n",
       );
-      expect(await repoEmbeddedExtensions(root)).toEqual(['pgcrypto']);
+      expect(await repoEmbeddedExtensions(await repoSqlAt(root))).toEqual(['pgcrypto']);
     } finally {
       rmSync(root, { recursive: true, force: true });
     }
@@ -142,13 +143,13 @@ describe("the image's extension modules", () => {
       mkdirSync(path.join(root, 'db', 'seeds'), { recursive: true });
       writeFileSync(path.join(root, 'supabase', 'migrations', '00001_init.sql'), 'create table public.t (id int);\n');
       writeFileSync(path.join(root, 'supabase', 'config.toml'), '[db.seed]\nenabled = true\nsql_paths = ["../db/seeds/users.sql"]\n');
-      expect(await repoEmbeddedExtensions(root)).toEqual([]);
+      expect(await repoEmbeddedExtensions(await repoSqlAt(root))).toEqual([]);
       writeFileSync(
         path.join(root, 'db', 'seeds', 'users.sql'),
         "insert into public.t select length(extensions.crypt('pw', extensions.gen_salt('bf')));\n",
       );
-      expect(await repoEmbeddedExtensions(root)).toEqual(['pgcrypto']);
-      expect(await detectSeedFiles(root)).toEqual(['db/seeds/users.sql']);
+      expect(await repoEmbeddedExtensions(await repoSqlAt(root))).toEqual(['pgcrypto']);
+      expect((await detectSupabase(root)).seedFiles).toEqual(['db/seeds/users.sql']);
     } finally {
       rmSync(root, { recursive: true, force: true });
     }

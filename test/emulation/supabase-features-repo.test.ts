@@ -14,6 +14,7 @@ import {
   runVerifyJson,
   writeRepoFile,
 } from '../verify/helpers/repo.js';
+import { repoSqlAt } from '../helpers/repo-sql.js';
 
 /**
  * A generated repo plus a migration using vector, pg_trgm, pg_cron, vault, storage policies and
@@ -33,8 +34,8 @@ afterAll(() => removeTempDirs());
 
 describe('a repo using Supabase features', () => {
   it("loads pg_trgm and vector, and a plain generated repo only pgcrypto's module (its seed calls crypt)", async () => {
-    expect(await repoEmbeddedExtensions(repo)).toEqual(['pg_trgm', 'pgcrypto', 'vector']);
-    expect(await repoEmbeddedExtensions(await generatedRepo())).toEqual(['pgcrypto']);
+    expect(await repoEmbeddedExtensions(await repoSqlAt(repo))).toEqual(['pg_trgm', 'pgcrypto', 'vector']);
+    expect(await repoEmbeddedExtensions(await repoSqlAt(await generatedRepo()))).toEqual(['pgcrypto']);
   });
 
   it('passes verify-phase 04 on the embedded engine, naming the emulated extensions', async () => {

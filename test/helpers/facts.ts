@@ -47,6 +47,7 @@ export function facts(
       escapesRoot: false,
       hasConfigToml: true,
       seedPaths: null,
+      seedEnabled: true,
       missingSeedPaths: [],
       seedFiles: [],
       apiSchemas: null,

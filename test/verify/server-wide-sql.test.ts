@@ -2,9 +2,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { repoChangesServerState } from '../../src/verify/database/server-wide-sql.js';
 import { Cleanups } from '../../src/verify/cleanup.js';
 import { databaseProviderFor } from '../../src/verify/database/provider.js';
-import { repoTexts } from '../../src/verify/repo-texts.js';
 import type { VerifyOptions } from '../../src/verify/types.js';
 import { copyRepo, generatedRepo, removeTempDirs, writeRepoFile } from './helpers/repo.js';
+import { repoSqlAt } from '../helpers/repo-sql.js';
 
 const DB_URL = 'postgresql://postgres@127.0.0.1:5432/postgres';
 
@@ -16,7 +16,7 @@ afterAll(removeTempDirs);
  */
 describe('grant modes side by side on a server', () => {
   it("a generated repo's SQL leaves the server's shared state alone: its modes run side by side", async () => {
-    expect(await repoChangesServerState(await generatedRepo())).toBe(false);
+    expect(await repoChangesServerState(await repoSqlAt(await generatedRepo()))).toBe(false);
   });
 
   it.each([
@@ -42,7 +42,7 @@ describe('grant modes side by side on a server', () => {
   ])('%s: the modes run one after the other', async (_label, sql) => {
     const repo = await copyRepo(await generatedRepo(), 'server-wide');
     await writeRepoFile(repo, 'supabase/migrations/00009_roles.sql', `${sql}\n`);
-    expect(await repoChangesServerState(repo)).toBe(true);
+    expect(await repoChangesServerState(await repoSqlAt(repo))).toBe(true);
   });
 
   it("privileges on objects are the database's own: side by side", async () => {
@@ -52,7 +52,7 @@ describe('grant modes side by side on a server', () => {
       'supabase/migrations/00009_grants.sql',
       'grant select on table public.users to anon;\nrevoke execute on function public.handle_new_user() from public;\ngrant usage on schema public to authenticated;\n',
     );
-    expect(await repoChangesServerState(repo)).toBe(false);
+    expect(await repoChangesServerState(await repoSqlAt(repo))).toBe(false);
   });
 
   it('role statements in comments only: side by side', async () => {
@@ -62,7 +62,7 @@ describe('grant modes side by side on a server', () => {
       'supabase/migrations/00009_notes.sql',
       "-- later: create role app_reader; grant authenticated to app_reader;\n/* drop user legacy_app; 'quoted' */\nselect 1;\n",
     );
-    expect(await repoChangesServerState(repo)).toBe(false);
+    expect(await repoChangesServerState(await repoSqlAt(repo))).toBe(false);
   });
 
   it('the --db-url provider asks that question of the repo it verifies', async () => {
@@ -79,9 +79,9 @@ describe('grant modes side by side on a server', () => {
     const withRole = await copyRepo(plain, 'provider-roles');
     await writeRepoFile(withRole, 'supabase/migrations/00009_roles.sql', 'create role app_reader nologin;\n');
     const cleanups = new Cleanups();
-    expect(await databaseProviderFor(options(plain), cleanups, repoTexts()).concurrentModes?.()).toBe(true);
-    expect(await databaseProviderFor(options(withRole), cleanups, repoTexts()).concurrentModes?.()).toBe(false);
+    expect(await databaseProviderFor(options(plain), cleanups, await repoSqlAt(plain)).concurrentModes?.()).toBe(true);
+    expect(await databaseProviderFor(options(withRole), cleanups, await repoSqlAt(withRole)).concurrentModes?.()).toBe(false);
     // The embedded engine runs one mode after the other whatever the repo.
-    expect(databaseProviderFor({ ...options(plain), dbUrl: null }, cleanups, repoTexts()).concurrentModes).toBeUndefined();
+    expect(databaseProviderFor({ ...options(plain), dbUrl: null }, cleanups, await repoSqlAt(plain)).concurrentModes).toBeUndefined();
   });
 });

@@ -13,23 +13,23 @@ import {
 import { quoteIdent } from '../../db/sql-quote.js';
 import { insideOuterTransaction } from '../../db/transaction.js';
 import type { Cleanups } from '../cleanup.js';
-import type { RepoTexts } from '../repo-texts.js';
 import type { Finding, GrantMode, VerifyOptions } from '../types.js';
 import type { DatabaseProvider, DatabaseSession, OpenOptions } from './session.js';
 import { repoEmbeddedExtensions } from './repo-extensions.js';
+import type { RepoSql } from './repo-scripts.js';
 import { repoChangesServerState } from './server-wide-sql.js';
 
 /** A temporary database on the `--db-url` server, else the embedded engine. */
-export function databaseProviderFor(options: VerifyOptions, cleanups: Cleanups, texts: RepoTexts): DatabaseProvider {
+export function databaseProviderFor(options: VerifyOptions, cleanups: Cleanups, sql: RepoSql): DatabaseProvider {
   return options.dbUrl
     ? postgresProvider(
         options.dbUrl,
         cleanups,
         options.statementTimeoutMs === undefined ? {} : { statementTimeoutMs: options.statementTimeoutMs },
         options.grants.length,
-        async () => !(await repoChangesServerState(options.root, texts)),
+        async () => !(await repoChangesServerState(sql)),
       )
-    : embeddedProvider(() => repoEmbeddedExtensions(options.root, texts), {
+    : embeddedProvider(() => repoEmbeddedExtensions(sql), {
         ...(options.statementTimeoutMs === undefined ? {} : { statementTimeoutMs: options.statementTimeoutMs }),
         signal: options.signal,
       });

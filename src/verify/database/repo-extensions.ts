@@ -1,7 +1,6 @@
 import { embeddedExtensionsFor, extensionStatements, imageModulesCalled } from '../../emulation/extensions.js';
 import { lineOfOffset } from '../../db/split-statements.js';
-import { repoTexts, type RepoTexts } from '../repo-texts.js';
-import { repoScripts, type RepoScript } from './repo-scripts.js';
+import { repoScripts, type RepoScript, type RepoSql } from './repo-scripts.js';
 
 /**
  * The extensions the embedded engine must load for this repo (see embeddedExtensionsFor): those
@@ -9,8 +8,8 @@ import { repoScripts, type RepoScript } from './repo-scripts.js';
  * call (they run on the same engine; the pgTAP check asks for pgTAP itself). Empty for a repo
  * that does neither, which then boots with no extension module.
  */
-export async function repoEmbeddedExtensions(root: string, texts: RepoTexts = repoTexts()): Promise<string[]> {
-  const scripts = await repoScripts(root, texts, { tests: true });
+export async function repoEmbeddedExtensions(repo: RepoSql): Promise<string[]> {
+  const scripts = await repoScripts(repo, { tests: true });
   const isTest = (s: RepoScript) => s.file.startsWith('supabase/tests/');
   const created = embeddedExtensionsFor(scripts.filter((s) => !isTest(s)).map((s) => s.sql));
   const called = scripts.filter(isTest).flatMap((s) => imageModulesCalled(s.sql));
@@ -26,9 +25,9 @@ export interface CreatedExtension {
 }
 
 /** Every extension a `create extension` statement of the repo's SQL names, once, in file order. */
-export async function repoCreatedExtensions(root: string, texts: RepoTexts = repoTexts()): Promise<CreatedExtension[]> {
+export async function repoCreatedExtensions(repo: RepoSql): Promise<CreatedExtension[]> {
   const found = new Map<string, CreatedExtension>();
-  for (const { file, sql } of await repoScripts(root, texts)) {
+  for (const { file, sql } of await repoScripts(repo)) {
     for (const statement of extensionStatements(sql)) {
       if (statement.action !== 'create' || found.has(statement.name)) continue;
       found.set(statement.name, { name: statement.name, file, line: lineOfOffset(sql, statement.offset) });

@@ -2,8 +2,8 @@ import { extensionsServerLacks } from '../../db/standin-server-extensions.js';
 import { isDatabaseAccessError } from '../../db/throwaway-database.js';
 import { extensionSupport } from '../../emulation/extensions.js';
 import { CliError } from '../../errors.js';
-import type { RepoTexts } from '../repo-texts.js';
 import { repoCreatedExtensions, type CreatedExtension } from './repo-extensions.js';
+import type { RepoSql } from './repo-scripts.js';
 
 /** An extension the repo creates that Supabase provides, and whether the embedded engine runs it. */
 export interface MissingExtension extends CreatedExtension {
@@ -18,8 +18,8 @@ export interface MissingExtension extends CreatedExtension {
  * own problem, reported by the migrations check). A server that cannot be reached is left to
  * the run, which reports it.
  */
-export async function requireServerExtensions(dbUrl: string, root: string, texts: RepoTexts): Promise<void> {
-  const wanted = (await repoCreatedExtensions(root, texts)).filter((e) => {
+export async function requireServerExtensions(dbUrl: string, repo: RepoSql): Promise<void> {
+  const wanted = (await repoCreatedExtensions(repo)).filter((e) => {
     const support = extensionSupport(e.name);
     return support !== undefined && support.kind !== 'stand-in';
   });

@@ -1,6 +1,5 @@
 import { withoutComments } from '../../db/split-statements.js';
-import { repoTexts, type RepoTexts } from '../repo-texts.js';
-import { repoScripts } from './repo-scripts.js';
+import { repoScripts, type RepoSql } from './repo-scripts.js';
 
 /**
  * Statements that change what a server's databases share rather than one database: roles and
@@ -21,8 +20,8 @@ const SERVER_WIDE = [
  * shared state: then grant modes on one server cannot run side by side, as each would meet the
  * other's roles half made (a guarded `create role` racing its twin).
  */
-export async function repoChangesServerState(root: string, texts: RepoTexts = repoTexts()): Promise<boolean> {
-  const scripts = await repoScripts(root, texts, { tests: true });
+export async function repoChangesServerState(repo: RepoSql): Promise<boolean> {
+  const scripts = await repoScripts(repo, { tests: true });
   return scripts.some(({ sql }) => {
     const code = withoutComments(sql);
     return SERVER_WIDE.some((pattern) => pattern.test(code));

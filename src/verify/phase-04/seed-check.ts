@@ -37,14 +37,19 @@ export const seedCheck: DatabaseCheck = {
 
 /** Seed files relative to the root, in the order the CLI loads them; the phase's seed last when the config omits it. */
 async function seedFiles(ctx: RepoContext): Promise<{ files: string[]; warnings: Finding[] }> {
-  const files = [...ctx.facts.supabase.seedFiles];
+  const { seedFiles, seedEnabled } = ctx.facts.supabase;
+  const files = [...seedFiles];
   const seedFile = ctx.layout.seedFile;
   const warnings: Finding[] = [];
-  if (ctx.facts.supabase.seedPaths !== null && !files.includes(seedFile)) {
-    warnings.push({
-      message: `[db.seed] sql_paths does not include ./seed.sql: supabase db reset will not load ${seedFile}`,
-      location: { file: 'supabase/config.toml' },
-    });
+  if (!files.includes(seedFile)) {
+    if (ctx.facts.supabase.seedPaths !== null || !seedEnabled) {
+      warnings.push({
+        message: seedEnabled
+          ? `[db.seed] sql_paths does not include ./seed.sql: supabase db reset will not load ${seedFile}`
+          : `[db.seed] enabled = false: supabase db reset will not load ${seedFile}`,
+        location: { file: 'supabase/config.toml' },
+      });
+    }
     if (await isFile(path.join(ctx.root, seedFile))) files.push(seedFile);
   }
   return { files, warnings };
