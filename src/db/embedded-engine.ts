@@ -149,21 +149,23 @@ export async function createEmbeddedEngine(options: EmbeddedEngineOptions = {}):
       try {
         await call(request, sqlAt);
       } catch (error) {
-        // Stopped (time limit, signal) within a step: the steps before it completed, that step
-        // failed, and nothing more can run, its undo neither.
-        const { step } = where.read();
-        if (thread.stoppedDuring !== request || step < 0 || step >= steps.length) throw error;
-        stop = { step, error: toSqlError(error) };
+        if (thread.stoppedDuring !== request) throw error;
+        stop = { step: where.read().step, error: toSqlError(error) };
       }
+      // Stopped (time limit, signal): the first batch whose end the worker did not post failed
+      // there, at the step running then (the worker may have moved on before it was terminated),
+      // its undo could not run, and the batches after it did not run.
       const posted = thread.postedFor(request);
       let first = 0;
+      let stopped = false;
       return batches.map((batch, index): StepsRun | null => {
         const start = first;
         first += batch.length;
         const reply = posted.batches.get(index);
         if (reply) return stepsRun(reply, posted.rows(start, reply.completed));
-        if (!stop || stop.step < start || stop.step >= first) return null;
-        const step = stop.step - start;
+        if (!stop || stopped || batch.length === 0) return null;
+        stopped = true;
+        const step = Math.min(Math.max(stop.step - start, 0), batch.length - 1);
         return {
           rows: posted.rows(start, step),
           failure: { step, error: stop.error },
@@ -290,7 +292,7 @@ class EngineThread {
     } finally {
       this.running = null;
       clearTimeout(timer);
-      // Before the next request is sent, so that these are the rows of this batch only.
+      // Before the next request is sent, so that these are what this request's batches posted only.
       if (request.op === 'steps') this.posted = { request, rows: this.takeStepRows() };
     }
   }

@@ -18,9 +18,9 @@ export interface EmbeddedBoot {
    */
   readonly progress: SharedArrayBuffer;
   /**
-   * Where the worker posts the rows of each step of a batch as the step completes (StepRows),
-   * read by the main thread when the batch ends, however it ends: a batch stopped past the time
-   * limit keeps the rows of the steps before.
+   * Where the worker posts the rows of each step as the step completes, and each batch's end
+   * (StepRows), read by the main thread when the request ends, however it ends: a request stopped
+   * past the time limit keeps the rows and the ends of what ran before.
    */
   readonly stepRows: MessagePort;
 }

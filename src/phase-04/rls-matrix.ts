@@ -100,7 +100,8 @@ async function asRequests(engine: SqlEngine, fixture: Fixture, cases: readonly R
   const runs = await engine.runBatches(batches.map((batch) => batch.steps));
   return batches.map(({ rlsCase, unit, steps, statementStep }, i) => {
     const run = runs[i];
-    // Not run only after a batch whose failure could not be undone, which threw here first.
+    // Every step but the savepoint and its rollback has an undo: a batch is not run only after
+    // one whose savepoint, rollback or undo failed (endsTheRest), which CaseUnit.failure threw.
     if (!run) throw new Error(`the RLS case "${rlsCase.name}" was not run`);
     const failed = unit.failure(run, steps);
     if (failed) return errorOutcome(failed.error);

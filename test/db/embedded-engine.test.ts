@@ -95,6 +95,29 @@ describe('the embedded engine', () => {
     expect(engine.stopped).toBe('interrupted');
   });
 
+  it('an aborted signal within a later batch: the batches before keep their results, the one running fails, none after runs', async () => {
+    const controller = new AbortController();
+    const engine = await createEmbeddedEngine({ signal: controller.signal });
+    await engine.exec('begin; savepoint s');
+    const running = engine.runBatches([
+      [{ kind: 'query', sql: 'select 1 as one' }],
+      [
+        { kind: 'query', sql: 'select 2 as two', undo: ['rollback to savepoint s'] },
+        { kind: 'query', sql: 'select pg_sleep(600)', undo: ['rollback to savepoint s'] },
+      ],
+      [{ kind: 'query', sql: 'select 3' }],
+    ]);
+    setTimeout(() => controller.abort(), 300);
+    const runs = await running;
+    expect(runs[0]).toEqual({ rows: [[{ one: 1 }]], failure: null, undoError: null });
+    expect(runs[1]?.rows).toEqual([[{ two: 2 }]]);
+    expect(runs[1]?.failure?.step).toBe(1);
+    expect(runs[1]?.failure?.error.message).toMatch(/^interrupted: the embedded engine was stopped/);
+    expect(runs[1]?.undoError?.message).toMatch(/^interrupted/);
+    expect(runs[2]).toBeNull();
+    expect(engine.stopped).toBe('interrupted');
+  });
+
   it('dumps its data directory as a tar', async () => {
     const engine = await createEmbeddedEngine();
     try {

@@ -136,7 +136,7 @@ describe("the image's extension modules", () => {
     }
   });
 
-  it('counts the calls of a seed that [db.seed] sql_paths names outside supabase/ (the seed check runs it)', async () => {
+  it('counts the calls of a seed that [db.seed] sql_paths names outside supabase/', async () => {
     const root = mkdtempSync(path.join(os.tmpdir(), 'image-modules-'));
     try {
       mkdirSync(path.join(root, 'supabase', 'migrations'), { recursive: true });
