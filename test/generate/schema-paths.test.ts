@@ -1,21 +1,11 @@
-import { mkdir, symlink, writeFile } from 'node:fs/promises';
+import { symlink } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { detectProject } from '../../src/detect/index.js';
 import { schemaPathFiles, segmentMatcher } from '../../src/detect/schema-paths.js';
-import { removeTempDirs, tempCopy } from '../helpers/fixtures.js';
+import { removeTempDirs, tempCopy, tempRepoWith } from '../helpers/fixtures.js';
 
 afterAll(removeTempDirs);
-
-/** A repo holding `files` (relative paths, empty content). */
-async function repoWith(files: readonly string[]): Promise<string> {
-  const root = await tempCopy(null);
-  for (const file of files) {
-    await mkdir(path.dirname(path.join(root, file)), { recursive: true });
-    await writeFile(path.join(root, file), '');
-  }
-  return root;
-}
 
 const TREE = [
   'supabase/schemas/a.sql',
@@ -27,7 +17,7 @@ const TREE = [
 
 describe('the declarative schema files, in the order the Supabase CLI applies them', () => {
   it('schema_paths: patterns in the order written, each one sorted byte-wise, a file matched twice kept once', async () => {
-    const root = await repoWith(TREE);
+    const root = await tempRepoWith(TREE);
     expect(await schemaPathFiles(root, ['./schemas/c.sql', './schemas/*.sql'])).toEqual({
       files: ['supabase/schemas/c.sql', 'supabase/schemas/B.sql', 'supabase/schemas/a.sql'],
       unmatched: [],
@@ -35,7 +25,7 @@ describe('the declarative schema files, in the order the Supabase CLI applies th
   });
 
   it('`*` stops at a slash (no `**`): files in subfolders need their own pattern', async () => {
-    const root = await repoWith(TREE);
+    const root = await tempRepoWith(TREE);
     expect((await schemaPathFiles(root, ['schemas/**.sql'])).files).toEqual([
       'supabase/schemas/B.sql',
       'supabase/schemas/a.sql',
@@ -46,7 +36,7 @@ describe('the declarative schema files, in the order the Supabase CLI applies th
   });
 
   it('a matched folder gives its .sql files at any depth, sorted byte-wise as whole paths', async () => {
-    const root = await repoWith(TREE);
+    const root = await tempRepoWith(TREE);
     expect((await schemaPathFiles(root, ['./schemas'])).files).toEqual([
       'supabase/schemas/B.sql',
       'supabase/schemas/a.sql',
@@ -56,7 +46,7 @@ describe('the declarative schema files, in the order the Supabase CLI applies th
   });
 
   it('without schema_paths: supabase/schemas walked folder by folder, regular .sql files only', async () => {
-    const root = await repoWith(TREE);
+    const root = await tempRepoWith(TREE);
     await symlink(path.join(root, 'supabase/schemas/c.sql'), path.join(root, 'supabase/schemas/d.sql'));
     // Walk order: the folder `a` sorts before `a.sql`, so its file comes first.
     expect(await schemaPathFiles(root, null)).toEqual({
@@ -66,7 +56,7 @@ describe('the declarative schema files, in the order the Supabase CLI applies th
   });
 
   it('entries matching nothing (or malformed) are listed; paths outside the repo match nothing', async () => {
-    const root = await repoWith(TREE);
+    const root = await tempRepoWith(TREE);
     expect(await schemaPathFiles(root, ['./schemas/a.sql', './missing/*.sql', 'schemas/[.sql', '../../etc/*.sql'])).toEqual({
       files: ['supabase/schemas/a.sql'],
       unmatched: ['./missing/*.sql', 'schemas/[.sql', '../../etc/*.sql'],

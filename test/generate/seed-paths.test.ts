@@ -1,20 +1,11 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { detectProject } from '../../src/detect/index.js';
 import { seedFiles, seedPathsInclude } from '../../src/detect/seed-paths.js';
-import { removeTempDirs, tempCopy } from '../helpers/fixtures.js';
+import { removeTempDirs, tempRepoWith } from '../helpers/fixtures.js';
 
 afterAll(removeTempDirs);
-
-async function repoWith(files: readonly string[]): Promise<string> {
-  const root = await tempCopy(null);
-  for (const file of files) {
-    await mkdir(path.dirname(path.join(root, file)), { recursive: true });
-    await writeFile(path.join(root, file), '');
-  }
-  return root;
-}
 
 const TREE = [
   'supabase/seed.sql',
@@ -30,7 +21,7 @@ const TREE = [
 /** As the Supabase CLI's `loadSeedPaths`: each entry joined to supabase/, Go's fs.Glob, sorted, each file once. */
 describe('the seed files supabase db reset loads', () => {
   it('entries in the order written, each sorted byte-wise, a file matched twice kept once', async () => {
-    const root = await repoWith(TREE);
+    const root = await tempRepoWith(TREE);
     expect(await seedFiles(root, ['./seeds/c2.sql', './seeds/*.sql', './seed.sql'])).toEqual({
       files: ['supabase/seeds/c2.sql', 'supabase/seeds/B.sql', 'supabase/seeds/c1.sql', 'supabase/seeds/top.sql', 'supabase/seed.sql'],
       unmatched: [],
@@ -38,13 +29,13 @@ describe('the seed files supabase db reset loads', () => {
   });
 
   it('a path or a glob beside supabase/ (`..` collapses)', async () => {
-    const root = await repoWith(TREE);
+    const root = await tempRepoWith(TREE);
     expect((await seedFiles(root, ['../db/seeds/*.sql'])).files).toEqual(['db/seeds/u1.sql', 'db/seeds/u2.sql']);
     expect((await seedFiles(root, ['../db/seeds/u2.sql'])).files).toEqual(['db/seeds/u2.sql']);
   });
 
   it('`*` stops at a slash (no `**`), `[…]` classes match, and an entry matching nothing is listed', async () => {
-    const root = await repoWith(TREE);
+    const root = await tempRepoWith(TREE);
     expect((await seedFiles(root, ['./seeds/**/*.sql'])).files).toEqual(['supabase/seeds/a/deep.sql']);
     expect((await seedFiles(root, ['**.sql'])).files).toEqual(['supabase/seed.sql']);
     expect(await seedFiles(root, ['seeds/c[12].sql', 'seeds/none-*.sql', '../../outside.sql'])).toEqual({
@@ -54,7 +45,7 @@ describe('the seed files supabase db reset loads', () => {
   });
 
   it('without sql_paths, ./seed.sql; with seeding turned off, none', async () => {
-    const root = await repoWith(TREE);
+    const root = await tempRepoWith(TREE);
     expect((await seedFiles(root, null)).files).toEqual(['supabase/seed.sql']);
     expect(await seedFiles(root, null, false)).toEqual({ files: [], unmatched: [] });
     await writeFile(path.join(root, 'supabase', 'config.toml'), '[db.seed]\nenabled = false\nsql_paths = ["./seed.sql"]\n');

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { cp, lstat, mkdtemp, readdir, readFile, readlink, rm } from 'node:fs/promises';
+import { cp, lstat, mkdir, mkdtemp, readdir, readFile, readlink, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,6 +16,16 @@ export async function tempCopy(fixture: string | null): Promise<string> {
   made.push(dir);
   if (fixture) await cp(path.join(fixturesDir, fixture), dir, { recursive: true });
   return dir;
+}
+
+/** A fresh temp repo holding `files` (relative paths, empty content). */
+export async function tempRepoWith(files: readonly string[]): Promise<string> {
+  const root = await tempCopy(null);
+  for (const file of files) {
+    await mkdir(path.dirname(path.join(root, file)), { recursive: true });
+    await writeFile(path.join(root, file), '');
+  }
+  return root;
 }
 
 export async function removeTempDirs(): Promise<void> {
