@@ -1,6 +1,7 @@
 import { firstLine } from '../../errors.js';
 import { openPreparedEngine, openStandInWithoutGrantDefaults, resetSession, type EngineLimits } from '../../db/engine-cache.js';
 import { createPostgresEngine, type EmbeddedSqlEngine, type ServerTimeLimits, type SqlEngine } from '../../db/engine.js';
+import { IMAGE_MODULE_EXTENSIONS } from '../../emulation/extensions.js';
 import { grantModeSql, installEmulation } from '../../emulation/install.js';
 import { startServerRun, type ServerRun } from '../../db/standin-server-roles.js';
 import {
@@ -67,7 +68,12 @@ export function embeddedProvider(
   return {
     async open(grants: GrantMode, options: OpenOptions = {}): Promise<DatabaseSession> {
       if (options.ownDatabase || sharedInUse) {
-        const { engine } = await openPreparedEngine(grants, { extensions: await engineExtensions(options), limits });
+        // A database of its own confirms a failure (or runs what the shared engine cannot): it
+        // loads the modules of the image's extensions too, as a project has them, so that a call
+        // the scan cannot see (a function name assembled at run time) does not fail there.
+        const modules = options.ownDatabase ? IMAGE_MODULE_EXTENSIONS : [];
+        const extensions = [...new Set([...(await engineExtensions(options)), ...modules])].sort();
+        const { engine } = await openPreparedEngine(grants, { extensions, limits });
         const close = () => {
           noteStop(engine, grants);
           return engine.close();
