@@ -243,6 +243,32 @@ export const IMAGE_MODULE_EXTENSIONS: readonly string[] = Object.entries(SUPABAS
   .filter(([, support]) => support.kind === 'builtin' && support.module)
   .map(([name]) => name);
 
+/**
+ * Runs `work` on an engine loading `extensions`, and once more with the image's modules too when
+ * it failed for want of one: a call the scan of the SQL cannot see (a function name assembled at
+ * run time) needs it, as it has it on a project.
+ */
+export async function withImageModulesOnMiss<T>(
+  extensions: readonly string[],
+  work: (extensions: readonly string[]) => Promise<T>,
+): Promise<T> {
+  try {
+    return await work(extensions);
+  } catch (error) {
+    const all = [...new Set([...extensions, ...IMAGE_MODULE_EXTENSIONS])].sort();
+    if (all.length === extensions.length || !missesImageModule(error)) throw error;
+    return work(all);
+  }
+}
+
+/** PostgreSQL's error for a module the engine did not load ("could not access file …", 58P01), an image extension's. */
+function missesImageModule(error: unknown): boolean {
+  const e = error as { sqlError?: { code?: string; message?: string }; code?: string; message?: string } | null;
+  const sqlError = e?.sqlError ?? e;
+  const file = /^could not access file "(?:\$libdir\/)?([^"]+)"/.exec(sqlError?.message ?? '')?.[1];
+  return sqlError?.code === '58P01' && file !== undefined && IMAGE_MODULE_EXTENSIONS.includes(file);
+}
+
 interface ModuleFunctions {
   /** Functions of the extension's module, called by name, e.g. `crypt(`. */
   readonly calls: readonly string[];

@@ -14,7 +14,7 @@
 import path from 'node:path';
 import { applyMigrations, fileApplier, isMigrationError, type SqlFile } from '../db/apply-migrations.js';
 import { openPreparedEngine, type EngineLimits } from '../db/engine-cache.js';
-import { embeddedExtensionsFor } from '../emulation/extensions.js';
+import { embeddedExtensionsFor, withImageModulesOnMiss } from '../emulation/extensions.js';
 import type { SqlEngine } from '../db/engine.js';
 import { CliError } from '../errors.js';
 import {
@@ -59,9 +59,11 @@ export async function resolvePhaseNames(request: PhaseNamesRequest): Promise<Res
   const draft = await request.renderPhase(PHASE_ROUTINE_NAMES);
   const extensions = embeddedExtensionsFor([...request.repoMigrations, ...draft].map((m) => m.sql));
   const known = await knownPhaseObjects(draft);
-  return (
-    (await resolveOnEngine(request, draft, known, extensions, 'files naming them')) ??
-    (await resolveOnEngine(request, draft, known, extensions, 'every file'))!
+  return withImageModulesOnMiss(
+    extensions,
+    async (loaded) =>
+      (await resolveOnEngine(request, draft, known, loaded, 'files naming them')) ??
+      (await resolveOnEngine(request, draft, known, loaded, 'every file'))!,
   );
 }
 

@@ -28,20 +28,21 @@ export async function introspectMigrations(
   limits: EngineLimits = {},
 ): Promise<DatabaseModel> {
   // Loaded on use: a new repo's types need no database (see typesForMigrations).
-  const [{ applyMigrations }, { openPreparedEngine }, { embeddedExtensionsFor }] = await Promise.all([
+  const [{ applyMigrations }, { openPreparedEngine }, { embeddedExtensionsFor, withImageModulesOnMiss }] = await Promise.all([
     import('../db/apply-migrations.js'),
     import('../db/engine-cache.js'),
     import('../emulation/extensions.js'),
   ]);
-  // Grants do not show in the types; the current (no auto-grant) defaults are the strictest.
-  const extensions = embeddedExtensionsFor(migrations.map((m) => m.sql));
-  const { engine } = await openPreparedEngine('current', { extensions, limits });
-  try {
-    await applyMigrations(engine, migrations);
-    return await introspectApplied(engine, schemas);
-  } finally {
-    await engine.close();
-  }
+  return withImageModulesOnMiss(embeddedExtensionsFor(migrations.map((m) => m.sql)), async (extensions) => {
+    // Grants do not show in the types; the current (no auto-grant) defaults are the strictest.
+    const { engine } = await openPreparedEngine('current', { extensions, limits });
+    try {
+      await applyMigrations(engine, migrations);
+      return await introspectApplied(engine, schemas);
+    } finally {
+      await engine.close();
+    }
+  });
 }
 
 async function introspectApplied(engine: SqlEngine, schemas: readonly string[]): Promise<DatabaseModel> {
