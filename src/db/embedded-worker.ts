@@ -47,6 +47,7 @@ async function start(): Promise<PGlite> {
   const extensions = names.length ? await loadEmbeddedExtensions(names) : {};
   const image = boot.image === null ? null : 'file' in boot.image ? await openAsBlob(boot.image.file) : new Blob([boot.image.bytes]);
   return PGlite.create({
+    ...(boot.dataDir ? { dataDir: boot.dataDir } : {}),
     extensions,
     ...(image ? { loadDataDir: image } : { initDbStartParams: [...boot.initdbArgs] }),
     ...(boot.username ? { username: boot.username } : {}),
