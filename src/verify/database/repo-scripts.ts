@@ -26,3 +26,8 @@ export async function repoScripts(root: string, texts: RepoTexts, { tests = fals
   const scripts = await Promise.all(files.map((file) => texts.read(path.join(root, file)).catch(() => '')));
   return files.map((file, i) => ({ file, sql: scripts[i]! }));
 }
+
+/** How many characters of SQL the repo has (repoScripts with its tests). */
+export async function repoSqlChars(root: string, texts: RepoTexts): Promise<number> {
+  return (await repoScripts(root, texts, { tests: true })).reduce((chars, script) => chars + script.sql.length, 0);
+}
