@@ -98,6 +98,14 @@ function useBaselineWasmCompiler(): void {
   v8.setFlagsFromString('--liftoff-only');
 }
 
+/**
+ * An engine with its data on disk runs a large repo's SQL, whose tables fill every shared buffer,
+ * and each buffer's page stays in the process for good; on disk the pages are also in the
+ * system's file cache. 4 MB instead of the image's 16: a run with a 20 MiB migration peaked about
+ * 15 MiB lower, and took no longer.
+ */
+const ON_DISK_SETTINGS: Readonly<Record<string, string>> = { shared_buffers: '4MB' };
+
 const interruptedError = () => new SqlError('interrupted: the embedded engine was stopped', QUERY_CANCELED, undefined);
 
 export async function createEmbeddedEngine(options: EmbeddedEngineOptions = {}): Promise<EmbeddedSqlEngine> {
@@ -113,6 +121,7 @@ export async function createEmbeddedEngine(options: EmbeddedEngineOptions = {}):
     extensions: options.extensions ?? [],
     username: options.username ?? null,
     dataDir: dataDir?.path ?? null,
+    settings: dataDir ? ON_DISK_SETTINGS : {},
     progress,
     stepRows: stepRows.port2,
   };

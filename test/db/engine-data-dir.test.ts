@@ -9,12 +9,13 @@ const gone = (dir: string) => vi.waitFor(() => expect(existsSync(dir)).toBe(fals
 
 /** An engine that keeps its data directory on disk: where it is, and that it goes however the engine ends. */
 describe('the embedded engine with its data on disk', () => {
-  it('runs from a directory of its own, removed when it closes', async () => {
+  it('runs from a directory of its own, with fewer shared buffers, removed when it closes', async () => {
     const { engine } = await openPreparedEngine('current', { limits: { dataOnDisk: true } });
     const dir = engine.dataDir!;
     try {
       expect(dir.startsWith(path.join(os.tmpdir(), ENGINE_DATA_DIR_PREFIX))).toBe(true);
       expect(readdirSync(dir)).toContain('PG_VERSION');
+      expect((await engine.query<{ shared_buffers: string }>('show shared_buffers'))[0]!.shared_buffers).toBe('4MB');
       await engine.exec('create table public.on_disk as select g as id from generate_series(1, 1000) g');
       expect((await engine.query<{ n: number }>('select count(*)::int as n from public.on_disk'))[0]!.n).toBe(1000);
     } finally {
@@ -24,10 +25,11 @@ describe('the embedded engine with its data on disk', () => {
     expect(engine.dataDir).toBeNull();
   });
 
-  it('keeps it in memory unless asked', async () => {
+  it("keeps it in memory, with the image's shared buffers, unless asked", async () => {
     const { engine } = await openPreparedEngine('current');
     try {
       expect(engine.dataDir).toBeNull();
+      expect((await engine.query<{ shared_buffers: string }>('show shared_buffers'))[0]!.shared_buffers).toBe('16MB');
     } finally {
       await engine.close();
     }
