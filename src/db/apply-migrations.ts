@@ -195,7 +195,9 @@ function quoteIdent(name: string): string {
  * Runs the pieces in one transaction, which `guard` ends with before it commits; returns the
  * error and the piece that raised it, rolled back, or BEGIN when the transaction did not start. The SQL from the transaction's start to its
  * end, or to a substituted statement, goes to the engine as one batch (one hand-off to the
- * embedded engine's worker): a small file is one call.
+ * embedded engine's worker): a small file is one call. A batch is sent once it holds about
+ * BATCH_CHARS of SQL: a large file's batches are never all in flight at once (a 20 MiB file
+ * sent whole was copied into the worker whole, and held there until its last statement ran).
  */
 async function runInTransaction(
   engine: SqlEngine,
@@ -208,12 +210,14 @@ async function runInTransaction(
   // unit's own start or end.
   let steps: SqlStep[] = [{ kind: 'exec', sql: unit.begin }];
   let origin: number[] = [BEGIN];
+  let chars = 0;
   const flush = async (): Promise<{ error: SqlError; index: number; identityChanged: boolean } | null> => {
     if (steps.length === 0) return null;
     const run = await engine.runSteps(steps);
     const from = origin;
     steps = [];
     origin = [];
+    chars = 0;
     if (!run.failure) return null;
     const { error } = run.failure;
     const at = from[run.failure.step]!;
@@ -225,6 +229,10 @@ async function runInTransaction(
     if (piece.kind === 'sql') {
       steps.push({ kind: 'exec', sql: piece.sql, ...(piece.statements ? { statements: piece.statements } : {}), undo });
       origin.push(index);
+      chars += piece.sql.length;
+      if (chars < BATCH_CHARS) continue;
+      const failed = await flush();
+      if (failed) return failed;
       continue;
     }
     const failed = await flush();

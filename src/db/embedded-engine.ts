@@ -22,6 +22,7 @@ import { DEFAULT_STATEMENT_TIMEOUT_MS, QUERY_CANCELED, refuseServerPrograms, sta
 import { SqlError, toSqlError } from './sql-error.js';
 import { runBatchesInTurn, type SqlStep, type StepsRun } from './sql-steps.js';
 import { statementRanges } from './split-statements.js';
+import { temporaryDataDir } from './engine-data-dir.js';
 
 /** The worker script, built by scripts/build.mjs (the tests' global setup builds it too). */
 export const ENGINE_WORKER_FILE = path.join(packageRoot, 'dist', 'db', 'engine-worker.js');
@@ -47,6 +48,12 @@ export interface EmbeddedEngineOptions {
   statementTimeoutMs?: number;
   /** Aborting it terminates the engine: calls under way and later ones fail. */
   signal?: AbortSignal | undefined;
+  /**
+   * Keeps the data directory in a temporary directory on disk (see engine-data-dir.ts) rather
+   * than in the worker's memory: a large database then costs far less memory, and small work
+   * takes longer.
+   */
+  dataOnDisk?: boolean | undefined;
 }
 
 export interface InitdbOptions {
@@ -65,6 +72,8 @@ export interface EmbeddedSqlEngine extends SqlEngine {
   dumpDataDir(): Promise<Uint8Array>;
   /** Set once the engine stopped otherwise than by `close()`. */
   readonly stopped: EngineStop | null;
+  /** Where the data directory is on disk (`dataOnDisk`), until the engine's thread ends; null: in memory. */
+  readonly dataDir: string | null;
 }
 
 function initdbArgs(options: InitdbOptions): string[] {
@@ -89,6 +98,14 @@ function useBaselineWasmCompiler(): void {
   v8.setFlagsFromString('--liftoff-only');
 }
 
+/**
+ * An engine with its data on disk runs a large repo's SQL, whose tables fill every shared buffer,
+ * and each buffer's page stays in the process for good; on disk the pages are also in the
+ * system's file cache. 4 MB instead of the image's 16: a run with a 20 MiB migration peaked about
+ * 15 MiB lower, and took no longer.
+ */
+const ON_DISK_SETTINGS: Readonly<Record<string, string>> = { shared_buffers: '4MB' };
+
 const interruptedError = () => new SqlError('interrupted: the embedded engine was stopped', QUERY_CANCELED, undefined);
 
 export async function createEmbeddedEngine(options: EmbeddedEngineOptions = {}): Promise<EmbeddedSqlEngine> {
@@ -97,15 +114,30 @@ export async function createEmbeddedEngine(options: EmbeddedEngineOptions = {}):
   const limitMs = options.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS;
   const progress = new SharedArrayBuffer(PROGRESS_BYTES);
   const stepRows = new MessageChannel();
+  const dataDir = options.dataOnDisk ? temporaryDataDir() : null;
   const boot: EmbeddedBoot = {
     image: options.image ?? null,
     initdbArgs: options.initdb ? initdbArgs(options.initdb) : [],
     extensions: options.extensions ?? [],
     username: options.username ?? null,
+    dataDir: dataDir?.path ?? null,
+    settings: dataDir ? ON_DISK_SETTINGS : {},
     progress,
     stepRows: stepRows.port2,
   };
-  const worker = new Worker(ENGINE_WORKER_FILE, { workerData: boot, transferList: [stepRows.port2] });
+  let worker: Worker;
+  try {
+    worker = new Worker(ENGINE_WORKER_FILE, { workerData: boot, transferList: [stepRows.port2] });
+  } catch (error) {
+    dataDir?.remove();
+    throw error;
+  }
+  let onDisk = dataDir?.path ?? null;
+  // Once the thread has ended nothing writes there any more.
+  worker.once('exit', () => {
+    dataDir?.remove();
+    onDisk = null;
+  });
   const thread = new EngineThread(worker, options.signal, stepRows.port1);
   try {
     await thread.answer();
@@ -126,6 +158,9 @@ export async function createEmbeddedEngine(options: EmbeddedEngineOptions = {}):
     kind: 'embedded',
     get stopped() {
       return thread.stopped;
+    },
+    get dataDir() {
+      return onDisk;
     },
     async exec(sql, statements) {
       refuseServerPrograms(sql);

@@ -12,6 +12,10 @@ export interface EmbeddedBoot {
   /** Extension modules to load (an engine made by initdb also loads the image's, uuid-ossp and pgcrypto). */
   readonly extensions: readonly string[];
   readonly username: string | null;
+  /** A directory to keep the data directory in, on disk; null: in memory. */
+  readonly dataDir: string | null;
+  /** Server settings for this boot (`-c name=value`), over the data directory's postgresql.conf. */
+  readonly settings: Readonly<Record<string, string>>;
   /**
    * Where the worker is (see Progress), shared, so that it can be read while the worker's thread
    * is busy in a statement.

@@ -48,10 +48,19 @@ async function start(): Promise<PGlite> {
   const extensions = names.length ? await loadEmbeddedExtensions(names) : {};
   const image = boot.image === null ? null : 'file' in boot.image ? await openAsBlob(boot.image.file) : new Blob([boot.image.bytes]);
   return PGlite.create({
+    ...(boot.dataDir ? { dataDir: boot.dataDir } : {}),
+    ...startParams(boot.settings),
     extensions,
     ...(image ? { loadDataDir: image } : { initDbStartParams: [...boot.initdbArgs] }),
     ...(boot.username ? { username: boot.username } : {}),
   });
+}
+
+/** PGlite's own start parameters, then the boot's settings. */
+function startParams(settings: EmbeddedBoot['settings']): { startParams?: string[] } {
+  const entries = Object.entries(settings);
+  if (entries.length === 0) return {};
+  return { startParams: [...PGlite.defaultStartParams, ...entries.flatMap(([name, value]) => ['-c', `${name}=${value}`])] };
 }
 
 async function answer(db: PGlite, request: EmbeddedRequest): Promise<EmbeddedReply & { kind: 'done' }> {

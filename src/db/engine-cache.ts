@@ -57,11 +57,14 @@ export interface EngineCacheOptions {
    * `embeddedExtensionsFor`): their modules are loaded when it boots. None by default.
    */
   readonly extensions?: readonly string[];
-  /** The engine's time limit per statement (`--statement-timeout`) and what stops it; see EmbeddedEngineOptions. */
+  /**
+   * The engine's time limit per statement (`--statement-timeout`), what stops it, and whether it
+   * keeps its data on disk; see EmbeddedEngineOptions.
+   */
   readonly limits?: EngineLimits;
 }
 
-export type EngineLimits = Pick<EmbeddedEngineOptions, 'statementTimeoutMs' | 'signal'>;
+export type EngineLimits = Pick<EmbeddedEngineOptions, 'statementTimeoutMs' | 'signal' | 'dataOnDisk'>;
 
 /** The package's image directory, or null when `$CREATE_SAAS_DB_PACKAGED_IMAGE` is `off`. */
 export function packagedImageDir(env: NodeJS.ProcessEnv = process.env): string | null {

@@ -126,6 +126,26 @@ describe.each(ENGINE_KINDS)('applyMigrations on %s', (kind) => {
     expect(row!.sent).toBeLessThan(BATCH_CHARS + 10_000);
   });
 
+  it('hands a large file to the engine a batch or so at a time, never whole in one call', async () => {
+    const { sql } = largeMigration('handed');
+    const sent: number[] = [];
+    const engine: SqlEngine = Object.create(db.engine, {
+      runSteps: {
+        value: (steps: Parameters<SqlEngine['runSteps']>[0]) => {
+          sent.push(steps.reduce((chars, step) => chars + step.sql.length, 0));
+          return db.engine.runSteps(steps);
+        },
+      },
+    }) as SqlEngine;
+    await applyMigrations(engine, [{ name: 'big.sql', sql }]);
+    expect(sent.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(sql.length);
+    expect(sent.length).toBeGreaterThanOrEqual(2);
+    expect(Math.max(...sent)).toBeLessThan(2 * BATCH_CHARS);
+    expect((await db.engine.query<{ n: number }>('select count(*)::int as n from public.handed'))[0]!.n).toBe(
+      Math.ceil((BATCH_CHARS * 2.5) / 3000) * 100,
+    );
+  });
+
   it('reports a syntax error in the middle of a later batch at the line one script gives', async () => {
     const { sql, lineOf } = largeMigration('syntax_batches', ['select 1;', 'selec 2;', 'select 3;'], 0.7);
     const error = await failure(db.engine, [{ name: 'big.sql', sql }]);

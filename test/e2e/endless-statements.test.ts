@@ -1,8 +1,10 @@
 import { execa } from 'execa';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { ENGINE_DATA_DIR_PREFIX } from '../../src/db/engine-data-dir.js';
+import { DATA_ON_DISK_CHARS } from '../../src/verify/database/provider.js';
 import { builtBin, removeTempDirs, tempCopy } from '../helpers/fixtures.js';
 import { runBin, runJson } from '../helpers/run-bin.js';
 import { check, copyRepo, runVerifyJson, verifyBin } from '../verify/helpers/repo.js';
@@ -110,5 +112,46 @@ describe('SIGINT and SIGTERM while the embedded engine runs an endless loop', ()
     expect(result.exitCode, String(result.stderr)).toBe(130);
     expect(String(result.stderr)).toMatch(/interrupted/);
     expect(() => process.kill(child.pid!, 0)).toThrow();
+  });
+});
+
+describe('SIGINT and SIGTERM while the engine of a repo with much SQL, its data on disk, runs an endless loop', () => {
+  const engineDirs = async (tmp: string) => (await readdir(tmp)).filter((name) => name.startsWith(ENGINE_DATA_DIR_PREFIX));
+
+  it.each([['SIGINT'], ['SIGTERM']] as const)('%s: exit 130, and the data directory is gone', async (signal) => {
+    const repo = await copyRepo(generated, 'endless-large');
+    const padding = '-- a repo with more SQL than the engine keeps in memory\n';
+    await writeFile(path.join(repo, MIGRATION), padding.repeat(Math.ceil(DATA_ON_DISK_CHARS / padding.length) + 1) + endless(LOOP));
+    const tmp = await tempCopy(null);
+    const child = execa(process.execPath, [verifyBin, '04', repo, '--skip', 'typescript,python', '--statement-timeout', '3600'], {
+      reject: false,
+      stdin: 'ignore',
+      timeout: 100_000,
+      env: { CI: 'true', TMPDIR: tmp },
+    });
+    await vi.waitFor(async () => expect(await engineDirs(tmp)).toHaveLength(1), { timeout: 60_000, interval: 100 });
+    // Long enough for the engine to enter the loop.
+    await sleep(2_000);
+    expect(child.exitCode, 'the run ended before the signal').toBeNull();
+    child.kill(signal);
+    const result = await child;
+    expect(result.exitCode, String(result.stderr)).toBe(130);
+    expect(await engineDirs(tmp)).toEqual([]);
+  });
+
+  it('a repo with little SQL keeps its data in memory', async () => {
+    const repo = await repoWith(LOOP);
+    const tmp = await tempCopy(null);
+    const child = execa(process.execPath, [verifyBin, '04', repo, '--skip', 'typescript,python', '--statement-timeout', '3600'], {
+      reject: false,
+      stdin: 'ignore',
+      timeout: 100_000,
+      env: { CI: 'true', TMPDIR: tmp },
+    });
+    await sleep(4_000);
+    expect(child.exitCode, 'the run ended before the check').toBeNull();
+    expect(await engineDirs(tmp)).toEqual([]);
+    child.kill('SIGINT');
+    expect((await child).exitCode).toBe(130);
   });
 });

@@ -19,6 +19,7 @@ import type { DatabaseProvider, DatabaseSession, OpenOptions } from './session.j
 import { repoEmbeddedExtensions } from './repo-extensions.js';
 import type { RepoSql } from './repo-scripts.js';
 import { repoChangesServerState } from './server-wide-sql.js';
+import { repoSqlChars } from './repo-scripts.js';
 
 /** A temporary database on the `--db-url` server, else the embedded engine. */
 export function databaseProviderFor(options: VerifyOptions, cleanups: Cleanups, sql: RepoSql): DatabaseProvider {
@@ -30,11 +31,22 @@ export function databaseProviderFor(options: VerifyOptions, cleanups: Cleanups, 
         options.grants.length,
         async () => !(await repoChangesServerState(sql)),
       )
-    : embeddedProvider(() => repoEmbeddedExtensions(sql), {
-        ...(options.statementTimeoutMs === undefined ? {} : { statementTimeoutMs: options.statementTimeoutMs }),
-        signal: options.signal,
-      });
+    : embeddedProvider(
+        () => repoEmbeddedExtensions(sql),
+        {
+          ...(options.statementTimeoutMs === undefined ? {} : { statementTimeoutMs: options.statementTimeoutMs }),
+          signal: options.signal,
+        },
+        async () => (await repoSqlChars(sql)) > DATA_ON_DISK_CHARS,
+      );
 }
+
+/**
+ * Past this much SQL in the repo, the embedded engine keeps its data directory on disk. In memory
+ * the data of a large migration's tables stays in the process (a repo with a 20 MiB migration
+ * peaked about 70 MiB higher); on disk, a small repo's run takes longer.
+ */
+export const DATA_ON_DISK_CHARS = 4 << 20;
 
 /** Marks the start of a grant mode's transaction; rolling back to it proves the transaction is intact. */
 const MODE_SAVEPOINT = 'verify_grant_mode';
@@ -46,13 +58,14 @@ const MODE_SAVEPOINT = 'verify_grant_mode';
  * ended that transaction itself leaves the engine changed: it is dropped (the next shared
  * session boots a new one). `ownDatabase` boots an engine for the
  * session, as before. Engines load the extension modules `extensionsFor` names (asked once):
- * none for a repo that creates no extension PGlite runs for real. A statement past the time
- * limit stops its engine; the same SQL would run past it again, so the provider then asks for no
- * more (`stopReason`).
+ * none for a repo that creates no extension PGlite runs for real, and keep their data on disk
+ * when `dataOnDisk` says so (asked once). A statement past the time limit stops its engine; the
+ * same SQL would run past it again, so the provider then asks for no more (`stopReason`).
  */
 export function embeddedProvider(
   extensionsFor: () => Promise<readonly string[]> = async () => [],
-  limits: EngineLimits = {},
+  runLimits: EngineLimits = {},
+  dataOnDisk: () => Promise<boolean> = async () => false,
 ): DatabaseProvider {
   let shared: EmbeddedSqlEngine | null = null;
   let timedOut: GrantMode | null = null;
@@ -62,12 +75,16 @@ export function embeddedProvider(
   let sharedExtensions = '';
   let sharedInUse = false;
   let repoExtensions: Promise<readonly string[]> | null = null;
+  let engineLimits: Promise<EngineLimits> | null = null;
+  const limitsOf = (): Promise<EngineLimits> => (engineLimits ??= dataOnDisk().then((onDisk) => ({ ...runLimits, dataOnDisk: onDisk })));
   // What the repo's migrations create, and what the checks of this mode need (pgTAP).
   const engineExtensions = async (options: OpenOptions) =>
     [...new Set([...(await (repoExtensions ??= extensionsFor())), ...(options.extensions ?? [])])].sort();
   return {
     async open(grants: GrantMode, options: OpenOptions = {}): Promise<DatabaseSession> {
-      if (options.ownDatabase || sharedInUse) {
+      const ownEngine = options.ownDatabase || sharedInUse;
+      const limits = await limitsOf();
+      if (ownEngine) {
         // A database of its own confirms a failure (or runs what the shared engine cannot): it
         // loads the modules of the image's extensions too, as a project has them, so that a call
         // the scan cannot see (a function name assembled at run time) does not fail there.
