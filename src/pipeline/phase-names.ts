@@ -14,6 +14,7 @@
 import path from 'node:path';
 import { applyMigrations, fileApplier, isMigrationError, type SqlFile } from '../db/apply-migrations.js';
 import { openPreparedEngine, type EngineLimits } from '../db/engine-cache.js';
+import { keepsDataOnDisk } from '../db/engine-data-dir.js';
 import { embeddedExtensionsFor, withImageModulesOnMiss } from '../emulation/extensions.js';
 import type { SqlEngine } from '../db/engine.js';
 import { CliError } from '../errors.js';
@@ -84,7 +85,9 @@ async function resolveOnEngine(
   extensions: readonly string[],
   searched: Searched,
 ): Promise<ResolvedPhaseNames | null> {
-  const { engine } = await openPreparedEngine('current', { extensions, limits: request.limits ?? {} });
+  const sqlChars = [...request.repoMigrations, ...draft].reduce((chars, m) => chars + m.sql.length, 0);
+  const limits = { ...request.limits, dataOnDisk: request.limits?.dataOnDisk ?? keepsDataOnDisk(sqlChars) };
+  const { engine } = await openPreparedEngine('current', { extensions, limits });
   try {
     const phase = known ?? (await readPhaseObjects(engine, draft));
     const watched = watchedObjects(phase);

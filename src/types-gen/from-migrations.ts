@@ -28,14 +28,17 @@ export async function introspectMigrations(
   limits: EngineLimits = {},
 ): Promise<DatabaseModel> {
   // Loaded on use: a new repo's types need no database (see typesForMigrations).
-  const [{ applyMigrations }, { openPreparedEngine }, { embeddedExtensionsFor, withImageModulesOnMiss }] = await Promise.all([
-    import('../db/apply-migrations.js'),
-    import('../db/engine-cache.js'),
-    import('../emulation/extensions.js'),
-  ]);
+  const [{ applyMigrations }, { openPreparedEngine }, { keepsDataOnDisk }, { embeddedExtensionsFor, withImageModulesOnMiss }] =
+    await Promise.all([
+      import('../db/apply-migrations.js'),
+      import('../db/engine-cache.js'),
+      import('../db/engine-data-dir.js'),
+      import('../emulation/extensions.js'),
+    ]);
+  const dataOnDisk = limits.dataOnDisk ?? keepsDataOnDisk(migrations.reduce((chars, m) => chars + m.sql.length, 0));
   return withImageModulesOnMiss(embeddedExtensionsFor(migrations.map((m) => m.sql)), async (extensions) => {
     // Grants do not show in the types; the current (no auto-grant) defaults are the strictest.
-    const { engine } = await openPreparedEngine('current', { extensions, limits });
+    const { engine } = await openPreparedEngine('current', { extensions, limits: { ...limits, dataOnDisk } });
     try {
       await applyMigrations(engine, migrations);
       return await introspectApplied(engine, schemas);

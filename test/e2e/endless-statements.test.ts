@@ -4,7 +4,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ENGINE_DATA_DIR_PREFIX } from '../../src/db/engine-data-dir.js';
-import { DATA_ON_DISK_CHARS } from '../../src/verify/database/provider.js';
+import { DATA_ON_DISK_CHARS } from '../../src/db/engine-data-dir.js';
 import { builtBin, removeTempDirs, tempCopy } from '../helpers/fixtures.js';
 import { runBin, runJson } from '../helpers/run-bin.js';
 import { check, copyRepo, runVerifyJson, verifyBin } from '../verify/helpers/repo.js';

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { applyMigrations } from '../../src/db/apply-migrations.js';
 import { openPreparedEngine } from '../../src/db/engine-cache.js';
-import type { SqlEngine } from '../../src/db/engine.js';
+import { DATA_ON_DISK_CHARS } from '../../src/db/engine-data-dir.js';
+import type { EmbeddedSqlEngine, SqlEngine } from '../../src/db/engine.js';
 import { isCliError } from '../../src/errors.js';
 import { phaseMigrationTemplates, renderPhaseMigrations } from '../../src/phase-04/types-model.js';
 import { knownPhaseObjects, readPhaseObjects } from '../../src/pipeline/phase-objects.js';
@@ -45,6 +46,20 @@ begin
 end $$;`;
 
 describe('the --append check (resolvePhaseNames)', () => {
+  it('keeps its data on disk past DATA_ON_DISK_CHARS of SQL, in memory below', async () => {
+    const row = "insert into public.notes values (default, 'a seed-like row of text');\n";
+    const big = `create table public.notes (id int generated always as identity primary key, body text);\n${row.repeat(Math.ceil(DATA_ON_DISK_CHARS / row.length))}`;
+    const large = await resolve({ '0001_notes.sql': big });
+    const small = await resolve({ '0001_notes.sql': 'create table public.notes (id int primary key);' });
+    try {
+      expect((large.database.engine as EmbeddedSqlEngine).dataDir).not.toBeNull();
+      expect((small.database.engine as EmbeddedSqlEngine).dataDir).toBeNull();
+    } finally {
+      await large.database.engine.close();
+      await small.database.engine.close();
+    }
+  });
+
   it("hands back the engine holding the repo's migrations and then the phase's: the database a new engine applying them has", async () => {
     const resolved = await resolve({ '0001_notes.sql': 'create table public.notes (id int primary key);' });
     const { engine: fresh } = await openPreparedEngine('current');

@@ -1,6 +1,7 @@
 import { firstLine } from '../../errors.js';
 import { openPreparedEngine, openStandInWithoutGrantDefaults, resetSession, type EngineLimits } from '../../db/engine-cache.js';
 import { createPostgresEngine, type EmbeddedSqlEngine, type ServerTimeLimits, type SqlEngine } from '../../db/engine.js';
+import { keepsDataOnDisk } from '../../db/engine-data-dir.js';
 import { IMAGE_MODULE_EXTENSIONS } from '../../emulation/extensions.js';
 import { grantModeSql, installEmulation } from '../../emulation/install.js';
 import { startServerRun, type ServerRun } from '../../db/standin-server-roles.js';
@@ -37,16 +38,9 @@ export function databaseProviderFor(options: VerifyOptions, cleanups: Cleanups, 
           ...(options.statementTimeoutMs === undefined ? {} : { statementTimeoutMs: options.statementTimeoutMs }),
           signal: options.signal,
         },
-        async () => (await repoSqlChars(sql)) > DATA_ON_DISK_CHARS,
+        async () => keepsDataOnDisk(await repoSqlChars(sql)),
       );
 }
-
-/**
- * Past this much SQL in the repo, the embedded engine keeps its data directory on disk. In memory
- * the data of a large migration's tables stays in the process (a repo with a 20 MiB migration
- * peaked about 70 MiB higher); on disk, a small repo's run takes longer.
- */
-export const DATA_ON_DISK_CHARS = 4 << 20;
 
 /** Marks the start of a grant mode's transaction; rolling back to it proves the transaction is intact. */
 const MODE_SAVEPOINT = 'verify_grant_mode';
