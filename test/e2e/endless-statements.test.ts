@@ -117,18 +117,21 @@ describe('SIGINT and SIGTERM while the embedded engine runs an endless loop', ()
 
 describe('SIGINT and SIGTERM while the engine of a repo with much SQL, its data on disk, runs an endless loop', () => {
   const engineDirs = async (tmp: string) => (await readdir(tmp)).filter((name) => name.startsWith(ENGINE_DATA_DIR_PREFIX));
+  /** Verify on `repo` with its temporary directory in `tmp`, statements unlimited. */
+  const verifyIn = (repo: string, tmp: string) =>
+    execa(process.execPath, [verifyBin, '04', repo, '--skip', 'typescript,python', '--statement-timeout', '3600'], {
+      reject: false,
+      stdin: 'ignore',
+      timeout: 100_000,
+      env: { CI: 'true', TMPDIR: tmp },
+    });
 
   it.each([['SIGINT'], ['SIGTERM']] as const)('%s: exit 130, and the data directory is gone', async (signal) => {
     const repo = await copyRepo(generated, 'endless-large');
     const padding = '-- a repo with more SQL than the engine keeps in memory\n';
     await writeFile(path.join(repo, MIGRATION), padding.repeat(Math.ceil(DATA_ON_DISK_CHARS / padding.length) + 1) + endless(LOOP));
     const tmp = await tempCopy(null);
-    const child = execa(process.execPath, [verifyBin, '04', repo, '--skip', 'typescript,python', '--statement-timeout', '3600'], {
-      reject: false,
-      stdin: 'ignore',
-      timeout: 100_000,
-      env: { CI: 'true', TMPDIR: tmp },
-    });
+    const child = verifyIn(repo, tmp);
     await vi.waitFor(async () => expect(await engineDirs(tmp)).toHaveLength(1), { timeout: 60_000, interval: 100 });
     // Long enough for the engine to enter the loop.
     await sleep(2_000);
@@ -142,12 +145,7 @@ describe('SIGINT and SIGTERM while the engine of a repo with much SQL, its data 
   it('a repo with little SQL keeps its data in memory', async () => {
     const repo = await repoWith(LOOP);
     const tmp = await tempCopy(null);
-    const child = execa(process.execPath, [verifyBin, '04', repo, '--skip', 'typescript,python', '--statement-timeout', '3600'], {
-      reject: false,
-      stdin: 'ignore',
-      timeout: 100_000,
-      env: { CI: 'true', TMPDIR: tmp },
-    });
+    const child = verifyIn(repo, tmp);
     await sleep(4_000);
     expect(child.exitCode, 'the run ended before the check').toBeNull();
     expect(await engineDirs(tmp)).toEqual([]);
