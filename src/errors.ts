@@ -21,8 +21,9 @@ export class CliError extends Error {
     readonly code: CliErrorCode,
     message: string,
     readonly details: readonly string[] = [],
+    options?: ErrorOptions,
   ) {
-    super(message);
+    super(message, options);
     this.name = 'CliError';
   }
 }

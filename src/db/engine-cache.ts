@@ -213,11 +213,14 @@ async function bootFromImage(
     // The worker reads the file itself: the image is not copied into memory before PGlite unpacks it.
     return await bootImage({ file }, extensions, limits);
   } catch (error) {
-    // Stopped (the time limit, a signal): that says nothing about the image.
-    if (limits.signal?.aborted || (isSqlError(error) && error.code === QUERY_CANCELED)) throw error;
+    // Stopped (the time limit, a signal), or the system refusing a file (a full or read-only
+    // temporary directory for data on disk): that says nothing about the image.
+    if (limits.signal?.aborted || (isSqlError(error) && error.code === QUERY_CANCELED) || isSystemError(error)) throw error;
     return unusable();
   }
 }
+
+const isSystemError = (error: unknown): boolean => typeof (error as { syscall?: unknown } | null)?.syscall === 'string';
 
 async function bootImage(
   image: NonNullable<EmbeddedEngineOptions['image']>,

@@ -15,7 +15,9 @@ import path from 'node:path';
  */
 export const DATA_ON_DISK_CHARS = 4 << 20;
 
-export const keepsDataOnDisk = (sqlChars: number): boolean => sqlChars > DATA_ON_DISK_CHARS;
+/** Whether an engine running these scripts keeps its data on disk. */
+export const keepsDataOnDisk = (scripts: readonly { readonly sql: string }[]): boolean =>
+  scripts.reduce((chars, script) => chars + script.sql.length, 0) > DATA_ON_DISK_CHARS;
 
 /** How the directories are named in the system's temporary directory. */
 export const ENGINE_DATA_DIR_PREFIX = 'create-saas-db-engine-';

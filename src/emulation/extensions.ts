@@ -261,12 +261,24 @@ export async function withImageModulesOnMiss<T>(
   }
 }
 
-/** PostgreSQL's error for a module the engine did not load ("could not access file …", 58P01), an image extension's. */
+/**
+ * PostgreSQL's error for a module the engine did not load ("could not access file …", 58P01), an
+ * image extension's: the SqlError itself, a MigrationError's, or what a wrapping error was caused by.
+ */
 function missesImageModule(error: unknown): boolean {
-  const e = error as { sqlError?: { code?: string; message?: string }; code?: string; message?: string } | null;
-  const sqlError = e?.sqlError ?? e;
-  const file = /^could not access file "(?:\$libdir\/)?([^"]+)"/.exec(sqlError?.message ?? '')?.[1];
-  return sqlError?.code === '58P01' && file !== undefined && IMAGE_MODULE_EXTENSIONS.includes(file);
+  for (let e = error as ErrorChain | undefined; e; e = e.cause) {
+    const sqlError = e.sqlError ?? e;
+    const file = /^could not access file "(?:\$libdir\/)?([^"]+)"/.exec(sqlError.message ?? '')?.[1];
+    if (sqlError.code === '58P01' && file !== undefined && IMAGE_MODULE_EXTENSIONS.includes(file)) return true;
+  }
+  return false;
+}
+
+interface ErrorChain {
+  readonly code?: unknown;
+  readonly message?: string;
+  readonly sqlError?: { readonly code?: unknown; readonly message?: string };
+  readonly cause?: ErrorChain;
 }
 
 interface ModuleFunctions {

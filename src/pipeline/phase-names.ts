@@ -85,8 +85,7 @@ async function resolveOnEngine(
   extensions: readonly string[],
   searched: Searched,
 ): Promise<ResolvedPhaseNames | null> {
-  const sqlChars = [...request.repoMigrations, ...draft].reduce((chars, m) => chars + m.sql.length, 0);
-  const limits = { ...request.limits, dataOnDisk: request.limits?.dataOnDisk ?? keepsDataOnDisk(sqlChars) };
+  const limits = { ...request.limits, dataOnDisk: request.limits?.dataOnDisk ?? keepsDataOnDisk([...request.repoMigrations, ...draft]) };
   const { engine } = await openPreparedEngine('current', { extensions, limits });
   try {
     const phase = known ?? (await readPhaseObjects(engine, draft));
@@ -198,9 +197,12 @@ async function applyRepoMigrations(
       await apply(file);
     } catch (error) {
       if (!isMigrationError(error)) throw error;
-      throw new CliError('migration', `${error.message} (your migration fails on the Supabase emulation; nothing was written)`, [
-        error.message,
-      ]);
+      throw new CliError(
+        'migration',
+        `${error.message} (your migration fails on the Supabase emulation; nothing was written)`,
+        [error.message],
+        { cause: error },
+      );
     }
     if (search) for (const object of await appeared()) owners.set(object.key, path.posix.basename(file.name));
     searchedBefore = search;
@@ -234,6 +236,8 @@ async function applyPhase(engine: SqlEngine, files: readonly SqlFile[]): Promise
     await applyMigrations(engine, files);
   } catch (error) {
     if (!isMigrationError(error)) throw error;
-    throw new CliError('refused', `--append refused: the phase's migrations do not apply after yours: ${error.message}`, [error.message]);
+    throw new CliError('refused', `--append refused: the phase's migrations do not apply after yours: ${error.message}`, [error.message], {
+      cause: error,
+    });
   }
 }

@@ -35,7 +35,7 @@ export async function introspectMigrations(
       import('../db/engine-data-dir.js'),
       import('../emulation/extensions.js'),
     ]);
-  const dataOnDisk = limits.dataOnDisk ?? keepsDataOnDisk(migrations.reduce((chars, m) => chars + m.sql.length, 0));
+  const dataOnDisk = limits.dataOnDisk ?? keepsDataOnDisk(migrations);
   return withImageModulesOnMiss(embeddedExtensionsFor(migrations.map((m) => m.sql)), async (extensions) => {
     // Grants do not show in the types; the current (no auto-grant) defaults are the strictest.
     const { engine } = await openPreparedEngine('current', { extensions, limits: { ...limits, dataOnDisk } });

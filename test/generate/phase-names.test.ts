@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { applyMigrations } from '../../src/db/apply-migrations.js';
 import { openPreparedEngine } from '../../src/db/engine-cache.js';
 import { DATA_ON_DISK_CHARS } from '../../src/db/engine-data-dir.js';
+import { RUNTIME_CALL } from '../helpers/runtime-module-call.js';
 import type { EmbeddedSqlEngine, SqlEngine } from '../../src/db/engine.js';
 import { isCliError } from '../../src/errors.js';
 import { phaseMigrationTemplates, renderPhaseMigrations } from '../../src/phase-04/types-model.js';
@@ -46,6 +47,12 @@ begin
 end $$;`;
 
 describe('the --append check (resolvePhaseNames)', () => {
+  it("runs the migrations again with the image's modules when a call assembled at run time needed one", async () => {
+    const resolved = await resolve({ '0001_runtime_call.sql': RUNTIME_CALL });
+    await resolved.database.engine.close();
+    expect(resolved.renamed).toEqual([]);
+  });
+
   it('keeps its data on disk past DATA_ON_DISK_CHARS of SQL, in memory below', async () => {
     const row = "insert into public.notes values (default, 'a seed-like row of text');\n";
     const big = `create table public.notes (id int generated always as identity primary key, body text);\n${row.repeat(Math.ceil(DATA_ON_DISK_CHARS / row.length))}`;

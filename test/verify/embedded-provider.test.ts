@@ -1,4 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { stat } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { engineCacheDir, imageFile, openPreparedEngine } from '../../src/db/engine-cache.js';
+import type { EmbeddedSqlEngine } from '../../src/db/engine.js';
 import { embeddedProvider } from '../../src/verify/database/provider.js';
 
 describe('the embedded provider', () => {
@@ -23,5 +28,33 @@ describe('the embedded provider', () => {
     } finally {
       await provider.close();
     }
+  });
+
+  it('keeps the data on disk when the run asks for it, whatever the repo', async () => {
+    const provider = embeddedProvider(undefined, { dataOnDisk: true }, async () => false);
+    try {
+      const session = await provider.open('current');
+      expect((session.engine as EmbeddedSqlEngine).dataDir).not.toBeNull();
+      await session.close();
+    } finally {
+      await provider.close();
+    }
+  });
+
+  it('a temporary directory it cannot make is an error of its own, and the cached image is kept', async () => {
+    const cached = imageFile(engineCacheDir());
+    const before = await stat(cached).catch(() => null);
+    const tmpdir = process.env['TMPDIR'];
+    process.env['TMPDIR'] = path.join(os.tmpdir(), 'no-such-dir', 'below');
+    try {
+      await expect(openPreparedEngine('current', { limits: { dataOnDisk: true } })).rejects.toMatchObject({
+        code: 'ENOENT',
+        syscall: 'mkdtemp',
+      });
+    } finally {
+      if (tmpdir === undefined) delete process.env['TMPDIR'];
+      else process.env['TMPDIR'] = tmpdir;
+    }
+    if (before) expect((await stat(cached)).mtimeMs).toBe(before.mtimeMs);
   });
 });

@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { introspectMigrations } from '../../src/types-gen/from-migrations.js';
+import { RUNTIME_CALL } from '../helpers/runtime-module-call.js';
 import { check, copyRepo, generatedRepo, removeTempDirs, runVerifyJson, writeRepoFile } from './helpers/repo.js';
 
 afterAll(removeTempDirs);
@@ -10,16 +11,6 @@ afterAll(removeTempDirs);
  * engine, and the failure is confirmed on a database of its own, which has every module the
  * image's extensions need: the verdict is a project's.
  */
-const RUNTIME_CALL = `do $$
-declare hashed text;
-begin
-  execute format('select extensions.%I(%L, %L)', 'cry' || 'pt', 'secret', '$1$abcdefgh') into hashed;
-  if hashed is null or hashed not like '$1$abcdefgh$%' then
-    raise exception 'unexpected hash %', hashed;
-  end if;
-end
-$$;
-`;
 
 describe('a pgcrypto call whose function name is assembled at run time', () => {
   it('passes, as on a project', async () => {

@@ -18,9 +18,8 @@ import type { Cleanups } from '../cleanup.js';
 import type { Finding, GrantMode, VerifyOptions } from '../types.js';
 import type { DatabaseProvider, DatabaseSession, OpenOptions } from './session.js';
 import { repoEmbeddedExtensions } from './repo-extensions.js';
-import type { RepoSql } from './repo-scripts.js';
+import { repoScripts, type RepoSql } from './repo-scripts.js';
 import { repoChangesServerState } from './server-wide-sql.js';
-import { repoSqlChars } from './repo-scripts.js';
 
 /** A temporary database on the `--db-url` server, else the embedded engine. */
 export function databaseProviderFor(options: VerifyOptions, cleanups: Cleanups, sql: RepoSql): DatabaseProvider {
@@ -38,7 +37,7 @@ export function databaseProviderFor(options: VerifyOptions, cleanups: Cleanups, 
           ...(options.statementTimeoutMs === undefined ? {} : { statementTimeoutMs: options.statementTimeoutMs }),
           signal: options.signal,
         },
-        async () => keepsDataOnDisk(await repoSqlChars(sql)),
+        async () => keepsDataOnDisk(await repoScripts(sql, { tests: true })),
       );
 }
 
@@ -70,7 +69,8 @@ export function embeddedProvider(
   let sharedInUse = false;
   let repoExtensions: Promise<readonly string[]> | null = null;
   let engineLimits: Promise<EngineLimits> | null = null;
-  const limitsOf = (): Promise<EngineLimits> => (engineLimits ??= dataOnDisk().then((onDisk) => ({ ...runLimits, dataOnDisk: onDisk })));
+  const limitsOf = (): Promise<EngineLimits> =>
+    (engineLimits ??= dataOnDisk().then((onDisk) => ({ ...runLimits, dataOnDisk: runLimits.dataOnDisk ?? onDisk })));
   // What the repo's migrations create, and what the checks of this mode need (pgTAP).
   const engineExtensions = async (options: OpenOptions) =>
     [...new Set([...(await (repoExtensions ??= extensionsFor())), ...(options.extensions ?? [])])].sort();

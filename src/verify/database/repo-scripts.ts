@@ -34,8 +34,3 @@ export async function repoScripts({ root, texts, seedFiles }: RepoSql, { tests =
   const scripts = await Promise.all(files.map((file) => texts.read(path.join(root, file)).catch(() => '')));
   return files.map((file, i) => ({ file, sql: scripts[i]! }));
 }
-
-/** How many characters of SQL the repo has (repoScripts with its tests). */
-export async function repoSqlChars(repo: RepoSql): Promise<number> {
-  return (await repoScripts(repo, { tests: true })).reduce((chars, script) => chars + script.sql.length, 0);
-}
