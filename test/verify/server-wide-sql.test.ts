@@ -45,23 +45,18 @@ describe('grant modes side by side on a server', () => {
     expect(await repoChangesServerState(await repoSqlAt(repo))).toBe(true);
   });
 
-  it("privileges on objects are the database's own: side by side", async () => {
-    const repo = await copyRepo(await generatedRepo(), 'database-grants');
-    await writeRepoFile(
-      repo,
-      'supabase/migrations/00009_grants.sql',
-      'grant select on table public.users to anon;\nrevoke execute on function public.handle_new_user() from public;\ngrant usage on schema public to authenticated;\n',
-    );
-    expect(await repoChangesServerState(await repoSqlAt(repo))).toBe(false);
-  });
-
-  it('role statements in comments only: side by side', async () => {
-    const repo = await copyRepo(await generatedRepo(), 'commented-roles');
-    await writeRepoFile(
-      repo,
-      'supabase/migrations/00009_notes.sql',
-      "-- later: create role app_reader; grant authenticated to app_reader;\n/* drop user legacy_app; 'quoted' */\nselect 1;\n",
-    );
+  it.each([
+    [
+      "privileges on objects are the database's own",
+      'grant select on table public.users to anon;\nrevoke execute on function public.handle_new_user() from public;\ngrant usage on schema public to authenticated;',
+    ],
+    [
+      'role statements in comments only',
+      "-- later: create role app_reader; grant authenticated to app_reader;\n/* drop user legacy_app; 'quoted' */\nselect 1;",
+    ],
+  ])('%s: side by side', async (_label, sql) => {
+    const repo = await copyRepo(await generatedRepo(), 'database-only');
+    await writeRepoFile(repo, 'supabase/migrations/00009_database_only.sql', `${sql}\n`);
     expect(await repoChangesServerState(await repoSqlAt(repo))).toBe(false);
   });
 
