@@ -24,6 +24,7 @@ const UNIT = [
   'test/verify/merge-modes.test.ts',
   'test/verify/repo-texts.test.ts',
   'test/db/statement-batches.test.ts',
+  'test/db/collect-garbage.test.ts',
   'test/emulation/install-retry.test.ts',
   'test/verify/tap.test.ts',
 ];
