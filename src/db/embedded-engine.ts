@@ -20,7 +20,7 @@ import {
 } from './embedded-worker-messages.js';
 import { DEFAULT_STATEMENT_TIMEOUT_MS, QUERY_CANCELED, refuseServerPrograms, statementTimeoutMessage, type SqlEngine } from './engine.js';
 import { SqlError, toSqlError } from './sql-error.js';
-import { runBatchesInTurn, type SqlStep, type StepsRun } from './sql-steps.js';
+import { endsTheRest, runBatchesInTurn, type SqlStep, type StepsRun } from './sql-steps.js';
 import { statementRanges } from './split-statements.js';
 import { collectGarbage } from './collect-garbage.js';
 import { temporaryDataDir } from './engine-data-dir.js';
@@ -190,11 +190,16 @@ export async function createEmbeddedEngine(options: EmbeddedEngineOptions = {}):
     async runSteps(steps) {
       return (await engine.runBatches([steps]))[0]!;
     },
-    async runBatches(batches) {
+    async runBatches(batches, options = {}) {
       const steps = batches.flat();
       // A refused step fails where it stands, as its own call would.
-      if (steps.some((step) => isRefused(step.sql) || step.undo?.some(isRefused))) return runBatchesInTurn(engine, batches);
-      const request = { op: 'steps', steps: steps.map(splitStep), batches: batches.map((batch) => batch.length) } as const;
+      if (steps.some((step) => isRefused(step.sql) || step.undo?.some(isRefused))) return runBatchesInTurn(engine, batches, options);
+      const request = {
+        op: 'steps',
+        steps: steps.map(splitStep),
+        batches: batches.map((batch) => batch.length),
+        stopAtFailure: options.stopAtFailure ?? false,
+      } as const;
       const sqlAt: SqlAt = (step, undo) => (undo < 0 ? steps[step]?.sql : steps[step]?.undo?.[undo]) ?? '';
       let stop: { readonly step: number; readonly error: SqlError } | null = null;
       try {
@@ -205,7 +210,8 @@ export async function createEmbeddedEngine(options: EmbeddedEngineOptions = {}):
       }
       // Stopped (time limit, signal): the first batch whose end the worker did not post failed
       // there, at the step running then (the worker may have moved on before it was terminated),
-      // its undo could not run, and the batches after it did not run.
+      // its undo could not run, and the batches after it did not run; unless a posted batch
+      // had ended the request already.
       const posted = thread.postedFor(request);
       let first = 0;
       let stopped = false;
@@ -213,7 +219,10 @@ export async function createEmbeddedEngine(options: EmbeddedEngineOptions = {}):
         const start = first;
         first += batch.length;
         const reply = posted.batches.get(index);
-        if (reply) return stepsRun(reply, posted.rows(start, reply.completed));
+        if (reply) {
+          stopped ||= endsTheRest(reply, batch, options);
+          return stepsRun(reply, posted.rows(start, reply.completed));
+        }
         if (!stop || stopped || batch.length === 0) return null;
         stopped = true;
         const step = Math.min(Math.max(stop.step - start, 0), batch.length - 1);

@@ -89,8 +89,14 @@ export interface WorkerStep extends Omit<SqlStep, 'undo' | 'statements'>, SplitS
 export type EmbeddedRequest =
   | ({ readonly id: number; readonly op: 'exec' } & SplitScript)
   | { readonly id: number; readonly op: 'query'; readonly sql: string; readonly params: readonly unknown[] }
-  /** Batches of steps, one after the other: `batches` gives how many of `steps` each has. */
-  | { readonly id: number; readonly op: 'steps'; readonly steps: readonly WorkerStep[]; readonly batches: readonly number[] }
+  /** Batches of steps, one after the other: `batches` gives how many of `steps` each has (see BatchesOptions). */
+  | {
+      readonly id: number;
+      readonly op: 'steps';
+      readonly steps: readonly WorkerStep[];
+      readonly batches: readonly number[];
+      readonly stopAtFailure: boolean;
+    }
   | { readonly id: number; readonly op: 'dump' }
   | { readonly id: number; readonly op: 'close' };
 

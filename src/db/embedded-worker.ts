@@ -73,7 +73,7 @@ async function answer(db: PGlite, request: EmbeddedRequest): Promise<EmbeddedRep
       progress.begin(-1);
       return { kind: 'done', id: request.id, rows: (await db.query(request.sql, [...request.params])).rows };
     case 'steps':
-      await runBatches(db, request.steps, request.batches);
+      await runBatches(db, request.steps, request.batches, request.stopAtFailure);
       return { kind: 'done', id: request.id };
     case 'dump': {
       const dump = await db.dumpDataDir('none');
@@ -90,13 +90,13 @@ async function answer(db: PGlite, request: EmbeddedRequest): Promise<EmbeddedRep
  * rows of each step, and each batch's end, go to the main thread as they happen, so that they
  * outlive a step that never ends.
  */
-async function runBatches(db: PGlite, steps: readonly WorkerStep[], batches: readonly number[]): Promise<void> {
+async function runBatches(db: PGlite, steps: readonly WorkerStep[], batches: readonly number[], stopAtFailure: boolean): Promise<void> {
   let first = 0;
   for (const [batch, length] of batches.entries()) {
     const unit = steps.slice(first, first + length);
     const run = await runSteps(db, unit, first);
     boot.stepRows.postMessage({ kind: 'batch', batch, run } satisfies StepRows);
-    if (endsTheRest(run, unit)) return;
+    if (endsTheRest(run, unit, { stopAtFailure })) return;
     first += length;
   }
 }

@@ -6,7 +6,7 @@
 import type pg from 'pg';
 import { SqlError, toSqlError } from './sql-error.js';
 import type { StatementRanges } from './split-statements.js';
-import { runBatchesInTurn, runStepsInTurn, type BatchesRun, type SqlStep, type StepsRun } from './sql-steps.js';
+import { runBatchesInTurn, runStepsInTurn, type BatchesOptions, type BatchesRun, type SqlStep, type StepsRun } from './sql-steps.js';
 
 export interface SqlEngine {
   readonly kind: 'embedded' | 'postgres';
@@ -35,14 +35,14 @@ export interface SqlEngine {
   runSteps(steps: readonly SqlStep[]): Promise<StepsRun>;
   /**
    * Runs batches of steps in one request, each as `runSteps` would; a batch's failure ends that
-   * batch only, unless it could not be undone (sql-steps.ts `endsTheRest`): the batches after it
-   * are then not run (null).
+   * batch only, unless it could not be undone or `stopAtFailure` is set (sql-steps.ts
+   * `endsTheRest`): the batches after it are then not run (null).
    */
-  runBatches(batches: readonly (readonly SqlStep[])[]): Promise<BatchesRun>;
+  runBatches(batches: readonly (readonly SqlStep[])[], options?: BatchesOptions): Promise<BatchesRun>;
   close(): Promise<void>;
 }
 
-export type { BatchesRun, SqlStep, StepsRun } from './sql-steps.js';
+export type { BatchesOptions, BatchesRun, SqlStep, StepsRun } from './sql-steps.js';
 
 export {
   createEmbeddedEngine,
@@ -77,7 +77,7 @@ export async function createPostgresEngine(url: string, limits: ServerTimeLimits
     },
     // A round trip to a server costs little next to a thread hand-off; one call per step keeps each step's own limit.
     runSteps: (steps) => runStepsInTurn(engine, steps),
-    runBatches: (batches) => runBatchesInTurn(engine, batches),
+    runBatches: (batches, options) => runBatchesInTurn(engine, batches, options),
     async close() {
       if (closed) return;
       closed = true;

@@ -56,12 +56,15 @@ export interface SubstitutionPlan {
 /** Cheap test before splitting a script: the words every handled statement has. */
 const MAY_NEED_HANDLING = /\b(?:extension|trigger|policy|publication|authorization|role|user|wrapper|grant)\b/i;
 
+/** Whether a script has a statement planStatements may handle apart: else its plan is null, and asks the engine nothing. */
+export const mayNeedHandling = (script: string): boolean => MAY_NEED_HANDLING.test(script);
+
 /**
  * Null when the file has no word a handled statement has: it then runs exactly as written, not
  * split. Otherwise each run of the file's own SQL carries its statements, found here once.
  */
 export async function planStatements(engine: SqlEngine, script: string): Promise<SubstitutionPlan | null> {
-  if (!MAY_NEED_HANDLING.test(script)) return null;
+  if (!mayNeedHandling(script)) return null;
   const pieces: ScriptPiece[] = [];
   const emulated: EmulatedExtension[] = [];
   let elevation: Promise<boolean> | null = null;

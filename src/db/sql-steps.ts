@@ -2,8 +2,9 @@
  * A batch of statements sent to an engine as one request: run in order up to the first that
  * fails, then that step's undo, which is what a caller's catch would have run. Several batches
  * can go in one request: each ends at its own failure, and the next runs, unless the failure
- * could not be undone (endsTheRest). The embedded engine runs them in its worker in one
- * hand-off; a server runs them statement by statement.
+ * could not be undone (endsTheRest) or the caller asked that any failure end the request
+ * (`stopAtFailure`: migration files, each applied only if those before it were). The embedded
+ * engine runs them in its worker in one hand-off; a server runs them statement by statement.
  */
 import type { SqlEngine } from './engine.js';
 import type { StatementRanges } from './split-statements.js';
@@ -61,14 +62,22 @@ export async function runStepsInTurn(engine: Pick<SqlEngine, 'exec' | 'query'>, 
 /** The run of each batch of a request, in order; null for a batch not run (see endsTheRest). */
 export type BatchesRun = readonly (StepsRun | null)[];
 
+export interface BatchesOptions {
+  /** Any batch's failure ends the request, undone or not: the batches after it are not run. */
+  readonly stopAtFailure?: boolean;
+}
+
 /**
  * A batch's failure that its undo did not put right: a step with no undo failed, or the undo
- * itself did. What the batches after it would run on is unknown, so they are not run.
+ * itself did. What the batches after it would run on is unknown, so they are not run. With
+ * `stopAtFailure`, any failure.
  */
 export function endsTheRest(
   run: { readonly failure: { readonly step: number } | null; readonly undoError: unknown },
   steps: readonly { readonly undo?: readonly unknown[] | undefined }[],
+  { stopAtFailure = false }: BatchesOptions = {},
 ): boolean {
+  if (run.failure !== null && stopAtFailure) return true;
   return run.undoError !== null || (run.failure !== null && !steps[run.failure.step]?.undo?.length);
 }
 
@@ -76,6 +85,7 @@ export function endsTheRest(
 export async function runBatchesInTurn(
   engine: Pick<SqlEngine, 'exec' | 'query'>,
   batches: readonly (readonly SqlStep[])[],
+  options: BatchesOptions = {},
 ): Promise<BatchesRun> {
   const runs: (StepsRun | null)[] = [];
   let ended = false;
@@ -86,7 +96,7 @@ export async function runBatchesInTurn(
     }
     const run = await runStepsInTurn(engine, steps);
     runs.push(run);
-    ended = endsTheRest(run, steps);
+    ended = endsTheRest(run, steps, options);
   }
   return runs;
 }

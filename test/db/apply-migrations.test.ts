@@ -49,6 +49,22 @@ function largeMigration(table: string, inserted: readonly string[] = [], at = 0.
   return { sql, lineOf: (text) => sql.slice(0, sql.indexOf(text)).split('\n').length };
 }
 
+/** The engine, counting its requests: each runSteps as 1, each runBatches as its number of batches. */
+function countingRequests(engine: SqlEngine): { counted: SqlEngine; requests: number[] } {
+  const requests: number[] = [];
+  const counted = Object.assign(Object.create(engine) as SqlEngine, {
+    runBatches: (batches: Parameters<SqlEngine['runBatches']>[0], options?: Parameters<SqlEngine['runBatches']>[1]) => {
+      requests.push(batches.length);
+      return engine.runBatches(batches, options);
+    },
+    runSteps: (steps: Parameters<SqlEngine['runSteps']>[0]) => {
+      requests.push(1);
+      return engine.runSteps(steps);
+    },
+  });
+  return { counted, requests };
+}
+
 async function tableExists(engine: SqlEngine, name: string): Promise<boolean> {
   const rows = await engine.query<{ t: string | null }>(`select to_regclass($1)::text as t`, [name]);
   return rows[0]?.t !== null;
@@ -195,6 +211,48 @@ describe.each(ENGINE_KINDS)('applyMigrations on %s', (kind) => {
     const error = await failure(db.engine, [{ name: 'big.sql', sql }]);
     expect(error.sqlError.code).toBe('22012');
     expect(error.line).toBe(lineOf('  perform 1 / 0;'));
+  });
+
+  it('sends small files together, one transaction each, and stops at the first that fails: the files before it stay, it and those after it do not run', async () => {
+    const { counted, requests } = countingRequests(db.engine);
+    const error = await failure(counted, [
+      { name: 'one.sql', sql: 'create table public.together_one (id int);' },
+      { name: 'two.sql', sql: 'create table public.together_two (id int);' },
+      { name: 'bad.sql', sql: 'create table public.together_bad (id int);\nselect 1 / 0;' },
+      { name: 'after.sql', sql: 'create table public.together_after (id int);' },
+    ]);
+    expect(requests[0]).toBe(4);
+    expect(error.file).toBe('bad.sql');
+    expect(error.line).toBe(2);
+    expect(error.sqlError.code).toBe('22012');
+    expect(await tableExists(db.engine, 'public.together_one')).toBe(true);
+    expect(await tableExists(db.engine, 'public.together_two')).toBe(true);
+    expect(await tableExists(db.engine, 'public.together_bad')).toBe(false);
+    expect(await tableExists(db.engine, 'public.together_after')).toBe(false);
+  });
+
+  it('fails a file sent with others that leaves the session as another role through a function it calls', async () => {
+    const [before] = await db.engine.query<{ role: string }>('select current_user::text as role');
+    const { counted, requests } = countingRequests(db.engine);
+    const error = await failure(counted, [
+      {
+        name: 'define.sql',
+        // The role is made by the call, in the failing file's transaction: nothing of it outlives the test.
+        sql: "create function public.together_switch() returns void language plpgsql as $$\nbegin\n  execute 'create role together_role';\n  perform pg_catalog.set_config('role', 'together_role', false);\nend\n$$;",
+      },
+      { name: 'plain.sql', sql: 'create table public.together_plain (id int);' },
+      { name: 'switch.sql', sql: 'create table public.together_switched (id int);\nselect public.together_switch();' },
+      { name: 'later.sql', sql: 'create table public.together_later (id int);' },
+    ]);
+    // define.sql names a role: it goes alone; the three after it go together.
+    expect(requests).toEqual([1, 3]);
+    expect(error.file).toBe('switch.sql');
+    expect(error.message).toMatch(/^switch\.sql: the file leaves the session as together_role/);
+    expect(await tableExists(db.engine, 'public.together_plain')).toBe(true);
+    expect(await tableExists(db.engine, 'public.together_switched')).toBe(false);
+    expect(await tableExists(db.engine, 'public.together_later')).toBe(false);
+    expect(await db.engine.query<{ role: string }>('select current_user::text as role')).toEqual([before]);
+    expect(await db.engine.query('select 1 from pg_roles where rolname = $1', ['together_role'])).toEqual([]);
   });
 
   it('fails a file that leaves the session as another role: nothing of it remains, the files after it run as before', async () => {

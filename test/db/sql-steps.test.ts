@@ -94,6 +94,24 @@ describe.each(ENGINE_KINDS)('a batch of steps on %s', (kind) => {
     expect(noUndo[1]).toBeNull();
     expect(await db.engine.query('select count(*)::int as n from t')).toEqual([{ n: 0 }]);
   });
+
+  it('stops at any failure when asked, undone or not: the batches after it do not run', async () => {
+    await db.engine.exec('begin; savepoint s');
+    const runs = await db.engine.runBatches(
+      [
+        [{ kind: 'exec', sql: 'insert into t values (30)' }],
+        [{ kind: 'query', sql: 'select 1/0', undo: ['rollback to savepoint s'] }],
+        [{ kind: 'exec', sql: 'insert into t values (31)' }],
+      ],
+      { stopAtFailure: true },
+    );
+    const left = await db.engine.query('select id from t order by id');
+    await db.engine.exec('rollback');
+    expect(runs[0]).toMatchObject({ failure: null });
+    expect(runs[1]).toMatchObject({ failure: { step: 0, error: { code: '22012' } }, undoError: null });
+    expect(runs[2]).toBeNull();
+    expect(left).toEqual([]);
+  });
 });
 
 describe('a batch on the embedded engine and the time limit', () => {
