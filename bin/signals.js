@@ -9,8 +9,8 @@ export function guardSignals(name, beforeMessage) {
     process.stderr.write(`${name}: ${returned ? 'interrupted after the last write: done: nothing to undo' : beforeMessage}\n`);
     exitFlushed(130);
   };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  // The command's STOP_SIGNALS (src/cli/interrupt.ts), which this file, loaded before the command, cannot import.
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, onSignal);
   return { returned: () => (returned = true) };
 }
 

@@ -1,5 +1,13 @@
 import type { CleanupFailure } from '../verify/cleanup.js';
 
+/**
+ * The signals that stop a command the way Ctrl-C does: SIGINT, SIGTERM (a CI runner cancelling a
+ * job) and SIGHUP (the terminal or SSH session went away). Left to Node's default handling they
+ * end the process at once: no undo of a generate's writes, no drop of verify's databases, and
+ * an embedded engine's temporary data directory left behind.
+ */
+export const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
 export type Interruptible<T> =
   | { readonly kind: 'finished'; readonly value: T }
   /** The first signal's cleanup ran; the task was not waited for. */
@@ -19,7 +27,7 @@ export interface InterruptPolicy {
 }
 
 /**
- * Runs `task` under SIGINT/SIGTERM. The first signal aborts the task's signal; with `cleanup`
+ * Runs `task` under the STOP_SIGNALS. The first signal aborts the task's signal; with `cleanup`
  * it also runs it and the result is `interrupted` once it is done (the task itself may hang, say
  * in a query), without, the task is waited for: it notices the abort, undoes its writes and
  * settles. A second signal ends any wait (unless `policy` ignores it). A task that throws rejects, unless a cleanup has begun.
@@ -49,8 +57,7 @@ export async function runInterruptible<T>(
       );
     };
   });
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  for (const name of STOP_SIGNALS) process.on(name, onSignal);
   try {
     // Once the cleanup has begun, its outcome is the run's, whatever the abandoned task does.
     const cleaningUp = () => controller.signal.aborted && cleanup !== undefined;
@@ -60,8 +67,7 @@ export async function runInterruptible<T>(
     );
     return await Promise.race<Interruptible<T>>([finished, interruption]);
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    for (const name of STOP_SIGNALS) process.off(name, onSignal);
   }
 }
 
@@ -75,13 +81,11 @@ export function recordSignals(): { readonly received: () => boolean; readonly re
   const onSignal = () => {
     received = true;
   };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  for (const name of STOP_SIGNALS) process.on(name, onSignal);
   return {
     received: () => received,
     release: () => {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
+      for (const name of STOP_SIGNALS) process.off(name, onSignal);
     },
   };
 }

@@ -34,7 +34,7 @@ export async function runVerifyCli(argv: string[], io: CliIo = processIo(), comm
   return runAndReport(parsed.options, io, command);
 }
 
-/** Runs the checks (SIGINT/SIGTERM drop the temporary databases and exit 130), prints, returns the exit code. */
+/** Runs the checks (a STOP_SIGNALS signal drops the temporary databases and exits 130), prints, returns the exit code. */
 async function runAndReport(options: VerifyCliOptions, io: CliIo, command: string): Promise<number> {
   const cleanups = new Cleanups();
   const root = path.resolve(io.cwd, options.dir);

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { runInterruptible } from '../../src/cli/interrupt.js';
+import { runInterruptible, STOP_SIGNALS } from '../../src/cli/interrupt.js';
 
-const listeners = () => process.listenerCount('SIGINT') + process.listenerCount('SIGTERM');
+const listeners = () => STOP_SIGNALS.reduce((count, name) => count + process.listenerCount(name), 0);
 const tick = () => new Promise((resolve) => setTimeout(resolve, 5));
 const baseline = listeners();
 
@@ -10,6 +10,20 @@ afterEach(() => {
 });
 
 describe('runInterruptible', () => {
+  it.each(STOP_SIGNALS)('%s aborts the task as Ctrl-C does', async (name) => {
+    const run = runInterruptible(async (signal) => {
+      await tick();
+      process.emit(name);
+      await tick();
+      return signal.aborted;
+    });
+    expect(await run).toEqual({ kind: 'finished', value: true });
+  });
+
+  it('listens for SIGINT, SIGTERM and SIGHUP', () => {
+    expect([...STOP_SIGNALS]).toEqual(['SIGINT', 'SIGTERM', 'SIGHUP']);
+  });
+
   it('without a signal: the task result', async () => {
     expect(await runInterruptible(async (signal) => signal.aborted)).toEqual({ kind: 'finished', value: false });
   });

@@ -126,7 +126,7 @@ describe('SIGINT and SIGTERM while the engine of a repo with much SQL, its data 
       env: { CI: 'true', TMPDIR: tmp },
     });
 
-  it.each([['SIGINT'], ['SIGTERM']] as const)('%s: exit 130, and the data directory is gone', async (signal) => {
+  it.each([['SIGINT'], ['SIGTERM'], ['SIGHUP']] as const)('%s: exit 130, and the data directory is gone', async (signal) => {
     const repo = await copyRepo(generated, 'endless-large');
     const padding = '-- a repo with more SQL than the engine keeps in memory\n';
     await writeFile(path.join(repo, MIGRATION), padding.repeat(Math.ceil(DATA_ON_DISK_CHARS / padding.length) + 1) + endless(LOOP));

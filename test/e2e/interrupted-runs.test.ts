@@ -104,18 +104,21 @@ beforeAll(async () => {
 });
 
 describe('interrupting generate at every write step', () => {
-  it.each([['SIGINT'], ['SIGTERM']] as const)('%s: every change is undone, exit 130, no temp file or journal left', async (signal) => {
-    await eachInPairs(steps, async (step) => {
-      const target = await freshTarget();
-      const run = await startPaused(target, [step]);
-      process.kill(await run.reach(step), signal);
-      await run.release(step);
-      const result = await run.done();
-      expect(result.exitCode, `${step}: ${result.stderr}`).toBe(130);
-      expect(result.stderr, step).toContain('create-saas-db: interrupted: every change of this run was undone');
-      expect(await snapshotTree(target), step).toEqual(original);
-    });
-  });
+  it.each([['SIGINT'], ['SIGTERM'], ['SIGHUP']] as const)(
+    '%s: every change is undone, exit 130, no temp file or journal left',
+    async (signal) => {
+      await eachInPairs(steps, async (step) => {
+        const target = await freshTarget();
+        const run = await startPaused(target, [step]);
+        process.kill(await run.reach(step), signal);
+        await run.release(step);
+        const result = await run.done();
+        expect(result.exitCode, `${step}: ${result.stderr}`).toBe(130);
+        expect(result.stderr, step).toContain('create-saas-db: interrupted: every change of this run was undone');
+        expect(await snapshotTree(target), step).toEqual(original);
+      });
+    },
+  );
 
   it('SIGINT twice: the second one does not stop the undo', async () => {
     await eachInPairs(steps, async (step) => {

@@ -131,7 +131,7 @@ describe('verify-phase 04 --db-url', () => {
     expect(await databasesOwnedBy(runner)).toEqual([userDatabase]);
   });
 
-  it.each(['SIGINT', 'SIGTERM'] as const)('drops the temporary database on %s and exits 130', async (signal) => {
+  it.each(['SIGINT', 'SIGTERM', 'SIGHUP'] as const)('drops the temporary database on %s and exits 130', async (signal) => {
     const slow = await copyRepo(repo, `db-url-${signal}`);
     // Keeps the run inside a migration long enough to be interrupted there.
     await writeRepoFile(slow, 'supabase/migrations/00003_slow.sql', `select pg_sleep(${SLEEP});\n`);
