@@ -158,7 +158,7 @@ export async function createEmbeddedEngine(options: EmbeddedEngineOptions = {}):
   try {
     await thread.answer();
   } catch (error) {
-    thread.end();
+    await thread.end();
     throw error;
   }
 
@@ -240,7 +240,7 @@ export async function createEmbeddedEngine(options: EmbeddedEngineOptions = {}):
     async close() {
       if (thread.stopped || thread.closed) return;
       await call({ op: 'close' }, null).catch(() => undefined);
-      thread.end();
+      await thread.end();
     },
   };
   return engine;
@@ -381,13 +381,16 @@ class EngineThread {
     return posted;
   }
 
-  /** Stops the worker after `close()` (or a failed boot). */
-  end(): void {
+  /**
+   * Stops the worker after `close()` (or a failed boot); settles once its thread has ended, its
+   * memory given back and its data directory removed: an engine booted next never overlaps it.
+   */
+  async end(): Promise<void> {
     this.closed = true;
     this.failure ??= new SqlError('the embedded engine is closed', undefined, undefined);
     this.signal?.removeEventListener('abort', this.onAbort);
     this.stepRows.close();
-    void this.worker.terminate();
+    await this.worker.terminate();
   }
 
   private halt(reason: EngineStop, error: SqlError): void {
