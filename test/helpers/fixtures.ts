@@ -8,12 +8,19 @@ export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)
 export const fixturesDir = path.join(repoRoot, 'test', 'fixtures');
 export const builtBin = path.join(repoRoot, 'bin', 'create-saas-db.js');
 
+/** Every temp dir the tests made in this process, for removeTempDirs. */
 const made: string[] = [];
+
+/** A fresh empty temp dir, `csdb-<label>-…`, removed by removeTempDirs. */
+export async function tempDir(label: string): Promise<string> {
+  const dir = await mkdtemp(path.join(tmpdir(), `csdb-${label}-`));
+  made.push(dir);
+  return dir;
+}
 
 /** A fresh temp copy of a fixture (or an empty temp dir for `null`). */
 export async function tempCopy(fixture: string | null): Promise<string> {
-  const dir = await mkdtemp(path.join(tmpdir(), `csdb-${fixture ?? 'empty'}-`));
-  made.push(dir);
+  const dir = await tempDir(fixture ?? 'empty');
   if (fixture) await cp(path.join(fixturesDir, fixture), dir, { recursive: true });
   return dir;
 }

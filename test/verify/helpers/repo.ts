@@ -4,12 +4,11 @@
  * backend to the venv with supabase-py; and broken copies of it.
  */
 import { execa } from 'execa';
-import { cp, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { cp, readFile, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { venvPython } from '../../python/backend.js';
 import { cachedWebDeps } from '../../templates/web-app.js';
-import { fixturesDir, repoRoot } from '../../helpers/fixtures.js';
+import { fixturesDir, removeTempDirs, repoRoot, tempDir as fixtureTempDir } from '../../helpers/fixtures.js';
 import { verifyReportSchema, type VerifyReportJson } from '../../../src/verify/report/schema.js';
 
 export const verifyBin = path.join(repoRoot, 'bin', 'verify-phase.js');
@@ -17,17 +16,10 @@ const createBin = path.join(repoRoot, 'bin', 'create-saas-db.js');
 /** Engine images shared by the verify tests, kept between runs like a user's cache. */
 export const testCacheDir = path.join(repoRoot, 'test', '.cache', 'engine-images');
 
-const made: string[] = [];
+/** A fresh temp dir for a verify test; every test file's removeTempDirs removes it, whichever helper it imports that from. */
+export const tempDir = (label: string): Promise<string> => fixtureTempDir(`verify-${label}`);
 
-export async function tempDir(label: string): Promise<string> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), `csdb-verify-${label}-`));
-  made.push(dir);
-  return dir;
-}
-
-export async function removeTempDirs(): Promise<void> {
-  await Promise.all(made.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
-}
+export { removeTempDirs };
 
 /** A freshly generated repo, ready for every check (real deps linked, not installed). */
 export async function generatedRepo(): Promise<string> {
