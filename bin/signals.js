@@ -14,6 +14,19 @@ export function guardSignals(name, beforeMessage) {
   return { returned: () => (returned = true) };
 }
 
+/**
+ * A terminal that went away (SIGHUP, from a closed window or SSH session) fails every later write
+ * to it with EIO, as an 'error' event nothing handles: the process would die of it mid-cleanup.
+ * What is printed then has nowhere to go; the run carries on to its undo and its exit code.
+ */
+export function ignoreClosedTerminal() {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error) => {
+      if (error.code !== 'EIO') throw error;
+    });
+  }
+}
+
 /** Exits once what was written to stdout has reached its pipe or file. */
 export function exitFlushed(code) {
   process.stdout.write('', () => process.exit(code));

@@ -43,7 +43,7 @@ export interface ApplyResult {
 /**
  * The only code that writes a plan. Each file is written atomically (writeFileAtomic); a journal
  * (RunJournal, kept in the target until the run commits) records every step before it is taken,
- * so that an error or an abort (SIGINT/SIGTERM via `signal`, noticed between writes) removes what
+ * so that an error or an abort (SIGINT/SIGTERM/SIGHUP via `signal`, noticed between writes) removes what
  * this run created and restores what it replaced, and a run killed outright is undone by the next.
  */
 export async function applyPlan(

@@ -104,8 +104,7 @@ export async function applyMigrations(engine: SqlEngine, files: readonly SqlFile
       continue;
     }
     const steps = transactionSteps(engine, file.sql, guard);
-    // What the request carries, its transaction control included: empty files add up too.
-    const sent = steps.reduce((sum, step) => sum + step.sql.length + (step.undo ?? []).reduce((n, undo) => n + undo.length, 0), 0);
+    const sent = charsSent(steps);
     if (chars + sent > BATCH_CHARS) await applyGathered();
     together.push({ file, steps });
     chars += sent;
@@ -148,16 +147,27 @@ interface GatheredFile {
   readonly steps: readonly SqlStep[];
 }
 
-/** A small file's transaction, as applyFile runs it: its start, the file as written, the guard and the commit. */
-function transactionSteps(engine: SqlEngine, sql: string, guard: string): SqlStep[] {
+/**
+ * A file's transaction: its first step (the unit's start), its last (the identity guard, then
+ * the commit), and what undoes a step between them that fails.
+ */
+function fileTransaction(engine: SqlEngine, guard: string) {
   const unit = unitOfWork(engine);
   const undo = [unit.rollback];
-  return [
-    { kind: 'exec', sql: unit.begin },
-    { kind: 'exec', sql, undo },
-    { kind: 'exec', sql: `${guard};\n${unit.commit}`, undo },
-  ];
+  const start: SqlStep = { kind: 'exec', sql: unit.begin };
+  const end: SqlStep = { kind: 'exec', sql: `${guard};\n${unit.commit}`, undo };
+  return { start, end, undo, rollback: unit.rollback };
 }
+
+/** A small file's transaction as one batch: its start, the file as written, its end. */
+function transactionSteps(engine: SqlEngine, sql: string, guard: string): SqlStep[] {
+  const transaction = fileTransaction(engine, guard);
+  return [transaction.start, { kind: 'exec', sql, undo: transaction.undo }, transaction.end];
+}
+
+/** The SQL a batch carries, its transaction control and undo scripts included: empty files add up too. */
+const charsSent = (steps: readonly SqlStep[]): number =>
+  steps.reduce((sum, step) => sum + step.sql.length + (step.undo ?? []).reduce((n, undo) => n + undo.length, 0), 0);
 
 /** Where each of transactionSteps' steps comes from (see failureOf): the unit's start, the file's one piece, its end. */
 const TRANSACTION_ORIGIN: readonly number[] = [BEGIN, 0, END];
@@ -299,11 +309,11 @@ function quoteIdent(name: string): string {
  * sent whole was copied into the worker whole, and held there until its last statement ran).
  */
 async function runInTransaction(engine: SqlEngine, pieces: readonly ScriptPiece[], guard: string): Promise<FileFailure | null> {
-  const unit = unitOfWork(engine);
-  const undo = [unit.rollback];
+  const transaction = fileTransaction(engine, guard);
+  const { undo } = transaction;
   // The batch being gathered, and where each of its steps comes from: a piece's index, or the
   // unit's own start or end.
-  let steps: SqlStep[] = [{ kind: 'exec', sql: unit.begin }];
+  let steps: SqlStep[] = [transaction.start];
   let origin: number[] = [BEGIN];
   let chars = 0;
   const flush = async (): Promise<FileFailure | null> => {
@@ -330,11 +340,11 @@ async function runInTransaction(engine: SqlEngine, pieces: readonly ScriptPiece[
     try {
       await piece.run(engine);
     } catch (error) {
-      await engine.exec(unit.rollback).catch(() => {});
+      await engine.exec(transaction.rollback).catch(() => {});
       return { error: toSqlError(error), index, identityChanged: false };
     }
   }
-  steps.push({ kind: 'exec', sql: `${guard};\n${unit.commit}`, undo });
+  steps.push(transaction.end);
   origin.push(END);
   return flush();
 }

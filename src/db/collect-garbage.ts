@@ -14,7 +14,8 @@ import { runInNewContext } from 'node:vm';
 let collector: (() => void) | null = null;
 
 export function collectGarbage(): void {
-  collector ??= exposedCollector();
+  // Run with --expose-gc (NODE_OPTIONS), the process has it already, and the flag stays as set.
+  collector ??= (globalThis as { gc?: () => void }).gc ?? exposedCollector();
   collector();
 }
 

@@ -1,7 +1,7 @@
 /**
  * The embedded engine: PGlite (PostgreSQL compiled to WASM, in memory) in a worker thread of its
  * own (embedded-worker.ts). This thread forwards the calls, one at a time, and keeps the time
- * limit: a statement past it, or an abort (SIGINT/SIGTERM), terminates the worker, whatever the
+ * limit: a statement past it, or an abort (a stop signal: SIGINT, SIGTERM, SIGHUP), terminates the worker, whatever the
  * statement does, and the engine is gone.
  */
 import path from 'node:path';
@@ -238,8 +238,8 @@ export async function createEmbeddedEngine(options: EmbeddedEngineOptions = {}):
       return reply.kind === 'done' && reply.bytes ? reply.bytes : new Uint8Array();
     },
     async close() {
-      if (thread.stopped || thread.closed) return;
-      await call({ op: 'close' }, null).catch(() => undefined);
+      if (thread.closed) return;
+      if (!thread.stopped) await call({ op: 'close' }, null).catch(() => undefined);
       await thread.end();
     },
   };
@@ -298,6 +298,8 @@ class EngineThread {
   private failure: SqlError | null = null;
   private waiting: { resolve: (reply: EmbeddedReply) => void; reject: (error: SqlError) => void } | null = null;
   private nextId = 1;
+  /** The worker's termination, once begun (past the time limit, on a signal, or by end()). */
+  private terminated: Promise<number> | null = null;
 
   constructor(
     private readonly worker: Worker,
@@ -390,7 +392,7 @@ class EngineThread {
     this.failure ??= new SqlError('the embedded engine is closed', undefined, undefined);
     this.signal?.removeEventListener('abort', this.onAbort);
     this.stepRows.close();
-    await this.worker.terminate();
+    await (this.terminated ??= this.worker.terminate());
   }
 
   private halt(reason: EngineStop, error: SqlError): void {
@@ -399,7 +401,7 @@ class EngineThread {
     this.stoppedDuring = this.running;
     this.failure = error;
     this.signal?.removeEventListener('abort', this.onAbort);
-    void this.worker.terminate();
+    this.terminated = this.worker.terminate();
     const waiting = this.waiting;
     this.waiting = null;
     waiting?.reject(error);

@@ -1,7 +1,7 @@
 /**
  * The embedded engine's worker thread: PGlite runs here, so that a statement that never ends
  * (an endless loop, pg_sleep) holds this thread and not the process's. The main thread
- * (engine.ts) keeps the time limit and terminates this thread past it, or on SIGINT/SIGTERM.
+ * (engine.ts) keeps the time limit and terminates this thread past it, or on a stop signal (SIGINT, SIGTERM, SIGHUP).
  */
 import { openAsBlob } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';

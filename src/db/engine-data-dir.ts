@@ -2,7 +2,7 @@
  * A temporary directory that holds an embedded engine's data directory on disk (PGlite's NODEFS)
  * instead of in the worker's memory. Removed when its engine's thread has ended, however it ended
  * (closed, past the time limit, crashed), and otherwise when the process exits: a run stopped by
- * SIGINT or SIGTERM ends by process.exit, which runs the exit listeners.
+ * SIGINT, SIGTERM or SIGHUP ends by process.exit, which runs the exit listeners.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';

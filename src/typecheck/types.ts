@@ -32,6 +32,6 @@ export interface TypecheckOptions {
    * whose inputs are all unchanged is not compiled again. None: every run compiles.
    */
   readonly cacheDir?: string | undefined;
-  /** Stops the compilation (SIGINT/SIGTERM): the result is then an error. */
+  /** Stops the compilation (SIGINT/SIGTERM/SIGHUP): the result is then an error. */
   readonly signal?: AbortSignal | undefined;
 }

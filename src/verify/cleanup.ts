@@ -1,6 +1,6 @@
 /**
  * Undo actions for things a run creates outside the process (temporary databases, the roles
- * they need). The command layer runs them on SIGINT/SIGTERM; each runs at most once, also when
+ * they need). The command layer runs them on SIGINT/SIGTERM/SIGHUP; each runs at most once, also when
  * the normal path already reached it.
  */
 export interface CleanupFailure {

@@ -64,7 +64,7 @@ export interface VerifyOptions {
   readonly python: string | null;
   readonly webDir?: string | undefined;
   readonly backendDir?: string | undefined;
-  /** Aborted on SIGINT/SIGTERM: checks stop early and temporary databases are dropped. */
+  /** Aborted on SIGINT/SIGTERM/SIGHUP: checks stop early and temporary databases are dropped. */
   readonly signal?: AbortSignal | undefined;
 }
 

@@ -1,5 +1,7 @@
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runInterruptible, STOP_SIGNALS } from '../../src/cli/interrupt.js';
+import { repoRoot } from '../helpers/fixtures.js';
 
 const listeners = () => STOP_SIGNALS.reduce((count, name) => count + process.listenerCount(name), 0);
 const tick = () => new Promise((resolve) => setTimeout(resolve, 5));
@@ -20,8 +22,19 @@ describe('runInterruptible', () => {
     expect(await run).toEqual({ kind: 'finished', value: true });
   });
 
-  it('listens for SIGINT, SIGTERM and SIGHUP', () => {
-    expect([...STOP_SIGNALS]).toEqual(['SIGINT', 'SIGTERM', 'SIGHUP']);
+  it("the bins' guard, set before the command loads, listens for the same signals", async () => {
+    const { guardSignals } = (await import(path.join(repoRoot, 'bin', 'signals.js'))) as {
+      guardSignals: (name: string, message: string) => unknown;
+    };
+    const before = new Map(STOP_SIGNALS.map((name) => [name, process.listeners(name)]));
+    guardSignals('test', 'interrupted');
+    try {
+      for (const name of STOP_SIGNALS) expect(process.listenerCount(name), name).toBe(before.get(name)!.length + 1);
+    } finally {
+      for (const name of STOP_SIGNALS) {
+        for (const listener of process.listeners(name)) if (!before.get(name)!.includes(listener)) process.off(name, listener);
+      }
+    }
   });
 
   it('without a signal: the task result', async () => {

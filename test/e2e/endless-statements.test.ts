@@ -115,7 +115,7 @@ describe('SIGINT and SIGTERM while the embedded engine runs an endless loop', ()
   });
 });
 
-describe('SIGINT and SIGTERM while the engine of a repo with much SQL, its data on disk, runs an endless loop', () => {
+describe('SIGINT, SIGTERM and SIGHUP while the engine of a repo with much SQL, its data on disk, runs an endless loop', () => {
   const engineDirs = async (tmp: string) => (await readdir(tmp)).filter((name) => name.startsWith(ENGINE_DATA_DIR_PREFIX));
   /** Verify on `repo` with its temporary directory in `tmp`, statements unlimited. */
   const verifyIn = (repo: string, tmp: string) =>

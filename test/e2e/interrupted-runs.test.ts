@@ -3,7 +3,7 @@ import { execa } from 'execa';
 import { access, chmod, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { builtBin, removeTempDirs, snapshotTree, tempCopy } from '../helpers/fixtures.js';
+import { builtBin, removeTempDirs, repoRoot, snapshotTree, tempCopy } from '../helpers/fixtures.js';
 import { runBin } from '../helpers/run-bin.js';
 
 afterAll(removeTempDirs);
@@ -18,6 +18,7 @@ afterAll(removeTempDirs);
 const RUN = ['--yes', '--no-install', '--no-types', '--naming', 'sequential', '--force'];
 const OTHER_RUN = ['--yes', '--no-install', '--no-types', '--naming', 'sequential', '--tiers', 'free,pro'];
 const JOURNAL = '.scaffolding/journal.json';
+const PTY_DRIVE = path.join(repoRoot, 'test', 'helpers', 'pty_drive.py');
 
 async function freshTarget(): Promise<string> {
   const target = await tempCopy('phase03-monorepo');
@@ -119,6 +120,34 @@ describe('interrupting generate at every write step', () => {
       });
     },
   );
+
+  it('a terminal that closes mid-run (SIGHUP, then every write to it failing): every change is undone', async () => {
+    const step = steps[Math.floor(steps.length / 2)]!;
+    const target = await freshTarget();
+    const markers = await tempCopy(null);
+    const marker = path.join(markers, step);
+    const result = await execa(
+      'python3',
+      [
+        PTY_DRIVE,
+        '',
+        `!sh until [ -f ${marker} ]; do sleep 0.05; done`,
+        '',
+        `!hangup rm -f ${marker}`,
+        '--',
+        process.execPath,
+        builtBin,
+        target,
+        ...RUN,
+      ],
+      { reject: false, timeout: 100_000, env: { CREATE_SAAS_DB_PAUSE_AT: `${step}@${markers}` } },
+    );
+    // The run ended (the driver reports its status) with its changes undone. Its exit status is
+    // not asserted: once the terminal is gone, Node 20 itself fails while exiting, restoring the
+    // terminal's settings (node::ResetStdio), after the run's own work is over.
+    expect(result.stdout.trim().split('\n').at(-1), result.stderr).toMatch(/^-?\d+$/);
+    expect(await snapshotTree(target)).toEqual(original);
+  });
 
   it('SIGINT twice: the second one does not stop the undo', async () => {
     await eachInPairs(steps, async (step) => {

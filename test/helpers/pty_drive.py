@@ -3,7 +3,8 @@
 Usage: pty_drive.py <expect-regex> <keys> [<expect-regex> <keys> ...] -- command args...
 Each <keys> is sent once its regex is seen on the screen; escapes like \\x03 (Ctrl-C) and \\r work.
 Keys starting with "!sh " are a shell command run at that moment instead (another program acting
-while a prompt waits); an empty regex matches at once.
+while a prompt waits); "!hangup" closes the terminal (the kernel sends the command SIGHUP), runs
+the shell command after it if any, and waits for the command to end; an empty regex matches at once.
 Prints the transcript to stderr and the exit code as the last line of stdout.
 """
 import fcntl
@@ -48,6 +49,12 @@ while True:
         buffer += chunk
     if step < len(steps) and re.search(steps[step][0], buffer.decode("utf-8", "replace")):
         keys = steps[step][1]
+        if keys.startswith("!hangup"):
+            os.close(fd)
+            after = keys[len("!hangup") :].strip()
+            if after:
+                subprocess.run(after, shell=True, check=True)
+            break
         if keys.startswith("!sh "):
             subprocess.run(keys[4:], shell=True, check=True)
         else:

@@ -151,7 +151,7 @@ export function embeddedProvider(
  * modes run side by side, each on its own database and connections, unless `sideBySide` says the
  * repo's SQL changes what the server's databases share (roles).
  * Databases are dropped when their session closes (without waiting: the run's end waits),
- * when preparing them fails, and by the command layer's cleanups on SIGINT/SIGTERM. The repo's
+ * when preparing them fails, and by the command layer's cleanups on SIGINT/SIGTERM/SIGHUP. The repo's
  * SQL runs on a connection of its own as a role with no more than a project's postgres rights
  * (see standin-server-roles), with a time limit on every statement. `modes`: how many grant
  * modes the run opens.
