@@ -15,14 +15,21 @@ export function guardSignals(name, beforeMessage) {
 }
 
 /**
- * A terminal that went away (SIGHUP, from a closed window or SSH session) fails every later write
- * to it with EIO, as an 'error' event nothing handles: the process would die of it mid-cleanup.
- * What is printed then has nowhere to go; the run carries on to its undo and its exit code.
+ * Errors writing the output, one handler per stream (a second listener would see each error too,
+ * and throw what the first handles). EIO: a terminal that went away (SIGHUP, from a closed window
+ * or SSH session) fails every later write to it, and the run carries on to its undo and its exit
+ * code instead of dying mid-cleanup. EPIPE on stdout, with `onClosedPipe`: the reader of a pipe
+ * (`| head`) is gone. Anything else is thrown, as with no handler.
  */
-export function ignoreClosedTerminal() {
+export function handleOutputErrors({ onClosedPipe } = {}) {
   for (const stream of [process.stdout, process.stderr]) {
     stream.on('error', (error) => {
-      if (error.code !== 'EIO') throw error;
+      if (error.code === 'EIO') return;
+      if (error.code === 'EPIPE' && stream === process.stdout && onClosedPipe) {
+        onClosedPipe();
+        return;
+      }
+      throw error;
     });
   }
 }

@@ -1,8 +1,8 @@
 #!/usr/bin/env node
-import { exitFlushed, guardSignals, ignoreClosedTerminal } from './signals.js';
+import { exitFlushed, guardSignals, handleOutputErrors } from './signals.js';
 
 const guard = guardSignals('verify-phase', 'interrupted before the checks began: nothing to clean up');
-ignoreClosedTerminal();
+handleOutputErrors();
 const { runVerifyCli } = await import('../dist/cli/verify-command.js');
 
 const code = await runVerifyCli(process.argv.slice(2));

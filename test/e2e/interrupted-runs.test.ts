@@ -275,3 +275,18 @@ describe('interrupting the dependency install', () => {
     expect(await snapshotTree(target)).toEqual(uninterrupted);
   });
 });
+
+describe('output that has nowhere to go', () => {
+  it('a reader that has gone (`| head`) ends the run quietly: exit 0, no error', async () => {
+    const target = await tempCopy(null);
+    const child = execa(process.execPath, [builtBin, target, '--yes', '--dry-run', '--no-install'], {
+      reject: false,
+      stdin: 'ignore',
+      env: { CI: 'true' },
+    });
+    child.stdout?.destroy();
+    const result = await child;
+    expect(result.exitCode, String(result.stderr)).toBe(0);
+    expect(String(result.stderr)).not.toContain('EPIPE');
+  });
+});
