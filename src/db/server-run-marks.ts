@@ -7,7 +7,7 @@
  *   `<MARK> <run id> <record>`, the record (JSON) saying what the role was before, so that the
  *   last run to end, or the next one after a killed run, gives it back.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 /** Comments of the roles runs create start with this; application_name of a live run too. */
 export const RUN_MARK = 'create-saas-db verify run';
@@ -30,7 +30,7 @@ export type RoleAttribute = (typeof ROLE_ATTRIBUTES)[number];
 
 const membershipSchema = z.object({
   role: z.string(),
-  grantor: z.string().nullable(),
+  grantor: z.nullable(z.string()),
   admin: z.boolean(),
   /** pg_auth_members' other per-grant options on the server's version (16+: inherit_option, set_option). */
   options: z.record(z.string(), z.unknown()),
@@ -39,7 +39,7 @@ export type Membership = z.infer<typeof membershipSchema>;
 
 const recordSchema = z.object({
   /** The role's comment before any run changed the role. */
-  comment: z.string().nullable(),
+  comment: z.nullable(z.string()),
   /** The original value of each attribute runs changed. */
   attributes: z.partialRecord(z.enum(ROLE_ATTRIBUTES), z.boolean()),
   /** Memberships runs gave the role (`adminOnly`: it was a member, runs added the admin option). */

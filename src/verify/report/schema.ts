@@ -1,38 +1,42 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 /** The shape of `verify-phase --json`, for consumers that want to validate it. */
+const text = () => z.string().check(z.minLength(1));
+const count = () => z.int().check(z.positive());
+const duration = () => z.number().check(z.nonnegative());
+
 const locationSchema = z.strictObject({
-  file: z.string().min(1),
-  line: z.number().int().positive().optional(),
-  column: z.number().int().positive().optional(),
+  file: text(),
+  line: z.optional(count()),
+  column: z.optional(count()),
 });
 
-const findingSchema = z.strictObject({ message: z.string().min(1), location: locationSchema.optional() });
+const findingSchema = z.strictObject({ message: text(), location: z.optional(locationSchema) });
 
 const checkSchema = z.strictObject({
-  name: z.string().min(1),
-  title: z.string().min(1),
+  name: text(),
+  title: text(),
   status: z.enum(['pass', 'fail', 'skip']),
-  durationMs: z.number().nonnegative(),
-  reason: z.string().min(1).nullable(),
+  durationMs: duration(),
+  reason: z.nullable(text()),
   findings: z.array(findingSchema),
   warnings: z.array(findingSchema),
 });
 
 export const verifyReportSchema = z.strictObject({
-  phase: z.string().regex(/^\d{2}$/),
-  root: z.string().min(1),
+  phase: z.string().check(z.regex(/^\d{2}$/)),
+  root: text(),
   engine: z.enum(['embedded', 'postgres']),
   /** How the human report names the engine, e.g. `emulated Supabase (PostgreSQL 18 via PGlite)`. */
-  engineDescription: z.string().min(1),
-  grants: z.array(z.enum(['legacy', 'current'])).min(1),
+  engineDescription: text(),
+  grants: z.array(z.enum(['legacy', 'current'])).check(z.minLength(1)),
   strict: z.boolean(),
   ok: z.boolean(),
   startedAt: z.iso.datetime(),
-  durationMs: z.number().nonnegative(),
-  checks: z.array(checkSchema).min(1),
-  summary: z.strictObject({ passed: z.number().int(), failed: z.number().int(), skipped: z.number().int() }),
-  marker: z.string().nullable(),
+  durationMs: duration(),
+  checks: z.array(checkSchema).check(z.minLength(1)),
+  summary: z.strictObject({ passed: z.int(), failed: z.int(), skipped: z.int() }),
+  marker: z.nullable(z.string()),
 });
 
 export type VerifyReportJson = z.infer<typeof verifyReportSchema>;
