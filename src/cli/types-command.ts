@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { applyPlan } from '../apply/apply.js';
 import { isMigrationError } from '../db/apply-migrations.js';
+import { prestartEmbeddedEngine } from '../db/engine.js';
 import type { ProjectFacts } from '../detect/facts.js';
 import { readText } from '../detect/fs-probe.js';
 import { detectProject } from '../detect/index.js';
@@ -50,6 +51,8 @@ export async function runTypesCli(argv: string[], io: CliIo = processIo()): Prom
 }
 
 async function runTypes(options: TypesOptions, io: CliIo, signal: AbortSignal): Promise<number> {
+  // The engine's thread gets ready while the repo is read.
+  if (!options.dbUrl) prestartEmbeddedEngine();
   const facts = await detectProject(path.resolve(io.cwd, options.dir), { webDir: options.webDir });
   if (!facts.exists) throw new CliError('target', `${options.dir} does not exist`);
   const migrations = await readRepoMigrations(facts);

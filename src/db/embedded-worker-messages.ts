@@ -3,7 +3,10 @@ import type { MessagePort } from 'node:worker_threads';
 import type { SqlStep } from './sql-steps.js';
 import type { StatementRanges } from './split-statements.js';
 
-/** workerData: how to boot PGlite. */
+/**
+ * How to boot PGlite: the worker's first message. A worker can start before its boot is known
+ * (see prestartEmbeddedEngine), and gets ready meanwhile.
+ */
 export interface EmbeddedBoot {
   /** A data directory saved with `dumpDataDir()`: a file the worker opens itself, or its bytes. */
   readonly image: { readonly file: string } | { readonly bytes: Uint8Array } | null;

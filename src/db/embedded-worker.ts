@@ -3,9 +3,13 @@
  * (an endless loop, pg_sleep) holds this thread and not the process's. The main thread
  * (engine.ts) keeps the time limit and terminates this thread past it, or on a stop signal (SIGINT, SIGTERM, SIGHUP).
  */
+import { once } from 'node:events';
 import { openAsBlob } from 'node:fs';
-import { parentPort, workerData } from 'node:worker_threads';
-import { PGlite } from '@electric-sql/pglite';
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { parentPort } from 'node:worker_threads';
+import { PGlite, type PGliteOptions } from '@electric-sql/pglite';
 import { IMAGE_MODULE_EXTENSIONS, loadEmbeddedExtensions } from '../emulation/extensions.js';
 import { endsTheRest } from './sql-steps.js';
 import {
@@ -20,10 +24,19 @@ import {
   type WorkerStep,
 } from './embedded-worker-messages.js';
 
-const boot = workerData as EmbeddedBoot;
 const port = parentPort!;
-const progress = new Progress(boot.progress);
 const post = (reply: EmbeddedReply, transfer: ArrayBuffer[] = []) => port.postMessage(reply, transfer);
+
+type PGliteWasmModule = NonNullable<PGliteOptions['pgliteWasmModule']>;
+// Node's types leave out the WebAssembly global.
+const wasmApi = (globalThis as unknown as { WebAssembly: { compile(bytes: Uint8Array): Promise<PGliteWasmModule> } }).WebAssembly;
+
+// What every boot needs, made while the boot is not known yet: PostgreSQL's WASM compiled, and
+// PGlite's file bundle opened (a failure here is the boot's, below).
+const prepared = prepareEngine();
+prepared.catch(() => undefined);
+const [boot] = (await once(port, 'message')) as [EmbeddedBoot];
+const progress = new Progress(boot.progress);
 
 const db = await start().catch((error: unknown) => {
   post({ kind: 'boot-failed', error: errorFields(error) });
@@ -42,12 +55,25 @@ if (db) {
   port.close();
 }
 
+/** PGlite's own files, which it would otherwise read and compile itself during the boot. */
+async function prepareEngine(): Promise<{ readonly wasm: PGliteWasmModule; readonly fsBundle: Blob }> {
+  const dist = path.dirname(createRequire(import.meta.url).resolve('@electric-sql/pglite'));
+  const [wasm, fsBundle] = await Promise.all([
+    readFile(path.join(dist, 'pglite.wasm')).then((bytes) => wasmApi.compile(bytes)),
+    openAsBlob(path.join(dist, 'pglite.data')),
+  ]);
+  return { wasm, fsBundle };
+}
+
 async function start(): Promise<PGlite> {
   // initdb's engine builds the image, which creates the image's extensions: their modules must be there.
   const names = boot.image === null ? [...new Set([...boot.extensions, ...IMAGE_MODULE_EXTENSIONS])] : boot.extensions;
   const extensions = names.length ? await loadEmbeddedExtensions(names) : {};
   const image = boot.image === null ? null : 'file' in boot.image ? await openAsBlob(boot.image.file) : new Blob([boot.image.bytes]);
+  const { wasm, fsBundle } = await prepared;
   return PGlite.create({
+    pgliteWasmModule: wasm,
+    fsBundle,
     ...(boot.dataDir ? { dataDir: boot.dataDir } : {}),
     ...startParams(boot.settings),
     extensions,

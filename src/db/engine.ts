@@ -50,6 +50,7 @@ export {
   type EmbeddedSqlEngine,
   type EngineStop,
   type InitdbOptions,
+  prestartEmbeddedEngine,
 } from './embedded-engine.js';
 
 /** Connects one client to an existing database; every call runs on that one session. */

@@ -93,6 +93,8 @@ export async function preparePlan(request: PrepareRequest): Promise<Prepared> {
   let names: PhaseRoutineNames = PHASE_ROUTINE_NAMES;
   let appended: AppendedDatabase | undefined;
   if (decision.kind === 'write' && existingMigrations.length > 0) {
+    // The engine's thread gets ready while the migrations are read and the phase's drafted.
+    (await import('../db/engine.js')).prestartEmbeddedEngine();
     const { resolvePhaseNames } = await import('./phase-names.js');
     const resolved = await resolvePhaseNames({
       repoMigrations: (await repoMigrations()).map((m) => ({ name: `${layout.migrationsDir}/${m.name}`, sql: m.sql })),

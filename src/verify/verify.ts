@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { detectProject } from '../detect/index.js';
+import { prestartEmbeddedEngine } from '../db/engine.js';
 import { CliError } from '../errors.js';
 import { phaseLayout } from '../phase-04/layout.js';
 import type { Cleanups } from './cleanup.js';
@@ -26,9 +27,11 @@ export async function repoContextFor(options: VerifyOptions): Promise<RepoContex
 export async function verifyPhase(phase: PhaseDefinition, options: VerifyOptions, cleanups: Cleanups): Promise<VerifyReport> {
   const startedAt = new Date();
   const start = performance.now();
+  const usesDatabase = phase.checks.some((c) => c.scope === 'database' && !options.skip.includes(c.name));
+  // The engine's thread gets ready while the repo is read.
+  if (usesDatabase && !options.dbUrl) prestartEmbeddedEngine();
   const ctx = await repoContextFor(options);
   const { facts } = ctx;
-  const usesDatabase = phase.checks.some((c) => c.scope === 'database' && !options.skip.includes(c.name));
   const sql = repoSqlOf(ctx);
   if (options.dbUrl && usesDatabase) await requireServerExtensions(options.dbUrl, sql);
   const checks = await runChecks(phase, ctx, databaseProviderFor(options, cleanups, sql));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createEmbeddedEngine } from '../../src/db/engine.js';
+import { createEmbeddedEngine, prestartEmbeddedEngine } from '../../src/db/engine.js';
 import { SqlError } from '../../src/db/sql-error.js';
 
 /** The embedded engine in its worker thread: what the time limit and a signal do to it. */
@@ -116,6 +116,24 @@ describe('the embedded engine', () => {
     expect(runs[1]?.undoError?.message).toMatch(/^interrupted/);
     expect(runs[2]).toBeNull();
     expect(engine.stopped).toBe('interrupted');
+  });
+
+  it('boots on a thread started before its boot was known, and the next engine on a thread of its own', async () => {
+    prestartEmbeddedEngine();
+    // A second call while one waits starts no other.
+    prestartEmbeddedEngine();
+    const first = await createEmbeddedEngine({ statementTimeoutMs: 1_000 });
+    const second = await createEmbeddedEngine();
+    try {
+      expect(await first.query('select 1 as one')).toEqual([{ one: 1 }]);
+      // The time limit still terminates the thread it took.
+      await expect(first.exec('select pg_sleep(5)')).rejects.toThrow('statement timeout');
+      expect(first.stopped).toBe('statement-timeout');
+      expect(await second.query('select 2 as two')).toEqual([{ two: 2 }]);
+    } finally {
+      await first.close();
+      await second.close();
+    }
   });
 
   it('dumps its data directory as a tar', async () => {

@@ -33,6 +33,20 @@ describe('bad input: one line, non-zero exit, nothing written', () => {
     expect(run.stderr).toBe(`${name}: which phase? known phases: 04 (e.g. ${name} 04 .; see --help)`);
   });
 
+  // verify and types start the engine's thread before they read the repo: a run that fails
+  // first must still end, not wait on that thread.
+  it.each([
+    ['create-saas-db verify', ['verify', '04', '/no/such/repo']],
+    ['verify-phase', ['04', '/no/such/repo']],
+    ['create-saas-db types', ['types', '/no/such/repo']],
+  ])('%s on a directory that does not exist: exit 2 at once, the engine never booted', async (name, args) => {
+    const bin = name === 'verify-phase' ? path.join(repoRoot, 'bin', 'verify-phase.js') : builtBin;
+    const run = await execa(process.execPath, [bin, ...args], { reject: false, stdin: 'ignore', env: { CI: 'true' }, timeout: 30_000 });
+    expect(run.timedOut, 'the process did not end').toBe(false);
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr).toMatch(new RegExp(`^${name}: (/no/such/repo )?.*does not exist`));
+  });
+
   it('unknown flag', async () => {
     await expectRejected(await tempCopy(null), ['--yes', '--frobnicate'], 2, /unknown option '--frobnicate' \(see --help\)/);
   });
