@@ -129,13 +129,22 @@ let prestarted: { readonly worker: Worker; ended: boolean } | null = null;
 export function prestartEmbeddedEngine(): void {
   if (prestarted && !prestarted.ended) return;
   useBaselineWasmCompiler();
-  const started = { worker: spawnEngineWorker(), ended: false };
-  // Its failure is the boot's of the engine that takes it; until then it is only noted.
-  started.worker.on('error', () => undefined);
-  started.worker.once('exit', () => {
+  let worker: Worker;
+  try {
+    worker = spawnEngineWorker();
+  } catch {
+    // Only a head start: the engine's own start reports what fails.
+    return;
+  }
+  const started = { worker, ended: false };
+  // A thread that fails before an engine takes it is left: that engine starts its own, whose
+  // failure is reported.
+  const ended = () => {
     started.ended = true;
-  });
-  started.worker.unref();
+  };
+  worker.on('error', ended);
+  worker.once('exit', ended);
+  worker.unref();
   prestarted = started;
 }
 
@@ -176,11 +185,13 @@ export async function createEmbeddedEngine(options: EmbeddedEngineOptions = {}):
     progress,
     stepRows: stepRows.port2,
   };
-  let worker: Worker;
+  let worker: Worker | undefined;
   try {
     worker = takeEngineWorker();
     worker.postMessage(boot, [stepRows.port2]);
   } catch (error) {
+    // A thread that did not get its boot would wait for it for good.
+    await worker?.terminate();
     dataDir?.remove();
     throw error;
   }

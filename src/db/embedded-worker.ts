@@ -1,13 +1,13 @@
 /**
  * The embedded engine's worker thread: PGlite runs here, so that a statement that never ends
  * (an endless loop, pg_sleep) holds this thread and not the process's. The main thread
- * (engine.ts) keeps the time limit and terminates this thread past it, or on a stop signal (SIGINT, SIGTERM, SIGHUP).
+ * (embedded-engine.ts) keeps the time limit and terminates this thread past it, or on a stop signal (SIGINT, SIGTERM, SIGHUP).
  */
 import { once } from 'node:events';
 import { openAsBlob } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parentPort } from 'node:worker_threads';
 import { PGlite, type PGliteOptions } from '@electric-sql/pglite';
 import { IMAGE_MODULE_EXTENSIONS, loadEmbeddedExtensions } from '../emulation/extensions.js';
@@ -57,7 +57,7 @@ if (db) {
 
 /** PGlite's own files, which it would otherwise read and compile itself during the boot. */
 async function prepareEngine(): Promise<{ readonly wasm: PGliteWasmModule; readonly fsBundle: Blob }> {
-  const dist = path.dirname(createRequire(import.meta.url).resolve('@electric-sql/pglite'));
+  const dist = path.dirname(fileURLToPath(import.meta.resolve('@electric-sql/pglite')));
   const [wasm, fsBundle] = await Promise.all([
     readFile(path.join(dist, 'pglite.wasm')).then((bytes) => wasmApi.compile(bytes)),
     openAsBlob(path.join(dist, 'pglite.data')),

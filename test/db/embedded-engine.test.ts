@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createEmbeddedEngine, prestartEmbeddedEngine } from '../../src/db/engine.js';
 import { SqlError } from '../../src/db/sql-error.js';
 
@@ -119,11 +119,19 @@ describe('the embedded engine', () => {
   });
 
   it('boots on a thread started before its boot was known, and the next engine on a thread of its own', async () => {
+    // The process's worker threads, as its diagnostic report lists them.
+    const threads = () => (process.report.getReport() as { workers: unknown[] }).workers.length;
+    const before = threads();
     prestartEmbeddedEngine();
+    // Listed once it runs.
+    await vi.waitFor(() => expect(threads()).toBe(before + 1), { timeout: 10_000 });
     // A second call while one waits starts no other.
     prestartEmbeddedEngine();
     const first = await createEmbeddedEngine({ statementTimeoutMs: 1_000 });
+    // It took the waiting thread.
+    expect(threads()).toBe(before + 1);
     const second = await createEmbeddedEngine();
+    expect(threads()).toBe(before + 2);
     try {
       expect(await first.query('select 1 as one')).toEqual([{ one: 1 }]);
       // The time limit still terminates the thread it took.
@@ -134,6 +142,7 @@ describe('the embedded engine', () => {
       await first.close();
       await second.close();
     }
+    expect(threads()).toBe(before);
   });
 
   it('dumps its data directory as a tar', async () => {

@@ -39,7 +39,7 @@ describe('bad input: one line, non-zero exit, nothing written', () => {
     ['create-saas-db verify', ['verify', '04', '/no/such/repo']],
     ['verify-phase', ['04', '/no/such/repo']],
     ['create-saas-db types', ['types', '/no/such/repo']],
-  ])('%s on a directory that does not exist: exit 2 at once, the engine never booted', async (name, args) => {
+  ])("%s on a directory that does not exist: exit 2 at once, though the engine's thread had started", async (name, args) => {
     const bin = name === 'verify-phase' ? path.join(repoRoot, 'bin', 'verify-phase.js') : builtBin;
     const run = await execa(process.execPath, [bin, ...args], { reject: false, stdin: 'ignore', env: { CI: 'true' }, timeout: 30_000 });
     expect(run.timedOut, 'the process did not end').toBe(false);

@@ -1,14 +1,14 @@
 import * as z from 'zod/mini';
 
-/** The shape of `verify-phase --json`, for consumers that want to validate it. */
 const text = () => z.string().check(z.minLength(1));
-const count = () => z.int().check(z.positive());
+/** A line or column: from 1. */
+const position = () => z.int().check(z.positive());
 const duration = () => z.number().check(z.nonnegative());
 
 const locationSchema = z.strictObject({
   file: text(),
-  line: z.optional(count()),
-  column: z.optional(count()),
+  line: z.optional(position()),
+  column: z.optional(position()),
 });
 
 const findingSchema = z.strictObject({ message: text(), location: z.optional(locationSchema) });
@@ -23,6 +23,7 @@ const checkSchema = z.strictObject({
   warnings: z.array(findingSchema),
 });
 
+/** The shape of `verify-phase --json`, for consumers that want to validate it. */
 export const verifyReportSchema = z.strictObject({
   phase: z.string().check(z.regex(/^\d{2}$/)),
   root: text(),
