@@ -22,10 +22,12 @@ async function expectRejected(dir: string, args: string[], exitCode: number, mes
   return lines[0] ?? '';
 }
 
+const verifyPhaseBin = path.join(repoRoot, 'bin', 'verify-phase.js');
+
 describe('bad input: one line, non-zero exit, nothing written', () => {
   it.each([
     ['create-saas-db verify', builtBin, ['verify']],
-    ['verify-phase', path.join(repoRoot, 'bin', 'verify-phase.js'), []],
+    ['verify-phase', verifyPhaseBin, []],
   ])('%s without a phase: the one-line usage error, exit 2', async (name, bin, args) => {
     const run = await execa(process.execPath, [bin, ...args], { reject: false, stdin: 'ignore', env: { CI: 'true' } });
     expect(run.exitCode).toBe(2);
@@ -36,11 +38,10 @@ describe('bad input: one line, non-zero exit, nothing written', () => {
   // verify and types start the engine's thread before they read the repo: a run that fails
   // first must still end, not wait on that thread.
   it.each([
-    ['create-saas-db verify', ['verify', '04', '/no/such/repo']],
-    ['verify-phase', ['04', '/no/such/repo']],
-    ['create-saas-db types', ['types', '/no/such/repo']],
-  ])("%s on a directory that does not exist: exit 2 at once, though the engine's thread had started", async (name, args) => {
-    const bin = name === 'verify-phase' ? path.join(repoRoot, 'bin', 'verify-phase.js') : builtBin;
+    ['create-saas-db verify', builtBin, ['verify', '04', '/no/such/repo']],
+    ['verify-phase', verifyPhaseBin, ['04', '/no/such/repo']],
+    ['create-saas-db types', builtBin, ['types', '/no/such/repo']],
+  ])("%s on a directory that does not exist: exit 2 at once, though the engine's thread had started", async (name, bin, args) => {
     const run = await execa(process.execPath, [bin, ...args], { reject: false, stdin: 'ignore', env: { CI: 'true' }, timeout: 30_000 });
     expect(run.timedOut, 'the process did not end').toBe(false);
     expect(run.exitCode).toBe(2);
