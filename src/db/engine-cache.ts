@@ -113,9 +113,20 @@ export async function openStandInWithoutGrantDefaults(options: EngineCacheOption
   const cached = await bootFromImage(file, { removeWhenUnusable: true, extensions, limits });
   if (cached) return { engine: cached, source: 'cache' };
   if (unsaved?.file === file) return { engine: await bootImage({ bytes: unsaved.image }, extensions, limits), source: 'built' };
+  const underway = imageBuilds.get(file);
+  if (underway) return { engine: await bootImage({ bytes: await underway }, extensions, limits), source: 'built' };
 
   // The user's limit is for their SQL; the emulation's install keeps the default one.
-  const built = await buildImage({ signal: limits.signal });
+  const building = buildImage({ signal: limits.signal });
+  const builtImage = building.then((b) => b.image);
+  builtImage.catch(() => undefined);
+  imageBuilds.set(file, builtImage);
+  let built: Awaited<typeof building>;
+  try {
+    built = await building;
+  } finally {
+    imageBuilds.delete(file);
+  }
   const { image } = built;
   // A cache directory that cannot be written only costs speed.
   await saveImage(image, file)
@@ -293,6 +304,9 @@ async function isUncompressedTar(file: string): Promise<boolean | null> {
  * written): later engines of the process boot from it instead of running initdb again.
  */
 let unsaved: { readonly file: string; readonly image: Uint8Array } | null = null;
+
+/** Images this process is building, by file: an engine asked for meanwhile boots from the image once built. */
+const imageBuilds = new Map<string, Promise<Uint8Array>>();
 
 async function freshEngine(limits: EngineLimits): Promise<EmbeddedSqlEngine> {
   // Sized for a test database. The data directory holds a whole WAL segment: 1 MB instead of 16

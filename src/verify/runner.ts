@@ -11,7 +11,8 @@ import type { CheckOutcome, CheckResult, Finding, GrantMode, RepoContext } from 
  * Runs a phase's checks and returns one timed result per check, in phase order. Repo checks run
  * concurrently with the database checks, except those that must run alone, which run last. The
  * database checks run in phase order on one fresh database per grant mode: the modes one at a
- * time, or side by side where the provider allows it (a server).
+ * time, or side by side where the provider allows it (a server; the embedded engine when each
+ * mode has an engine of its own).
  */
 export async function runChecks(phase: PhaseDefinition, ctx: RepoContext, databases: DatabaseProvider): Promise<CheckResult[]> {
   const skip = new Set(ctx.options.skip);
@@ -55,8 +56,10 @@ async function runDatabaseChecks(
   const modes = toRun.length === 0 ? [] : ctx.options.grants;
   let leftBehind: readonly Finding[];
   try {
-    const request: ModesRun = { modes, checks: toRun, ctx, databases, skip };
-    const runs = ((await databases.concurrentModes?.()) ?? false) ? await modesSideBySide(request) : await modesInTurn(request);
+    const ownDatabases = ctx.facts.supabase.migrations.length >= MIGRATIONS_FOR_OWN_DATABASE;
+    const request: ModesRun = { modes, checks: toRun, ctx, databases, skip, ownDatabases };
+    const sideBySide = (await databases.concurrentModes?.({ ownDatabases })) ?? false;
+    const runs = sideBySide ? await modesSideBySide(request) : await modesInTurn(request);
     // In mode order, whichever finished first: the merged report names modes in that order.
     runs.forEach((run, i) => {
       for (const [name, outcome] of run) perCheck.get(name)!.push({ mode: modes[i]!, ...outcome });
@@ -86,17 +89,18 @@ interface ModesRun {
   readonly ctx: RepoContext;
   readonly databases: DatabaseProvider;
   readonly skip: ReadonlySet<string>;
+  /** Every mode gets a database of its own from the start (see MIGRATIONS_FOR_OWN_DATABASE). */
+  readonly ownDatabases: boolean;
 }
 
 /**
- * One mode after the other: an embedded engine holds a few hundred MB, and in one thread running
- * modes side by side is no faster. A statement past the time limit stopped the engine: the modes
+ * One mode after the other, as the modes share an embedded engine. A statement past the time limit stopped the engine: the modes
  * after it are skipped. A mode that needed a database of its own (a failure, SQL that depends on
  * commits) most likely will in the next mode too.
  */
-async function modesInTurn({ modes, checks, ctx, databases, skip }: ModesRun): Promise<ModeResults[]> {
+async function modesInTurn({ modes, checks, ctx, databases, skip, ownDatabases }: ModesRun): Promise<ModeResults[]> {
   const runs: ModeResults[] = [];
-  let ownDatabase = ctx.facts.supabase.migrations.length >= MIGRATIONS_FOR_OWN_DATABASE;
+  let ownDatabase = ownDatabases;
   for (const mode of modes) {
     if (ctx.options.signal?.aborted) break;
     const stopped = databases.stopReason?.() ?? null;
@@ -112,8 +116,9 @@ async function modesInTurn({ modes, checks, ctx, databases, skip }: ModesRun): P
 }
 
 /**
- * Every mode at once, each on a database of its own: a server's work, on its own connections.
- * The run's end waits for every mode, a failed one too.
+ * Every mode at once, each on a database of its own: on a server, each on its own connections;
+ * embedded, each on an engine thread of its own. The run's end waits for every mode, a failed
+ * one too.
  */
 async function modesSideBySide({ modes, checks, ctx, databases, skip }: ModesRun): Promise<ModeResults[]> {
   if (ctx.options.signal?.aborted) return [];

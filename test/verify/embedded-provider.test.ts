@@ -30,6 +30,31 @@ describe('the embedded provider', () => {
     }
   });
 
+  it('gives modes with an engine each leave to run side by side on a machine with two cores: two engines, each its own mode', async () => {
+    const provider = embeddedProvider(undefined, undefined, undefined, { cores: 2, memoryBytes: 4 * 2 ** 30 });
+    expect(await provider.concurrentModes?.({ ownDatabases: false })).toBe(false);
+    expect(await provider.concurrentModes?.({ ownDatabases: true })).toBe(true);
+    const sessions = await Promise.all((['legacy', 'current'] as const).map((mode) => provider.open(mode, { ownDatabase: true })));
+    try {
+      expect(sessions.map((s) => s.sharedEngine)).toEqual([false, false]);
+      expect(sessions[0]!.engine).not.toBe(sessions[1]!.engine);
+      // Both at work at once, each with its own grant defaults: legacy grants a new table to anon.
+      const granted = await Promise.all(
+        sessions.map(async ({ engine }) => {
+          await engine.exec('create table public.side_by_side (id int)');
+          const [row] = await engine.query<{ granted: boolean }>(
+            `select has_table_privilege('anon', 'public.side_by_side', 'select') as granted`,
+          );
+          return row!.granted;
+        }),
+      );
+      expect(granted).toEqual([true, false]);
+    } finally {
+      await Promise.all(sessions.map((s) => s.close()));
+      await provider.close();
+    }
+  });
+
   it('keeps the data on disk when the run asks for it, whatever the repo', async () => {
     const provider = embeddedProvider(undefined, { dataOnDisk: true }, async () => false);
     try {

@@ -111,6 +111,21 @@ describe('prepared engine images', () => {
     });
   });
 
+  it('two engines asked for at once on a cold cache: both boot, each in its own grant mode, and one image is kept', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'engine-cache-together-'));
+    try {
+      const [legacy, current] = await Promise.all(
+        (['legacy', 'current'] as const).map((mode) => openPreparedEngine(mode, { cacheDir: dir, packagedImageDir: null })),
+      );
+      expect([legacy!.source, current!.source]).toEqual(['built', 'built']);
+      expect(await withEngine(legacy!, newTablesGrantedToAnon)).toBe(true);
+      expect(await withEngine(current!, newTablesGrantedToAnon)).toBe(false);
+      expect(await readdir(dir)).toEqual([path.basename(imageFile(dir))]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('rebuilds over a truncated image', async () => {
     const file = imageFile(cacheDir);
     const whole = await readFile(file);

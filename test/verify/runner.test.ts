@@ -141,6 +141,28 @@ describe('runChecks', () => {
     opened.length = 0;
     await runChecks(phase, withMigrations(MIGRATIONS_FOR_OWN_DATABASE), recording);
     expect(opened.map(([, o]) => o?.ownDatabase)).toEqual([true, true]);
+
+    // A provider that runs modes side by side only when each has a database of its own (the
+    // embedded engine on a machine with a core per mode) is asked so, and does.
+    const asked: boolean[] = [];
+    let open = 0;
+    let mostOpen = 0;
+    const ownOnly: DatabaseProvider = {
+      concurrentModes: async ({ ownDatabases }) => {
+        asked.push(ownDatabases);
+        return ownDatabases;
+      },
+      async open(grants, openOptions) {
+        mostOpen = Math.max(mostOpen, ++open);
+        await new Promise((resolve) => setTimeout(resolve, 10));
+        return { engine, grants, url: null, sharedEngine: !openOptions?.ownDatabase, close: async () => void open-- };
+      },
+      close: async () => [],
+    };
+    await runChecks(phase, withMigrations(MIGRATIONS_FOR_OWN_DATABASE - 1), ownOnly);
+    expect([asked, mostOpen]).toEqual([[false], 1]);
+    await runChecks(phase, withMigrations(MIGRATIONS_FOR_OWN_DATABASE), ownOnly);
+    expect([asked, mostOpen]).toEqual([[false, true], 2]);
   });
 
   it('runs the grant modes side by side on a provider that allows it, reporting them in mode order', async () => {

@@ -1,7 +1,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { repoChangesServerState } from '../../src/verify/database/server-wide-sql.js';
 import { Cleanups } from '../../src/verify/cleanup.js';
-import { databaseProviderFor } from '../../src/verify/database/provider.js';
+import { availableParallelism } from 'node:os';
+import { databaseProviderFor, embeddedProvider } from '../../src/verify/database/provider.js';
 import type { VerifyOptions } from '../../src/verify/types.js';
 import { copyRepo, generatedRepo, removeTempDirs, writeRepoFile } from './helpers/repo.js';
 import { repoSqlAt } from '../helpers/repo-sql.js';
@@ -14,7 +15,7 @@ afterAll(removeTempDirs);
  * `verify --db-url` runs the grant modes side by side unless the repo's SQL changes what the
  * server's databases share (roles): then one after the other, as two modes would race on it.
  */
-describe('grant modes side by side on a server', () => {
+describe('grant modes side by side', () => {
   it("a generated repo's SQL leaves the server's shared state alone: its modes run side by side", async () => {
     expect(await repoChangesServerState(await repoSqlAt(await generatedRepo()))).toBe(false);
   });
@@ -74,9 +75,27 @@ describe('grant modes side by side on a server', () => {
     const withRole = await copyRepo(plain, 'provider-roles');
     await writeRepoFile(withRole, 'supabase/migrations/00009_roles.sql', 'create role app_reader nologin;\n');
     const cleanups = new Cleanups();
-    expect(await databaseProviderFor(options(plain), cleanups, await repoSqlAt(plain)).concurrentModes?.()).toBe(true);
-    expect(await databaseProviderFor(options(withRole), cleanups, await repoSqlAt(withRole)).concurrentModes?.()).toBe(false);
-    // The embedded engine runs one mode after the other whatever the repo.
-    expect(databaseProviderFor({ ...options(plain), dbUrl: null }, cleanups, await repoSqlAt(plain)).concurrentModes).toBeUndefined();
+    const asked = { ownDatabases: false };
+    expect(await databaseProviderFor(options(plain), cleanups, await repoSqlAt(plain)).concurrentModes?.(asked)).toBe(true);
+    expect(await databaseProviderFor(options(withRole), cleanups, await repoSqlAt(withRole)).concurrentModes?.(asked)).toBe(false);
+    // The embedded engine runs the modes side by side only when each has an engine of its own,
+    // and the machine a core for each: whatever the repo's SQL.
+    const embedded = databaseProviderFor({ ...options(withRole), dbUrl: null }, cleanups, await repoSqlAt(withRole));
+    expect(await embedded.concurrentModes?.(asked)).toBe(false);
+    // This machine: two cores or more and gigabytes of memory (CI's as well).
+    expect(await embedded.concurrentModes?.({ ownDatabases: true })).toBe(availableParallelism() >= 2);
+    expect(
+      await embeddedProvider(undefined, undefined, undefined, { cores: 2, memoryBytes: 2 ** 30 }).concurrentModes?.({ ownDatabases: true }),
+    ).toBe(false);
+    expect(
+      await embeddedProvider(undefined, undefined, undefined, { cores: 1, memoryBytes: 4 * 2 ** 30 }).concurrentModes?.({
+        ownDatabases: true,
+      }),
+    ).toBe(false);
+    expect(
+      await embeddedProvider(undefined, undefined, undefined, { cores: 2, memoryBytes: 4 * 2 ** 30 }).concurrentModes?.({
+        ownDatabases: true,
+      }),
+    ).toBe(true);
   });
 });

@@ -1,3 +1,4 @@
+import { availableParallelism, totalmem } from 'node:os';
 import { firstLine } from '../../errors.js';
 import { openPreparedEngine, openStandInWithoutGrantDefaults, resetSession, type EngineLimits } from '../../db/engine-cache.js';
 import { createPostgresEngine, type EmbeddedSqlEngine, type ServerTimeLimits, type SqlEngine } from '../../db/engine.js';
@@ -38,7 +39,23 @@ export function databaseProviderFor(options: VerifyOptions, cleanups: Cleanups, 
           signal: options.signal,
         },
         async () => keepsDataOnDisk(await repoScripts(sql, { tests: true })),
+        thisMachine(),
       );
+}
+
+/** What the embedded provider asks of the machine before running two engines at once. */
+export interface Machine {
+  readonly cores: number;
+  /** The memory the process may use: its container's limit, else the machine's. */
+  readonly memoryBytes: number;
+}
+
+/** Two engines with 2,000 small migrations each peaked at about 0.7 GB together. */
+const MEMORY_FOR_ENGINES_SIDE_BY_SIDE = 2 * 2 ** 30;
+
+function thisMachine(): Machine {
+  const limit = process.constrainedMemory?.() ?? 0;
+  return { cores: availableParallelism(), memoryBytes: limit > 0 ? Math.min(limit, totalmem()) : totalmem() };
 }
 
 /** Marks the start of a grant mode's transaction; rolling back to it proves the transaction is intact. */
@@ -54,11 +71,15 @@ const MODE_SAVEPOINT = 'verify_grant_mode';
  * none for a repo that creates no extension PGlite runs for real, and keep their data on disk
  * when `dataOnDisk` says so (asked once). A statement past the time limit stops its engine; the
  * same SQL would run past it again, so the provider then asks for no more (`stopReason`).
+ * Modes that each have an engine of their own run side by side when the machine has a core for
+ * each and the memory for two engines (`machine`): each engine is a thread whose SQL keeps a
+ * core busy, and a few hundred MB for a repo of that size.
  */
 export function embeddedProvider(
   extensionsFor: () => Promise<readonly string[]> = async () => [],
   runLimits: EngineLimits = {},
   dataOnDisk: () => Promise<boolean> = async () => false,
+  machine: Machine = { cores: 1, memoryBytes: 0 },
 ): DatabaseProvider {
   let shared: EmbeddedSqlEngine | null = null;
   let timedOut: GrantMode | null = null;
@@ -75,6 +96,8 @@ export function embeddedProvider(
   const engineExtensions = async (options: OpenOptions) =>
     [...new Set([...(await (repoExtensions ??= extensionsFor())), ...(options.extensions ?? [])])].sort();
   return {
+    concurrentModes: async ({ ownDatabases }) =>
+      ownDatabases && machine.cores >= 2 && machine.memoryBytes >= MEMORY_FOR_ENGINES_SIDE_BY_SIDE,
     async open(grants: GrantMode, options: OpenOptions = {}): Promise<DatabaseSession> {
       const ownEngine = options.ownDatabase || sharedInUse;
       const limits = await limitsOf();

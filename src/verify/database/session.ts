@@ -54,7 +54,8 @@ export interface DatabaseProvider {
   stopReason?(): string | null;
   /**
    * Whether the grant modes' sessions may run side by side: independent databases whose SQL
-   * leaves what they share alone. Absent: one mode after the other.
+   * leaves what they share alone. `ownDatabases`: each mode will have a database of its own
+   * anyway (see MIGRATIONS_FOR_OWN_DATABASE). Absent: one mode after the other.
    */
-  concurrentModes?(): Promise<boolean>;
+  concurrentModes?(run: { readonly ownDatabases: boolean }): Promise<boolean>;
 }
