@@ -173,9 +173,11 @@ function namingPattern(idents: readonly string[]): RegExp {
 }
 
 /**
- * Applies the repo's files one by one; returns each watched object they define and the first
- * file that did, or null when `files naming them` cannot say which file that was. Searching the
- * catalog after every file costs about as much as applying the file.
+ * Applies the repo's files; returns each watched object they define and the first file that
+ * did, or null when `files naming them` cannot say which file that was. Searching the catalog
+ * after every file costs about as much as applying the file. A file searched after is applied on
+ * its own; the files between two such go together (see applyMigrations), each still in its own
+ * transaction.
  */
 async function applyRepoMigrations(
   engine: SqlEngine,
@@ -189,26 +191,44 @@ async function applyRepoMigrations(
     (await namedObjects(engine, watched.idents)).filter((o) => watched.keys.has(o.key) && !baseline.has(o.key) && !owners.has(o.key));
   // Whether the catalog was searched after the previous file (or, for the first, is the baseline).
   let searchedBefore = true;
-  const apply = await fileApplier(engine);
+  const applyAlone = await fileApplier(engine);
+  let unsearched: SqlFile[] = [];
+  const applyUnsearched = async () => {
+    if (unsearched.length > 0) await asRepoMigrations(() => applyMigrations(engine, unsearched));
+    unsearched = [];
+  };
   for (const file of files) {
-    const search = searched === 'every file' || watched.namedBy(file.sql);
-    if (search && !searchedBefore && (await appeared()).length > 0) return null;
-    try {
-      await apply(file);
-    } catch (error) {
-      if (!isMigrationError(error)) throw error;
-      throw new CliError(
-        'migration',
-        `${error.message} (your migration fails on the Supabase emulation; nothing was written)`,
-        [error.message],
-        { cause: error },
-      );
+    if (searched !== 'every file' && !watched.namedBy(file.sql)) {
+      unsearched.push(file);
+      searchedBefore = false;
+      continue;
     }
-    if (search) for (const object of await appeared()) owners.set(object.key, path.posix.basename(file.name));
-    searchedBefore = search;
+    await applyUnsearched();
+    if (!searchedBefore && (await appeared()).length > 0) return null;
+    await asRepoMigrations(() => applyAlone(file));
+    for (const object of await appeared()) owners.set(object.key, path.posix.basename(file.name));
+    searchedBefore = true;
   }
+  await applyUnsearched();
   if (!searchedBefore && (await appeared()).length > 0) return null;
   return owners;
+}
+
+/** The repo's migrations applied by `apply`: one that fails is the run's error, and nothing is written. */
+async function asRepoMigrations(apply: () => Promise<unknown>): Promise<void> {
+  try {
+    await apply();
+  } catch (error) {
+    if (!isMigrationError(error)) throw error;
+    throw new CliError(
+      'migration',
+      `${error.message} (your migration fails on the Supabase emulation; nothing was written)`,
+      [error.message],
+      {
+        cause: error,
+      },
+    );
+  }
 }
 
 function chooseNames(owners: ReadonlyMap<string, string>): PhaseNames {
