@@ -1,6 +1,7 @@
 import { execa } from 'execa';
 import type pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
+import { emulationRoleNames, rolesSql } from '../../src/emulation/install.js';
 import type { PrivatePostgres } from '../helpers/private-postgres.js';
 import { dumpServer, usePrivateServerAndRepo } from './helpers/private-server.js';
 import { check, copyRepo, runVerify, runVerifyJson, testCacheDir, verifyBin, writeRepoFile } from './helpers/repo.js';
@@ -223,5 +224,22 @@ describe('verify-phase 04 --db-url on a server that changed during the run', () 
       { message: 'the server changed during the run: role verify_bystander added' },
       { message: 'the server changed during the run: setting work_mem of database postgres added ("2MB")' },
     ]);
+  });
+});
+
+describe('verify-phase 04 --db-url on a server that has the emulation roles already', () => {
+  it("leaves the server's roles and their settings as they were: the emulation's role settings belong to the run's database", async () => {
+    // As the tests' shared server has them (global-setup), and a server a run has installed on.
+    const existed = new Set((await admin.query<{ rolname: string }>('select rolname from pg_roles')).rows.map((r) => r.rolname));
+    await admin.query(rolesSql());
+    try {
+      const before = await dumpGlobals();
+      const run = await verdict();
+      expect(run.exitCode).toBe(0);
+      expect(await dumpGlobals()).toBe(before);
+    } finally {
+      for (const role of [...emulationRoleNames()].reverse().filter((r) => !existed.has(r)))
+        await admin.query(`drop role if exists ${role}`);
+    }
   });
 });

@@ -384,7 +384,8 @@ begin
 end
 $storage$;
 alter type storage.buckettype owner to supabase_storage_admin;
-alter role supabase_storage_admin set search_path = storage;
+-- The service role's search_path (storage) is set in 01_role_settings.sql, for this database
+-- only: a role setting for every database would change a --db-url server for good.
 
 -- What the API roles and postgres hold on a hosted project. RLS gates the rows: a project with
 -- no policy on storage.objects lets no API role read or write any object.
