@@ -105,6 +105,21 @@ describe('the --append check (resolvePhaseNames)', () => {
     );
   });
 
+  it('a file that fails among files applied together is the error, named, with nothing written', async () => {
+    const error = await resolve({
+      '0001_a.sql': 'create table public.a (id int);',
+      '0002_broken.sql': 'create table public.b (id int);\ninsert into public.no_such_table values (1);',
+      '0003_c.sql': 'create table public.c (id int);',
+    }).then(
+      () => null,
+      (caught: unknown) => caught,
+    );
+    expect(isCliError(error) && error.code).toBe('migration');
+    expect((error as Error).message).toMatch(
+      /^supabase\/migrations\/0002_broken\.sql.*relation "public\.no_such_table" does not exist.*\(your migration fails on the Supabase emulation; nothing was written\)$/,
+    );
+  });
+
   it('still names that file when a later file names the object', async () => {
     const message = await refusal({
       '0001_fn.sql': MAKES_USERS,
