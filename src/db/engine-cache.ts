@@ -250,6 +250,20 @@ async function bootImage(
 }
 
 /**
+ * A new session on a copy of `engine`'s database as it stands committed: what a new connection
+ * to it would have (no session state, and none of the custom settings, such as
+ * request.jwt.claims, that a session defines for good once it sets them). An engine booted from
+ * `engine`'s data directory, with `extensions` loaded; `engine` must be outside a transaction.
+ */
+export async function engineCopyInNewSession(
+  engine: EmbeddedSqlEngine,
+  options: { readonly extensions: readonly string[]; readonly limits: EngineLimits },
+): Promise<EmbeddedSqlEngine> {
+  const bytes = await engine.dumpDataDir();
+  return bootImage({ bytes }, options.extensions, options.limits);
+}
+
+/**
  * Returns the session of an engine booted from an image to the state it booted in, outside any
  * transaction. A rolled-back transaction leaves what is not transactional: prepared statements,
  * session advisory locks, cursors WITH HOLD, cached plans; DISCARD ALL ends them, and the login

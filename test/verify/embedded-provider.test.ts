@@ -55,6 +55,49 @@ describe('the embedded provider', () => {
     }
   });
 
+  it('closes its idle shared engine when a mode asks for an engine of its own, which runs', async () => {
+    const provider = embeddedProvider();
+    try {
+      const first = await provider.open('legacy');
+      expect(first.sharedEngine).toBe(true);
+      await first.close();
+      const own = await provider.open('current', { ownDatabase: true });
+      await expect(first.engine.query('select 1')).rejects.toThrow();
+      expect(await own.engine.query('select 1 as one')).toEqual([{ one: 1 }]);
+      await own.close();
+    } finally {
+      await provider.close();
+    }
+  });
+
+  it('gives a session of its own a new session on a copy of its database, without the custom settings it defined', async () => {
+    const provider = embeddedProvider(undefined, undefined, undefined);
+    const own = await provider.open('current', { ownDatabase: true });
+    try {
+      await own.engine.exec(`create table public.kept (id int); insert into public.kept values (1)`);
+      await own.engine.exec(`begin; select set_config('request.jwt.claims', '{"role": "anon"}', true); rollback`);
+      expect(await own.engine.query(`select current_setting('request.jwt.claims', true) as claims`)).toEqual([{ claims: '' }]);
+      const fresh = await own.newSession!();
+      try {
+        expect(await fresh.engine.query(`select current_setting('request.jwt.claims', true) as claims`)).toEqual([{ claims: null }]);
+        expect(await fresh.engine.query('select id from public.kept')).toEqual([{ id: 1 }]);
+        expect(await fresh.engine.query('select session_user::text as s, current_user::text as c')).toEqual([
+          { s: 'postgres', c: 'postgres' },
+        ]);
+        // The mode's default privileges are the database's: current grants give anon nothing.
+        await fresh.engine.exec('create table public.later (id int)');
+        expect(await fresh.engine.query(`select has_table_privilege('anon', 'public.later', 'select') as granted`)).toEqual([
+          { granted: false },
+        ]);
+      } finally {
+        await fresh.close();
+      }
+    } finally {
+      await own.close();
+      await provider.close();
+    }
+  });
+
   it('keeps the data on disk when the run asks for it, whatever the repo', async () => {
     const provider = embeddedProvider(undefined, { dataOnDisk: true }, async () => false);
     try {

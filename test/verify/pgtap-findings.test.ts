@@ -31,6 +31,32 @@ afterAll(async () => {
 });
 
 // seed stays: it runs before pgtap in a full run, and the tests see its rows.
+/**
+ * A file acting as a signed-in user through request.jwt.claims, in a rolled-back transaction, and
+ * a later one reading the claims as the session user: psql runs each in a new session, where an
+ * unset custom setting reads NULL; a session that set it once reads '' (not JSON) ever after.
+ */
+const CLAIMS_TESTS: Record<string, string> = {
+  '05_signed_in.test.sql': [
+    'begin;',
+    'select plan(1);',
+    `select set_config('request.jwt.claims', '{"sub": "7d3b8f4e-2c1a-4e5b-9f60-1a2b3c4d5e6f", "role": "authenticated"}', true);`,
+    "select is(auth.uid(), '7d3b8f4e-2c1a-4e5b-9f60-1a2b3c4d5e6f'::uuid, 'the claims name the user');",
+    'select * from finish();',
+    'rollback;',
+    '',
+  ].join('\n'),
+  '06_no_claims.test.sql': [
+    'begin;',
+    'select plan(2);',
+    "select is(current_setting('request.jwt.claims', true), null, 'a new session has no claims');",
+    "select is((current_setting('request.jwt.claims', true)::jsonb) ->> 'role', null, 'nor a role in them');",
+    'select * from finish();',
+    'rollback;',
+    '',
+  ].join('\n'),
+};
+
 const PGTAP_PATH_ONLY = ['files', 'schema', 'rls', 'advisors', 'typescript', 'python'];
 
 function resultOf(report: VerifyReport, name: string): CheckResult {
@@ -144,6 +170,11 @@ describe.each(['postgres', 'embedded'] as const)('the pgtap check on %s', (engin
 
   it('runs files as pg_prove does: statement by statement in autocommit, so a rollback inside undoes only its transaction', async () => {
     const pgtap = await pgtapCheckWith('pgtap-autocommit', AUTOCOMMIT_TESTS, engine);
+    expect([pgtap.status, pgtap.reason, pgtap.findings]).toEqual(['pass', null, []]);
+  });
+
+  it('runs each file as a new session has it: JWT claims an earlier file set read NULL, not the empty string', async () => {
+    const pgtap = await pgtapCheckWith('pgtap-claims', CLAIMS_TESTS, engine);
     expect([pgtap.status, pgtap.reason, pgtap.findings]).toEqual(['pass', null, []]);
   });
 
@@ -279,6 +310,12 @@ describe('the same files under the real pg_prove', () => {
       await db.dispose();
     }
   }
+
+  it('passes the files that read JWT claims as a new session has them, as the check does', async () => {
+    const run = await pgProve(CLAIMS_TESTS);
+    expect(run.all).toMatch(/All tests successful/);
+    expect(run.exitCode).toBe(0);
+  });
 
   it('passes the autocommit files and fails the rolled-back one, as the check does', async () => {
     const passing = await pgProve(AUTOCOMMIT_TESTS);

@@ -1,6 +1,12 @@
 import { availableParallelism, totalmem } from 'node:os';
 import { firstLine } from '../../errors.js';
-import { openPreparedEngine, openStandInWithoutGrantDefaults, resetSession, type EngineLimits } from '../../db/engine-cache.js';
+import {
+  engineCopyInNewSession,
+  openPreparedEngine,
+  openStandInWithoutGrantDefaults,
+  resetSession,
+  type EngineLimits,
+} from '../../db/engine-cache.js';
 import { createPostgresEngine, type EmbeddedSqlEngine, type ServerTimeLimits, type SqlEngine } from '../../db/engine.js';
 import { keepsDataOnDisk } from '../../db/engine-data-dir.js';
 import { IMAGE_MODULE_EXTENSIONS } from '../../emulation/extensions.js';
@@ -102,6 +108,13 @@ export function embeddedProvider(
       const ownEngine = options.ownDatabase || sharedInUse;
       const limits = await limitsOf();
       if (ownEngine) {
+        // A mode that needs a database of its own (a confirmation, many migrations) is followed by
+        // modes that do too: an idle shared engine would only hold its memory.
+        if (options.ownDatabase && shared && !sharedInUse) {
+          const idle = shared;
+          shared = null;
+          await idle.close().catch(() => undefined);
+        }
         // A database of its own confirms a failure (or runs what the shared engine cannot): it
         // loads the modules of the image's extensions too, as a project has them, so that a call
         // the scan cannot see (a function name assembled at run time) does not fail there.
@@ -112,7 +125,15 @@ export function embeddedProvider(
           noteStop(engine, grants);
           return engine.close();
         };
-        return { engine, grants, url: null, sharedEngine: false, close };
+        const newSession = async (): Promise<DatabaseSession> => {
+          const copy = await engineCopyInNewSession(engine, { extensions, limits });
+          const closeCopy = () => {
+            noteStop(copy, grants);
+            return copy.close();
+          };
+          return { engine: copy, grants, url: null, sharedEngine: false, close: closeCopy };
+        };
+        return { engine, grants, url: null, sharedEngine: false, newSession, close };
       }
       const extensions = await engineExtensions(options);
       if (shared && sharedExtensions !== extensions.join()) {

@@ -24,6 +24,13 @@ export interface DatabaseSession {
    * extensions), for a check that compares what two sets of SQL make; the caller closes it.
    */
   readonly openFresh?: () => Promise<DatabaseSession>;
+  /**
+   * A new session on this database as it stands committed, as a new connection has it: on an
+   * embedded engine, whose one session keeps every custom setting it ever set (request.jwt.claims
+   * reads '' there, NULL in a new session), an engine booted from a copy of it. Only outside a
+   * transaction (an engine of the mode's own); the caller closes it. Absent: none to be had.
+   */
+  readonly newSession?: () => Promise<DatabaseSession>;
   close(): Promise<void>;
 }
 

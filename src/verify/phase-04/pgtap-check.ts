@@ -6,7 +6,7 @@ import { failed, passed, plural, skipped } from '../outcome.js';
 import type { DatabaseCheck } from '../phase.js';
 import type { Finding } from '../types.js';
 import type { DatabaseSession } from '../database/session.js';
-import { parsePsqlScript } from './psql-script.js';
+import { parsePsqlScript, type PsqlScript } from './psql-script.js';
 import { restoringSession, runPsqlSteps } from './pgtap-run.js';
 import { parseTap, tapVerdict } from './tap.js';
 
@@ -40,10 +40,21 @@ export const pgtapCheck: DatabaseCheck = {
 
     const findings: Finding[] = [];
     const notRun: string[] = [];
+    // Whether a file before may have committed: the database a new session sees is then no copy
+    // of the state the files started from, nor of what the earlier files left behind in it.
+    let committedBefore = false;
     for (const file of files) {
       const relative = path.relative(ctx.root, file).split(path.sep).join('/');
-      if (stopOf(db.engine) !== null) notRun.push(relative);
-      else findings.push(...(await runTestFile(db, relative, await readFile(file, 'utf8'), ctx.options.statementTimeoutMs)));
+      if (stopOf(db.engine) !== null) {
+        notRun.push(relative);
+        continue;
+      }
+      const script = parsePsqlScript(await readFile(file, 'utf8'));
+      let found = await runTestFile(db, relative, script, ctx.options.statementTimeoutMs);
+      if (found.length > 0 && db.newSession && !committedBefore && !mayCommit(script))
+        found = await inNewSession(db.newSession, relative, script);
+      committedBefore ||= mayCommit(script);
+      findings.push(...found);
     }
     const failedFiles = new Set(findings.map((f) => f.location?.file)).size;
     const stop = stopOf(db.engine);
@@ -53,8 +64,39 @@ export const pgtapCheck: DatabaseCheck = {
   },
 };
 
-async function runTestFile(db: DatabaseSession, file: string, sql: string, statementTimeoutMs: number | undefined): Promise<Finding[]> {
-  const script = parsePsqlScript(sql);
+/**
+ * A file that failed in the engine's one session, run again in a new one, as psql runs each
+ * file: the session may have defined a custom setting for good (an earlier file's
+ * set_config('request.jwt.claims', …), the rls check's requests), which then reads '' where a new
+ * session reads NULL. Only where the database is as the files found it (nothing committed).
+ */
+async function inNewSession(open: () => Promise<DatabaseSession>, file: string, script: PsqlScript): Promise<Finding[]> {
+  const session = await open();
+  try {
+    return await runTestFile(session, file, script, undefined);
+  } finally {
+    await session.close();
+  }
+}
+
+/** Whether running the file may commit: a statement outside a transaction block, or a COMMIT of one. */
+function mayCommit(script: PsqlScript): boolean {
+  let inBlock = false;
+  for (const step of script.steps) {
+    if (step.kind === 'begin') inBlock = true;
+    else if (step.kind === 'rollback') inBlock = false;
+    else if (step.kind === 'commit' && inBlock) return true;
+    else if (step.kind === 'statement' && !inBlock) return true;
+  }
+  return false;
+}
+
+async function runTestFile(
+  db: DatabaseSession,
+  file: string,
+  script: PsqlScript,
+  statementTimeoutMs: number | undefined,
+): Promise<Finding[]> {
   if (script.metaCommands.length > 0) {
     return script.metaCommands.map(({ command, line }) => ({
       message: `psql meta-command ${command} is not supported: verify runs the file's SQL statements as psql sends them, not psql's own commands; remove it`,
