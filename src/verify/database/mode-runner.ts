@@ -55,7 +55,7 @@ async function runInSession(
     ),
   );
   const opened = opening.value.session;
-  const db = opened && { ...opened, openFresh: () => databases.open(mode, { ownDatabase: true, extensions }) };
+  const db = opened && followedSession(opened, () => databases.open(mode, { ownDatabase: true, extensions }));
   if (!db) {
     // The first check owns the failure (and its time); the others could not run at all.
     const [first, ...rest] = checks;
@@ -73,6 +73,38 @@ async function runInSession(
     await db.close().catch(() => undefined);
   }
   return { results, shared: db.sharedEngine };
+}
+
+/**
+ * The session the mode's checks share, as the checks see it: `opened` until a check moves the
+ * rest to a new session (`continueIn`); closing it closes every session it was.
+ */
+function followedSession(opened: DatabaseSession, openFresh: () => Promise<DatabaseSession>): DatabaseSession {
+  let current = opened;
+  const earlier: DatabaseSession[] = [];
+  return {
+    get engine() {
+      return current.engine;
+    },
+    get grants() {
+      return current.grants;
+    },
+    get url() {
+      return current.url;
+    },
+    sharedEngine: opened.sharedEngine,
+    // The same database in every session the mode moves to.
+    ...(opened.installExtension ? { installExtension: opened.installExtension } : {}),
+    openFresh,
+    ...(opened.newSession ? { newSession: () => (current.newSession ?? opened.newSession!)() } : {}),
+    continueIn(next) {
+      earlier.push(current);
+      current = next;
+    },
+    async close() {
+      for (const session of [current, ...earlier]) await session.close().catch(() => undefined);
+    },
+  };
 }
 
 async function runDatabaseCheck(

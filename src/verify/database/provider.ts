@@ -121,19 +121,18 @@ export function embeddedProvider(
         const modules = options.ownDatabase ? IMAGE_MODULE_EXTENSIONS : [];
         const extensions = [...new Set([...(await engineExtensions(options)), ...modules])].sort();
         const { engine } = await openPreparedEngine(grants, { extensions, limits });
-        const close = () => {
-          noteStop(engine, grants);
-          return engine.close();
-        };
-        const newSession = async (): Promise<DatabaseSession> => {
-          const copy = await engineCopyInNewSession(engine, { extensions, limits });
-          const closeCopy = () => {
-            noteStop(copy, grants);
-            return copy.close();
-          };
-          return { engine: copy, grants, url: null, sharedEngine: false, close: closeCopy };
-        };
-        return { engine, grants, url: null, sharedEngine: false, newSession, close };
+        const sessionOn = (on: EmbeddedSqlEngine): DatabaseSession => ({
+          engine: on,
+          grants,
+          url: null,
+          sharedEngine: false,
+          newSession: async () => sessionOn(await engineCopyInNewSession(on, { extensions, limits })),
+          close: () => {
+            noteStop(on, grants);
+            return on.close();
+          },
+        });
+        return sessionOn(engine);
       }
       const extensions = await engineExtensions(options);
       if (shared && sharedExtensions !== extensions.join()) {
@@ -330,11 +329,16 @@ export function postgresProvider(
         throw error;
       }
       const opened = engine;
+      const userUrl = serverRun.userUrl(database.url);
       return {
         engine: opened,
         grants,
-        url: serverRun.userUrl(database.url),
+        url: userUrl,
         sharedEngine: false,
+        newSession: async () => {
+          const connection = await createPostgresEngine(userUrl, limits);
+          return { engine: connection, grants, url: userUrl, sharedEngine: false, close: () => connection.close() };
+        },
         installExtension: (name: string) =>
           withEngine(database.url, limits, (installer) =>
             installer.exec(`create extension if not exists "${name.replace(/"/g, '""')}" with schema extensions`),

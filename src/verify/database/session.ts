@@ -27,10 +27,16 @@ export interface DatabaseSession {
   /**
    * A new session on this database as it stands committed, as a new connection has it: on an
    * embedded engine, whose one session keeps every custom setting it ever set (request.jwt.claims
-   * reads '' there, NULL in a new session), an engine booted from a copy of it. Only outside a
-   * transaction (an engine of the mode's own); the caller closes it. Absent: none to be had.
+   * reads '' there, NULL in a new session), an engine booted from a copy of it; on a server, a new
+   * connection. Only outside a transaction (a database of the mode's own); the caller closes it
+   * (or hands it to `continueIn`). Absent: none to be had.
    */
   readonly newSession?: () => Promise<DatabaseSession>;
+  /**
+   * The checks after this one run in `next` (a session `newSession` opened), which is closed
+   * with this one. Given to the checks by the mode's runner.
+   */
+  readonly continueIn?: (next: DatabaseSession) => void;
   close(): Promise<void>;
 }
 

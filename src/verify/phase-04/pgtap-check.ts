@@ -40,9 +40,6 @@ export const pgtapCheck: DatabaseCheck = {
 
     const findings: Finding[] = [];
     const notRun: string[] = [];
-    // Whether a file before may have committed: the database a new session sees is then no copy
-    // of the state the files started from, nor of what the earlier files left behind in it.
-    let committedBefore = false;
     for (const file of files) {
       const relative = path.relative(ctx.root, file).split(path.sep).join('/');
       if (stopOf(db.engine) !== null) {
@@ -51,9 +48,10 @@ export const pgtapCheck: DatabaseCheck = {
       }
       const script = parsePsqlScript(await readFile(file, 'utf8'));
       let found = await runTestFile(db, relative, script, ctx.options.statementTimeoutMs);
-      if (found.length > 0 && db.newSession && !committedBefore && !mayCommit(script))
+      // A server runs each file in a new session already.
+      if (found.length > 0 && db.engine.kind === 'embedded' && db.newSession && !mayCommit(script)) {
         found = await inNewSession(db.newSession, relative, script);
-      committedBefore ||= mayCommit(script);
+      }
       findings.push(...found);
     }
     const failedFiles = new Set(findings.map((f) => f.location?.file)).size;
@@ -65,10 +63,11 @@ export const pgtapCheck: DatabaseCheck = {
 };
 
 /**
- * A file that failed in the engine's one session, run again in a new one, as psql runs each
- * file: the session may have defined a custom setting for good (an earlier file's
+ * A file that failed in the embedded engine's one session, run again in a new one, as psql runs
+ * each file: the session may have defined a custom setting for good (an earlier file's
  * set_config('request.jwt.claims', …), the rls check's requests), which then reads '' where a new
- * session reads NULL. Only where the database is as the files found it (nothing committed).
+ * session reads NULL. Only for a file that cannot have committed part of itself: the database is
+ * then as the file found it (with what the files before it committed).
  */
 async function inNewSession(open: () => Promise<DatabaseSession>, file: string, script: PsqlScript): Promise<Finding[]> {
   const session = await open();
