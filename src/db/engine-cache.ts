@@ -23,6 +23,7 @@ import { packageRoot } from '../package-root.js';
 import { writeFileAtomic } from '../apply/atomic-write.js';
 import { createEmbeddedEngine, QUERY_CANCELED, type EmbeddedEngineOptions, type EmbeddedSqlEngine } from './engine.js';
 import { isSqlError } from './sql-error.js';
+import { quoteIdent } from './sql-quote.js';
 import { loadEmbeddedExtensions } from '../emulation/extensions.js';
 import {
   EMBEDDED_LOGIN_ROLE,
@@ -124,8 +125,9 @@ export async function openStandInWithoutGrantDefaults(options: EngineCacheOption
   let built: Awaited<typeof building>;
   try {
     built = await building;
-  } finally {
+  } catch (error) {
     imageBuilds.delete(file);
+    throw error;
   }
   const { image } = built;
   // A cache directory that cannot be written only costs speed.
@@ -134,6 +136,7 @@ export async function openStandInWithoutGrantDefaults(options: EngineCacheOption
     .catch(() => {
       unsaved = { file, image };
     });
+  imageBuilds.delete(file);
   if (extensions.length === 0) return { engine: built.engine, source: 'built' };
   // The engine that built the image has no extension module loaded: boot one that has.
   await built.engine.close();
@@ -259,6 +262,11 @@ export async function engineCopyInNewSession(
   engine: EmbeddedSqlEngine,
   options: { readonly extensions: readonly string[]; readonly limits: EngineLimits },
 ): Promise<EmbeddedSqlEngine> {
+  // A checkpoint first: booted from a dump with WAL to replay, each sequence used since the last
+  // checkpoint would jump ahead by the values PostgreSQL logs in advance (32).
+  const [who] = await engine.query<{ name: string }>('select session_user::text as name');
+  await engine.exec(`set session authorization ${EMBEDDED_LOGIN_ROLE}; checkpoint`);
+  await engine.exec(`set session authorization ${quoteIdent(who!.name)}`);
   const bytes = await engine.dumpDataDir();
   return bootImage({ bytes }, options.extensions, options.limits);
 }

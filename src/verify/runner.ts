@@ -94,7 +94,9 @@ interface ModesRun {
 }
 
 /**
- * One mode after the other, as the modes share an embedded engine. A statement past the time limit stopped the engine: the modes
+ * One mode after the other: on an embedded engine the modes share (or an engine of each mode's
+ * own, on a machine without a core and the memory for two), and on a server whose SQL changes
+ * roles. A statement past the time limit stopped the engine: the modes
  * after it are skipped. A mode that needed a database of its own (a failure, SQL that depends on
  * commits) most likely will in the next mode too.
  */

@@ -97,9 +97,11 @@ function followedSession(opened: DatabaseSession, openFresh: () => Promise<Datab
     ...(opened.installExtension ? { installExtension: opened.installExtension } : {}),
     openFresh,
     ...(opened.newSession ? { newSession: () => (current.newSession ?? opened.newSession!)() } : {}),
-    continueIn(next) {
-      earlier.push(current);
+    async continueIn(next) {
+      const left = current;
       current = next;
+      if (left !== opened || left.engine.kind === 'embedded') await left.close().catch(() => undefined);
+      else earlier.push(left);
     },
     async close() {
       for (const session of [current, ...earlier]) await session.close().catch(() => undefined);

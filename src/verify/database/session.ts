@@ -34,9 +34,11 @@ export interface DatabaseSession {
   readonly newSession?: () => Promise<DatabaseSession>;
   /**
    * The checks after this one run in `next` (a session `newSession` opened), which is closed
-   * with this one. Given to the checks by the mode's runner.
+   * with this one. An embedded engine left behind is closed at once (its copy holds the data); a
+   * server's first session stays open until the end, as its close drops the database. Given to
+   * the checks by the mode's runner.
    */
-  readonly continueIn?: (next: DatabaseSession) => void;
+  readonly continueIn?: (next: DatabaseSession) => Promise<void>;
   close(): Promise<void>;
 }
 

@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { applySqlFile, isMigrationError, type MigrationError, type SqlFile } from '../../db/apply-migrations.js';
-import type { SqlEngine } from '../../db/engine.js';
+import type { EmbeddedSqlEngine, SqlEngine } from '../../db/engine.js';
+import type { DatabaseSession } from '../database/session.js';
 import { isFile } from '../../detect/fs-probe.js';
 import { failed, passed } from '../outcome.js';
 import type { DatabaseCheck } from '../phase.js';
@@ -22,20 +23,16 @@ export const seedCheck: DatabaseCheck = {
     const { files, warnings } = await seedFiles(ctx);
     if (files.length === 0) return failed(`missing ${ctx.layout.seedFile}`, [], warnings);
     const seeds = await Promise.all(files.map(async (file) => ({ name: file, sql: await readFile(path.join(ctx.root, file), 'utf8') })));
+    // The checks before ran in the mode's session, acting as the API roles: a session keeps the
+    // custom settings it once set (request.jwt.claims reads '' there, NULL where the CLI seeds).
+    // On a server the seed goes to a new connection, and the checks after it go on there.
+    if (db.engine.kind === 'postgres' && db.newSession && db.continueIn) await db.continueIn(await db.newSession());
     let applied = await applySeeds(db.engine, seeds);
-    if (applied.failure && db.newSession && db.continueIn) {
-      // The checks before ran in this session, acting as the API roles: it keeps the custom
-      // settings they set (request.jwt.claims reads '' here, NULL where the CLI seeds), so the
-      // seed's failure is confirmed in a new session, from the file that failed (the files
-      // before it committed), and the checks after go on in that session.
-      const fresh = await db.newSession();
-      const again = await applySeeds(fresh.engine, seeds.slice(applied.failure.index));
-      if (again.failure) await fresh.close();
-      else db.continueIn(fresh);
-      applied = {
-        notes: [...applied.notes, ...again.notes],
-        failure: again.failure && { ...again.failure, index: applied.failure.index + again.failure.index },
-      };
+    // On the embedded engine a new session is a copy of the database: made only to confirm a
+    // failure, from the file that failed (the files before it committed).
+    if (applied.failure && db.engine.kind === 'embedded' && db.newSession && db.continueIn && !stopped(db.engine)) {
+      const again = await inNewSession(db, seeds.slice(applied.failure.index));
+      if (again) applied = { notes: [...applied.notes, ...again.notes], failure: null };
     }
     if (applied.failure) {
       const { error } = applied.failure;
@@ -44,6 +41,26 @@ export const seedCheck: DatabaseCheck = {
     return passed([...warnings, ...applied.notes]);
   },
 };
+
+/**
+ * `seeds` applied in a new session on a copy of the database; where they all apply, the checks
+ * after go on in it. Null otherwise (a copy that did not boot, a file failing there too): the
+ * failure in the mode's session stands, as the first and truer one (a sequence the failed
+ * attempt used is further on in the copy).
+ */
+async function inNewSession(db: DatabaseSession, seeds: readonly SqlFile[]): Promise<SeedsApplied | null> {
+  const fresh = await db.newSession!().catch(() => null);
+  if (!fresh) return null;
+  const again = await applySeeds(fresh.engine, seeds).catch(() => null);
+  if (!again || again.failure) {
+    await fresh.close();
+    return null;
+  }
+  await db.continueIn!(fresh);
+  return again;
+}
+
+const stopped = (engine: SqlEngine): boolean => (engine as EmbeddedSqlEngine).stopped !== null;
 
 interface SeedsApplied {
   readonly notes: readonly Finding[];
