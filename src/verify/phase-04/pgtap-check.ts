@@ -1,7 +1,7 @@
 import { firstLine } from '../../errors.js';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { createPostgresEngine, type EmbeddedSqlEngine, type EngineStop, type SqlEngine } from '../../db/engine.js';
+import type { EmbeddedSqlEngine, EngineStop, SqlEngine } from '../../db/engine.js';
 import { failed, passed, plural, skipped } from '../outcome.js';
 import type { DatabaseCheck } from '../phase.js';
 import type { Finding } from '../types.js';
@@ -48,7 +48,7 @@ export const pgtapCheck: DatabaseCheck = {
         continue;
       }
       const script = parsePsqlScript(await readFile(file, 'utf8'));
-      let found = await runTestFile(db, relative, script, ctx.options.statementTimeoutMs);
+      let found = await runTestFile(db, relative, script);
       // A server runs each file in a new session already; a file with psql meta-commands did not run.
       const retry = found.length > 0 && db.engine.kind === 'embedded' && db.newSession && script.metaCommands.length === 0;
       if (retry && stopOf(db.engine) === null && !mayCommit(script)) {
@@ -77,7 +77,7 @@ async function passesInNewSession(open: () => Promise<DatabaseSession>, file: st
   const session = await open().catch(() => null);
   if (!session) return false;
   try {
-    return (await runTestFile(session, file, script, undefined)).length === 0;
+    return (await runTestFile(session, file, script)).length === 0;
   } catch {
     return false;
   } finally {
@@ -97,12 +97,7 @@ function mayCommit(script: PsqlScript): boolean {
   return false;
 }
 
-async function runTestFile(
-  db: DatabaseSession,
-  file: string,
-  script: PsqlScript,
-  statementTimeoutMs: number | undefined,
-): Promise<Finding[]> {
+async function runTestFile(db: DatabaseSession, file: string, script: PsqlScript): Promise<Finding[]> {
   if (script.metaCommands.length > 0) {
     return script.metaCommands.map(({ command, line }) => ({
       message: `psql meta-command ${command} is not supported: verify runs the file's SQL statements as psql sends them, not psql's own commands; remove it`,
@@ -110,7 +105,7 @@ async function runTestFile(
     }));
   }
   try {
-    const run = await inFileSession(db, statementTimeoutMs, (engine) => runPsqlSteps(engine, script.steps));
+    const run = await inFileSession(db, (engine) => runPsqlSteps(engine, script.steps));
     const summary = parseTap(run.lines);
     if (run.error) {
       const message = [`does not run: ${firstLine(run.error.sqlError)}`, ...summary.failures].join('\n');
@@ -135,19 +130,15 @@ const STOPS: Record<EngineStop, string> = {
 };
 
 /** psql's session for one file: a new connection on a server, the shared session restored after it otherwise. */
-async function inFileSession<T>(
-  db: DatabaseSession,
-  statementTimeoutMs: number | undefined,
-  run: (engine: SqlEngine) => Promise<T>,
-): Promise<T> {
-  if (db.engine.kind === 'embedded' || db.url === null) return restoringSession(db.engine, () => run(db.engine));
-  const engine = await createPostgresEngine(db.url, statementTimeoutMs === undefined ? {} : { statementTimeoutMs });
+async function inFileSession<T>(db: DatabaseSession, run: (engine: SqlEngine) => Promise<T>): Promise<T> {
+  if (db.engine.kind === 'embedded' || !db.newSession) return restoringSession(db.engine, () => run(db.engine));
+  const session = await db.newSession();
   try {
     // Supabase gives the postgres role this search_path; tests call pgTAP unqualified.
-    await engine.exec('set search_path = "$user", public, extensions');
-    return await run(engine);
+    await session.engine.exec('set search_path = "$user", public, extensions');
+    return await run(session.engine);
   } finally {
-    await engine.close();
+    await session.close();
   }
 }
 
