@@ -7,6 +7,7 @@ import type pg from 'pg';
 import { SqlError, toSqlError } from './sql-error.js';
 import type { StatementRanges } from './split-statements.js';
 import { runBatchesInTurn, runStepsInTurn, type BatchesOptions, type BatchesRun, type SqlStep, type StepsRun } from './sql-steps.js';
+import type { EmbeddedSqlEngine, EngineStop } from './embedded-engine.js';
 
 export interface SqlEngine {
   readonly kind: 'embedded' | 'postgres';
@@ -52,6 +53,11 @@ export {
   type InitdbOptions,
   prestartEmbeddedEngine,
 } from './embedded-engine.js';
+
+/** Why an embedded engine stopped (the time limit, a signal, a crash), after which it runs nothing more; null while it runs, and for a server. */
+export function stopOf(engine: SqlEngine): EngineStop | null {
+  return engine.kind === 'embedded' ? (engine as EmbeddedSqlEngine).stopped : null;
+}
 
 /** Connects one client to an existing database; every call runs on that one session. */
 export async function createPostgresEngine(url: string, limits: ServerTimeLimits = {}): Promise<SqlEngine> {

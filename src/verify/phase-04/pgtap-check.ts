@@ -1,7 +1,7 @@
 import { firstLine } from '../../errors.js';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { EmbeddedSqlEngine, EngineStop, SqlEngine } from '../../db/engine.js';
+import { stopOf, type EngineStop, type SqlEngine } from '../../db/engine.js';
 import { failed, passed, plural, skipped } from '../outcome.js';
 import type { DatabaseCheck } from '../phase.js';
 import type { Finding } from '../types.js';
@@ -50,10 +50,8 @@ export const pgtapCheck: DatabaseCheck = {
       const script = parsePsqlScript(await readFile(file, 'utf8'));
       let found = await runTestFile(db, relative, script);
       // A server runs each file in a new session already; a file with psql meta-commands did not run.
-      const retry = found.length > 0 && db.engine.kind === 'embedded' && db.newSession && script.metaCommands.length === 0;
-      if (retry && stopOf(db.engine) === null && !mayCommit(script)) {
-        found = (await passesInNewSession(db.newSession!, relative, script)) ? [] : found;
-      }
+      const retry = db.engine.kind === 'embedded' && script.metaCommands.length === 0 && stopOf(db.engine) === null && !mayCommit(script);
+      if (found.length > 0 && retry && db.newSession && (await passesInNewSession(db.newSession, relative, script))) found = [];
       findings.push(...found);
     }
     const failedFiles = new Set(findings.map((f) => f.location?.file)).size;
@@ -116,11 +114,6 @@ async function runTestFile(db: DatabaseSession, file: string, script: PsqlScript
   } catch (error) {
     return [{ message: `does not run: ${firstLine(error)}`, location: { file } }];
   }
-}
-
-/** Why an embedded engine stopped (the time limit, a signal), after which it runs nothing more; null while it runs. */
-function stopOf(engine: SqlEngine): EngineStop | null {
-  return engine.kind === 'embedded' ? (engine as EmbeddedSqlEngine).stopped : null;
 }
 
 const STOPS: Record<EngineStop, string> = {

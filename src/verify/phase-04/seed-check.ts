@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { applySqlFile, isMigrationError, type MigrationError, type SqlFile } from '../../db/apply-migrations.js';
-import type { EmbeddedSqlEngine, SqlEngine } from '../../db/engine.js';
+import { stopOf, type SqlEngine } from '../../db/engine.js';
 import type { DatabaseSession } from '../database/session.js';
 import { isFile } from '../../detect/fs-probe.js';
 import { failed, passed } from '../outcome.js';
@@ -30,7 +30,7 @@ export const seedCheck: DatabaseCheck = {
     let applied = await applySeeds(db.engine, seeds);
     // On the embedded engine a new session is a copy of the database: made only to confirm a
     // failure, from the file that failed (the files before it committed).
-    if (applied.failure && db.engine.kind === 'embedded' && db.newSession && db.continueIn && !stopped(db.engine)) {
+    if (applied.failure && db.engine.kind === 'embedded' && db.newSession && db.continueIn && stopOf(db.engine) === null) {
       const again = await inNewSession(db, seeds.slice(applied.failure.index));
       if (again) applied = { notes: [...applied.notes, ...again.notes], failure: null };
     }
@@ -59,8 +59,6 @@ async function inNewSession(db: DatabaseSession, seeds: readonly SqlFile[]): Pro
   await db.continueIn!(fresh);
   return again;
 }
-
-const stopped = (engine: SqlEngine): boolean => (engine as EmbeddedSqlEngine).stopped !== null;
 
 interface SeedsApplied {
   readonly notes: readonly Finding[];
