@@ -6,7 +6,8 @@
 import type pg from 'pg';
 import { SqlError, toSqlError } from './sql-error.js';
 import type { StatementRanges } from './split-statements.js';
-import { runBatchesInTurn, runStepsInTurn, type BatchesOptions, type BatchesRun, type SqlStep, type StepsRun } from './sql-steps.js';
+import { runStepsPipelined, type PipelineSession } from './pipelined-steps.js';
+import { runBatchesInTurn, type BatchesOptions, type BatchesRun, type SqlStep, type StepsRun } from './sql-steps.js';
 import type { EmbeddedSqlEngine, EngineStop } from './embedded-engine.js';
 
 export interface SqlEngine {
@@ -62,16 +63,28 @@ export function stopOf(engine: SqlEngine): EngineStop | null {
 /** Connects one client to an existing database; every call runs on that one session. */
 export async function createPostgresEngine(url: string, limits: ServerTimeLimits = {}): Promise<SqlEngine> {
   const statementTimeoutMs = limits.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS;
-  const client = await connectPostgres(url, { ...limits, statementTimeoutMs });
+  const client = await connectPostgres(url, { ...limits, statementTimeoutMs, pipeline: true });
   let closed = false;
-  // One session runs one statement at a time: callers that overlap (Promise.all over checks)
-  // are queued here rather than handed to the driver together.
+  // One session runs one call at a time: callers that overlap (Promise.all over checks) are
+  // queued here rather than handed to the driver together.
   let queue: Promise<unknown> = Promise.resolve();
-  const run = <T>(call: () => Promise<T>): Promise<T> => {
-    const next = queue.then(() => withStatementDeadline(client, url, statementTimeoutMs, call));
+  const inTurn = <T>(call: () => Promise<T>): Promise<T> => {
+    const next = queue.then(call);
     queue = next.catch(() => undefined);
     return next;
   };
+  const within = <T>(call: () => Promise<T>): Promise<T> => withStatementDeadline(client, url, statementTimeoutMs, call);
+  const run = <T>(call: () => Promise<T>): Promise<T> => inTurn(() => within(call));
+  const session: PipelineSession = {
+    send(step) {
+      refuseServerPrograms(step.sql);
+      if (step.kind === 'exec') return client.query(step.sql).then(() => []);
+      return client.query(step.sql, [...(step.params ?? [])]).then((result) => result.rows as Record<string, unknown>[]);
+    },
+    within,
+    inTransactionBlock: () => client.getTransactionStatus() === 'T',
+  };
+  const runSteps = (steps: readonly SqlStep[]) => inTurn(() => runStepsPipelined(session, steps));
   const engine: SqlEngine = {
     kind: 'postgres',
     async exec(sql) {
@@ -82,9 +95,8 @@ export async function createPostgresEngine(url: string, limits: ServerTimeLimits
       refuseServerPrograms(sql);
       return (await run(() => client.query(sql, params))).rows as T[];
     },
-    // A round trip to a server costs little next to a thread hand-off; one call per step keeps each step's own limit.
-    runSteps: (steps) => runStepsInTurn(engine, steps),
-    runBatches: (batches, options) => runBatchesInTurn(engine, batches, options),
+    runSteps,
+    runBatches: (batches, options) => runBatchesInTurn(engine, batches, options, runSteps),
     async close() {
       if (closed) return;
       closed = true;
@@ -167,7 +179,10 @@ export function refuseServerPrograms(sql: string): void {
 }
 
 /** A connected pg client, or a SqlError (and no open socket) when the server cannot be reached in time. */
-export async function connectPostgres(url: string, limits: ServerTimeLimits & { applicationName?: string } = {}): Promise<pg.Client> {
+export async function connectPostgres(
+  url: string,
+  limits: ServerTimeLimits & { applicationName?: string; pipeline?: boolean } = {},
+): Promise<pg.Client> {
   // Loaded on use: importing pg costs tens of milliseconds that embedded runs would pay for nothing.
   const { Client } = (await import('pg')).default;
   const connectTimeoutMs = limits.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
@@ -176,6 +191,8 @@ export async function connectPostgres(url: string, limits: ServerTimeLimits & { 
     connectionTimeoutMillis: connectTimeoutMs,
     ...(limits.statementTimeoutMs ? { statement_timeout: limits.statementTimeoutMs } : {}),
     ...(limits.applicationName ? { application_name: limits.applicationName } : {}),
+    // Each query still ends with its own Sync: sent together, they run as they would one by one.
+    ...(limits.pipeline ? { pipeline: true } : {}),
   });
   // A dropped connection (e.g. DROP DATABASE … WITH (FORCE)) is reported by the next query;
   // without a listener the 'error' event would crash the process.

@@ -4,7 +4,8 @@
  * can go in one request: each ends at its own failure, and the next runs, unless the failure
  * could not be undone (endsTheRest) or the caller asked that any failure end the request
  * (`stopAtFailure`: migration files, each applied only if those before it were). The embedded
- * engine runs them in its worker in one hand-off; a server runs them statement by statement.
+ * engine runs them in its worker in one hand-off; a server several to a round trip where that
+ * changes nothing (pipelined-steps.ts).
  */
 import type { SqlEngine } from './engine.js';
 import type { StatementRanges } from './split-statements.js';
@@ -86,6 +87,7 @@ export async function runBatchesInTurn(
   engine: Pick<SqlEngine, 'exec' | 'query'>,
   batches: readonly (readonly SqlStep[])[],
   options: BatchesOptions = {},
+  runSteps: (steps: readonly SqlStep[]) => Promise<StepsRun> = (steps) => runStepsInTurn(engine, steps),
 ): Promise<BatchesRun> {
   const runs: (StepsRun | null)[] = [];
   let ended = false;
@@ -94,7 +96,7 @@ export async function runBatchesInTurn(
       runs.push(null);
       continue;
     }
-    const run = await runStepsInTurn(engine, steps);
+    const run = await runSteps(steps);
     runs.push(run);
     ended = endsTheRest(run, steps, options);
   }

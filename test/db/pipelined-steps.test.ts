@@ -1,0 +1,163 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type pg from 'pg';
+import { connectPostgres, createPostgresEngine, type SqlEngine, type SqlStep } from '../../src/db/engine.js';
+import { groupEnd, runStepsPipelined, type PipelineSession } from '../../src/db/pipelined-steps.js';
+import { createThrowawayDatabase, type ThrowawayDatabase } from '../../src/db/throwaway-database.js';
+import { ADMIN_URL } from '../helpers/db-postgres.js';
+
+/**
+ * Steps on a server go several to a round trip where a real server then does what it would one
+ * at a time (pipelined-steps.ts): what they leave behind is checked on the server itself.
+ */
+describe('steps sent together on a server', () => {
+  let db: ThrowawayDatabase;
+  let engine: SqlEngine;
+  beforeAll(async () => {
+    db = await createThrowawayDatabase(ADMIN_URL);
+    engine = await createPostgresEngine(db.url, { statementTimeoutMs: 1_000 });
+    await engine.exec('create table t (id int)');
+  });
+  afterAll(async () => {
+    await engine.close();
+    await db.drop();
+  });
+  beforeEach(() => engine.exec('truncate t'));
+
+  const count = async () => (await engine.query<{ n: number }>('select count(*)::int as n from t'))[0]!.n;
+  const insert = (id: number): SqlStep => ({ kind: 'query', sql: 'insert into t values ($1)', params: [id] });
+
+  it('in a block, what follows a failing step changes nothing, a session setting neither, and the undo finds the block as the failure left it', async () => {
+    await engine.exec('begin; savepoint s');
+    const run = await engine.runSteps([
+      insert(1),
+      { kind: 'query', sql: 'select 1/0', undo: ['rollback to savepoint s'] },
+      { kind: 'query', sql: `select set_config('csdb.after', 'set', false)` },
+      insert(2),
+    ]);
+    const left = await count();
+    await engine.exec('commit');
+    expect(run.failure).toMatchObject({ step: 1, error: { code: '22012' } });
+    expect(run.undoError).toBeNull();
+    expect(left).toBe(0);
+    expect(await engine.query(`select current_setting('csdb.after', true) as v`)).toEqual([{ v: null }]);
+  });
+
+  it('outside a block each step commits on its own: the step after a failure is not run', async () => {
+    const run = await engine.runSteps([insert(1), { kind: 'query', sql: 'select 1/0' }, insert(2)]);
+    expect(run.failure?.step).toBe(1);
+    expect(await engine.query('select id from t')).toEqual([{ id: 1 }]);
+  });
+
+  it('a rollback to a savepoint is not sent behind a step that may fail: the block stays failed, as one at a time', async () => {
+    await engine.exec('begin; savepoint s');
+    const run = await engine.runSteps([{ kind: 'query', sql: 'select 1/0' }, { kind: 'exec', sql: 'rollback to savepoint s' }, insert(3)]);
+    const after = await engine.query('select 1').catch((error: { code?: string }) => error.code);
+    await engine.exec('rollback');
+    expect(run.failure?.step).toBe(0);
+    expect(after).toBe('25P02');
+    expect(await count()).toBe(0);
+  });
+
+  it('a step the driver cannot encode fails alone: the step after it does not run', async () => {
+    const unencodable = {
+      toPostgres: () => {
+        throw new Error('cannot encode');
+      },
+    };
+    await engine.exec('begin');
+    const run = await engine.runSteps([insert(1), { kind: 'query', sql: 'insert into t values ($1)', params: [unencodable] }, insert(2)]);
+    const ids = await engine.query('select id from t');
+    await engine.exec('rollback');
+    expect(run.failure?.step).toBe(1);
+    expect(ids).toEqual([{ id: 1 }]);
+  });
+
+  it('SQL refused before it is sent ends the group there: nothing behind it runs, and the block is not failed', async () => {
+    await engine.exec('begin');
+    const run = await engine.runSteps([insert(1), { kind: 'exec', sql: `copy t to program 'true'` }, insert(2)]);
+    const ids = await engine.query('select id from t');
+    await engine.exec('rollback');
+    expect(run.failure).toMatchObject({ step: 1, error: { code: '42501' } });
+    expect(ids).toEqual([{ id: 1 }]);
+  });
+
+  it('each step has the whole time limit, counted from the answer before it', async () => {
+    await engine.exec('begin');
+    const run = await engine.runSteps([
+      { kind: 'query', sql: 'select pg_sleep(0.6)' },
+      { kind: 'query', sql: 'select pg_sleep(0.6)' },
+    ]);
+    await engine.exec('rollback');
+    expect(run.failure).toBeNull();
+  });
+
+  it('a step past the time limit fails as the time limit, and those behind it change nothing', async () => {
+    await engine.exec('begin; savepoint s');
+    const run = await engine.runSteps([{ kind: 'query', sql: 'select pg_sleep(3)', undo: ['rollback to savepoint s'] }, insert(4)]);
+    const left = await count();
+    await engine.exec('rollback');
+    expect(run.failure).toMatchObject({ step: 0, error: { code: '57014' } });
+    expect(run.failure?.error.message).toMatch(/--statement-timeout/);
+    expect(left).toBe(0);
+  });
+
+  it('sends the steps of a block before reading any answer, and a step that ends the block after reading them', async () => {
+    const client = await connectPostgres(db.url, { pipeline: true });
+    const events: string[] = [];
+    let sent = 0;
+    const session: PipelineSession = {
+      send(step) {
+        const n = sent++;
+        events.push(`send ${n}`);
+        const answer = step.kind === 'exec' ? client.query(step.sql).then(() => []) : client.query(step.sql, [...(step.params ?? [])]);
+        return answer.then((result) => (Array.isArray(result) ? result : (result.rows as Record<string, unknown>[])));
+      },
+      async within(answer) {
+        const rows = await answer();
+        events.push('answer');
+        return rows;
+      },
+      inTransactionBlock: () => client.getTransactionStatus() === 'T',
+    };
+    try {
+      const run = await runStepsPipelined(session, [
+        { kind: 'exec', sql: 'begin' },
+        insert(5),
+        { kind: 'query', sql: 'select count(*)::int as n from t' },
+        { kind: 'exec', sql: 'rollback' },
+      ]);
+      expect(run.rows).toEqual([[], [], [{ n: 1 }], []]);
+      expect(events).toEqual(['send 0', 'send 1', 'send 2', 'answer', 'answer', 'answer', 'send 3', 'answer']);
+    } finally {
+      await (client as pg.Client).end();
+    }
+  });
+});
+
+describe('which steps go together', () => {
+  const step = (sql: string, params?: unknown[]): SqlStep => ({ kind: params ? 'query' : 'exec', sql, ...(params ? { params } : {}) });
+  const steps = [
+    step('begin'),
+    step('insert into t values ($1)', [1]),
+    step(`select $1::jsonb`, ['{"a": "rollback"}']),
+    step('-- done\nrollback to savepoint s'),
+    step('select $1', [1n]),
+    step(`do $$ begin perform 1; end $$; select 'commit'`),
+    step('release savepoint s; commit'),
+  ];
+
+  it('in a block: up to a step that ends it or rolls back, or one with a parameter other than text, number, boolean or null', () => {
+    expect(groupEnd(steps, 1, true)).toBe(3);
+    expect(groupEnd(steps, 3, true)).toBe(4);
+    expect(groupEnd(steps, 4, true)).toBe(5);
+    expect(groupEnd(steps, 5, true)).toBe(6);
+    expect(groupEnd(steps, 6, true)).toBe(7);
+  });
+
+  it('outside a block: a step that only opens one leads, any other goes alone', () => {
+    expect(groupEnd(steps, 0, false)).toBe(3);
+    expect(groupEnd(steps, 1, false)).toBe(2);
+    expect(groupEnd([step('begin isolation level serializable'), step('select 1')], 0, false)).toBe(1);
+    expect(groupEnd([step('start transaction'), step('rollback')], 0, false)).toBe(1);
+  });
+});
