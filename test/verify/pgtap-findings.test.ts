@@ -57,6 +57,27 @@ const CLAIMS_TESTS: Record<string, string> = {
   ].join('\n'),
 };
 
+/**
+ * A file that commits a default of its role, and a file after it that reads the default: psql's
+ * new connection for the second starts after the first committed, and so has it.
+ */
+const ROLE_DEFAULT_TESTS: Record<string, string> = {
+  '05_sets_role_default.test.sql': [
+    'select plan(1);',
+    "alter role current_user set intervalstyle = 'iso_8601';",
+    "select pass('the role default is set');",
+    '',
+  ].join('\n'),
+  '06_reads_role_default.test.sql': [
+    'begin;',
+    'select plan(1);',
+    "select is(current_setting('intervalstyle'), 'iso_8601', 'a new connection starts with the role default committed before it');",
+    'select * from finish();',
+    'rollback;',
+    '',
+  ].join('\n'),
+};
+
 const PGTAP_PATH_ONLY = ['files', 'schema', 'rls', 'advisors', 'typescript', 'python'];
 
 function resultOf(report: VerifyReport, name: string): CheckResult {
@@ -177,6 +198,14 @@ describe.each(['postgres', 'embedded'] as const)('the pgtap check on %s', (engin
     const pgtap = await pgtapCheckWith('pgtap-claims', CLAIMS_TESTS, engine);
     expect([pgtap.status, pgtap.reason, pgtap.findings]).toEqual(['pass', null, []]);
   });
+
+  it.runIf(engine === 'postgres')(
+    "opens each file's connection once the file before it has committed what it commits, as psql does after it",
+    async () => {
+      const pgtap = await pgtapCheckWith('pgtap-role-default', ROLE_DEFAULT_TESTS, engine);
+      expect([pgtap.status, pgtap.reason, pgtap.findings]).toEqual(['pass', null, []]);
+    },
+  );
 
   it('reports a file whose own assertions fail under pg_prove semantics like pg_prove', async () => {
     const pgtap = await pgtapCheckWith('pgtap-rolled-back', { 'nested/05_rolled_back.test.pg': ROLLED_BACK_TEST }, engine);

@@ -41,18 +41,23 @@ export const pgtapCheck: DatabaseCheck = {
 
     const findings: Finding[] = [];
     const notRun: string[] = [];
-    for (const file of files) {
-      const relative = path.relative(ctx.root, file).split(path.sep).join('/');
-      if (stopOf(db.engine) !== null) {
-        notRun.push(relative);
-        continue;
+    const sessions = db.engine.kind === 'postgres' && db.newSession ? new ServerFileSessions(db.newSession) : null;
+    try {
+      for (const [index, file] of files.entries()) {
+        const relative = path.relative(ctx.root, file).split(path.sep).join('/');
+        if (stopOf(db.engine) !== null) {
+          notRun.push(relative);
+          continue;
+        }
+        const script = parsePsqlScript(await readFile(file, 'utf8'));
+        let found = await runTestFile(db, relative, script, sessions && { sessions, more: index < files.length - 1 });
+        // A server runs each file in a new session already; a file with psql meta-commands did not run.
+        const retry = db.engine.kind === 'embedded' && script.metaCommands.length === 0 && stopOf(db.engine) === null && !mayCommit(script);
+        if (found.length > 0 && retry && db.newSession && (await passesInNewSession(db.newSession, relative, script))) found = [];
+        findings.push(...found);
       }
-      const script = parsePsqlScript(await readFile(file, 'utf8'));
-      let found = await runTestFile(db, relative, script);
-      // A server runs each file in a new session already; a file with psql meta-commands did not run.
-      const retry = db.engine.kind === 'embedded' && script.metaCommands.length === 0 && stopOf(db.engine) === null && !mayCommit(script);
-      if (found.length > 0 && retry && db.newSession && (await passesInNewSession(db.newSession, relative, script))) found = [];
-      findings.push(...found);
+    } finally {
+      await sessions?.end();
     }
     const failedFiles = new Set(findings.map((f) => f.location?.file)).size;
     const stop = stopOf(db.engine);
@@ -95,7 +100,12 @@ function mayCommit(script: PsqlScript): boolean {
   return false;
 }
 
-async function runTestFile(db: DatabaseSession, file: string, script: PsqlScript): Promise<Finding[]> {
+async function runTestFile(
+  db: DatabaseSession,
+  file: string,
+  script: PsqlScript,
+  server: { readonly sessions: ServerFileSessions; readonly more: boolean } | null = null,
+): Promise<Finding[]> {
   if (script.metaCommands.length > 0) {
     return script.metaCommands.map(({ command, line }) => ({
       message: `psql meta-command ${command} is not supported: verify runs the file's SQL statements as psql sends them, not psql's own commands; remove it`,
@@ -103,7 +113,9 @@ async function runTestFile(db: DatabaseSession, file: string, script: PsqlScript
     }));
   }
   try {
-    const run = await inFileSession(db, (engine) => runPsqlSteps(engine, script.steps));
+    const run = server
+      ? await server.sessions.inSession(server.more && !mayCommit(script), (engine) => runPsqlSteps(engine, script.steps))
+      : await restoringSession(db.engine, () => runPsqlSteps(db.engine, script.steps));
     const summary = parseTap(run.lines);
     if (run.error) {
       const message = [`does not run: ${firstLine(run.error.sqlError)}`, ...summary.failures].join('\n');
@@ -122,16 +134,50 @@ const STOPS: Record<EngineStop, string> = {
   crashed: 'it crashed',
 };
 
-/** psql's session for one file: a new connection on a server, the shared session restored after it otherwise. */
-async function inFileSession<T>(db: DatabaseSession, run: (engine: SqlEngine) => Promise<T>): Promise<T> {
-  if (db.engine.kind === 'embedded' || !db.newSession) return restoringSession(db.engine, () => run(db.engine));
-  const session = await db.newSession();
-  try {
-    // Supabase gives the postgres role this search_path; tests call pgTAP unqualified.
-    await session.engine.exec('set search_path = "$user", public, extensions');
-    return await run(session.engine);
-  } finally {
-    await session.close();
+/**
+ * psql's sessions on a server, a new connection for each file. While a file that cannot commit
+ * runs, the next file's connection is opened: what a connection starts with (the role's and the
+ * database's settings) cannot change meanwhile. A file's connection is closed without holding up
+ * the next file, as psql exits without waiting for the server; all are closed by `end`.
+ */
+class ServerFileSessions {
+  private opening: Promise<DatabaseSession> | null = null;
+  private readonly closing: Promise<void>[] = [];
+
+  constructor(private readonly open: () => Promise<DatabaseSession>) {}
+
+  async inSession<T>(openNextMeanwhile: boolean, run: (engine: SqlEngine) => Promise<T>): Promise<T> {
+    const taken = this.opening ?? this.connect();
+    this.opening = null;
+    const session = await taken;
+    if (openNextMeanwhile) this.opening = this.connect();
+    try {
+      return await run(session.engine);
+    } finally {
+      this.closing.push(session.close().catch(() => undefined));
+    }
+  }
+
+  async end(): Promise<void> {
+    const unused = this.opening;
+    this.opening = null;
+    if (unused) this.closing.push(unused.then((session) => session.close()).catch(() => undefined));
+    await Promise.all(this.closing);
+  }
+
+  private connect(): Promise<DatabaseSession> {
+    const connected = this.open().then(async (session) => {
+      try {
+        // Supabase gives the postgres role this search_path; tests call pgTAP unqualified.
+        await session.engine.exec('set search_path = "$user", public, extensions');
+        return session;
+      } catch (error) {
+        await session.close().catch(() => undefined);
+        throw error;
+      }
+    });
+    connected.catch(() => undefined);
+    return connected;
   }
 }
 
