@@ -9,9 +9,10 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parentPort } from 'node:worker_threads';
-import { PGlite, type PGliteOptions } from '@electric-sql/pglite';
+import { MemoryFS, PGlite, type PGliteOptions } from '@electric-sql/pglite';
 import { IMAGE_MODULE_EXTENSIONS, loadEmbeddedExtensions } from '../emulation/extensions.js';
 import { endsTheRest } from './sql-steps.js';
+import { imageEntries, UnreadableImageError, writeImageEntries, type EmscriptenFs, type ImageEntry } from './image-entries.js';
 import {
   Progress,
   type EmbeddedBoot,
@@ -23,6 +24,22 @@ import {
   type StepsReply,
   type WorkerStep,
 } from './embedded-worker-messages.js';
+
+/** Where PGlite keeps the data directory in its filesystem. */
+const PGLITE_DATA_DIR = '/pglite/data';
+
+/** PGlite's in-memory filesystem with the image's files in it before PostgreSQL starts, which then finds its database. */
+class ImageMemoryFS extends MemoryFS {
+  constructor(private readonly entries: readonly ImageEntry[]) {
+    super();
+  }
+
+  override async init(...args: Parameters<MemoryFS['init']>): ReturnType<MemoryFS['init']> {
+    const { emscriptenOpts } = await super.init(...args);
+    const write = (mod: { FS: EmscriptenFs }) => writeImageEntries(mod.FS, PGLITE_DATA_DIR, this.entries);
+    return { emscriptenOpts: { ...emscriptenOpts, preRun: [...(emscriptenOpts.preRun ?? []), write] } };
+  }
+}
 
 const port = parentPort!;
 const post = (reply: EmbeddedReply, transfer: ArrayBuffer[] = []) => port.postMessage(reply, transfer);
@@ -69,7 +86,7 @@ async function start(): Promise<PGlite> {
   // initdb's engine builds the image, which creates the image's extensions: their modules must be there.
   const names = boot.image === null ? [...new Set([...boot.extensions, ...IMAGE_MODULE_EXTENSIONS])] : boot.extensions;
   const extensions = names.length ? await loadEmbeddedExtensions(names) : {};
-  const image = boot.image === null ? null : 'file' in boot.image ? await openAsBlob(boot.image.file) : new Blob([boot.image.bytes]);
+  const image = boot.image === null ? null : await imageSource(boot.image, boot.dataDir !== null);
   const { wasm, fsBundle } = await prepared;
   return PGlite.create({
     pgliteWasmModule: wasm,
@@ -77,9 +94,27 @@ async function start(): Promise<PGlite> {
     ...(boot.dataDir ? { dataDir: boot.dataDir } : {}),
     ...startParams(boot.settings),
     extensions,
-    ...(image ? { loadDataDir: image } : { initDbStartParams: [...boot.initdbArgs] }),
+    ...(image ?? { initDbStartParams: [...boot.initdbArgs] }),
     ...(boot.username ? { username: boot.username } : {}),
   });
+}
+
+/**
+ * How the engine gets the image: in memory, its files written in place (image-entries.ts); on
+ * disk, or for an image that reader does not take, through PGlite's loader.
+ */
+async function imageSource(
+  image: NonNullable<EmbeddedBoot['image']>,
+  onDisk: boolean,
+): Promise<Pick<PGliteOptions, 'fs'> | Pick<PGliteOptions, 'loadDataDir'>> {
+  if (onDisk) return { loadDataDir: 'file' in image ? await openAsBlob(image.file) : new Blob([image.bytes]) };
+  const bytes = 'file' in image ? await readFile(image.file) : image.bytes;
+  try {
+    return { fs: new ImageMemoryFS(imageEntries(bytes)) };
+  } catch (error) {
+    if (!(error instanceof UnreadableImageError)) throw error;
+    return { loadDataDir: new Blob([bytes]) };
+  }
 }
 
 /** PGlite's own start parameters, then the boot's settings. */
