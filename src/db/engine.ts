@@ -74,26 +74,37 @@ export async function createPostgresEngine(url: string, limits: ServerTimeLimits
     return next;
   };
   const within = <T>(call: () => Promise<T>): Promise<T> => withStatementDeadline(client, url, statementTimeoutMs, call);
+  // The driver settles a failed statement on its error, before the answer that gives the
+  // session's transaction status: that status is known again once a statement succeeds.
+  let statusKnown = true;
+  const sent = (sql: string, params?: unknown[]) => {
+    const answer = params ? client.query(sql, params) : client.query(sql);
+    answer.then(
+      () => (statusKnown = true),
+      () => (statusKnown = false),
+    );
+    return answer;
+  };
   const run = <T>(call: () => Promise<T>): Promise<T> => inTurn(() => within(call));
   const session: PipelineSession = {
     send(step) {
       refuseServerPrograms(step.sql);
-      if (step.kind === 'exec') return client.query(step.sql).then(() => []);
-      return client.query(step.sql, [...(step.params ?? [])]).then((result) => result.rows as Record<string, unknown>[]);
+      if (step.kind === 'exec') return sent(step.sql).then(() => []);
+      return sent(step.sql, [...(step.params ?? [])]).then((result) => result.rows as Record<string, unknown>[]);
     },
     within,
-    inTransactionBlock: () => client.getTransactionStatus() === 'T',
+    inTransactionBlock: () => statusKnown && client.getTransactionStatus() === 'T',
   };
   const runSteps = (steps: readonly SqlStep[]) => inTurn(() => runStepsPipelined(session, steps));
   const engine: SqlEngine = {
     kind: 'postgres',
     async exec(sql) {
       refuseServerPrograms(sql);
-      await run(() => client.query(sql));
+      await run(() => sent(sql));
     },
     async query<T>(sql: string, params: unknown[] = []) {
       refuseServerPrograms(sql);
-      return (await run(() => client.query(sql, params))).rows as T[];
+      return (await run(() => sent(sql, params))).rows as T[];
     },
     runSteps,
     runBatches: (batches, options) => runBatchesInTurn(engine, batches, options, runSteps),

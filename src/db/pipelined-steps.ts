@@ -5,8 +5,8 @@
  * steps up to the next such statement can be sent together: those behind the first that fails
  * are refused (they change nothing), and its undo, sent after them, finds the block as it would
  * have right after the failure. Outside a block each statement commits on its own, so a step
- * there is sent alone, as is a step that ends the block or rolls back. Each step keeps its own
- * time limit, counted from when the one before it is answered.
+ * there is sent alone, as is a step that ends the block or rolls back, and a COPY. Each step keeps
+ * its own time limit, counted from when the one before it is answered.
  */
 import { statementsOf, withoutComments } from './split-statements.js';
 import { toSqlError, type SqlError } from './sql-error.js';
@@ -47,7 +47,8 @@ export async function runStepsPipelined(session: PipelineSession, steps: readonl
         rows.push(await session.within(() => answer));
       } catch (error) {
         const index = next + offset;
-        await Promise.allSettled(sent);
+        // Each refusal behind it under the time limit too: a session that stopped answering fails them.
+        await Promise.allSettled(sent.slice(offset + 1).map((refused) => session.within(() => refused)));
         return { rows, failure: { step: index, error: toSqlError(error) }, undoError: await undo(session, steps[index]!) };
       }
     }
@@ -92,23 +93,26 @@ function opensBlock(step: SqlStep): boolean {
 }
 
 /**
- * A step with a statement that ends the block or rolls back; or with a parameter other than a
- * string, number, boolean or null, which the driver may fail to encode, failing the step without
- * the server seeing it (the block then not aborted, the steps behind it would run).
+ * A step with a statement that ends the block or rolls back, or a COPY (one from STDIN would
+ * take the steps behind it for its data); or with a parameter other than a string, number,
+ * boolean or null, which the driver may fail to encode, failing the step without the server
+ * seeing it (the block then not aborted, the steps behind it would run).
  */
 function goesAlone(step: SqlStep): boolean {
-  return endsOrRollsBack(step.sql) || (step.params ?? []).some((p) => p !== null && !['string', 'number', 'boolean'].includes(typeof p));
+  return (
+    hasStatementGoingAlone(step.sql) || (step.params ?? []).some((p) => p !== null && !['string', 'number', 'boolean'].includes(typeof p))
+  );
 }
 
 /**
- * Whether the script has a statement the server runs in a failed block: COMMIT, END, ROLLBACK
- * (to a savepoint too), ABORT, PREPARE TRANSACTION, COMMIT/ROLLBACK PREPARED.
+ * Whether the script has a statement the server runs in a failed block (COMMIT, END, ROLLBACK,
+ * to a savepoint too, ABORT, PREPARE TRANSACTION, COMMIT/ROLLBACK PREPARED) or a COPY.
  */
-export function endsOrRollsBack(script: string): boolean {
+function hasStatementGoingAlone(script: string): boolean {
   for (const { sql } of statementsOf(script)) {
     const words = withoutComments(sql).trim().toLowerCase().split(/\s+/, 2);
     const [first, second] = [words[0] ?? '', words[1] ?? ''];
-    if (['commit', 'end', 'rollback', 'abort'].includes(first)) return true;
+    if (['commit', 'end', 'rollback', 'abort', 'copy'].includes(first)) return true;
     if (first === 'prepare' && second === 'transaction') return true;
   }
   return false;

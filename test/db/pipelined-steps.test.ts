@@ -82,13 +82,35 @@ describe('steps sent together on a server', () => {
   });
 
   it('each step has the whole time limit, counted from the answer before it', async () => {
-    await engine.exec('begin');
-    const run = await engine.runSteps([
-      { kind: 'query', sql: 'select pg_sleep(0.6)' },
-      { kind: 'query', sql: 'select pg_sleep(0.6)' },
-    ]);
+    // The server's limit lifted: the client's deadline (the limit and a second) is what is left,
+    // and the four steps together take longer than it.
+    await engine.exec('begin; set local statement_timeout = 0');
+    const sleep: SqlStep = { kind: 'query', sql: 'select pg_sleep(0.6)' };
+    const run = await engine.runSteps([sleep, sleep, sleep, sleep]);
     await engine.exec('rollback');
     expect(run.failure).toBeNull();
+  });
+
+  it('a COPY from STDIN in a block goes alone: it fails as it would on its own, and the session answers after it', async () => {
+    await engine.exec('begin');
+    const run = await engine.runSteps([insert(1), { kind: 'exec', sql: 'copy t from stdin' }, insert(2)]);
+    await engine.exec('rollback');
+    expect(run.failure?.step).toBe(1);
+    expect(await engine.query('select 1 as one')).toEqual([{ one: 1 }]);
+    expect(await count()).toBe(0);
+  });
+
+  it('after a commit that fails, the session is outside a block: the steps after go one at a time', async () => {
+    await engine.exec('create table if not exists d (id int unique deferrable initially deferred)');
+    for (let attempt = 0; attempt < 10; attempt++) {
+      await engine.exec('truncate t; truncate d');
+      await engine.exec('begin; insert into d values (1), (1)');
+      const commit = await engine.runSteps([{ kind: 'exec', sql: 'commit' }]);
+      expect(commit.failure?.error.code).toBe('23505');
+      const run = await engine.runSteps([insert(1), { kind: 'query', sql: 'select 1/0' }, insert(2)]);
+      expect(run.failure?.step).toBe(1);
+      expect(await engine.query('select id from t')).toEqual([{ id: 1 }]);
+    }
   });
 
   it('a step past the time limit fails as the time limit, and those behind it change nothing', async () => {
