@@ -86,6 +86,7 @@ function inBlockEnd(steps: readonly SqlStep[], from: number, least: number): num
 }
 
 function opensBlock(step: SqlStep): boolean {
+  if (!/\b(begin|start)\b/i.test(step.sql)) return false;
   const statements = [...statementsOf(step.sql)];
   if (statements.length !== 1 || (step.params ?? []).length > 0) return false;
   const words = withoutComments(statements[0]!.sql).trim().toLowerCase().split(/\s+/);
@@ -104,11 +105,15 @@ function goesAlone(step: SqlStep): boolean {
   );
 }
 
+const GOING_ALONE_WORDS = /\b(commit|end|rollback|abort|copy|prepare)\b/i;
+
 /**
  * Whether the script has a statement the server runs in a failed block (COMMIT, END, ROLLBACK,
  * to a savepoint too, ABORT, PREPARE TRANSACTION, COMMIT/ROLLBACK PREPARED) or a COPY.
  */
 function hasStatementGoingAlone(script: string): boolean {
+  // A statement's first word is a word of the script: without one of these, no statement to find.
+  if (!GOING_ALONE_WORDS.test(script)) return false;
   for (const { sql } of statementsOf(script)) {
     const words = withoutComments(sql).trim().toLowerCase().split(/\s+/, 2);
     const [first, second] = [words[0] ?? '', words[1] ?? ''];
