@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { packageRoot } from '../package-root.js';
-import type { SqlEngine } from './engine.js';
+import type { SqlEngine, SqlStep } from './engine.js';
 
 export type AdvisorLevel = 'ERROR' | 'WARN' | 'INFO';
 export type AdvisorCategory = 'SECURITY' | 'PERFORMANCE';
@@ -143,34 +143,70 @@ interface LintRow {
   detail: string;
 }
 
-/** Every lint's findings, in Supabase's lint order. Needs the API roles (anon, authenticated). */
+/**
+ * Every lint's findings, in Supabase's lint order. Needs the API roles (anon, authenticated).
+ * Two requests: what the lints depend on (the exposed schemas, the session's search_path, which
+ * of the tables some lints read exist), then every lint as a step of one batch.
+ */
 export async function runAdvisors(engine: SqlEngine, options: AdvisorOptions = {}): Promise<AdvisorFinding[]> {
-  const exposed = options.exposedSchemas ?? (await readExposedSchemas(engine));
+  const state = await readLintState(engine);
+  const exposed = options.exposedSchemas ?? state.exposedSchemas;
   const params = { exposed_schemas: pgArray(exposed), managed_schemas: pgArray(MANAGED_SCHEMAS) };
-  // Deparsed policy expressions and index definitions come out schema-qualified, as Supabase's linter reads them.
-  return withEmptySearchPath(engine, async () => {
-    const findings: AdvisorFinding[] = [];
-    for (const check of ADVISOR_CHECKS) {
-      const lint: AdvisorLint = ADVISOR_LINTS[check];
-      if (lint.requiresTable && !(await tableExists(engine, lint.requiresTable))) continue;
-      const rows = await queryFile<LintRow>(engine, `${check}.sql`, params);
-      findings.push(
-        ...rows.map((r) => ({
-          check,
-          level: lint.level,
-          categories: lint.categories,
-          remediation: lint.remediation,
-          object: r.object,
-          objectType: r.object_type,
-          schema: r.schema_name,
-          name: r.object_name,
-          cacheKey: r.cache_key,
-          message: r.detail,
-        })),
-      );
-    }
-    return findings;
+  const checks = ADVISOR_CHECKS.filter((check) => {
+    const table = (ADVISOR_LINTS[check] as AdvisorLint).requiresTable;
+    return table === undefined || state.tables.has(table);
   });
+  // Deparsed policy expressions and index definitions come out schema-qualified, as Supabase's
+  // linter reads them: the lints run with an empty search_path, and the session's comes back after.
+  const restore: SqlStep = { kind: 'query', sql: `select pg_catalog.set_config('search_path', $1, false)`, params: [state.searchPath] };
+  const run = await engine.runSteps([
+    { kind: 'query', sql: `select pg_catalog.set_config('search_path', '', false)` },
+    ...checks.map((check) => lintStep(check, params)),
+    restore,
+  ]);
+  if (run.failure) {
+    if (run.failure.step <= checks.length) await engine.runSteps([restore]);
+    throw run.failure.error;
+  }
+  return checks.flatMap((check, i) => {
+    const lint: AdvisorLint = ADVISOR_LINTS[check];
+    return (run.rows[i + 1] as unknown as LintRow[]).map((r) => ({
+      check,
+      level: lint.level,
+      categories: lint.categories,
+      remediation: lint.remediation,
+      object: r.object,
+      objectType: r.object_type,
+      schema: r.schema_name,
+      name: r.object_name,
+      cacheKey: r.cache_key,
+      message: r.detail,
+    }));
+  });
+}
+
+interface LintState {
+  readonly exposedSchemas: string[];
+  readonly searchPath: string;
+  /** The lints' required tables (AdvisorLint.requiresTable) that exist. */
+  readonly tables: ReadonlySet<string>;
+}
+
+async function readLintState(engine: SqlEngine): Promise<LintState> {
+  const required = [...new Set(Object.values(ADVISOR_LINTS).flatMap((lint: AdvisorLint) => (lint.requiresTable ? [lint.requiresTable] : [])))];
+  const [row] = await engine.query<{ schemas: string | null; search_path: string; tables: string }>(
+    `select pg_catalog.current_setting('pgrst.db_schemas', true) as schemas,
+            pg_catalog.current_setting('search_path') as search_path,
+            coalesce(pg_catalog.json_agg(t.name), '[]')::text as tables
+       from pg_catalog.unnest($1::text[]) as t(name)
+      where pg_catalog.to_regclass(t.name) is not null`,
+    [pgArray(required)],
+  );
+  return {
+    exposedSchemas: (row?.schemas ?? 'public').split(',').map((s) => s.trim()),
+    searchPath: row?.search_path ?? '',
+    tables: new Set(JSON.parse(row?.tables ?? '[]') as string[]),
+  };
 }
 
 /** Whether a lint is reported only as information: INFO, or meaningful only after a workload. */
@@ -189,18 +225,8 @@ export interface TriggerFunction {
 
 /** The functions that triggers on these tables (`schema.table`, quoted where needed) call. */
 export function readTriggerFunctions(engine: SqlEngine, tables: readonly string[]): Promise<TriggerFunction[]> {
-  return queryFile<TriggerFunction>(engine, 'trigger-functions.sql', { tables: pgArray(tables) });
-}
-
-async function readExposedSchemas(engine: SqlEngine): Promise<string[]> {
-  const [row] = await engine.query<{ schemas: string | null }>(`select pg_catalog.current_setting('pgrst.db_schemas', true) as schemas`);
-  const schemas = (row?.schemas ?? 'public').split(',').map((s) => s.trim());
-  return schemas;
-}
-
-async function tableExists(engine: SqlEngine, name: string): Promise<boolean> {
-  const [row] = await engine.query<{ t: string | null }>(`select pg_catalog.to_regclass($1)::text as t`, [name]);
-  return Boolean(row?.t);
+  const { sql, params } = queryFileStep('trigger-functions.sql', { tables: pgArray(tables) });
+  return engine.query<TriggerFunction>(sql, [...(params ?? [])]);
 }
 
 /** The lint queries, one .sql file per lint, shipped in resources/. */
@@ -209,10 +235,10 @@ const SQL_DIR = path.join(packageRoot, 'resources', 'db', 'advisors');
 const sqlCache = new Map<string, string>();
 
 /**
- * Runs a query file whose parameters are named `:name`; they become positional parameters in
- * order of first use (a `::type` cast is not a parameter).
+ * A query file as a step: its parameters, named `:name`, become positional parameters in order of
+ * first use (a `::type` cast is not a parameter).
  */
-async function queryFile<T>(engine: SqlEngine, file: string, values: Readonly<Record<string, string>>): Promise<T[]> {
+function queryFileStep(file: string, values: Readonly<Record<string, string>>): SqlStep & { readonly kind: 'query' } {
   let text = sqlCache.get(file);
   if (text === undefined) {
     text = readFileSync(path.join(SQL_DIR, file), 'utf8');
@@ -224,21 +250,10 @@ async function queryFile<T>(engine: SqlEngine, file: string, values: Readonly<Re
     if (!order.includes(name)) order.push(name);
     return `$${order.indexOf(name) + 1}::text[]`;
   });
-  return engine.query<T>(
-    sql,
-    order.map((name) => values[name]!),
-  );
+  return { kind: 'query', sql, params: order.map((name) => values[name]!) };
 }
 
-async function withEmptySearchPath<T>(engine: SqlEngine, fn: () => Promise<T>): Promise<T> {
-  const [saved] = await engine.query<{ path: string }>(`select pg_catalog.current_setting('search_path') as path`);
-  await engine.query(`select pg_catalog.set_config('search_path', '', false)`);
-  try {
-    return await fn();
-  } finally {
-    await engine.query(`select pg_catalog.set_config('search_path', $1, false)`, [saved?.path ?? '']);
-  }
-}
+const lintStep = (check: AdvisorCheck, values: Readonly<Record<string, string>>) => queryFileStep(`${check}.sql`, values);
 
 /** A text[] parameter literal; both drivers accept it with a `::text[]` cast. */
 function pgArray(values: readonly string[]): string {

@@ -6,7 +6,7 @@
  * that is not `security definer` has none of the privileges of its owner.
  */
 import type { SqlEngine, SqlStep } from '../db/engine.js';
-import { SqlError, toSqlError } from '../db/sql-error.js';
+import { SqlError } from '../db/sql-error.js';
 import { EMBEDDED_LOGIN_ROLE } from './install.js';
 
 export const AUTH_SERVICE_ROLE = 'supabase_auth_admin';
@@ -67,15 +67,23 @@ function explanation(error: SqlError): string {
 export async function signUp(engine: SqlEngine, user: NewUser): Promise<void> {
   const provider = user.ssoProvider ? `sso:${user.ssoProvider}` : user.phone && !user.email ? 'phone' : 'email';
   const appMetadata = user.isAnonymous ? {} : { provider, providers: [provider] };
-  await asAuthService(engine, 'sign-up', async () => {
-    await engine.query(
-      `insert into users (instance_id, id, aud, role, email, phone, encrypted_password, email_confirmed_at,
+  const identity = {
+    sub: user.id,
+    email: user.email ?? undefined,
+    phone: user.phone ?? undefined,
+    email_verified: false,
+    phone_verified: false,
+  };
+  await asAuthService(engine, 'sign-up', [
+    {
+      kind: 'query',
+      sql: `insert into users (instance_id, id, aud, role, email, phone, encrypted_password, email_confirmed_at,
                           confirmation_token, recovery_token, email_change_token_new, email_change,
                           raw_app_meta_data, raw_user_meta_data, is_sso_user, is_anonymous, created_at, updated_at)
        values ($1::uuid, $2::uuid, 'authenticated', 'authenticated', $3::varchar, $4::text, '',
                case when $3::varchar is null then null else now() end,
                '', '', '', '', $5::jsonb, $6::jsonb, $7::boolean, $8::boolean, now(), now())`,
-      [
+      params: [
         INSTANCE_ID,
         user.id,
         user.email ?? null,
@@ -85,70 +93,61 @@ export async function signUp(engine: SqlEngine, user: NewUser): Promise<void> {
         Boolean(user.ssoProvider),
         Boolean(user.isAnonymous),
       ],
-    );
-    if (user.isAnonymous) return;
-    const identity = {
-      sub: user.id,
-      email: user.email ?? undefined,
-      phone: user.phone ?? undefined,
-      email_verified: false,
-      phone_verified: false,
-    };
-    await engine.query(
-      `insert into identities (provider_id, user_id, identity_data, provider, last_sign_in_at, created_at, updated_at)
+    },
+    ...(user.isAnonymous
+      ? []
+      : [
+          {
+            kind: 'query' as const,
+            sql: `insert into identities (provider_id, user_id, identity_data, provider, last_sign_in_at, created_at, updated_at)
        values ($1::text, $1::uuid, $2::jsonb, $3::text, now(), now(), now())`,
-      [user.id, JSON.stringify(identity), provider],
-    );
-  });
+            params: [user.id, JSON.stringify(identity), provider],
+          },
+        ]),
+  ]);
 }
 
 /** A confirmed email change (or an anonymous user adding an email). */
 export async function changeEmail(engine: SqlEngine, userId: string, email: string): Promise<void> {
-  await asAuthService(engine, 'email change', async () => {
-    await engine.query(
-      `update users set email = $2, is_anonymous = false, email_change = '', email_change_token_new = '',
+  await asAuthService(engine, 'email change', [
+    {
+      kind: 'query',
+      sql: `update users set email = $2, is_anonymous = false, email_change = '', email_change_token_new = '',
                         email_confirmed_at = now(), updated_at = now()
         where id = $1`,
-      [userId, email],
-    );
-  });
+      params: [userId, email],
+    },
+  ]);
 }
 
 /** Deleting a user from the dashboard or the admin API: the row goes, cascading to its identities, sessions, … */
 export async function deleteUser(engine: SqlEngine, userId: string): Promise<void> {
-  await asAuthService(engine, 'user deletion', async () => {
-    await engine.query(`delete from users where id = $1`, [userId]);
-  });
+  await asAuthService(engine, 'user deletion', [{ kind: 'query', sql: `delete from users where id = $1`, params: [userId] }]);
 }
 
 /**
- * Runs `fn` as the auth service: role `supabase_auth_admin`, search_path `auth`; afterwards the
- * session is as it was. The engine's session must be allowed to become that role (a superuser
- * login, as on the embedded engine and an admin `--db-url`), else `fn` runs as the session's
- * own role. A failure comes back as an AuthServiceError.
+ * Runs `steps` as the auth service: role `supabase_auth_admin`, search_path `auth`; afterwards
+ * the session is as it was. The engine's session must be allowed to become that role (a
+ * superuser login, as on the embedded engine and an admin `--db-url`), else the steps run as the
+ * session's own role. A failure of a step comes back as an AuthServiceError. Two requests: the
+ * entry (authServiceEntry), then the switch, the steps and the way back in one batch.
  *
  * Session-level settings, restored by hand: inside a caller's transaction or savepoint a failure
  * is undone by its rollback, which also undoes them.
  */
-export async function asAuthService<T>(engine: SqlEngine, action: AuthAction, fn: () => Promise<T>): Promise<T> {
-  const [sessionRead, logIn, mayBecome] = authServiceEntry(engine);
-  const [before] = await engine.query<AuthServiceSession>(sessionRead.sql);
-  await engine.query(logIn.sql);
-  const [may] = await engine.query<{ ok: boolean }>(mayBecome.sql, [...(mayBecome.params ?? [])]);
-  for (const step of authServiceSwitch(may?.ok === true)) await engine.query(step.sql);
-  let result: T;
-  try {
-    result = await fn();
-  } catch (error) {
-    await restore().catch(() => undefined);
-    throw new AuthServiceError(action, toSqlError(error));
-  }
-  await restore();
-  return result;
-
-  async function restore(): Promise<void> {
-    for (const step of authServiceRestore(before!)) await engine.query(step.sql, [...(step.params ?? [])]);
-  }
+export async function asAuthService(engine: SqlEngine, action: AuthAction, steps: readonly SqlStep[]): Promise<void> {
+  const entry = await engine.runSteps(authServiceEntry(engine));
+  if (entry.failure) throw entry.failure.error;
+  const before = entry.rows[0]![0] as unknown as AuthServiceSession;
+  const may = entry.rows[2]![0] as { ok?: boolean } | undefined;
+  const switching = authServiceSwitch(may?.ok === true);
+  const restoring = authServiceRestore(before);
+  const run = await engine.runSteps([...switching, ...steps, ...restoring]);
+  if (!run.failure) return;
+  const { step, error } = run.failure;
+  if (step >= switching.length + steps.length) throw error;
+  await engine.runSteps(restoring).catch(() => undefined);
+  throw step < switching.length ? error : new AuthServiceError(action, error);
 }
 
 /** What the session is before it acts as the auth service, to restore it after. */

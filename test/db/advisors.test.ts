@@ -235,6 +235,50 @@ describe.each(ENGINE_KINDS)('advisors on %s', (kind) => {
     await runAdvisors(db.engine);
     expect(await db.engine.query(`select current_setting('search_path') as p`)).toEqual(before);
   });
+
+  it('ask the engine twice: what the lints depend on, then every lint in one batch', async () => {
+    const calls: string[] = [];
+    const counted = new Proxy(db.engine, {
+      get(target, name, receiver) {
+        const value = Reflect.get(target, name, receiver) as unknown;
+        if (typeof value !== 'function') return value;
+        return (...args: unknown[]) => {
+          calls.push(String(name));
+          return (value as (...a: unknown[]) => unknown).apply(target, args);
+        };
+      },
+    });
+    await runAdvisors(counted);
+    expect(calls).toEqual(['query', 'runSteps']);
+  });
+
+  it('leave out a lint whose table the database does not have', async () => {
+    const findings = await inRolledBackTransaction(db.engine, async () => {
+      await applySqlFile(insideOuterTransaction(db.engine), {
+        name: 'supabase/migrations/20260101000000_avatars.sql',
+        sql: `insert into storage.buckets (id, name, public) values ('avatars', 'avatars', true);
+          create policy list_avatars on storage.objects for select using (bucket_id = 'avatars');`,
+      });
+      const withBuckets = await runAdvisors(db.engine);
+      // Only its owner (or a superuser: the embedded engine's login) may rename the table.
+      const owner = db.engine.kind === 'embedded' ? 'supabase_admin' : 'default';
+      await db.engine.exec(`set local session authorization ${owner}; alter table storage.buckets rename to buckets_elsewhere`);
+      return { withBuckets, without: await runAdvisors(db.engine) };
+    });
+    expect(objectsOf(findings.withBuckets, 'public_bucket_allows_listing')).toEqual(['bucket avatars']);
+    expect(objectsOf(findings.without, 'public_bucket_allows_listing')).toEqual([]);
+  });
+
+  it('throw the failure of a lint, with the session search_path as it was', async () => {
+    const before = await db.engine.query(`select current_setting('search_path') as p`);
+    // The fifth lint's query fails, as a catalog the lint cannot read would make it.
+    const failing = Object.assign(Object.create(db.engine) as typeof db.engine, {
+      runSteps: (steps: Parameters<typeof db.engine.runSteps>[0]) =>
+        db.engine.runSteps(steps.map((step, i) => (i === 5 && steps.length > 1 ? { kind: 'query' as const, sql: 'select 1 / 0' } : step))),
+    });
+    await expect(runAdvisors(failing)).rejects.toThrow('division by zero');
+    expect(await db.engine.query(`select current_setting('search_path') as p`)).toEqual(before);
+  });
 });
 
 describe.each(ENGINE_GRANT_CASES)('advisors on the generated schema ($kind, $grants grant defaults)', ({ kind, grants }) => {

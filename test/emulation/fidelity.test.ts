@@ -316,6 +316,43 @@ describe.each(['embedded', 'postgres'] as const)('a new Supabase project, emulat
     expect(result).toEqual({ same: true, identity: { provider: 'email', user_id: id }, role: 'supabase_auth_admin' });
   });
 
+  it('a sign-up is two requests to the engine: the entry, then the switch, the writes and the way back', async () => {
+    const calls: string[] = [];
+    const counted = new Proxy(engine, {
+      get(target, name, receiver) {
+        const value = Reflect.get(target, name, receiver) as unknown;
+        if (typeof value !== 'function') return value;
+        return (...args: unknown[]) => {
+          calls.push(String(name));
+          return (value as (...a: unknown[]) => unknown).apply(target, args);
+        };
+      },
+    });
+    await inRolledBackTransaction(engine, () => signUp(counted, { id: randomUUID(), email: 'count@example.test' }));
+    expect(calls).toEqual(['runSteps', 'runSteps']);
+  });
+
+  it('a sign-up the database refuses, outside a transaction, leaves the session as it was', async () => {
+    const session = `select session_user::text as s, current_user::text as c, current_setting('search_path') as p`;
+    const before = await engine.query(session);
+    await applySqlFile(engine, {
+      name: 'supabase/migrations/20260101000000_refuse.sql',
+      sql: `create function public.refuse_sign_up() returns trigger language plpgsql as $$ begin raise exception 'no sign-ups today'; end $$;
+        create trigger refuse_sign_up before insert on auth.users for each row execute function public.refuse_sign_up();`,
+    });
+    try {
+      await expect(signUp(engine, { id: randomUUID(), email: 'refused@example.test' })).rejects.toThrow(
+        /^sign-up by the auth service \(as supabase_auth_admin\) failed: no sign-ups today/,
+      );
+      expect(await engine.query(session)).toEqual(before);
+    } finally {
+      await applySqlFile(engine, {
+        name: 'supabase/migrations/20260101000001_allow.sql',
+        sql: `drop trigger refuse_sign_up on auth.users; drop function public.refuse_sign_up();`,
+      });
+    }
+  });
+
   it('auth belongs to the auth service: every table owned by supabase_auth_admin, with RLS on the service tables', async () => {
     const rows = await engine.query<{ owner: string; n: number }>(
       `select tableowner as owner, count(*)::int as n from pg_tables where schemaname = 'auth' group by 1`,
