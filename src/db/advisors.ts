@@ -193,7 +193,9 @@ interface LintState {
 }
 
 async function readLintState(engine: SqlEngine): Promise<LintState> {
-  const required = [...new Set(Object.values(ADVISOR_LINTS).flatMap((lint: AdvisorLint) => (lint.requiresTable ? [lint.requiresTable] : [])))];
+  const required = [
+    ...new Set(Object.values(ADVISOR_LINTS).flatMap((lint: AdvisorLint) => (lint.requiresTable ? [lint.requiresTable] : []))),
+  ];
   const [row] = await engine.query<{ schemas: string | null; search_path: string; tables: string }>(
     `select pg_catalog.current_setting('pgrst.db_schemas', true) as schemas,
             pg_catalog.current_setting('search_path') as search_path,
