@@ -96,19 +96,22 @@ const undoWith = (fs: ApplyFs): UndoFs => ({
 
 async function writeOne(root: string, file: PlannedFile, target: WriteTarget, fs: ApplyFs, journal: RunJournal): Promise<string | null> {
   const abs = path.join(root, file.path);
-  await ensureDir(path.dirname(abs), fs, journal);
+  // The directories the file needs are recorded with the file's own step: one journal write.
+  const dirs = (await missingDirs(path.dirname(abs), fs)).map((dir) => ({ kind: 'dir' as const, abs: dir }));
   let backup: string | null = null;
   let mode: number | null = null;
   if (file.status === 'create') {
     if (await fs.exists(abs)) throw new CliError('io', `${file.path} appeared while writing; nothing was overwritten`);
     // Recorded first: if the rename lands and the run stops, the undo removes the file.
-    await journal.record({ kind: 'created', abs });
+    await journal.record(...dirs, { kind: 'created', abs });
+    for (const { abs: dir } of dirs) await fs.mkdir(dir);
   } else {
     const original = await fs.readFile(target.dest);
     assertUnchangedSincePlan(file, original);
     mode = (await fs.stat(target.dest))?.mode ?? null;
     if (file.status === 'overwrite') backup = await freeBackupName(abs, fs);
-    await journal.record({ kind: 'replaced', abs: target.dest, original, mode, backup, inPlace: target.inPlace });
+    await journal.record(...dirs, { kind: 'replaced', abs: target.dest, original, mode, backup, inPlace: target.inPlace });
+    for (const { abs: dir } of dirs) await fs.mkdir(dir);
     if (backup) await fs.copyFile(target.dest, backup);
     if (target.inPlace) {
       await writeInPlace(target.dest, file.content ?? '');
@@ -119,11 +122,10 @@ async function writeOne(root: string, file: PlannedFile, target: WriteTarget, fs
   return backup ? path.relative(root, backup).split(path.sep).join('/') : null;
 }
 
-async function ensureDir(dir: string, fs: ApplyFs, journal: RunJournal): Promise<void> {
-  if (await fs.exists(dir)) return;
-  await ensureDir(path.dirname(dir), fs, journal);
-  await journal.record({ kind: 'dir', abs: dir });
-  await fs.mkdir(dir);
+/** The directories of `dir`'s path that do not exist yet, outermost first (`dir` last). */
+async function missingDirs(dir: string, fs: ApplyFs): Promise<string[]> {
+  if (await fs.exists(dir)) return [];
+  return [...(await missingDirs(path.dirname(dir), fs)), dir];
 }
 
 async function freeBackupName(abs: string, fs: ApplyFs): Promise<string> {

@@ -89,10 +89,12 @@ export class RunJournal {
     return journal;
   }
 
-  /** Records `step` durably; the caller takes it only after this resolves. */
-  async record(step: JournalStep): Promise<void> {
-    this.steps.push(step);
-    this.stored.push(await this.toStored(step));
+  /** Records `steps` durably, in one write; the caller takes them, in order, only after this resolves. */
+  async record(...steps: JournalStep[]): Promise<void> {
+    for (const step of steps) {
+      this.steps.push(step);
+      this.stored.push(await this.toStored(step));
+    }
     await this.save();
   }
 

@@ -156,4 +156,44 @@ describe('the run journal', () => {
     expect(await snapshotTree(root)).toEqual(before);
     expect(await recoverInterruptedRun(root)).toBeNull();
   });
+
+  it("a file's new directories are recorded with it, before the first is made: a stop between them is undone", async () => {
+    const root = await tempCopy(null);
+    const before = await snapshotTree(root);
+    // The second directory's mkdir never returns: the first exists, the second and the file do not.
+    let mkdirs = 0;
+    const frozen: ApplyFs = {
+      ...realFs,
+      mkdir: (dir) => (++mkdirs === 2 ? new Promise<never>(() => undefined) : realFs.mkdir(dir)),
+    };
+    void applyPlan(plan(root, [file('a/b/new.txt', 'create', 'new')]), { fs: frozen });
+    await vi.waitFor(() => expect(mkdirs).toBe(2));
+    const journal = JSON.parse(await readFile(path.join(root, JOURNAL_FILE), 'utf8')) as { steps: Array<{ kind: string; abs: string }> };
+    expect(journal.steps.map((s) => [s.kind, path.relative(root, s.abs)])).toEqual([
+      ['dir', 'a'],
+      ['dir', path.join('a', 'b')],
+      ['created', path.join('a', 'b', 'new.txt')],
+    ]);
+    expect(await listAll(root)).toContain('a');
+    expect(await recoverInterruptedRun(root)).toMatchObject({ pid: process.pid, undone: 3 });
+    expect(await snapshotTree(root)).toEqual(before);
+  });
+
+  it('a directory that cannot be made undoes the run, the directories made before it included', async () => {
+    const root = await tempCopy(null);
+    await writeFile(path.join(root, 'keep.txt'), 'old');
+    const before = await snapshotTree(root);
+    let mkdirs = 0;
+    const failing: ApplyFs = {
+      ...realFs,
+      mkdir: async (dir) => {
+        if (++mkdirs === 2) throw new Error('no space left (injected)');
+        return realFs.mkdir(dir);
+      },
+    };
+    await expect(
+      applyPlan(plan(root, [file('keep.txt', 'overwrite', 'replaced', 'old'), file('a/b/new.txt', 'create', 'new')]), { fs: failing }),
+    ).rejects.toThrow(/no space left \(injected\).*undone/);
+    expect(await snapshotTree(root)).toEqual(before);
+  });
 });
