@@ -104,7 +104,13 @@ async function writeOne(root: string, file: PlannedFile, target: WriteTarget, fs
     if (await fs.exists(abs)) throw new CliError('io', `${file.path} appeared while writing; nothing was overwritten`);
     // Recorded first: if the rename lands and the run stops, the undo removes the file.
     await journal.record(...dirs, { kind: 'created', abs });
-    for (const { abs: dir } of dirs) await fs.mkdir(dir);
+    try {
+      for (const { abs: dir } of dirs) await fs.mkdir(dir);
+    } catch (error) {
+      // A directory that appeared meanwhile may hold the file too, which is not this run's to remove.
+      await journal.withdrawLast();
+      throw error;
+    }
   } else {
     const original = await fs.readFile(target.dest);
     assertUnchangedSincePlan(file, original);

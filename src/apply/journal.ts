@@ -98,6 +98,13 @@ export class RunJournal {
     await this.save();
   }
 
+  /** Takes back the last recorded step, which was not taken after all: undoing it would undo what is not this run's. */
+  async withdrawLast(): Promise<void> {
+    this.steps.pop();
+    this.stored.pop();
+    await this.save();
+  }
+
   /** Files and directories this run has touched and not yet restored, for a message. */
   pending(): string[] {
     return this.steps.map((step) => path.relative(this.root, step.abs).split(path.sep).join('/'));

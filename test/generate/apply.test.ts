@@ -179,6 +179,25 @@ describe('the run journal', () => {
     expect(await snapshotTree(root)).toEqual(before);
   });
 
+  it('a file that another process puts in a directory appearing while the run makes it stays', async () => {
+    const root = await tempCopy(null);
+    let mkdirs = 0;
+    const racing: ApplyFs = {
+      ...realFs,
+      mkdir: async (dir) => {
+        if (++mkdirs === 2) {
+          // Another process makes the directory and the file first.
+          await mkdir(dir);
+          await writeFile(path.join(dir, 'new.txt'), 'theirs');
+        }
+        return realFs.mkdir(dir);
+      },
+    };
+    await expect(applyPlan(plan(root, [file('a/b/new.txt', 'create', 'ours')]), { fs: racing })).rejects.toThrow(/EEXIST.*undone/);
+    expect(await readFile(path.join(root, 'a/b/new.txt'), 'utf8')).toBe('theirs');
+    expect(await recoverInterruptedRun(root)).toBeNull();
+  });
+
   it('a directory that cannot be made undoes the run, the directories made before it included', async () => {
     const root = await tempCopy(null);
     await writeFile(path.join(root, 'keep.txt'), 'old');
