@@ -1,7 +1,7 @@
 import * as nodeFs from 'node:fs/promises';
 import path from 'node:path';
 import { CliError } from '../errors.js';
-import { writeFileAtomic } from './atomic-write.js';
+import { nodeAtomicFs, writeFileAtomic } from './atomic-write.js';
 import { writeInPlace } from './file-identity.js';
 import { isWithin, realLocation } from './safe-path.js';
 
@@ -137,6 +137,9 @@ export class RunJournal {
   private async remove(): Promise<void> {
     const dir = path.join(this.root, JOURNAL_DIR);
     await nodeFs.rm(path.join(this.root, JOURNAL_FILE), { force: true });
+    // Durably gone before the run reports: a journal that came back after a crash would have the
+    // next run undo this one.
+    await nodeAtomicFs.syncDir(dir);
     await nodeFs.rm(path.join(this.root, COPIES_DIR), { recursive: true, force: true });
     await removeTempFiles(path.join(this.root, JOURNAL_FILE), this.pid);
     if (this.createdDir) await nodeFs.rmdir(dir).catch(() => undefined);
