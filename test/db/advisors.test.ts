@@ -6,6 +6,7 @@ import { insideOuterTransaction } from '../../src/db/transaction.js';
 import { ENGINE_KINDS, type TestDatabase } from '../helpers/db-postgres.js';
 import { renderSchema } from '../helpers/db-schema.js';
 import { ENGINE_GRANT_CASES, openStandInDatabase } from '../helpers/db-standin.js';
+import { countingCalls } from '../helpers/engine-calls.js';
 
 /** A table that passes every check, to build bad cases on. */
 const CLEAN_TABLE = `
@@ -238,16 +239,7 @@ describe.each(ENGINE_KINDS)('advisors on %s', (kind) => {
 
   it('ask the engine twice: what the lints depend on, then every lint in one batch', async () => {
     const calls: string[] = [];
-    const counted = new Proxy(db.engine, {
-      get(target, name, receiver) {
-        const value = Reflect.get(target, name, receiver) as unknown;
-        if (typeof value !== 'function') return value;
-        return (...args: unknown[]) => {
-          calls.push(String(name));
-          return (value as (...a: unknown[]) => unknown).apply(target, args);
-        };
-      },
-    });
+    const counted = countingCalls(db.engine, calls);
     await runAdvisors(counted);
     expect(calls).toEqual(['query', 'runSteps']);
   });

@@ -9,6 +9,7 @@ import { openStandInDatabase } from '../helpers/db-standin.js';
 import { applySqlFile, isMigrationError } from '../../src/db/apply-migrations.js';
 import { openPreparedEngine } from '../../src/db/engine-cache.js';
 import { insideOuterTransaction } from '../../src/db/transaction.js';
+import { countingCalls } from '../helpers/engine-calls.js';
 
 /**
  * What a new Supabase project allows and refuses, each probe a small migration with the outcome
@@ -318,16 +319,7 @@ describe.each(['embedded', 'postgres'] as const)('a new Supabase project, emulat
 
   it('a sign-up is two requests to the engine: the entry, then the switch, the writes and the way back', async () => {
     const calls: string[] = [];
-    const counted = new Proxy(engine, {
-      get(target, name, receiver) {
-        const value = Reflect.get(target, name, receiver) as unknown;
-        if (typeof value !== 'function') return value;
-        return (...args: unknown[]) => {
-          calls.push(String(name));
-          return (value as (...a: unknown[]) => unknown).apply(target, args);
-        };
-      },
-    });
+    const counted = countingCalls(engine, calls);
     await inRolledBackTransaction(engine, () => signUp(counted, { id: randomUUID(), email: 'count@example.test' }));
     expect(calls).toEqual(['runSteps', 'runSteps']);
   });
