@@ -161,7 +161,7 @@ export async function runAdvisors(engine: SqlEngine, options: AdvisorOptions = {
   const restore: SqlStep = { kind: 'query', sql: `select pg_catalog.set_config('search_path', $1, false)`, params: [state.searchPath] };
   const run = await engine.runSteps([
     { kind: 'query', sql: `select pg_catalog.set_config('search_path', '', false)` },
-    ...checks.map((check) => lintStep(check, params)),
+    ...checks.map((check) => queryFileStep(`${check}.sql`, params)),
     restore,
   ]);
   if (run.failure) {
@@ -192,17 +192,19 @@ interface LintState {
   readonly tables: ReadonlySet<string>;
 }
 
+/** The tables some lints read directly (AdvisorLint.requiresTable). */
+const REQUIRED_TABLES = [
+  ...new Set(Object.values(ADVISOR_LINTS).flatMap((lint: AdvisorLint) => (lint.requiresTable ? [lint.requiresTable] : []))),
+];
+
 async function readLintState(engine: SqlEngine): Promise<LintState> {
-  const required = [
-    ...new Set(Object.values(ADVISOR_LINTS).flatMap((lint: AdvisorLint) => (lint.requiresTable ? [lint.requiresTable] : []))),
-  ];
   const [row] = await engine.query<{ schemas: string | null; search_path: string; tables: string }>(
     `select pg_catalog.current_setting('pgrst.db_schemas', true) as schemas,
             pg_catalog.current_setting('search_path') as search_path,
             coalesce(pg_catalog.json_agg(t.name), '[]')::text as tables
        from pg_catalog.unnest($1::text[]) as t(name)
       where pg_catalog.to_regclass(t.name) is not null`,
-    [pgArray(required)],
+    [pgArray(REQUIRED_TABLES)],
   );
   return {
     exposedSchemas: (row?.schemas ?? 'public').split(',').map((s) => s.trim()),
@@ -254,8 +256,6 @@ function queryFileStep(file: string, values: Readonly<Record<string, string>>): 
   });
   return { kind: 'query', sql, params: order.map((name) => values[name]!) };
 }
-
-const lintStep = (check: AdvisorCheck, values: Readonly<Record<string, string>>) => queryFileStep(`${check}.sql`, values);
 
 /** A text[] parameter literal; both drivers accept it with a `::text[]` cast. */
 function pgArray(values: readonly string[]): string {
