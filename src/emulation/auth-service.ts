@@ -138,9 +138,8 @@ export async function deleteUser(engine: SqlEngine, userId: string): Promise<voi
 export async function asAuthService(engine: SqlEngine, action: AuthAction, steps: readonly SqlStep[]): Promise<void> {
   const entry = await engine.runSteps(authServiceEntry(engine));
   if (entry.failure) throw entry.failure.error;
-  const before = entry.rows[0]![0] as unknown as AuthServiceSession;
-  const may = entry.rows[2]![0] as { ok?: boolean } | undefined;
-  const switching = authServiceSwitch(may?.ok === true);
+  const { before, mayBecomeRole } = enteredAs(entry.rows);
+  const switching = authServiceSwitch(mayBecomeRole);
   const restoring = authServiceRestore(before);
   const run = await engine.runSteps([...switching, ...steps, ...restoring]);
   if (!run.failure) return;
@@ -175,6 +174,11 @@ export function authServiceEntry(engine: SqlEngine): readonly [SqlStep, SqlStep,
       params: [AUTH_SERVICE_ROLE],
     },
   ];
+}
+
+/** What authServiceEntry's steps read, from their rows (in order): the session to restore, and whether it may become the role. */
+export function enteredAs(rows: readonly (readonly Record<string, unknown>[])[]): { before: AuthServiceSession; mayBecomeRole: boolean } {
+  return { before: rows[0]![0] as unknown as AuthServiceSession, mayBecomeRole: rows[2]![0]?.['ok'] === true };
 }
 
 /** Then: become the auth service's role when allowed, with its search_path. */

@@ -11,8 +11,8 @@ import {
   authServiceEntry,
   authServiceRestore,
   authServiceSwitch,
+  enteredAs,
   type AuthAction,
-  type AuthServiceSession,
 } from '../emulation/auth-service.js';
 import { createFixture, type Fixture } from './rls-fixture.js';
 import { matrixCases, ruleCases, type Actor, type RlsCase } from './rls-cases.js';
@@ -121,8 +121,7 @@ async function asAuthServiceCase(engine: SqlEngine, fixture: Fixture, rlsCase: R
   const entered = await engine.runSteps(entering);
   const failedEntering = unit.failure(entered, entering);
   if (failedEntering) return errorOutcome(failedEntering.error);
-  const before = entered.rows[setup.length + 1]![0] as unknown as AuthServiceSession;
-  const may = entered.rows[setup.length + 3]![0]?.['ok'] === true;
+  const { before, mayBecomeRole: may } = enteredAs(entered.rows.slice(setup.length + 1));
 
   const statement = rlsCase.statement(fixture);
   const switching = authServiceSwitch(may).map((step) => unit.step(step));
