@@ -137,7 +137,11 @@ export async function deleteUser(engine: SqlEngine, userId: string): Promise<voi
  */
 export async function asAuthService(engine: SqlEngine, action: AuthAction, steps: readonly SqlStep[]): Promise<void> {
   const entry = await engine.runSteps(authServiceEntry(engine));
-  if (entry.failure) throw entry.failure.error;
+  if (entry.failure) {
+    // Past the login, the session is the engine's login role (a superuser): put it back.
+    if (entry.failure.step >= LOGGED_IN) await engine.runSteps(authServiceRestore(sessionBefore(entry.rows))).catch(() => undefined);
+    throw entry.failure.error;
+  }
   const { before, mayBecomeRole } = enteredAs(entry.rows);
   const switching = authServiceSwitch(mayBecomeRole);
   const restoring = authServiceRestore(before);
@@ -176,9 +180,16 @@ export function authServiceEntry(engine: SqlEngine): readonly [SqlStep, SqlStep,
   ];
 }
 
+/** The index of authServiceEntry's first step that runs logged in as the engine's login role. */
+const LOGGED_IN = 2;
+
 /** What authServiceEntry's steps read, from their rows (in order): the session to restore, and whether it may become the role. */
 export function enteredAs(rows: readonly (readonly Record<string, unknown>[])[]): { before: AuthServiceSession; mayBecomeRole: boolean } {
-  return { before: rows[0]![0] as unknown as AuthServiceSession, mayBecomeRole: rows[2]![0]?.['ok'] === true };
+  return { before: sessionBefore(rows), mayBecomeRole: rows[LOGGED_IN]![0]?.['ok'] === true };
+}
+
+function sessionBefore(rows: readonly (readonly Record<string, unknown>[])[]): AuthServiceSession {
+  return rows[0]![0] as unknown as AuthServiceSession;
 }
 
 /** Then: become the auth service's role when allowed, with its search_path. */

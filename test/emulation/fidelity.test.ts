@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SqlEngine } from '../../src/db/engine.js';
+import type { SqlEngine, SqlStep } from '../../src/db/engine.js';
 import { toSqlError } from '../../src/db/sql-error.js';
 import { asRole, inRolledBackTransaction } from '../../src/db/standin.js';
 import { changeEmail, deleteUser, signUp } from '../../src/emulation/auth-service.js';
@@ -343,6 +343,23 @@ describe.each(['embedded', 'postgres'] as const)('a new Supabase project, emulat
         sql: `drop trigger refuse_sign_up on auth.users; drop function public.refuse_sign_up();`,
       });
     }
+  });
+
+  it('a failure after the entry logged in, outside a transaction, leaves the session as it was', async () => {
+    const session = `select session_user::text as s, current_user::text as c, current_setting('search_path') as p`;
+    const before = await engine.query(session);
+    // The entry's question whether the login may become the service's role fails (a real
+    // statement, on the real engine): the login to the engine's own role has happened by then.
+    const failingEntry = new Proxy(engine, {
+      get(target, name, receiver) {
+        const value = Reflect.get(target, name, receiver) as unknown;
+        if (name !== 'runSteps') return typeof value === 'function' ? value.bind(target) : value;
+        return (steps: readonly SqlStep[]) =>
+          target.runSteps(steps.map((step) => (step.sql.includes('pg_has_role') ? { kind: 'query', sql: 'select 1 / 0' } : step)));
+      },
+    });
+    await expect(signUp(failingEntry, { id: randomUUID(), email: 'entry@example.test' })).rejects.toThrow(/division by zero/);
+    expect(await engine.query(session)).toEqual(before);
   });
 
   it('auth belongs to the auth service: every table owned by supabase_auth_admin, with RLS on the service tables', async () => {
