@@ -20,6 +20,12 @@ export interface SourceLocation {
 export interface Finding {
   readonly message: string;
   readonly location?: SourceLocation;
+  /**
+   * Findings of one kind on many objects share a group (an advisor lint on each of a large repo's
+   * own tables, e.g. `rls_enabled_no_policy (info) on the repo's own objects`): the human report
+   * shows the first few of each group and counts the rest.
+   */
+  readonly group?: string;
 }
 
 /** What a check's own code returns; the runner adds the name, title and duration. */

@@ -62,6 +62,25 @@ describe('advisors verdict', () => {
     );
   });
 
+  it("groups the repo's own findings by lint and level, for the human report to fold; the phase's stand alone", async () => {
+    const outcome = await run(`${REPO_OWN} alter function public.update_updated_at() reset search_path;`, 'warn');
+    expect(outcome.status).toBe('fail');
+    const groups = [...outcome.warnings, ...(outcome.status === 'fail' ? outcome.findings : [])].map((f) => [
+      f.message.split(' ')[0],
+      f.group,
+    ]);
+    expect(groups).toEqual(
+      expect.arrayContaining([
+        ['function_search_path_mutable', "function_search_path_mutable (warn) on the repo's own objects"],
+        ['unindexed_foreign_keys', "unindexed_foreign_keys (info) on the repo's own objects"],
+        ['rls_disabled_in_public', "rls_disabled_in_public (error) on the repo's own objects"],
+        // public.update_updated_at(), the phase's
+        ['function_search_path_mutable', undefined],
+      ]),
+    );
+    expect(outcome.warnings[0]!.group).toBeUndefined(); // the count
+  });
+
   it("fails on the repo's own WARN and ERROR findings with --advisors all, never on INFO", async () => {
     const outcome = await run(REPO_OWN, 'all');
     expect(outcome).toMatchObject({ status: 'fail', summary: '2 advisor findings' });

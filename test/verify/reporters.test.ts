@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatGithubAnnotations } from '../../src/verify/report/github.js';
-import { formatHuman } from '../../src/verify/report/human.js';
+import { formatHuman, SHOWN_PER_GROUP } from '../../src/verify/report/human.js';
 import { formatJson } from '../../src/verify/report/json.js';
 import { formatJunit } from '../../src/verify/report/junit.js';
 import { verifyReportSchema } from '../../src/verify/report/schema.js';
@@ -17,6 +17,38 @@ describe('human reporter', () => {
     expect(lines).toContain('– pgtap          0 ms  pgTAP tests pass');
     expect(lines).toContain('    skipped: pgTAP needs a PostgreSQL server');
     expect(lines).toContain('Phase 04 FAILED: 1 passed, 2 failed, 1 skipped in 1.2 s');
+  });
+
+  it('shows the first findings and warnings of a group and counts the rest, where the group ends; the rest stand alone', () => {
+    const lint = (n: number, group: string) =>
+      Array.from({ length: n }, (_, i) => ({ message: `rls_enabled_no_policy (info) on public.t${i + 1}`, group }));
+    const many = "rls_enabled_no_policy (info) on the repo's own objects";
+    const base = sampleReport();
+    const report = {
+      ...base,
+      checks: base.checks.map((c) =>
+        c.name === 'files'
+          ? {
+              ...c,
+              warnings: [{ message: 'extension pg_cron is emulated' }, ...lint(2_000, many), { message: 'a last word' }],
+              findings: lint(SHOWN_PER_GROUP + 1, 'six of a kind'),
+            }
+          : c,
+      ),
+    };
+    const lines = formatHuman(report).split('\n');
+    const start = lines.indexOf("✓ files          3 ms  the phase's files exist");
+    expect(lines.slice(start + 1, start + 1 + SHOWN_PER_GROUP + 1 + SHOWN_PER_GROUP + 3)).toEqual([
+      ...lint(SHOWN_PER_GROUP + 1, '').map((f) => `    ${f.message}`),
+      '    warning: extension pg_cron is emulated',
+      ...lint(SHOWN_PER_GROUP, '').map((f) => `    warning: ${f.message}`),
+      `    warning: … and ${2_000 - SHOWN_PER_GROUP} more ${many} (--json lists every one)`,
+      '    warning: a last word',
+    ]);
+    expect(lines.filter((line) => line.includes('public.t')).length).toBe(2 * SHOWN_PER_GROUP + 1);
+    const json = verifyReportSchema.parse(JSON.parse(formatJson(report)));
+    expect(json.checks[0]!.warnings).toHaveLength(2_002);
+    expect(json.checks[0]!.warnings[1]).toEqual({ message: 'rls_enabled_no_policy (info) on public.t1', group: many });
   });
 
   it('names the marker on success', () => {

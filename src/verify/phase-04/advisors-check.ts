@@ -61,8 +61,13 @@ async function phaseScope(engine: SqlEngine): Promise<(finding: AdvisorFinding) 
 }
 
 function describeFinding(finding: AdvisorFinding, phase: boolean): Finding {
-  const where = phase ? '' : " (the repo's own object)";
-  return { message: `${finding.check} (${finding.level.toLowerCase()}) on ${finding.object}${where}: ${finding.message}` };
+  const lint = `${finding.check} (${finding.level.toLowerCase()})`;
+  if (phase) return { message: `${lint} on ${finding.object}: ${finding.message}` };
+  // A large repo's own objects can draw a lint each (RLS without a policy on every table).
+  return {
+    message: `${lint} on ${finding.object} (the repo's own object): ${finding.message}`,
+    group: `${lint} on the repo's own objects`,
+  };
 }
 
 function ownSummary(own: readonly AdvisorFinding[]): string {

@@ -11,7 +11,7 @@ const locationSchema = z.strictObject({
   column: z.optional(position()),
 });
 
-const findingSchema = z.strictObject({ message: text(), location: z.optional(locationSchema) });
+const findingSchema = z.strictObject({ message: text(), location: z.optional(locationSchema), group: z.optional(text()) });
 
 const checkSchema = z.strictObject({
   name: text(),
