@@ -37,6 +37,20 @@ describe.each(ENGINE_GRANT_CASES)('migrations and seed on $kind, $grants grant d
     expect(await count(e, `select count(*) from public.subscription_audit`)).toBe(context.subscriptionStatuses.length);
   });
 
+  it('gives every email user the password local-dev-only, as a bcrypt hash GoTrue accepts', async () => {
+    const e = db.engine;
+    const emailUsers = exampleContext().subscriptionStatuses.length + 1;
+    expect(await count(e, `select count(*) from auth.users where email is not null`)).toBe(emailUsers);
+    expect(
+      await count(
+        e,
+        `select count(*) from auth.users
+          where encrypted_password like '$2a$%' and encrypted_password = extensions.crypt('local-dev-only', encrypted_password)`,
+      ),
+    ).toBe(emailUsers);
+    expect(await count(e, `select count(*) from auth.users where email is null and encrypted_password is not null`)).toBe(0);
+  });
+
   it('runs the seed again without error or new rows', async () => {
     const tables = [
       'auth.users',
