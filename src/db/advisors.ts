@@ -99,6 +99,11 @@ export interface AdvisorOptions {
    * `public`, as Supabase's linter reads them.
    */
   readonly exposedSchemas?: readonly string[];
+  /**
+   * Leaves out the lints that need a served workload (AdvisorLint.needsWorkload): on a database
+   * migrated a moment ago every plain index is unused and nothing is bloated.
+   */
+  readonly withoutWorkloadLints?: boolean;
 }
 
 /**
@@ -153,8 +158,9 @@ export async function runAdvisors(engine: SqlEngine, options: AdvisorOptions = {
   const exposed = options.exposedSchemas ?? state.exposedSchemas;
   const params = { exposed_schemas: pgArray(exposed), managed_schemas: pgArray(MANAGED_SCHEMAS) };
   const checks = ADVISOR_CHECKS.filter((check) => {
-    const table = (ADVISOR_LINTS[check] as AdvisorLint).requiresTable;
-    return table === undefined || state.tables.has(table);
+    const lint: AdvisorLint = ADVISOR_LINTS[check];
+    if (options.withoutWorkloadLints && lint.needsWorkload) return false;
+    return lint.requiresTable === undefined || state.tables.has(lint.requiresTable);
   });
   // Deparsed policy expressions and index definitions come out schema-qualified, as Supabase's
   // linter reads them: the lints run with an empty search_path, and the session's comes back after.

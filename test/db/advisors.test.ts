@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADVISOR_CHECKS, runAdvisors, type AdvisorCheck, type AdvisorFinding } from '../../src/db/advisors.js';
+import { ADVISOR_CHECKS, ADVISOR_LINTS, runAdvisors, type AdvisorCheck, type AdvisorFinding } from '../../src/db/advisors.js';
 import { applyMigrations, applySqlFile } from '../../src/db/apply-migrations.js';
 import { inRolledBackTransaction } from '../../src/db/standin.js';
 import { insideOuterTransaction } from '../../src/db/transaction.js';
@@ -286,5 +286,22 @@ describe.each(ENGINE_GRANT_CASES)('advisors on the generated schema ($kind, $gra
     const findings = await runAdvisors(db.engine);
     expect(findings.filter((f) => f.check !== 'unused_index')).toEqual([]);
     expect(findings.every((f) => f.level === 'INFO')).toBe(true);
+  });
+
+  it('leave out the lints that need a served workload when asked, and run the rest', async () => {
+    const steps: number[] = [];
+    const counted = Object.assign(Object.create(db.engine) as typeof db.engine, {
+      runSteps: (batch: Parameters<typeof db.engine.runSteps>[0]) => {
+        steps.push(batch.length);
+        return db.engine.runSteps(batch);
+      },
+    });
+    const all = await runAdvisors(counted);
+    const withoutWorkload = await runAdvisors(counted, { withoutWorkloadLints: true });
+    expect(all.filter((f) => f.check === 'unused_index').length).toBeGreaterThan(0);
+    expect(withoutWorkload).toEqual([]);
+    const workloadLints = Object.values(ADVISOR_LINTS).filter((lint) => 'needsWorkload' in lint).length;
+    expect(workloadLints).toBe(2); // unused_index, table_bloat
+    expect(steps[0]! - steps[1]!).toBe(workloadLints);
   });
 });

@@ -1,4 +1,4 @@
-import { ADVISOR_LINTS, isInformational, readTriggerFunctions, runAdvisors, type AdvisorFinding } from '../../db/advisors.js';
+import { isInformational, readTriggerFunctions, runAdvisors, type AdvisorFinding } from '../../db/advisors.js';
 import type { SqlEngine } from '../../db/engine.js';
 import { failIfAny, plural, skipped } from '../outcome.js';
 import type { DatabaseCheck } from '../phase.js';
@@ -22,8 +22,8 @@ export const advisorsCheck: DatabaseCheck = {
     const threshold = ctx.options.advisors;
     if (threshold === 'off') return skipped('turned off with --advisors off');
     // Verify's database was migrated a moment ago and has served no workload: every plain index
-    // is "unused" and nothing is bloated, so those lints say nothing here.
-    const findings = (await runAdvisors(db.engine)).filter((f) => !ADVISOR_LINTS[f.check].needsWorkload);
+    // is "unused" and nothing is bloated, so those lints say nothing here and are not run.
+    const findings = await runAdvisors(db.engine, { withoutWorkloadLints: true });
     const isPhase = await phaseScope(db.engine);
     const fails = (f: AdvisorFinding) => !isInformational(f.check) && levelFails(threshold, f) && (threshold === 'all' || isPhase(f));
 
