@@ -30,6 +30,7 @@ import {
   asPlatformSuperuser,
   canElevate,
   isGrantedTable,
+  mayBeGrantedTable,
   isPrivilegedExtension,
   resolveTable,
   runElevated,
@@ -114,13 +115,17 @@ async function handle(
   const rule = supautilsRule(statement.sql);
   if (!rule) return null;
   if (rule.kind === 'refuse') return () => Promise.reject(rule.error);
+  if (rule.kind === 'elevate-on-granted-table' && !mayBeGrantedTable(rule.grant, rule.table)) return null;
   const byGrant = rule.kind === 'elevate-on-granted-table' && !(await elevated()) && (await granted());
   if (!byGrant && !(await elevated())) return null;
   if (rule.kind === 'elevate') return (target) => runElevated(target, statement.sql, rule.handOver);
-  const table = await resolveTable(engine, rule.table);
-  if (!table || !isGrantedTable(rule.grant, table)) return null;
-  if (byGrant) return (target) => runWithTableGrant(target, rule.grant, table, statement.sql);
-  return (target) => runElevated(target, statement.sql);
+  // The table as the statement sees it when it runs: the file's statements before it may have
+  // changed the search_path.
+  return async (target) => {
+    const table = await resolveTable(target, rule.table);
+    if (!table || !isGrantedTable(rule.grant, table)) return target.exec(statement.sql);
+    return byGrant ? runWithTableGrant(target, rule.grant, table, statement.sql) : runElevated(target, statement.sql);
+  };
 }
 
 type Run = (engine: SqlEngine) => Promise<void>;

@@ -147,6 +147,19 @@ export function isGrantedTable(grant: 'policy' | 'drop trigger', table: string):
 }
 
 /**
+ * Whether a table named as written could resolve to one on the grant's list, read from the name
+ * alone: a qualified name is that schema's table or none, an unqualified one has the listed
+ * table's own name. False spares asking the database (resolveTable) for the phase's and most of
+ * a repo's policies.
+ */
+export function mayBeGrantedTable(grant: 'policy' | 'drop trigger', written: string): boolean {
+  const parts = identifiers(written);
+  const listed = [...(grant === 'policy' ? supautilsConfig().policyTables : supautilsConfig().dropTriggerTables)];
+  if (parts.length === 2) return listed.includes(`${parts[0]}.${parts[1]}`);
+  return listed.some((table) => table.slice(table.indexOf('.') + 1) === parts[0]);
+}
+
+/**
  * Whether this session is the emulated one: an embedded engine whose session user is the
  * non-superuser `postgres` under the platform superuser's login, which can therefore act as
  * supautils does. False on a server (`--db-url`): statements run there as the URL's role.

@@ -10,6 +10,8 @@ import { applySqlFile, isMigrationError } from '../../src/db/apply-migrations.js
 import { openPreparedEngine } from '../../src/db/engine-cache.js';
 import { insideOuterTransaction } from '../../src/db/transaction.js';
 import { countingCalls } from '../helpers/engine-calls.js';
+import { renderSchema } from '../helpers/db-schema.js';
+import { mayBeGrantedTable } from '../../src/emulation/supautils.js';
 
 /**
  * What a new Supabase project allows and refuses, each probe a small migration with the outcome
@@ -502,6 +504,18 @@ const SUPAUTILS_PROBES: readonly (Probe & { readonly check?: string; readonly ro
     outcome: 'applies',
   },
   {
+    name: 'a policy on storage.objects named unqualified, after the file put storage on the search_path, applies',
+    sql: `set search_path = storage, public;\ncreate policy p on objects for select using (bucket_id = 'a');\ndrop policy p on "objects";`,
+    outcome: 'applies',
+  },
+  {
+    name: "a policy on the repo's own table named like a listed one (public.objects) applies as its owner, not elevated",
+    sql: `create table public.objects (id int primary key);\nalter table public.objects enable row level security;\ncreate policy p on objects for select using (true);`,
+    outcome: 'applies',
+    check: `select pg_get_userbyid(c.relowner) as owner, p.polname::text as policy from pg_policy p join pg_class c on c.oid = p.polrelid where c.oid = 'public.objects'::regclass`,
+    rows: [{ owner: 'postgres', policy: 'p' }],
+  },
+  {
     name: 'a policy on an auth table off the list is refused',
     sql: `create policy p on auth.mfa_factors for select using (true);`,
     outcome: refused(DENIED, /must be owner of table mfa_factors/),
@@ -611,5 +625,29 @@ describe('a migration on the embedded engine, with supautils', () => {
     expectOutcome(actual, outcome);
     const [who] = await engine.query(`select session_user::text as session, current_user::text as current`);
     expect(who).toEqual({ session: 'postgres', current: 'postgres' });
+  });
+
+  it("asks the database nothing about policies on tables no grant lists (the phase's, qualified), and runs the file as one batch", async () => {
+    const schema = await renderSchema();
+    const calls: string[] = [];
+    await inRolledBackTransaction(engine, async () => {
+      const inner = insideOuterTransaction(engine);
+      await applySqlFile(inner, schema.migrations[0]!);
+      await applySqlFile(countingCalls(inner, calls), schema.migrations[1]!);
+    });
+    expect(schema.migrations[1]!.sql).toMatch(/create policy/i);
+    expect(calls.filter((call) => call !== 'runSteps')).toEqual(['query']); // the session's roles, for the identity guard
+  });
+
+  it('reads from a name alone whether it could be a table a grant lists', () => {
+    expect(mayBeGrantedTable('policy', 'storage.objects')).toBe(true);
+    expect(mayBeGrantedTable('policy', '"storage" . "objects"')).toBe(true);
+    expect(mayBeGrantedTable('policy', 'objects')).toBe(true); // storage on the search_path
+    expect(mayBeGrantedTable('drop trigger', 'users')).toBe(true); // auth.users
+    expect(mayBeGrantedTable('policy', 'public.users')).toBe(false);
+    expect(mayBeGrantedTable('policy', 'public.objects')).toBe(false);
+    expect(mayBeGrantedTable('policy', '"Objects"')).toBe(false);
+    expect(mayBeGrantedTable('policy', 'auth.mfa_factors')).toBe(false);
+    expect(mayBeGrantedTable('policy', 'jobs')).toBe(false);
   });
 });
