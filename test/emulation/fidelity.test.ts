@@ -627,7 +627,7 @@ describe('a migration on the embedded engine, with supautils', () => {
     expect(who).toEqual({ session: 'postgres', current: 'postgres' });
   });
 
-  it("asks the database nothing about policies on tables no grant lists (the phase's, qualified), and runs the file as one batch", async () => {
+  it("asks the database nothing about policies on tables no grant lists (the phase's, qualified)", async () => {
     const schema = await renderSchema();
     const calls: string[] = [];
     await inRolledBackTransaction(engine, async () => {
