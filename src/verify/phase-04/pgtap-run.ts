@@ -116,19 +116,32 @@ function collect(lines: string[], rows: readonly Record<string, unknown>[]): voi
 
 /**
  * The session settings a file may change for the next (role, search_path, custom settings),
- * put back as they were: one psql session per file on a server, one shared session here.
+ * put back as they were: one psql session per file on a server, one shared session here. One
+ * request reads them before the file, one puts them back after it; a step of that which fails
+ * does not keep the ones after it from running.
  */
 export async function restoringSession<T>(engine: SqlEngine, run: () => Promise<T>): Promise<T> {
-  const [who] = await engine.query<{ session_user: string }>('select session_user::text as session_user');
-  const settings = await engine.query<{ name: string; setting: string }>(
-    `select name, setting from pg_catalog.pg_settings where source = 'session' and name not in ('role', 'session_authorization')`,
+  const [before] = await engine.query<{ session_user: string; settings: { name: string; setting: string }[] }>(
+    `select session_user::text as session_user,
+            (select coalesce(pg_catalog.json_agg(pg_catalog.json_build_object('name', name, 'setting', setting)), '[]')
+               from pg_catalog.pg_settings
+              where source = 'session' and name not in ('role', 'session_authorization')) as settings`,
   );
   try {
     return await run();
   } finally {
-    await engine.exec(`set session authorization ${quoteIdent(who!.session_user)}; reset all`).catch(() => undefined);
-    for (const { name, setting } of settings) {
-      await engine.query('select pg_catalog.set_config($1, $2, false)', [name, setting]).catch(() => undefined);
+    let rest: SqlStep[] = [
+      { kind: 'exec', sql: `set session authorization ${quoteIdent(before!.session_user)}; reset all` },
+      ...before!.settings.map(({ name, setting }): SqlStep => ({
+        kind: 'query',
+        sql: 'select pg_catalog.set_config($1, $2, false)',
+        params: [name, setting],
+      })),
+    ];
+    while (rest.length > 0) {
+      const run = await engine.runSteps(rest).catch(() => null);
+      if (!run?.failure) break;
+      rest = rest.slice(run.failure.step + 1);
     }
   }
 }
