@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { packageRoot } from '../../package-root.js';
 import type { SqlEngine } from '../../db/engine.js';
 import { failIfAny, plural } from '../outcome.js';
 import type { DatabaseCheck } from '../phase.js';
@@ -17,11 +20,7 @@ export const schemaCheck: DatabaseCheck = {
   title: 'tables, columns, indexes, RLS and triggers as the spec defines them',
   needs: ['migrations'],
   async run(_ctx, db) {
-    // One session: the queries run one after the other.
-    const columns = await readColumns(db.engine);
-    const tables = await readPublicTables(db.engine);
-    const triggers = await readTriggers(db.engine);
-    const indexes = await readIndexes(db.engine);
+    const { columns, tables, triggers, indexes } = await readSchema(db.engine);
     const findings = [
       ...columnFindings(columns),
       ...indexFindings(indexes, new Set(columns.map((c) => c.table_name))),
@@ -67,58 +66,17 @@ interface IndexRow {
   columns: string[];
 }
 
-async function readColumns(engine: SqlEngine): Promise<ColumnRow[]> {
-  return engine.query<ColumnRow>(
-    `select table_name::text, column_name::text, data_type::text
-       from information_schema.columns where table_schema = 'public'`,
-  );
-}
+const schemaQuery = (name: string) => readFileSync(path.join(packageRoot, 'resources', 'db', 'schema-check', `${name}.sql`), 'utf8');
+const QUERIES = ['columns', 'public-tables', 'triggers', 'indexes'].map(schemaQuery);
 
-async function readPublicTables(engine: SqlEngine): Promise<TableRow[]> {
-  return engine.query<TableRow>(
-    `select c.relname::text as table_name, c.relrowsecurity as rls_enabled,
-            exists (select from pg_roles r
-                     where r.rolname in ('anon', 'authenticated')
-                       and has_table_privilege(r.oid, c.oid, 'select, insert, update, delete')) as api_reachable
-       from pg_class c join pg_namespace n on n.oid = c.relnamespace
-      where n.nspname = 'public' and c.relkind in ('r', 'p')
-      order by 1`,
-  );
-}
-
-// tgtype bits (pg_trigger.h): 1 row, 2 before, 4 insert, 8 delete, 16 update.
-async function readTriggers(engine: SqlEngine): Promise<TriggerRow[]> {
-  return engine.query<TriggerRow>(
-    `select n.nspname::text as schema_name, c.relname::text as table_name, t.tgname::text as trigger_name,
-            (t.tgtype & 1) <> 0 as row_level, (t.tgtype & 2) <> 0 as before,
-            (t.tgtype & 4) <> 0 as on_insert, (t.tgtype & 16) <> 0 as on_update, (t.tgtype & 8) <> 0 as on_delete,
-            t.tgenabled <> 'D' as enabled,
-            pn.nspname || '.' || p.proname as function_name, p.prosrc as function_source,
-            p.prosecdef as security_definer,
-            exists (select from unnest(coalesce(p.proconfig, '{}')) as setting where setting like 'search_path=%') as pins_search_path
-       from pg_trigger t
-       join pg_class c on c.oid = t.tgrelid
-       join pg_namespace n on n.oid = c.relnamespace
-       join pg_proc p on p.oid = t.tgfoid
-       join pg_namespace pn on pn.oid = p.pronamespace
-      where not t.tgisinternal and n.nspname in ('public', 'auth')`,
-  );
-}
-
-// Valid, non-partial indexes (unique constraints' included): those that serve every row.
-async function readIndexes(engine: SqlEngine): Promise<IndexRow[]> {
-  return engine.query<IndexRow>(
-    `select c.relname::text as table_name,
-            array(select coalesce(a.attname::text, '')
-                    from unnest(i.indkey::int2[]) with ordinality as k(attnum, position)
-                    left join pg_attribute a on a.attrelid = i.indrelid and a.attnum = k.attnum
-                   where k.position <= i.indnkeyatts
-                   order by k.position) as columns
-       from pg_index i
-       join pg_class c on c.oid = i.indrelid
-       join pg_namespace n on n.oid = c.relnamespace
-      where n.nspname = 'public' and i.indisvalid and i.indpred is null`,
-  );
+/** What the check reads, in one request: the queries run as steps of one batch. */
+async function readSchema(
+  engine: SqlEngine,
+): Promise<{ columns: ColumnRow[]; tables: TableRow[]; triggers: TriggerRow[]; indexes: IndexRow[] }> {
+  const run = await engine.runSteps(QUERIES.map((sql) => ({ kind: 'query' as const, sql })));
+  if (run.failure) throw run.failure.error;
+  const [columns, tables, triggers, indexes] = run.rows as unknown as [ColumnRow[], TableRow[], TriggerRow[], IndexRow[]];
+  return { columns, tables, triggers, indexes };
 }
 
 function columnFindings(rows: readonly ColumnRow[]): Finding[] {
