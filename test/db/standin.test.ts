@@ -52,6 +52,17 @@ describe.each(ENGINE_KINDS)('Supabase stand-in on %s', (kind) => {
     expect(row).toEqual({ uid: USER, role: 'authenticated', email: 'a@example.com', aud: 'authenticated', user: 'authenticated' });
   });
 
+  it('hands the claims over as written, quotes and backslashes too, whatever standard_conforming_strings says', async () => {
+    const claims = userClaims(USER, "o'hara\\\\x@example.com", { note: 'say "hi"\\n\\\\' });
+    for (const conforming of ['on', 'off']) {
+      await engine.exec(`set standard_conforming_strings = ${conforming}`);
+      const [row] = await asRole(engine, 'authenticated', claims, `select auth.jwt() as jwt, auth.email() as email`).finally(() =>
+        engine.exec('reset standard_conforming_strings'),
+      );
+      expect(row).toEqual({ jwt: claims, email: claims['email'] });
+    }
+  });
+
   it('treats missing or empty claims as NULL instead of failing a cast', async () => {
     const [none] = await asRole(engine, 'anon', null, `select auth.uid() as uid, auth.jwt() as jwt, auth.role() as role`);
     expect(none).toEqual({ uid: null, jwt: null, role: null });
