@@ -132,7 +132,7 @@ async function answer(db: PGlite, request: EmbeddedRequest): Promise<EmbeddedRep
       return { kind: 'done', id: request.id };
     case 'query':
       progress.begin(-1);
-      return { kind: 'done', id: request.id, rows: (await db.query(request.sql, [...request.params])).rows };
+      return { kind: 'done', id: request.id, rows: await rowsOf(db, request.sql, request.params) };
     case 'steps':
       await runBatches(db, request.steps, request.batches, request.stopAtFailure);
       return { kind: 'done', id: request.id };
@@ -170,7 +170,7 @@ async function runSteps(db: PGlite, steps: readonly WorkerStep[], first: number)
       if (step.kind === 'exec') {
         await execTracked(db, step);
       } else {
-        const { rows } = await db.query<Record<string, unknown>>(step.sql, [...(step.params ?? [])]);
+        const rows = await rowsOf(db, step.sql, step.params ?? []);
         if (rows.length > 0) boot.stepRows.postMessage({ kind: 'rows', step: first + index, rows } satisfies StepRows);
       }
     } catch (error) {
@@ -185,6 +185,15 @@ async function runSteps(db: PGlite, steps: readonly WorkerStep[], first: number)
     }
   }
   return { completed: steps.length, failure: null, undoError: null };
+}
+
+/**
+ * A statement's rows. Without parameters it goes as a simple query, as psql sends it: one call
+ * into PostgreSQL, where a query with parameters (the extended protocol) takes five.
+ */
+async function rowsOf(db: PGlite, sql: string, params: readonly unknown[]): Promise<Record<string, unknown>[]> {
+  if (params.length > 0) return (await db.query<Record<string, unknown>>(sql, [...params])).rows;
+  return (await db.exec(sql)).flatMap((result) => result.rows as Record<string, unknown>[]);
 }
 
 /**
