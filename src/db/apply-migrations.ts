@@ -158,7 +158,12 @@ function fileTransaction(engine: SqlEngine, guard: string) {
   const sql = `${guard};\n${unit.commit}`;
   // Two statements as the embedded engine's worker runs them: the guard, then the commit script
   // whole (a savepoint's is four statements, each a call of its own when split).
-  const end: SqlStep = { kind: 'exec', sql, statements: Uint32Array.of(0, guard.length, guard.length + 2, sql.length), undo };
+  const end: SqlStep = {
+    kind: 'exec',
+    sql,
+    statements: Uint32Array.of(0, guard.length, sql.length - unit.commit.length, sql.length),
+    undo,
+  };
   return { start, end, undo, rollback: unit.rollback };
 }
 

@@ -154,9 +154,11 @@ export function isGrantedTable(grant: 'policy' | 'drop trigger', table: string):
  */
 export function mayBeGrantedTable(grant: 'policy' | 'drop trigger', written: string): boolean {
   const parts = identifiers(written);
-  const listed = [...(grant === 'policy' ? supautilsConfig().policyTables : supautilsConfig().dropTriggerTables)];
-  if (parts.length === 2) return listed.includes(`${parts[0]}.${parts[1]}`);
-  return listed.some((table) => table.slice(table.indexOf('.') + 1) === parts[0]);
+  if (parts.length === 2) return isGrantedTable(grant, `${parts[0]}.${parts[1]}`);
+  const cfg = supautilsConfig();
+  return [...(grant === 'policy' ? cfg.policyTables : cfg.dropTriggerTables)].some(
+    (table) => table.slice(table.indexOf('.') + 1) === parts[0],
+  );
 }
 
 /**
