@@ -59,13 +59,13 @@ export interface EngineCacheOptions {
    */
   readonly extensions?: readonly string[];
   /**
-   * The engine's time limit per statement (`--statement-timeout`), what stops it, and whether it
-   * keeps its data on disk; see EmbeddedEngineOptions.
+   * The engine's time limit per statement (`--statement-timeout`), what stops it, whether it
+   * keeps its data on disk and whether its work commits file by file; see EmbeddedEngineOptions.
    */
   readonly limits?: EngineLimits;
 }
 
-export type EngineLimits = Pick<EmbeddedEngineOptions, 'statementTimeoutMs' | 'signal' | 'dataOnDisk'>;
+export type EngineLimits = Pick<EmbeddedEngineOptions, 'statementTimeoutMs' | 'signal' | 'dataOnDisk' | 'commitsFileByFile'>;
 
 /** The package's image directory, or null when `$CREATE_SAAS_DB_PACKAGED_IMAGE` is `off`. */
 export function packagedImageDir(env: NodeJS.ProcessEnv = process.env): string | null {

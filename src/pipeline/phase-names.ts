@@ -85,7 +85,11 @@ async function resolveOnEngine(
   extensions: readonly string[],
   searched: Searched,
 ): Promise<ResolvedPhaseNames | null> {
-  const limits = { ...request.limits, dataOnDisk: request.limits?.dataOnDisk ?? keepsDataOnDisk([...request.repoMigrations, ...draft]) };
+  const limits = {
+    ...request.limits,
+    dataOnDisk: request.limits?.dataOnDisk ?? keepsDataOnDisk([...request.repoMigrations, ...draft]),
+    commitsFileByFile: true,
+  };
   const { engine } = await openPreparedEngine('current', { extensions, limits });
   try {
     const phase = known ?? (await readPhaseObjects(engine, draft));

@@ -38,7 +38,7 @@ export async function introspectMigrations(
   const dataOnDisk = limits.dataOnDisk ?? keepsDataOnDisk(migrations);
   return withImageModulesOnMiss(embeddedExtensionsFor(migrations.map((m) => m.sql)), async (extensions) => {
     // Grants do not show in the types; the current (no auto-grant) defaults are the strictest.
-    const { engine } = await openPreparedEngine('current', { extensions, limits: { ...limits, dataOnDisk } });
+    const { engine } = await openPreparedEngine('current', { extensions, limits: { ...limits, dataOnDisk, commitsFileByFile: true } });
     try {
       await applyMigrations(engine, migrations);
       return await introspectApplied(engine, schemas);

@@ -61,6 +61,9 @@ describe('the --append check (resolvePhaseNames)', () => {
     try {
       expect((large.database.engine as EmbeddedSqlEngine).dataDir).not.toBeNull();
       expect((small.database.engine as EmbeddedSqlEngine).dataDir).toBeNull();
+      // Each file commits: in memory every change is logged; on disk a bulk load into a table the file made is not.
+      expect(await small.database.engine.query('show wal_level')).toEqual([{ wal_level: 'replica' }]);
+      expect(await large.database.engine.query('show wal_level')).toEqual([{ wal_level: 'minimal' }]);
     } finally {
       await large.database.engine.close();
       await small.database.engine.close();

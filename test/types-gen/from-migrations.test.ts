@@ -28,6 +28,14 @@ describe('typesForMigrations', () => {
     expect(after.replace(/^ *nickname\??: string \| null\n/gm, '')).toBe(before);
   });
 
+  it('applies them on an engine that logs every change, as each file commits', async () => {
+    const probe = {
+      name: 'supabase/migrations/20240101000000_wal_probe.sql',
+      sql: `do $$ begin execute format('create table public.wal_%s (id int primary key)', current_setting('wal_level')); end $$;\n`,
+    };
+    expect(await typesForMigrations([probe], { literalUnions: true })).toContain('      wal_replica: {\n');
+  });
+
   it('gives the same bytes for the same migrations', async () => {
     const first = await typesForMigrations([INIT_MIGRATION, ADD_COLUMN_MIGRATION], { literalUnions: false });
     const second = await typesForMigrations([INIT_MIGRATION, ADD_COLUMN_MIGRATION], { literalUnions: false });

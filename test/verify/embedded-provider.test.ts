@@ -12,6 +12,8 @@ describe('the embedded provider', () => {
     try {
       const first = await provider.open('legacy');
       expect(first.sharedEngine).toBe(true);
+      // The modes' transactions are rolled back: a table they make is never logged.
+      expect(await first.engine.query('show wal_level')).toEqual([{ wal_level: 'minimal' }]);
       const [booted] = await first.engine.query<{ search_path: string }>('show search_path');
       expect(booted!.search_path).toMatch(/extensions/);
       await first.engine.exec('prepare job_probe as select 1; select pg_advisory_lock(4242); set search_path = public;');
@@ -38,6 +40,8 @@ describe('the embedded provider', () => {
     try {
       expect(sessions.map((s) => s.sharedEngine)).toEqual([false, false]);
       expect(sessions[0]!.engine).not.toBe(sessions[1]!.engine);
+      // Their files commit one by one: every change is logged (see FILE_COMMITS_SETTINGS).
+      for (const { engine } of sessions) expect(await engine.query('show wal_level')).toEqual([{ wal_level: 'replica' }]);
       // Both at work at once, each with its own grant defaults: legacy grants a new table to anon.
       const granted = await Promise.all(
         sessions.map(async ({ engine }) => {

@@ -123,13 +123,15 @@ export function embeddedProvider(
         // the scan cannot see (a function name assembled at run time) does not fail there.
         const modules = options.ownDatabase ? IMAGE_MODULE_EXTENSIONS : [];
         const extensions = [...new Set([...(await engineExtensions(options)), ...modules])].sort();
-        const { engine } = await openPreparedEngine(grants, { extensions, limits });
+        // Its files commit one by one, on it and on the copies a new session is made from.
+        const ownLimits = { ...limits, commitsFileByFile: true };
+        const { engine } = await openPreparedEngine(grants, { extensions, limits: ownLimits });
         const sessionOn = (on: EmbeddedSqlEngine): DatabaseSession => ({
           engine: on,
           grants,
           url: null,
           sharedEngine: false,
-          newSession: async () => sessionOn(await engineCopyInNewSession(on, { extensions, limits })),
+          newSession: async () => sessionOn(await engineCopyInNewSession(on, { extensions, limits: ownLimits })),
           close: () => {
             noteStop(on, grants);
             return on.close();
