@@ -156,16 +156,15 @@ function fileTransaction(engine: SqlEngine, guard: string) {
   const undo = [unit.rollback];
   const start: SqlStep = { kind: 'exec', sql: unit.begin };
   const sql = `${guard};\n${unit.commit}`;
-  // Two statements as the embedded engine's worker runs them: the guard, then the commit script
-  // whole (a savepoint's is four statements, each a call of its own when split).
-  const end: SqlStep = {
-    kind: 'exec',
-    sql,
-    statements: Uint32Array.of(0, guard.length, sql.length - unit.commit.length, sql.length),
-    undo,
-  };
+  // One statement as the embedded engine's worker runs it, one call (each statement of it would
+  // be a call of its own). Of its statements only the commit can run long, as it runs the
+  // deferred constraint triggers: a timeout is shown as theirs.
+  const end: SqlStep = { kind: 'exec', sql, statements: Uint32Array.of(0, sql.length), undo, shownAs: DEFERRED_CHECKS };
   return { start, end, undo, rollback: unit.rollback };
 }
+
+/** What runs as a file's transaction commits, of the file's own doing. */
+const DEFERRED_CHECKS = "the file's deferred constraints and constraint triggers, run as its transaction commits";
 
 /** A small file's transaction as one batch: its start, the file as written, its end. */
 function transactionSteps(engine: SqlEngine, sql: string, guard: string): SqlStep[] {
@@ -209,6 +208,8 @@ interface FileFailure {
   readonly error: SqlError;
   readonly index: number;
   readonly identityChanged: boolean;
+  /** Raised as the transaction ended (the identity guard, or a deferred constraint at its commit). */
+  readonly atEnd: boolean;
 }
 
 /** The error a file's failure is reported as, located in the file. */
@@ -221,6 +222,8 @@ async function fileError(
 ): Promise<Error> {
   if (failure.index === BEGIN) return new TransactionStartError(file.name, failure.error);
   if (failure.identityChanged) return identityChanged(engine, file, identity, failure.error);
+  // No statement of the file raised it: replaying them one by one would find none.
+  if (failure.atEnd) return new MigrationError(file.name, undefined, failure.error);
   const { error, index } = failure;
   const piece = pieces[index]!;
   const line =
@@ -235,9 +238,9 @@ function failureOf(run: StepsRun, origin: readonly number[], last: number): File
   if (!run.failure) return null;
   const { error } = run.failure;
   const at = origin[run.failure.step]!;
-  if (at === BEGIN) return { error, index: BEGIN, identityChanged: false };
-  if (at === END) return { error, index: last, identityChanged: error.code === IDENTITY_CHANGED };
-  return { error, index: at, identityChanged: false };
+  if (at === BEGIN) return { error, index: BEGIN, identityChanged: false, atEnd: false };
+  if (at === END) return { error, index: last, identityChanged: error.code === IDENTITY_CHANGED, atEnd: true };
+  return { error, index: at, identityChanged: false, atEnd: false };
 }
 
 /**
@@ -349,7 +352,7 @@ async function runInTransaction(engine: SqlEngine, pieces: readonly ScriptPiece[
       await piece.run(engine);
     } catch (error) {
       await engine.exec(transaction.rollback).catch(() => {});
-      return { error: toSqlError(error), index, identityChanged: false };
+      return { error: toSqlError(error), index, identityChanged: false, atEnd: false };
     }
   }
   steps.push(transaction.end);

@@ -269,7 +269,10 @@ export async function createEmbeddedEngine(options: EmbeddedEngineOptions = {}):
         batches: batches.map((batch) => batch.length),
         stopAtFailure: options.stopAtFailure ?? false,
       } as const;
-      const sqlAt: SqlAt = (step, undo) => (undo < 0 ? steps[step]?.sql : steps[step]?.undo?.[undo]) ?? '';
+      const sqlAt: SqlAt = (step, undo) => {
+        const shownAs = undo < 0 ? steps[step]?.shownAs : undefined;
+        return shownAs === undefined ? ((undo < 0 ? steps[step]?.sql : steps[step]?.undo?.[undo]) ?? '') : { shownAs };
+      };
       let stop: { readonly step: number; readonly error: SqlError } | null = null;
       try {
         await call(request, sqlAt);
@@ -342,8 +345,11 @@ interface PostedRuns {
   rows(first: number, count: number): Record<string, unknown>[][];
 }
 
-/** The SQL a request runs: of its step (-1: the request's own) or of that step's undo script (≥ 0). */
-type SqlAt = (step: number, undo: number) => string;
+/**
+ * The SQL a request runs: of its step (-1: the request's own) or of that step's undo script (≥ 0);
+ * with what a timeout there is called when the step says (SqlStep's `shownAs`).
+ */
+type SqlAt = (step: number, undo: number) => string | { readonly shownAs: string };
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
@@ -483,7 +489,9 @@ class EngineThread {
  */
 function timeoutError({ ms, sqlAt, progress }: Deadline): SqlError {
   const at = progress.read();
-  const sql = sqlAt(at.step, at.undo);
+  const running = sqlAt(at.step, at.undo);
+  if (typeof running !== 'string') return new SqlError(`${statementTimeoutMessage(ms)}: ${running.shownAs}`, QUERY_CANCELED, undefined);
+  const sql = running;
   const offset = Math.min(Math.max(at.offset, 0), sql.length);
   const line = sql.slice(offset).trimStart().split('\n', 1)[0]!.trim();
   const shown = line.length > 80 ? `${line.slice(0, 77)}...` : line;

@@ -20,6 +20,12 @@ export interface SqlStep {
   readonly statements?: StatementRanges;
   /** Scripts run, all of them, when this step fails (e.g. rolling back to a savepoint). */
   readonly undo?: readonly string[];
+  /**
+   * What a statement running past the time limit in this step is called, for SQL of the caller's
+   * own that runs the user's code (a transaction's end running deferred constraint triggers);
+   * else the statement's first line is shown.
+   */
+  readonly shownAs?: string;
 }
 
 /**

@@ -6,7 +6,8 @@ import {
   TransactionStartError,
   type MigrationError,
 } from '../../src/db/apply-migrations.js';
-import { createPostgresEngine, type SqlEngine } from '../../src/db/engine.js';
+import { createEmbeddedEngine, createPostgresEngine, type SqlEngine } from '../../src/db/engine.js';
+import { insideOuterTransaction } from '../../src/db/transaction.js';
 import { lineOfPosition } from '../../src/db/sql-error.js';
 import { lineOfOffset, splitStatements, statementRanges, statementsIn } from '../../src/db/split-statements.js';
 import { BATCH_CHARS } from '../../src/db/statement-batches.js';
@@ -454,5 +455,41 @@ describe('lineOfPosition', () => {
     expect(lineOfPosition('a\nb\nc', 5)).toBe(3);
     expect(lineOfPosition('😀\nx', 3)).toBe(2);
     expect(lineOfPosition('x', 1)).toBe(1);
+  });
+});
+
+describe('a migration whose deferred constraint trigger runs past the time limit', () => {
+  const slowAtCommit = {
+    name: 'supabase/migrations/0001_slow_at_commit.sql',
+    sql: [
+      'create table public.slow_at_commit (id int);',
+      '',
+      'create function public.slow_check() returns trigger language plpgsql as $$',
+      'begin',
+      '  perform pg_sleep(600);',
+      '  return null;',
+      'end $$;',
+      '',
+      'create constraint trigger slow_check after insert on public.slow_at_commit deferrable initially deferred',
+      '  for each row execute function public.slow_check();',
+      'insert into public.slow_at_commit values (1);',
+      '',
+    ].join('\n'),
+  };
+  const shown =
+    "statement timeout: a statement ran longer than 1 s (--statement-timeout): the file's deferred constraints and constraint triggers, run as its transaction commits";
+
+  it.each([
+    ['in a transaction of its own', false],
+    ['as a savepoint of an outer transaction', true],
+  ])('fails %s, naming what ran as the file ended, at no line', async (_, outer) => {
+    const engine = await createEmbeddedEngine({ statementTimeoutMs: 1_000 });
+    try {
+      if (outer) await engine.exec('begin');
+      const error = await failure(outer ? insideOuterTransaction(engine) : engine, [slowAtCommit]);
+      expect([error.file, error.line, error.sqlError.code, error.sqlError.message]).toEqual([slowAtCommit.name, undefined, '57014', shown]);
+    } finally {
+      await engine.close();
+    }
   });
 });

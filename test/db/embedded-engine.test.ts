@@ -73,6 +73,16 @@ describe('the embedded engine', () => {
     expect(engine.stopped).toBe('statement-timeout');
   });
 
+  it("past the time limit in a step that says what it runs, names that instead of the step's first line", async () => {
+    const engine = await createEmbeddedEngine({ statementTimeoutMs: 1_000 });
+    const run = await engine.runSteps([
+      { kind: 'exec', sql: 'select 1;\nselect pg_sleep(600)', statements: Uint32Array.of(0, 28), shownAs: 'the slow part' },
+    ]);
+    expect(run.failure?.error.message).toBe('statement timeout: a statement ran longer than 1 s (--statement-timeout): the slow part');
+    expect(run.failure?.error.position).toBeUndefined();
+    await engine.close();
+  });
+
   it('inside a transaction, an error keeps its position in the whole script', async () => {
     const engine = await createEmbeddedEngine();
     try {
