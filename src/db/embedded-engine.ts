@@ -19,7 +19,7 @@ import {
   type StepsReply,
 } from './embedded-worker-messages.js';
 import { DEFAULT_STATEMENT_TIMEOUT_MS, QUERY_CANCELED, refuseServerPrograms, statementTimeoutMessage, type SqlEngine } from './engine.js';
-import { SqlError, toSqlError } from './sql-error.js';
+import { shownStatement, SqlError, toSqlError } from './sql-error.js';
 import { endsTheRest, runBatchesInTurn, type SqlStep, type StepsRun } from './sql-steps.js';
 import { statementRanges } from './split-statements.js';
 import { collectGarbage } from './collect-garbage.js';
@@ -493,8 +493,6 @@ function timeoutError({ ms, sqlAt, progress }: Deadline): SqlError {
   if (typeof running !== 'string') return new SqlError(`${statementTimeoutMessage(ms)}: ${running.shownAs}`, QUERY_CANCELED, undefined);
   const sql = running;
   const offset = Math.min(Math.max(at.offset, 0), sql.length);
-  const line = sql.slice(offset).trimStart().split('\n', 1)[0]!.trim();
-  const shown = line.length > 80 ? `${line.slice(0, 77)}...` : line;
   const position = [...sql.slice(0, offset)].length + 1;
-  return new SqlError(`${statementTimeoutMessage(ms)}: ${shown}`, QUERY_CANCELED, position);
+  return new SqlError(`${statementTimeoutMessage(ms)}: ${shownStatement(sql.slice(offset))}`, QUERY_CANCELED, position);
 }

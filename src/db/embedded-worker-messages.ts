@@ -60,9 +60,10 @@ export class Progress {
     Atomics.store(this.started, 0, BigInt(Date.now()));
   }
 
-  /** The UTF-16 offset, in the SQL running now, of the statement running now. */
+  /** The statement at this UTF-16 offset of the SQL running now starts now: its time limit too. */
   at(offset: number): void {
     Atomics.store(this.ints, 0, offset);
+    Atomics.store(this.started, 0, BigInt(Date.now()));
   }
 
   read(): { readonly offset: number; readonly step: number; readonly undo: number; readonly startedAt: number } {

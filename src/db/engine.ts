@@ -4,7 +4,7 @@
  * real server reached by URL.
  */
 import type pg from 'pg';
-import { SqlError, toSqlError } from './sql-error.js';
+import { QUERY_CANCELED, SqlError, toSqlError } from './sql-error.js';
 import type { StatementRanges } from './split-statements.js';
 import { runStepsPipelined, type PipelineSession } from './pipelined-steps.js';
 import { runBatchesInTurn, type BatchesOptions, type BatchesRun, type SqlStep, type StepsRun } from './sql-steps.js';
@@ -128,8 +128,7 @@ export interface ServerTimeLimits {
 export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
 export const DEFAULT_STATEMENT_TIMEOUT_MS = 30_000;
 
-/** SQLSTATE 57014: the statement was cancelled (here: it ran past its time limit). */
-export const QUERY_CANCELED = '57014';
+export { QUERY_CANCELED };
 
 export const statementTimeoutMessage = (ms: number) =>
   `statement timeout: a statement ran longer than ${ms / 1000} s (--statement-timeout)`;

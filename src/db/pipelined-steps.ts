@@ -5,11 +5,13 @@
  * steps up to the next such statement can be sent together: those behind the first that fails
  * are refused (they change nothing), and its undo, sent after them, finds the block as it would
  * have right after the failure. Outside a block each statement commits on its own, so a step
- * there is sent alone, as is a step that ends the block or rolls back, and a COPY. Each step keeps
- * its own time limit, counted from when the one before it is answered.
+ * there is sent alone, as is a step that ends the block or rolls back, and a COPY. In a block, a
+ * script's statements go one by one (as the embedded engine's worker runs them), which changes
+ * nothing there: each keeps its own time limit, counted from when the one before it is answered,
+ * and the statement that fails is known without running the script again.
  */
-import { statementsOf, withoutComments } from './split-statements.js';
-import { toSqlError, type SqlError } from './sql-error.js';
+import { statementsIn, statementsOf, withoutComments, type ScriptStatement } from './split-statements.js';
+import { QUERY_CANCELED, shownStatement, SqlError, toSqlError } from './sql-error.js';
 import type { SqlStep, StepsRun } from './sql-steps.js';
 
 /** A server session as the steps need it. */
@@ -26,35 +28,102 @@ export interface PipelineSession {
   inTransactionBlock(): boolean;
 }
 
+/** What goes to the server for a step: the step whole, or one statement of its script (`statement`). */
+interface Part {
+  readonly step: number;
+  readonly statement: ScriptStatement | null;
+  /** The step's last part: its answer is the step's rows. */
+  readonly last: boolean;
+}
+
+/**
+ * How many parts may await their answers at once. A script of many small statements (a data
+ * migration's inserts) then costs a bounded amount of memory: 50,000 one-row inserts all in flight
+ * took 1.8 s and 150 MiB of the driver's queries; 64 at a time 0.9 s, as one script 0.6 s.
+ */
+const PIPELINE_WINDOW = 64;
+
 export async function runStepsPipelined(session: PipelineSession, steps: readonly SqlStep[]): Promise<StepsRun> {
   const rows: Record<string, unknown>[][] = [];
   let next = 0;
   while (next < steps.length) {
-    const end = groupEnd(steps, next, session.inTransactionBlock());
-    const sent: Promise<Record<string, unknown>[]>[] = [];
-    for (let i = next; i < end; i++) {
-      try {
-        sent.push(session.send(steps[i]!));
-      } catch (error) {
-        sent.push(Promise.reject(error));
-        break;
+    const inBlock = session.inTransactionBlock();
+    const end = groupEnd(steps, next, inBlock);
+    const parts = partsOf(steps, next, end, inBlock);
+    const inFlight: (Part & { readonly answer: Promise<Record<string, unknown>[]> })[] = [];
+    let refused = false;
+    const sendMore = () => {
+      while (!refused && inFlight.length < PIPELINE_WINDOW) {
+        const part = parts.next();
+        if (part.done) return;
+        const { step, statement } = part.value;
+        let answer: Promise<Record<string, unknown>[]>;
+        try {
+          answer = session.send(statement ? { kind: 'exec', sql: statement.sql } : steps[step]!);
+        } catch (error) {
+          // Refused before it was sent: nothing is sent after it.
+          answer = Promise.reject(error);
+          refused = true;
+        }
+        // Answers behind a failure are refusals nobody reads.
+        answer.catch(() => undefined);
+        inFlight.push({ ...part.value, answer });
       }
-    }
-    // Answers behind a failure are refusals nobody reads.
-    for (const answer of sent) answer.catch(() => undefined);
-    for (const [offset, answer] of sent.entries()) {
+    };
+    sendMore();
+    for (let part = inFlight.shift(); part; part = inFlight.shift()) {
       try {
-        rows.push(await session.within(() => answer));
+        const answer = await session.within(() => part!.answer);
+        if (part.last) rows.push(part.statement ? [] : answer);
       } catch (error) {
-        const index = next + offset;
         // Each refusal behind it under the time limit too: a session that stopped answering fails them.
-        await Promise.allSettled(sent.slice(offset + 1).map((refused) => session.within(() => refused)));
-        return { rows, failure: { step: index, error: toSqlError(error) }, undoError: await undo(session, steps[index]!) };
+        await Promise.allSettled(inFlight.map((refusal) => session.within(() => refusal.answer)));
+        const step = steps[part.step]!;
+        const failure = part.statement ? inScript(toSqlError(error), step.sql, part.statement) : toSqlError(error);
+        return { rows, failure: { step: part.step, error: failure }, undoError: await undo(session, step) };
       }
+      sendMore();
     }
-    next += sent.length;
+    next = end;
   }
   return { rows, failure: null, undoError: null };
+}
+
+/** The parts of the steps from `start` to `end` that go together, in order. */
+function* partsOf(steps: readonly SqlStep[], start: number, end: number, inBlock: boolean): Generator<Part> {
+  for (let step = start; step < end; step++) {
+    // Outside a block only a step that opens one leads a group: those after it run in the block.
+    const statements = inBlock || step > start ? statementsToSend(steps[step]!) : null;
+    if (!statements) {
+      yield { step, statement: null, last: true };
+      continue;
+    }
+    for (let i = 0; i < statements.length; i++) yield { step, statement: statements[i]!, last: i === statements.length - 1 };
+  }
+}
+
+/**
+ * The statements of a script sent one by one in a block, or null: the step goes whole (a query,
+ * a script of one statement, or one with a statement that goes alone).
+ */
+function statementsToSend(step: SqlStep): readonly ScriptStatement[] | null {
+  if (step.kind !== 'exec' || goesAlone(step)) return null;
+  const statements = step.statements ? [...statementsIn(step.sql, step.statements)] : [...statementsOf(step.sql)];
+  return statements.length > 1 ? statements : null;
+}
+
+/**
+ * The error of one statement sent apart, as the script's: its position moved to where the
+ * statement is in the script; a cancelled one (past the time limit) names the statement and
+ * points at it, as no position comes with it.
+ */
+function inScript(error: SqlError, script: string, statement: ScriptStatement): SqlError {
+  const before = [...script.slice(0, statement.offset)].length;
+  if (error.position !== undefined) {
+    return new SqlError(error.message, error.code, error.position + before, error.detail, error.hint, error.where);
+  }
+  if (error.code !== QUERY_CANCELED) return error;
+  return new SqlError(`${error.message}: ${shownStatement(statement.sql)}`, error.code, before + 1, error.detail, error.hint, error.where);
 }
 
 async function undo(session: PipelineSession, step: SqlStep): Promise<SqlError | null> {

@@ -26,6 +26,15 @@ export class SqlError extends Error {
 
 export const isSqlError = (value: unknown): value is SqlError => value instanceof SqlError;
 
+/** SQLSTATE 57014: the statement was cancelled (here: it ran past its time limit). */
+export const QUERY_CANCELED = '57014';
+
+/** A cancelled statement as an error shows it: its first line, cut at 80 characters. */
+export function shownStatement(statement: string): string {
+  const line = statement.trimStart().split('\n', 1)[0]!.trim();
+  return line.length > 80 ? `${line.slice(0, 77)}...` : line;
+}
+
 /** SQLSTATE 42501: permission denied, or a row rejected by a row-level security policy. */
 export const INSUFFICIENT_PRIVILEGE = '42501';
 

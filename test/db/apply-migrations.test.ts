@@ -11,6 +11,7 @@ import { insideOuterTransaction } from '../../src/db/transaction.js';
 import { lineOfPosition } from '../../src/db/sql-error.js';
 import { lineOfOffset, splitStatements, statementRanges, statementsIn } from '../../src/db/split-statements.js';
 import { BATCH_CHARS } from '../../src/db/statement-batches.js';
+import { createThrowawayDatabase } from '../../src/db/throwaway-database.js';
 import { ADMIN_URL, ENGINE_KINDS, openTestDatabase, type TestDatabase } from '../helpers/db-postgres.js';
 
 async function failure(engine: SqlEngine, files: { name: string; sql: string }[]): Promise<MigrationError> {
@@ -490,6 +491,61 @@ describe('a migration whose deferred constraint trigger runs past the time limit
       expect([error.file, error.line, error.sqlError.code, error.sqlError.message]).toEqual([slowAtCommit.name, undefined, '57014', shown]);
     } finally {
       await engine.close();
+    }
+  });
+});
+
+/** An engine of `kind` whose statements have `statementTimeoutMs` each. */
+async function limitedEngine(
+  kind: 'embedded' | 'postgres',
+  statementTimeoutMs: number,
+): Promise<{ engine: SqlEngine; dispose(): Promise<void> }> {
+  if (kind === 'embedded') {
+    const engine = await createEmbeddedEngine({ statementTimeoutMs });
+    return { engine, dispose: () => engine.close() };
+  }
+  const db = await createThrowawayDatabase(ADMIN_URL);
+  const engine = await createPostgresEngine(db.url, { statementTimeoutMs });
+  return {
+    engine,
+    dispose: async () => {
+      await engine.close();
+      await db.drop();
+    },
+  };
+}
+
+describe.each(ENGINE_KINDS)('the time limit of a migration statement on %s', (kind) => {
+  it("is each statement's: a file whose statements together run longer than it applies", async () => {
+    const { engine, dispose } = await limitedEngine(kind, 2_000);
+    try {
+      const file = { name: 'supabase/migrations/0001_slow_steps.sql', sql: 'select pg_sleep(1.2);\n'.repeat(4) };
+      await expect(applyMigrations(engine, [file])).resolves.toBeDefined();
+    } finally {
+      await dispose();
+    }
+  });
+});
+
+describe('a migration statement past the time limit on a server', () => {
+  it('is named and located from the run itself: the file is not run again to find it', async () => {
+    const { engine, dispose } = await limitedEngine('postgres', 1_000);
+    try {
+      // A sequence is not rolled back: it counts how many times the file's first statement ran.
+      await engine.exec('create sequence public.runs');
+      const file = {
+        name: 'supabase/migrations/0001_stuck.sql',
+        sql: "select nextval('public.runs');\n\n-- waits\nselect pg_sleep(600);\nselect 1;\n",
+      };
+      const error = await failure(engine, [file]);
+      expect([error.line, error.sqlError.code, error.sqlError.message]).toEqual([
+        4,
+        '57014',
+        'statement timeout: a statement ran longer than 1 s (--statement-timeout): select pg_sleep(600)',
+      ]);
+      expect(await engine.query('select last_value::int as runs from public.runs')).toEqual([{ runs: 1 }]);
+    } finally {
+      await dispose();
     }
   });
 });

@@ -42,6 +42,36 @@ describe('steps sent together on a server', () => {
     expect(await engine.query(`select current_setting('csdb.after', true) as v`)).toEqual([{ v: null }]);
   });
 
+  it("in a block, a script's statements go one by one, a window of them at a time: the one that fails is located in the script, none after it runs", async () => {
+    const statements = Array.from({ length: 200 }, (_, i) => (i === 150 ? 'select 1 / (0 * 150)' : `insert into t values (${i})`));
+    const script = `${statements.join(';\n')};\n`;
+    await engine.exec('begin');
+    const run = await engine.runSteps([insert(-1), { kind: 'exec', sql: script, undo: ['rollback'] }]);
+    expect(run.failure).toMatchObject({ step: 1, error: { code: '22012' } });
+    // The server gives no position for a division by zero: the script's caller locates it.
+    expect(run.failure?.error.position).toBeUndefined();
+    expect(await count()).toBe(0);
+
+    const misspelt = script
+      .replace('insert into t values (170)', 'insert int t values (170)')
+      .replace('select 1 / (0 * 150)', 'select 150');
+    await engine.exec('begin');
+    const syntax = await engine.runSteps([{ kind: 'exec', sql: misspelt, undo: ['rollback'] }]);
+    expect(syntax.failure?.error.code).toBe('42601');
+    expect(syntax.failure?.error.lineIn(misspelt)).toBe(171);
+  });
+
+  it('in a block, a statement past the time limit is named and located in its script', async () => {
+    const script = 'insert into t values (1);\n\nselect pg_sleep(600);\ninsert into t values (2);\n';
+    await engine.exec('begin');
+    const run = await engine.runSteps([{ kind: 'exec', sql: script, undo: ['rollback'] }]);
+    expect(run.failure?.error.message).toBe(
+      'statement timeout: a statement ran longer than 1 s (--statement-timeout): select pg_sleep(600)',
+    );
+    expect(run.failure?.error.lineIn(script)).toBe(3);
+    expect(await count()).toBe(0);
+  });
+
   it('outside a block each step commits on its own: the step after a failure is not run', async () => {
     const run = await engine.runSteps([insert(1), { kind: 'query', sql: 'select 1/0' }, insert(2)]);
     expect(run.failure?.step).toBe(1);
