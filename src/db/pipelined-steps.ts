@@ -79,7 +79,7 @@ export async function runStepsPipelined(session: PipelineSession, steps: readonl
         // Each refusal behind it under the time limit too: a session that stopped answering fails them.
         await Promise.allSettled(inFlight.map((refusal) => session.within(() => refusal.answer)));
         const step = steps[part.step]!;
-        const failure = part.statement ? inScript(toSqlError(error), step.sql, part.statement) : toSqlError(error);
+        const failure = part.statement ? inScript(toSqlError(error), step.sql, part.statement) : ofWholeStep(toSqlError(error), step);
         return { rows, failure: { step: part.step, error: failure }, undoError: await undo(session, step) };
       }
       sendMore();
@@ -124,6 +124,18 @@ function inScript(error: SqlError, script: string, statement: ScriptStatement): 
   }
   if (error.code !== QUERY_CANCELED) return error;
   return new SqlError(`${error.message}: ${shownStatement(statement.sql)}`, error.code, before + 1, error.detail, error.hint, error.where);
+}
+
+/**
+ * The error of a step sent whole: a cancelled one names what the step says it runs (SqlStep's
+ * `shownAs`), or its statement when it has only one; a script's statements cannot be told apart.
+ */
+function ofWholeStep(error: SqlError, step: SqlStep): SqlError {
+  if (error.code !== QUERY_CANCELED || error.position !== undefined) return error;
+  if (step.shownAs !== undefined)
+    return new SqlError(`${error.message}: ${step.shownAs}`, error.code, undefined, error.detail, error.hint, error.where);
+  const statements = [...statementsOf(step.sql)];
+  return statements.length === 1 ? inScript(error, step.sql, statements[0]!) : error;
 }
 
 async function undo(session: PipelineSession, step: SqlStep): Promise<SqlError | null> {

@@ -459,7 +459,7 @@ describe('lineOfPosition', () => {
   });
 });
 
-describe('a migration whose deferred constraint trigger runs past the time limit', () => {
+describe.each(ENGINE_KINDS)('a migration whose deferred constraint trigger runs past the time limit on %s', (kind) => {
   const slowAtCommit = {
     name: 'supabase/migrations/0001_slow_at_commit.sql',
     sql: [
@@ -484,13 +484,13 @@ describe('a migration whose deferred constraint trigger runs past the time limit
     ['in a transaction of its own', false],
     ['as a savepoint of an outer transaction', true],
   ])('fails %s, naming what ran as the file ended, at no line', async (_, outer) => {
-    const engine = await createEmbeddedEngine({ statementTimeoutMs: 1_000 });
+    const { engine, dispose } = await limitedEngine(kind, 1_000);
     try {
       if (outer) await engine.exec('begin');
       const error = await failure(outer ? insideOuterTransaction(engine) : engine, [slowAtCommit]);
       expect([error.file, error.line, error.sqlError.code, error.sqlError.message]).toEqual([slowAtCommit.name, undefined, '57014', shown]);
     } finally {
-      await engine.close();
+      await dispose();
     }
   });
 });

@@ -72,6 +72,15 @@ describe('steps sent together on a server', () => {
     expect(await count()).toBe(0);
   });
 
+  it('a step sent whole past the time limit names its one statement, or what the step says it runs', async () => {
+    const alone = await engine.runSteps([{ kind: 'query', sql: 'select pg_sleep(600)' }]);
+    expect(alone.failure?.error.message).toBe(
+      'statement timeout: a statement ran longer than 1 s (--statement-timeout): select pg_sleep(600)',
+    );
+    const said = await engine.runSteps([{ kind: 'exec', sql: 'select 1; select pg_sleep(600)', shownAs: 'the slow part' }]);
+    expect(said.failure?.error.message).toBe('statement timeout: a statement ran longer than 1 s (--statement-timeout): the slow part');
+  });
+
   it('outside a block each step commits on its own: the step after a failure is not run', async () => {
     const run = await engine.runSteps([insert(1), { kind: 'query', sql: 'select 1/0' }, insert(2)]);
     expect(run.failure?.step).toBe(1);
