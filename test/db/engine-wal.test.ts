@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { openPreparedEngine } from '../../src/db/engine-cache.js';
-import type { EngineLimits } from '../../src/db/engine-cache.js';
+import { openPreparedEngine, type EngineLimits } from '../../src/db/engine-cache.js';
 
 async function walLevel(limits: EngineLimits): Promise<string> {
   const { engine } = await openPreparedEngine('current', { limits });
