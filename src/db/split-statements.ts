@@ -115,13 +115,19 @@ function textOf(script: string, from: number, to: number): string {
 
 /**
  * The script with each comment (as statementsOf finds them: not inside a string, a quoted
- * identifier or a dollar quote) replaced by a space; everything else as written.
+ * identifier or a dollar quote) replaced by a space; everything else as written. With `bodies`,
+ * the text of each dollar quote is read as code too (a DO block's or a function's body), and
+ * loses its comments as well.
  */
-export function withoutComments(script: string): string {
+export function withoutComments(script: string, { bodies = false }: { readonly bodies?: boolean } = {}): string {
   let kept = '';
   let from = 0;
   let i = 0;
   while (i < script.length) {
+    // Straight to the next character that may begin a comment or a quote.
+    MAY_OPEN.lastIndex = i;
+    if (!MAY_OPEN.test(script)) break;
+    i = MAY_OPEN.lastIndex - 1;
     const comment = commentEnd(script, i);
     if (comment !== -1) {
       kept += `${script.slice(from, i)} `;
@@ -129,6 +135,15 @@ export function withoutComments(script: string): string {
       continue;
     }
     const quoted = quotedEnd(script, i);
+    if (bodies && quoted !== -1 && script.charCodeAt(i) === DOLLAR) {
+      DOLLAR_TAG.lastIndex = i;
+      const open = i + DOLLAR_TAG.exec(script)![0].length;
+      const close = script.indexOf(script.slice(i, open), open);
+      const end = close === -1 ? script.length : close;
+      kept += script.slice(from, open) + withoutComments(script.slice(open, end), { bodies }) + script.slice(end, quoted);
+      i = from = quoted;
+      continue;
+    }
     i = quoted === -1 ? i + 1 : quoted;
   }
   return kept + script.slice(from);
@@ -238,6 +253,8 @@ function skipQuoted(text: string, from: number, quote: number): number {
 
 /** A dollar-quote tag (`$$`, `$body$`) where `lastIndex` points; sticky, so the script is not copied. */
 const DOLLAR_TAG = /\$([A-Za-z_][A-Za-z0-9_]*)?\$/y;
+/** What may begin a comment (-- or /*), a string, a quoted identifier or a dollar quote. */
+const MAY_OPEN = /[-/'"$]/g;
 
 const DASH = 0x2d;
 const SLASH = 0x2f;

@@ -8,7 +8,7 @@ import type { Extension } from '@electric-sql/pglite';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { packageRoot } from '../package-root.js';
-import { statementsOf } from '../db/split-statements.js';
+import { statementsOf, withoutComments } from '../db/split-statements.js';
 
 /** How the embedded engine provides an extension. */
 export type ExtensionSupport =
@@ -318,11 +318,20 @@ const CATALOG_IN_PATH = /search_path[^;\n]*pg_catalog/i;
 
 /**
  * The image's extensions a script calls a module function of, read from its text: a mention of a
- * call counts wherever it is (a comment, a string run by EXECUTE), which at worst loads a module
- * for nothing. A name core PostgreSQL shares (gen_random_uuid) counts when a schema is named for
- * it, or when the script puts pg_catalog in its search_path.
+ * call counts wherever it may run (a string run by EXECUTE too), which at worst loads a module for
+ * nothing; not in a comment, a body's included. A call the scan misses (after a comment marker in
+ * a dollar-quoted string that is not code) still runs: a failure for want of a module is run again
+ * with the image's modules (withImageModulesOnMiss, verify's database of a mode's own). A name
+ * core PostgreSQL shares (gen_random_uuid) counts when a schema is named for it, or when the
+ * script puts pg_catalog in its search_path.
  */
 export function imageModulesCalled(script: string): string[] {
+  const mentioned = modulesMentioned(script);
+  // Most scripts mention none: only those are read for their comments.
+  return mentioned.length === 0 ? mentioned : modulesMentioned(withoutComments(script, { bodies: true }));
+}
+
+function modulesMentioned(script: string): string[] {
   callPatterns ??= loadCallPatterns();
   const catalogInPath = CATALOG_IN_PATH.test(script);
   return callPatterns

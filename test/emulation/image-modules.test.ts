@@ -107,6 +107,17 @@ describe("the image's extension modules", () => {
     }
   });
 
+  it('loads nothing for a call written only in a comment, and the module for one in a string EXECUTE runs', () => {
+    const commented = [
+      `-- to change it: select extensions.crypt('<new>', extensions.gen_salt('bf', 10));`,
+      `/* digest(x, 'sha256') */ create table public.t (id int);`,
+      `do $seed$\ndeclare\n  -- was: extensions.crypt('pw', extensions.gen_salt('bf'))\n  h constant text := '$2a$10$abc';\nbegin\n  perform h;\nend\n$seed$;`,
+    ];
+    expect(embeddedExtensionsFor(commented)).toEqual([]);
+    expect(embeddedExtensionsFor([`select '-- not a comment: ' || extensions.crypt('a', extensions.gen_salt('bf'));`])).toEqual(['pgcrypto']);
+    expect(embeddedExtensionsFor([`do $$ begin execute 'select extensions.digest(''a'', ''sha256'')'; end $$;`])).toEqual(['pgcrypto']);
+  });
+
   it('loads nothing for SQL that calls no module function', () => {
     expect(
       embeddedExtensionsFor([
