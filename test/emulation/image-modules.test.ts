@@ -114,7 +114,9 @@ describe("the image's extension modules", () => {
       `do $seed$\ndeclare\n  -- was: extensions.crypt('pw', extensions.gen_salt('bf'))\n  h constant text := '$2a$10$abc';\nbegin\n  perform h;\nend\n$seed$;`,
     ];
     expect(embeddedExtensionsFor(commented)).toEqual([]);
-    expect(embeddedExtensionsFor([`select '-- not a comment: ' || extensions.crypt('a', extensions.gen_salt('bf'));`])).toEqual(['pgcrypto']);
+    expect(embeddedExtensionsFor([`select '-- not a comment: ' || extensions.crypt('a', extensions.gen_salt('bf'));`])).toEqual([
+      'pgcrypto',
+    ]);
     expect(embeddedExtensionsFor([`do $$ begin execute 'select extensions.digest(''a'', ''sha256'')'; end $$;`])).toEqual(['pgcrypto']);
   });
 
