@@ -72,14 +72,26 @@ if (db) {
   port.close();
 }
 
-/** PGlite's own files, which it would otherwise read and compile itself during the boot. */
+/**
+ * PGlite's own files, which it would otherwise read and compile itself during the boot. The file
+ * bundle is read whole here, and handed over as its bytes: PGlite only asks the Blob it takes for
+ * them, and a Blob gives its bytes back by copying them in small chunks (Node 20: about 60 ms of
+ * CPU for these 6 MB, three times the read).
+ */
 async function prepareEngine(): Promise<{ readonly wasm: PGliteWasmModule; readonly fsBundle: Blob }> {
   const dist = path.dirname(fileURLToPath(import.meta.resolve('@electric-sql/pglite')));
   const [wasm, fsBundle] = await Promise.all([
     readFile(path.join(dist, 'pglite.wasm')).then((bytes) => wasmApi.compile(bytes)),
-    openAsBlob(path.join(dist, 'pglite.data')),
+    readFile(path.join(dist, 'pglite.data')).then(bytesAsBlob),
   ]);
   return { wasm, fsBundle };
+}
+
+/** What PGlite reads of its file bundle's Blob: the bytes, as an ArrayBuffer of their own. */
+function bytesAsBlob(bytes: Buffer): Blob {
+  const whole = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
+  const buffer = (whole ? bytes.buffer : bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength)) as ArrayBuffer;
+  return { size: buffer.byteLength, arrayBuffer: () => Promise.resolve(buffer) } as Pick<Blob, 'size' | 'arrayBuffer'> as Blob;
 }
 
 async function start(): Promise<PGlite> {
