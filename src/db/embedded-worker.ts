@@ -181,6 +181,8 @@ async function runSteps(db: PGlite, steps: readonly WorkerStep[], first: number)
     try {
       if (step.kind === 'exec') {
         await execTracked(db, step);
+      } else if (step.copyData !== undefined) {
+        await copyFromStdin(db, step.sql, step.copyData);
       } else {
         const rows = await rowsOf(db, step.sql, step.params ?? []);
         if (rows.length > 0) boot.stepRows.postMessage({ kind: 'rows', step: first + index, rows } satisfies StepRows);
@@ -197,6 +199,29 @@ async function runSteps(db: PGlite, steps: readonly WorkerStep[], first: number)
     }
   }
   return { completed: steps.length, failure: null, undoError: null };
+}
+
+/**
+ * A `COPY … FROM STDIN` with its data, as a client sends them: the statement, then the data and
+ * its end in messages of the wire protocol, which PostgreSQL reads while it runs the COPY.
+ */
+async function copyFromStdin(db: PGlite, sql: string, data: string): Promise<void> {
+  const text = new TextEncoder();
+  const statement = text.encode(`${sql}\0`);
+  const bytes = text.encode(data);
+  const message = new Uint8Array(5 + statement.length + (bytes.length > 0 ? 5 + bytes.length : 0) + 5);
+  const view = new DataView(message.buffer);
+  let at = 0;
+  const put = (type: string, body: Uint8Array) => {
+    message[at] = type.charCodeAt(0);
+    view.setInt32(at + 1, 4 + body.length);
+    message.set(body, at + 5);
+    at += 5 + body.length;
+  };
+  put('Q', statement);
+  if (bytes.length > 0) put('d', bytes);
+  put('c', new Uint8Array());
+  await db.execProtocol(message);
 }
 
 /**

@@ -4,6 +4,7 @@
  * real server reached by URL.
  */
 import type pg from 'pg';
+import { sendCopyFromStdin } from './copy-from-stdin.js';
 import { QUERY_CANCELED, SqlError, toSqlError } from './sql-error.js';
 import type { StatementRanges } from './split-statements.js';
 import { runStepsPipelined, type PipelineSession } from './pipelined-steps.js';
@@ -64,6 +65,7 @@ export function stopOf(engine: SqlEngine): EngineStop | null {
 export async function createPostgresEngine(url: string, limits: ServerTimeLimits = {}): Promise<SqlEngine> {
   const statementTimeoutMs = limits.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS;
   const client = await connectPostgres(url, { ...limits, statementTimeoutMs, pipeline: true });
+  const { Query } = (await import('pg')).default;
   let closed = false;
   // One session runs one call at a time: callers that overlap (Promise.all over checks) are
   // queued here rather than handed to the driver together.
@@ -77,8 +79,9 @@ export async function createPostgresEngine(url: string, limits: ServerTimeLimits
   // The driver settles a failed statement on its error, before the answer that gives the
   // session's transaction status: that status is known again once a statement succeeds.
   let statusKnown = true;
-  const sent = (sql: string, params?: unknown[]) => {
-    const answer = params ? client.query(sql, params) : client.query(sql);
+  const sent = (sql: string, params?: unknown[], copyData?: string) => {
+    const answer =
+      copyData !== undefined ? sendCopyFromStdin(Query, client, sql, copyData) : params ? client.query(sql, params) : client.query(sql);
     answer.then(
       () => (statusKnown = true),
       () => (statusKnown = false),
@@ -90,6 +93,7 @@ export async function createPostgresEngine(url: string, limits: ServerTimeLimits
     send(step) {
       refuseServerPrograms(step.sql);
       if (step.kind === 'exec') return sent(step.sql).then(() => []);
+      if (step.copyData !== undefined) return sent(step.sql, undefined, step.copyData).then(() => []);
       return sent(step.sql, [...(step.params ?? [])]).then((result) => result.rows as Record<string, unknown>[]);
     },
     within,

@@ -26,6 +26,11 @@ export interface SqlStep {
    * else the statement's first line is shown.
    */
   readonly shownAs?: string;
+  /**
+   * For a `query` that is one `COPY … FROM STDIN`: the data it reads, sent as a client sends it
+   * (psql, the lines after the statement in its file). Without it, such a COPY waits for data.
+   */
+  readonly copyData?: string;
 }
 
 /**

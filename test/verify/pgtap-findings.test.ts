@@ -80,6 +80,27 @@ const ROLE_DEFAULT_TESTS: Record<string, string> = {
   ].join('\n'),
 };
 
+/**
+ * A COPY … FROM STDIN whose data follows it in the file, as psql reads it: a NULL (\N), and a
+ * `;` and `--` that are data, not SQL; the assertions after the `\.` see the rows.
+ */
+const copyTest = (firstRow: string): Record<string, string> => ({
+  '05_copy.test.sql': [
+    'begin;',
+    'select plan(2);',
+    'create temp table pgtap_copied (n int, note text);',
+    'copy pgtap_copied (n, note) from stdin;',
+    `${firstRow}\tone; -- not a comment`,
+    '2\t\\N',
+    '\\.',
+    "select is((select count(*)::int from pgtap_copied), 2, 'two rows copied');",
+    "select is((select note from pgtap_copied where n = 1), 'one; -- not a comment', 'the data as written');",
+    'select * from finish();',
+    'rollback;',
+    '',
+  ].join('\n'),
+});
+
 const PGTAP_PATH_ONLY = ['files', 'schema', 'rls', 'advisors', 'typescript', 'python'];
 
 function resultOf(report: VerifyReport, name: string): CheckResult {
@@ -130,6 +151,16 @@ describe.each(['postgres', 'embedded'] as const)('the pgtap check on %s', (engin
     expect(pgtap.findings).toEqual([]);
     // A mode that skipped would show here, the check still passing on the other.
     expect(pgtap.warnings).toEqual([]);
+  });
+
+  it("runs a COPY … FROM STDIN with the file's lines after it as its data, as psql does; a bad row fails at the COPY", async () => {
+    const pgtap = await pgtapCheckWith('pgtap-copy', copyTest('1'), engine);
+    expect([pgtap.status, pgtap.findings]).toEqual(['pass', []]);
+    const bad = await pgtapCheckWith('pgtap-copy-bad', copyTest('x'), engine);
+    expect(bad.status).toBe('fail');
+    expect(bad.findings.map((f) => [f.location, f.message.split('\n')[0]])).toEqual([
+      [{ file: 'supabase/tests/database/05_copy.test.sql', line: 4 }, 'does not run: invalid input syntax for type integer: "x"'],
+    ]);
   });
 
   it('fails on a failing assertion, naming the file and quoting its not ok line with the diagnostics', async () => {
@@ -346,6 +377,15 @@ describe('the same files under the real pg_prove', () => {
     const run = await pgProve(CLAIMS_TESTS);
     expect(run.all).toMatch(/All tests successful/);
     expect(run.exitCode).toBe(0);
+  });
+
+  it('passes the file with a COPY … FROM STDIN and its data, and fails it with a bad row, as the check does', async () => {
+    const passing = await pgProve(copyTest('1'));
+    expect(passing.all).toMatch(/All tests successful/);
+    expect(passing.exitCode).toBe(0);
+    const failing = await pgProve(copyTest('x'));
+    expect(failing.exitCode).not.toBe(0);
+    expect(failing.all).toContain('invalid input syntax for type integer: "x"');
   });
 
   it('passes the autocommit files and fails the rolled-back one, as the check does', async () => {

@@ -89,14 +89,15 @@ function planFile(engine: SqlEngine, steps: readonly ScriptStep[]): FilePlan {
         add(index, { kind: 'query', sql: step.sql, undo: closing() });
         break;
       case 'statement': {
+        const copy = step.copyData === undefined ? {} : { copyData: step.copyData };
         if (block || !engine.insideTransaction) {
-          add(index, { kind: 'query', sql: step.sql, undo: closing() });
+          add(index, { kind: 'query', sql: step.sql, ...copy, undo: closing() });
           break;
         }
         // One statement committed on its own, within the outer transaction.
         const unit = unitOfWork(engine);
         add(index, { kind: 'exec', sql: unit.begin });
-        add(index, { kind: 'query', sql: step.sql, undo: [unit.rollback] });
+        add(index, { kind: 'query', sql: step.sql, ...copy, undo: [unit.rollback] });
         add(index, { kind: 'exec', sql: unit.commit, undo: [unit.rollback] });
         break;
       }
