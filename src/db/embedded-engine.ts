@@ -19,7 +19,7 @@ import {
   type StepsReply,
 } from './embedded-worker-messages.js';
 import { DEFAULT_STATEMENT_TIMEOUT_MS, QUERY_CANCELED, refuseServerPrograms, statementTimeoutMessage, type SqlEngine } from './engine.js';
-import { shownStatement, SqlError, toSqlError } from './sql-error.js';
+import { cancelledStatementError, SqlError, toSqlError } from './sql-error.js';
 import { endsTheRest, runBatchesInTurn, type SqlStep, type StepsRun } from './sql-steps.js';
 import { statementRanges } from './split-statements.js';
 import { collectGarbage } from './collect-garbage.js';
@@ -491,8 +491,5 @@ function timeoutError({ ms, sqlAt, progress }: Deadline): SqlError {
   const at = progress.read();
   const running = sqlAt(at.step, at.undo);
   if (typeof running !== 'string') return new SqlError(`${statementTimeoutMessage(ms)}: ${running.shownAs}`, QUERY_CANCELED, undefined);
-  const sql = running;
-  const offset = Math.min(Math.max(at.offset, 0), sql.length);
-  const position = [...sql.slice(0, offset)].length + 1;
-  return new SqlError(`${statementTimeoutMessage(ms)}: ${shownStatement(sql.slice(offset))}`, QUERY_CANCELED, position);
+  return cancelledStatementError(statementTimeoutMessage(ms), running, { offset: at.offset });
 }

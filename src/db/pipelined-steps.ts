@@ -11,7 +11,7 @@
  * and the statement that fails is known without running the script again.
  */
 import { statementsIn, statementsOf, withoutComments, type ScriptStatement } from './split-statements.js';
-import { QUERY_CANCELED, shownStatement, SqlError, toSqlError } from './sql-error.js';
+import { cancelledStatementError, QUERY_CANCELED, SqlError, toSqlError } from './sql-error.js';
 import type { SqlStep, StepsRun } from './sql-steps.js';
 
 /** A server session as the steps need it. */
@@ -108,8 +108,20 @@ function* partsOf(steps: readonly SqlStep[], start: number, end: number, inBlock
  */
 function statementsToSend(step: SqlStep): readonly ScriptStatement[] | null {
   if (step.kind !== 'exec' || goesAlone(step)) return null;
-  const statements = step.statements ? [...statementsIn(step.sql, step.statements)] : [...statementsOf(step.sql)];
+  const statements = statementsOfStep(step);
   return statements.length > 1 ? statements : null;
+}
+
+const splitSteps = new WeakMap<SqlStep, readonly ScriptStatement[]>();
+
+/** A step's statements, found once however many times a run asks (what goes alone, what is sent apart). */
+function statementsOfStep(step: SqlStep): readonly ScriptStatement[] {
+  let statements = splitSteps.get(step);
+  if (!statements) {
+    statements = step.statements ? [...statementsIn(step.sql, step.statements)] : [...statementsOf(step.sql)];
+    splitSteps.set(step, statements);
+  }
+  return statements;
 }
 
 /**
@@ -123,7 +135,7 @@ function inScript(error: SqlError, script: string, statement: ScriptStatement): 
     return new SqlError(error.message, error.code, error.position + before, error.detail, error.hint, error.where);
   }
   if (error.code !== QUERY_CANCELED) return error;
-  return new SqlError(`${error.message}: ${shownStatement(statement.sql)}`, error.code, before + 1, error.detail, error.hint, error.where);
+  return cancelledStatementError(error.message, script, { offset: statement.offset, end: statement.offset + statement.sql.length }, error);
 }
 
 /**
@@ -134,7 +146,7 @@ function ofWholeStep(error: SqlError, step: SqlStep): SqlError {
   if (error.code !== QUERY_CANCELED || error.position !== undefined) return error;
   if (step.shownAs !== undefined)
     return new SqlError(`${error.message}: ${step.shownAs}`, error.code, undefined, error.detail, error.hint, error.where);
-  const statements = [...statementsOf(step.sql)];
+  const statements = statementsOfStep(step);
   return statements.length === 1 ? inScript(error, step.sql, statements[0]!) : error;
 }
 
@@ -168,7 +180,7 @@ function inBlockEnd(steps: readonly SqlStep[], from: number, least: number): num
 
 function opensBlock(step: SqlStep): boolean {
   if (!/\b(begin|start)\b/i.test(step.sql)) return false;
-  const statements = [...statementsOf(step.sql)];
+  const statements = statementsOfStep(step);
   if (statements.length !== 1 || (step.params ?? []).length > 0) return false;
   const words = withoutComments(statements[0]!.sql).trim().toLowerCase().split(/\s+/);
   return /^(begin( transaction| work)?|start transaction)$/.test(words.join(' '));
@@ -181,9 +193,7 @@ function opensBlock(step: SqlStep): boolean {
  * seeing it (the block then not aborted, the steps behind it would run).
  */
 function goesAlone(step: SqlStep): boolean {
-  return (
-    hasStatementGoingAlone(step.sql) || (step.params ?? []).some((p) => p !== null && !['string', 'number', 'boolean'].includes(typeof p))
-  );
+  return hasStatementGoingAlone(step) || (step.params ?? []).some((p) => p !== null && !['string', 'number', 'boolean'].includes(typeof p));
 }
 
 const GOING_ALONE_WORDS = /\b(commit|end|rollback|abort|copy|prepare)\b/i;
@@ -192,10 +202,10 @@ const GOING_ALONE_WORDS = /\b(commit|end|rollback|abort|copy|prepare)\b/i;
  * Whether the script has a statement the server runs in a failed block (COMMIT, END, ROLLBACK,
  * to a savepoint too, ABORT, PREPARE TRANSACTION, COMMIT/ROLLBACK PREPARED) or a COPY.
  */
-function hasStatementGoingAlone(script: string): boolean {
+function hasStatementGoingAlone(step: SqlStep): boolean {
   // A statement's first word is a word of the script: without one of these, no statement to find.
-  if (!GOING_ALONE_WORDS.test(script)) return false;
-  for (const { sql } of statementsOf(script)) {
+  if (!GOING_ALONE_WORDS.test(step.sql)) return false;
+  for (const { sql } of statementsOfStep(step)) {
     const words = withoutComments(sql).trim().toLowerCase().split(/\s+/, 2);
     const [first, second] = [words[0] ?? '', words[1] ?? ''];
     if (['commit', 'end', 'rollback', 'abort', 'copy'].includes(first)) return true;

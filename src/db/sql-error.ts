@@ -30,9 +30,27 @@ export const isSqlError = (value: unknown): value is SqlError => value instanceo
 export const QUERY_CANCELED = '57014';
 
 /** A cancelled statement as an error shows it: its first line, cut at 80 characters. */
-export function shownStatement(statement: string): string {
+function shownStatement(statement: string): string {
   const line = statement.trimStart().split('\n', 1)[0]!.trim();
   return line.length > 80 ? `${line.slice(0, 77)}...` : line;
+}
+
+/**
+ * A statement cancelled past its time limit, as both engines report it: `message` naming the
+ * statement at `at` of the SQL sent (UTF-16 indexes; its end, when known) by its first line, and
+ * pointing at it as a server error's position would (1-based, in code points). `from`: the
+ * error it replaces, whose other fields it keeps.
+ */
+export function cancelledStatementError(
+  message: string,
+  sql: string,
+  at: { readonly offset: number; readonly end?: number },
+  from?: Pick<SqlError, 'detail' | 'hint' | 'where'>,
+): SqlError {
+  const offset = Math.min(Math.max(at.offset, 0), sql.length);
+  const position = [...sql.slice(0, offset)].length + 1;
+  const statement = sql.slice(offset, at.end ?? sql.length);
+  return new SqlError(`${message}: ${shownStatement(statement)}`, QUERY_CANCELED, position, from?.detail, from?.hint, from?.where);
 }
 
 /** SQLSTATE 42501: permission denied, or a row rejected by a row-level security policy. */
